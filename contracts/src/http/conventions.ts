@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyError, FastifyInstance, FastifyServerOptions } from "fastify";
+import Type from "typebox";
+
+/**
+ * The HTTP conventions every Coffer service shares, because clients and the gateway rely on
+ * them: one error shape, the correlation id that follows a request through logs and events.
+ */
+
+export const CORRELATION_ID_HEADER = "x-correlation-id";
+const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+
+/** Every 4xx and 5xx answer. */
+export const ErrorResponse = Type.Object({
+  code: Type.String({ description: "Stable, SCREAMING_SNAKE error code" }),
+  message: Type.String(),
+});
+
+/** An error a service expects and answers with its own code; anything else is a generic 500. */
+export class AppError extends Error {
+  readonly statusCode: number;
+  readonly retriable: boolean;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    options: { statusCode?: number; cause?: unknown; retriable?: boolean } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.statusCode = options.statusCode ?? 400;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** Logger, correlation id and body limits for `Fastify(…)`. */
+export function createServerOptions(options: { service: string; logLevel: string }): FastifyServerOptions {
+  return {
+    logger: {
+      level: options.logLevel,
+      base: { service: options.service },
+      redact: {
+        paths: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+        censor: "[redacted]",
+      },
+    },
+    requestIdHeader: false,
+    requestIdLogLabel: "correlationId",
+    genReqId: (req) => {
+      const given = req.headers[CORRELATION_ID_HEADER];
+      return typeof given === "string" && CORRELATION_ID.test(given) ? given : randomUUID();
+    },
+  };
+}
+
+/** Echoes the correlation id and maps every error to `{ code, message }`, never leaking a 500's cause. */
+export function registerHttpConventions(app: FastifyInstance): void {
+  app.addHook("onSend", async (request, reply) => {
+    reply.header(CORRELATION_ID_HEADER, request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.statusCode >= 500) request.log.error({ err: error }, "request failed");
+      return reply.code(error.statusCode).send({ code: error.code, message: error.message });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ code: "VALIDATION_FAILED", message: error.message });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ code: error.code ?? "BAD_REQUEST", message: error.message });
+    }
+    request.log.error({ err: error }, "request failed");
+    return reply.code(500).send({ code: "INTERNAL_ERROR", message: "Internal server error" });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ code: "ROUTE_NOT_FOUND", message: `Route ${request.method} ${request.url} not found` }),
+  );
+}

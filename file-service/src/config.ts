@@ -1,0 +1,65 @@
+import Type, { type Static } from "typebox";
+import Value from "typebox/value";
+
+const LogLevel = Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)));
+
+const EnvSchema = Type.Object({
+  HOST: Type.String({ default: "127.0.0.1" }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
+  LOG_LEVEL: Type.Unsafe<Static<typeof LogLevel>>({ ...LogLevel, default: "info" }),
+  DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
+  MINIO_ENDPOINT: Type.String({ pattern: "^https?://[^/]+/?$" }),
+  MINIO_ACCESS_KEY: Type.String({ minLength: 3 }),
+  MINIO_SECRET_KEY: Type.String({ minLength: 8 }),
+  MINIO_BUCKET: Type.String({ pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", default: "coffer-files" }),
+  KAFKA_BROKERS: Type.String({ pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
+  SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
+});
+
+export type Config = Readonly<{
+  host: string;
+  port: number;
+  logLevel: Static<typeof LogLevel>;
+  databaseUrl: string;
+  minio: Readonly<{ endPoint: string; port: number; useSSL: boolean; accessKey: string; secretKey: string; bucket: string }>;
+  kafkaBrokers: readonly string[];
+  schemaRegistryUrl: string;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(Object.keys(EnvSchema.properties).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])));
+  const value = Value.Default(EnvSchema, Value.Convert(EnvSchema, known));
+  const problems = Value.Errors(EnvSchema, value).flatMap((e) =>
+    e.keyword === "required"
+      ? (e.params as { requiredProperties: string[] }).requiredProperties.map((k) => `${k}: is required`)
+      : [`${e.instancePath.slice(1)}: ${e.message}`],
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const e = value as Static<typeof EnvSchema>;
+  const minioUrl = new URL(e.MINIO_ENDPOINT);
+  const useSSL = minioUrl.protocol === "https:";
+  return Object.freeze({
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    minio: Object.freeze({
+      endPoint: minioUrl.hostname,
+      port: minioUrl.port ? Number(minioUrl.port) : useSSL ? 443 : 80,
+      useSSL,
+      accessKey: e.MINIO_ACCESS_KEY,
+      secretKey: e.MINIO_SECRET_KEY,
+      bucket: e.MINIO_BUCKET,
+    }),
+    kafkaBrokers: Object.freeze(e.KAFKA_BROKERS.split(",")),
+    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
+  });
+}
