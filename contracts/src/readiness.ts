@@ -9,7 +9,11 @@ export type DependencyCheck = {
 };
 
 /** Kafka is ready when a broker answers a metadata request and a controller is elected. */
-export function createKafkaCheck(options: { clientId: string; brokers: readonly string[]; logger: EventLogger }): DependencyCheck {
+export function createKafkaCheck(options: {
+  clientId: string;
+  brokers: readonly string[];
+  logger: EventLogger;
+}): DependencyCheck {
   let admin: Admin | undefined;
   return {
     name: "kafka",

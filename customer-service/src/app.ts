@@ -15,7 +15,9 @@ export const SERVICE_NAME = "customer-service";
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify(createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel })).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify(
+    createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel }),
+  ).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app);
 
   const mongo = mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 5000 });

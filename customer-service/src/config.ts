@@ -1,12 +1,10 @@
 import Type, { type Static } from "typebox";
 import Value from "typebox/value";
 
-const LogLevel = Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)));
-
 const EnvSchema = Type.Object({
   HOST: Type.String({ default: "127.0.0.1" }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
-  LOG_LEVEL: Type.Unsafe<Static<typeof LogLevel>>({ ...LogLevel, default: "info" }),
+  LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
   MONGO_URL: Type.String({ pattern: "^mongodb(\\+srv)?://" }),
   KAFKA_BROKERS: Type.String({ pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
   SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
@@ -15,7 +13,7 @@ const EnvSchema = Type.Object({
 export type Config = Readonly<{
   host: string;
   port: number;
-  logLevel: Static<typeof LogLevel>;
+  logLevel: Static<typeof EnvSchema>["LOG_LEVEL"];
   mongoUrl: string;
   kafkaBrokers: readonly string[];
   schemaRegistryUrl: string;
@@ -30,7 +28,9 @@ export class ConfigError extends Error {
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.fromEntries(Object.keys(EnvSchema.properties).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])));
+  const known = Object.fromEntries(
+    Object.keys(EnvSchema.properties).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])),
+  );
   const value = Value.Default(EnvSchema, Value.Convert(EnvSchema, known));
   const problems = Value.Errors(EnvSchema, value).flatMap((e) =>
     e.keyword === "required"

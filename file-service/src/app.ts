@@ -16,7 +16,9 @@ export const SERVICE_NAME = "file-service";
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify(createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel })).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify(
+    createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel }),
+  ).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app);
 
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });

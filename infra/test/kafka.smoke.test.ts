@@ -26,14 +26,22 @@ describe("Kafka (KRaft) on loopback", () => {
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     await producer.connect();
     const value = `hello ${randomUUID()}`;
-    await producer.send({ topic, acks: -1, messages: [{ key: "customer-1", value, headers: { "event-type": "smoke" } }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: "customer-1", value, headers: { "event-type": "smoke" } }],
+    });
 
     const received: { key: string; value: string; header: string }[] = [];
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        received.push({ key: String(message.key), value: String(message.value), header: String(message.headers?.["event-type"]) });
+        received.push({
+          key: String(message.key),
+          value: String(message.value),
+          header: String(message.headers?.["event-type"]),
+        });
       },
     });
 

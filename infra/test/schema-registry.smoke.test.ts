@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import { describe, expect, it } from "vitest";
 
-const registry = new SchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL! }, { forSchemaOptions: { noAnonymousTypes: true } });
+const registry = new SchemaRegistry(
+  { host: process.env.SCHEMA_REGISTRY_URL! },
+  { forSchemaOptions: { noAnonymousTypes: true } },
+);
 
 describe("the schema registry (Apicurio, Confluent API)", () => {
   it("when an Avro schema is registered, then a record encodes to the Confluent wire format and decodes back", async () => {

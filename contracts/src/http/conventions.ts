@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FastifyError, FastifyInstance, FastifyServerOptions } from "fastify";
+import { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import Type from "typebox";
 
 /**
@@ -45,7 +45,11 @@ export function createServerOptions(options: { service: string; logLevel: string
       },
     },
     requestIdHeader: false,
-    requestIdLogLabel: "correlationId",
+    logController: new LogController({
+      requestIdLogLabel: "correlationId",
+      // Probes poll every few seconds; their request lines would drown everything else.
+      disableRequestLogging: (request) => request.url.startsWith("/health/"),
+    }),
     genReqId: (req) => {
       const given = req.headers[CORRELATION_ID_HEADER];
       return typeof given === "string" && CORRELATION_ID.test(given) ? given : randomUUID();

@@ -22,12 +22,13 @@ async function probe({ check }: DependencyCheck): Promise<boolean> {
 }
 
 /** `/health/live` says the process serves; `/health/ready` that every dependency answers. */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: readonly DependencyCheck[] }> = async (app, { checks }) => {
-  app.get(
-    "/health/live",
-    { schema: { response: { 200: Type.Object({ status: Type.Literal("ok") }) } } },
-    async () => ({ status: "ok" as const }),
-  );
+export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: readonly DependencyCheck[] }> = async (
+  app,
+  { checks },
+) => {
+  app.get("/health/live", { schema: { response: { 200: Type.Object({ status: Type.Literal("ok") }) } } }, async () => ({
+    status: "ok" as const,
+  }));
 
   app.get(
     "/health/ready",
@@ -35,7 +36,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: readonly Dependen
       schema: {
         response: {
           200: Type.Object({ status: Type.Literal("ready"), checks: ChecksSchema }),
-          503: Type.Object({ code: Type.Literal("DEPENDENCY_UNAVAILABLE"), message: Type.String(), checks: ChecksSchema }),
+          503: Type.Object({
+            code: Type.Literal("DEPENDENCY_UNAVAILABLE"),
+            message: Type.String(),
+            checks: ChecksSchema,
+          }),
         },
       },
     },

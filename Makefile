@@ -1,0 +1,55 @@
+# Coffer: `make dev` runs the whole platform, `make test` runs every test. No Docker needed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+INFRA := infra/bin/infra
+
+.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run up down
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: node-modules infra-install ## npm packages and every server (a no-op when cached)
+
+# npm ci only when the lock file changed since the last install.
+node-modules:
+	@start=$$SECONDS; want=$$(sha256sum package-lock.json | cut -c1-64); \
+	if [ "$$(cat node_modules/.coffer-lock 2>/dev/null)" != "$$want" ]; then \
+	  echo "  npm ci"; npm ci --no-audit --no-fund --loglevel=error && echo "$$want" > node_modules/.coffer-lock; \
+	fi; echo "  installed node modules ($$((SECONDS - start))s)"
+
+infra-install:
+	@$(INFRA) install
+
+infra-up: ## start the servers on loopback and wait until they are ready
+	@$(INFRA) up >/dev/null
+
+infra-down: ## stop the servers that infra-up started
+	@$(INFRA) down
+
+infra-status: ## component, port, pid, ready or not
+	@$(INFRA) status
+
+build: ## compile contracts and the services
+	@npm run build --silent
+
+lint: ## ESLint and Prettier
+	@npx eslint . && npx prettier --check .
+
+format: ## rewrite files with Prettier
+	@npx prettier --write .
+
+dev: install build ## the whole platform on loopback, one stream of logs; Ctrl-C stops what it started
+	@infra/bin/with-infra node infra/bin/dev.mjs
+
+test: install ## every test against the real servers; stops what it started
+	@infra/bin/with-infra $(MAKE) --no-print-directory test-run
+
+test-run: build
+	npx vitest run
+	infra/bin/smoke-drill
+
+up: ## docker compose, for machines that have Docker
+	docker compose up --build -d
+
+down: ## stop docker compose
+	docker compose down

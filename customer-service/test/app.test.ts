@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.js";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const env = { ...process.env, PORT: "0", LOG_LEVEL: "silent" };
+const UNREACHABLE = "127.0.0.1:1";
+
+describe("customer-service: health", () => {
+  const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+  });
+  async function start(overrides: Record<string, string> = {}) {
+    const app = await buildApp(loadConfig({ ...env, ...overrides }));
+    apps.push(app);
+    return app;
+  }
+
+  it("when every dependency answers, then live and ready are 200 and ready lists each as up", async () => {
+    const app = await start();
+    expect((await app.inject("/health/live")).json()).toEqual({ status: "ok" });
+    const ready = await app.inject("/health/ready");
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: "ready", checks: { mongodb: "up", kafka: "up", "schema-registry": "up" } });
+  });
+
+  it("when Kafka and the registry cannot be reached, then ready is 503 and names both", async () => {
+    const app = await start({ KAFKA_BROKERS: UNREACHABLE, SCHEMA_REGISTRY_URL: `http://${UNREACHABLE}` });
+    const ready = await app.inject("/health/ready");
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({
+      code: "DEPENDENCY_UNAVAILABLE",
+      message: "unavailable: kafka, schema-registry",
+      checks: { mongodb: "up", kafka: "down", "schema-registry": "down" },
+    });
+  });
+
+  it("when a route does not exist, then the answer is a 404 with a code and the correlation id is echoed", async () => {
+    const app = await start();
+    const response = await app.inject({ url: "/nope", headers: { "x-correlation-id": "abc-123" } });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ code: "ROUTE_NOT_FOUND", message: "Route GET /nope not found" });
+    expect(response.headers["x-correlation-id"]).toBe("abc-123");
+  });
+});
+
+describe("customer-service: configuration", () => {
+  it("when keys are missing or malformed, then loading fails naming every one", () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: "seventy", MONGO_URL: "http://wrong" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual(
+      expect.arrayContaining([
+        "KAFKA_BROKERS: is required",
+        "SCHEMA_REGISTRY_URL: is required",
+        expect.stringMatching(/^PORT: /),
+        expect.stringMatching(/^MONGO_URL: /),
+      ]),
+    );
+  });
+});
+
+describe("customer-service: the process", () => {
+  const main = new URL("../src/main.ts", import.meta.url).pathname;
+
+  it("when started with a bad configuration, then it exits 1 naming the bad keys", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", main], { env: { PATH: process.env.PATH, PORT: "x" } });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(stderr).toContain("MONGO_URL: is required");
+    expect(stderr).toContain("PORT: ");
+  });
+
+  it("when it receives SIGTERM, then it closes its clients and exits 0", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", main], { env: { ...env, LOG_LEVEL: "info" } });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    await expect.poll(() => stdout, { timeout: 20_000 }).toContain("Server listening");
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    expect(stdout).toContain('"msg":"closing"');
+  });
+});
