@@ -1,7 +1,61 @@
-export { createKafka, type EventLogger, type KafkaClientOptions } from "./kafka.js";
+export * from "./generated/events.js";
+export { AppError, PoisonRecordError } from "./errors.js";
+export {
+  AVRO_OPTIONS,
+  EventValidationError,
+  assertValidEvent,
+  avroTypeOf,
+  createEvent,
+  deserializeEvent,
+  isTopic,
+  serializeEvent,
+  type AnyEvent,
+  type EventContext,
+  type EventPayload,
+} from "./events.js";
+export {
+  createFieldCipher,
+  parseFieldKeys,
+  type EncryptedString,
+  type FieldCipher,
+  type FieldKey,
+} from "./field-encryption.js";
+export {
+  DEFAULT_PARTITIONS,
+  createKafka,
+  ensureTopics,
+  type EventLogger,
+  type KafkaClientOptions,
+  type Logger,
+} from "./kafka.js";
+export { compatibilityProblems } from "./compatibility.js";
+export { createEventRegistry, subjectOf, type EventRegistry } from "./registry.js";
+export { HEADERS, createEventPublisher, newTraceparent, type EventPublisher, type PendingEvent } from "./publisher.js";
+export {
+  OUTBOX_CHANNEL,
+  PG_EVENT_TABLES_SQL,
+  createPgOutboxRelay,
+  enqueueEvents,
+  type OutgoingEvent,
+  type PgOutboxRelay,
+} from "./outbox/pg-outbox.js";
+export { createMongoOutboxRelay, outboxFields, outboxUpdate, type MongoOutboxRelay } from "./outbox/mongo-outbox.js";
+export {
+  DLQ_HEADERS,
+  backoffDelay,
+  createConsumerRunner,
+  dlqTopicOf,
+  headersOf,
+  type ConsumerRunner,
+  type EventHandler,
+  type HandlerContext,
+  type HandlerSpec,
+  type Handlers,
+  type RetryPolicy,
+} from "./consumer/consumer-runner.js";
+export { createPgIdempotencyStore, inTransaction, type IdempotencyStore } from "./consumer/pg-idempotency.js";
 export { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } from "./readiness.js";
 export {
-  AppError,
   CORRELATION_ID_HEADER,
   ErrorResponse,
   createServerOptions,

@@ -37,3 +37,30 @@ export function createKafka({ clientId, brokers, logger, failFast = false }: Kaf
     ...(failFast && { connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 } }),
   });
 }
+
+/** A pino-compatible logger that can carry per-message fields. */
+export type Logger = EventLogger & { child(bindings: Record<string, unknown>): Logger };
+
+export const DEFAULT_PARTITIONS = 3;
+
+/** Creates the topics that do not exist yet (idempotent; concurrent callers are fine). */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS })),
+      })
+      .catch((error: unknown) => {
+        // Another instance created it between our list and create.
+        if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw error;
+      });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import Type from "typebox";
+import { AppError } from "../errors.js";
 
 /**
  * The HTTP conventions every Coffer service shares, because clients and the gateway rely on
@@ -15,23 +16,6 @@ export const ErrorResponse = Type.Object({
   code: Type.String({ description: "Stable, SCREAMING_SNAKE error code" }),
   message: Type.String(),
 });
-
-/** An error a service expects and answers with its own code; anything else is a generic 500. */
-export class AppError extends Error {
-  readonly statusCode: number;
-  readonly retriable: boolean;
-
-  constructor(
-    readonly code: string,
-    message: string,
-    options: { statusCode?: number; cause?: unknown; retriable?: boolean } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.name = "AppError";
-    this.statusCode = options.statusCode ?? 400;
-    this.retriable = options.retriable ?? false;
-  }
-}
 
 /** Logger, correlation id and body limits for `Fastify(…)`. */
 export function createServerOptions(options: { service: string; logLevel: string }): FastifyServerOptions {

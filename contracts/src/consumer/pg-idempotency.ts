@@ -1,0 +1,45 @@
+import type pg from "pg";
+
+/** Runs handlers in a transaction of the consumer's own database. */
+export type IdempotencyStore<Db> = {
+  /**
+   * Runs `fn` in a transaction that also records `eventId` as processed by `consumer`;
+   * returns false without running it when the event was processed before.
+   */
+  runOnce(consumer: string, eventId: string, fn: (db: Db) => Promise<void>): Promise<boolean>;
+  /** Runs `fn` in a transaction, for handlers that deduplicate their effects themselves. */
+  run(fn: (db: Db) => Promise<void>): Promise<void>;
+};
+
+export async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    client.release();
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    client.release(error as Error);
+    throw error;
+  }
+}
+
+/** Processed event ids live in `processed_events` (see PG_EVENT_TABLES_SQL). */
+export function createPgIdempotencyStore(pool: pg.Pool): IdempotencyStore<pg.PoolClient> {
+  return {
+    runOnce: (consumer, eventId, fn) =>
+      inTransaction(pool, async (tx) => {
+        // A concurrent duplicate blocks here until the first commits, then finds the row.
+        const { rowCount } = await tx.query(
+          "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+          [consumer, eventId],
+        );
+        if (rowCount === 0) return false;
+        await fn(tx);
+        return true;
+      }),
+    run: (fn) => inTransaction(pool, fn),
+  };
+}

@@ -1,0 +1,27 @@
+/** An error a service expects and answers with its own code; anything else is a generic 500. */
+export class AppError extends Error {
+  readonly statusCode: number;
+  readonly retriable: boolean;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    options: { statusCode?: number; cause?: unknown; retriable?: boolean } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.statusCode = options.statusCode ?? 400;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/**
+ * A Kafka record that can never be handled, however often it is retried: it cannot be decoded,
+ * does not match its schema, or its handler refused it. The consumer runner dead-letters it.
+ */
+export class PoisonRecordError extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "PoisonRecordError";
+  }
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import type { Collection, Document } from "mongodb";
+import { serializeEvent } from "../events.js";
+import type { EventLogger } from "../kafka.js";
+import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../publisher.js";
+import type { OutgoingEvent } from "./pg-outbox.js";
+import { createRelayLoop } from "./relay-loop.js";
+
+/**
+ * The MongoDB outbox needs no multi-document transaction (FerretDB has none): pending events
+ * ride in the very document whose change they describe, written by the same single-document
+ * update, and the relay removes them once Kafka has them.
+ *
+ *   await customers.updateOne({ _id }, { $set: { … }, ...outboxUpdate(events) });
+ *   await customers.insertOne({ _id, …, ...outboxFields(events) });
+ */
+
+type StoredEvent = PendingEvent & { createdAt: Date };
+
+function toStored({ topic, event, traceparent }: OutgoingEvent): StoredEvent {
+  return {
+    eventId: event.eventId,
+    topic,
+    key: event.customerId,
+    payload: serializeEvent(topic, event),
+    headers: {
+      [HEADERS.eventType]: topic,
+      [HEADERS.correlationId]: event.correlationId,
+      [HEADERS.traceparent]: traceparent ?? newTraceparent(),
+    },
+    createdAt: new Date(),
+  };
+}
+
+/** Fields of a new document that carries events. */
+export function outboxFields(events: readonly OutgoingEvent[]): { outbox: StoredEvent[]; outboxPending: boolean } {
+  return { outbox: events.map(toStored), outboxPending: events.length > 0 };
+}
+
+/** Update operators that append events to an existing document; merge them into the change's update. */
+export function outboxUpdate(events: readonly OutgoingEvent[]) {
+  return {
+    $push: { outbox: { $each: events.map(toStored) } },
+    $set: { outboxPending: true },
+  } as const;
+}
+
+export type MongoOutboxRelay = { start(): void; wake(): void; stop(): Promise<void> };
+
+/**
+ * Publishes the pending events of the given collections. A relay leases a document before
+ * publishing its events, so several relays never publish the same document at once, and a
+ * relay that dies mid-way loses its lease after `leaseMs`. The service calls `wake()` after a
+ * write for millisecond latency; polling covers writes made by other instances.
+ */
+export function createMongoOutboxRelay(options: {
+  collections: readonly Collection<Document>[];
+  publisher: EventPublisher;
+  logger: EventLogger;
+  pollIntervalMs?: number;
+  leaseMs?: number;
+}): MongoOutboxRelay {
+  const { collections, publisher, logger, pollIntervalMs = 500, leaseMs = 30_000 } = options;
+  const relayId = randomUUID();
+
+  async function publishFrom(collection: Collection<Document>): Promise<number> {
+    const now = new Date();
+    const claimed = await collection.findOneAndUpdate(
+      { outboxPending: true, $or: [{ outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }] },
+      { $set: { outboxLeaseUntil: new Date(now.getTime() + leaseMs), outboxLeaseOwner: relayId } },
+      { returnDocument: "after", projection: { outbox: 1 } },
+    );
+    if (!claimed) return 0;
+    const events = (claimed.outbox ?? []) as StoredEvent[];
+    try {
+      await publisher.publish(events.map(({ createdAt: _createdAt, ...pending }) => pending));
+    } catch (error) {
+      await collection
+        .updateOne(
+          { _id: claimed._id, outboxLeaseOwner: relayId },
+          { $unset: { outboxLeaseUntil: "", outboxLeaseOwner: "" } },
+        )
+        .catch(() => undefined);
+      throw error;
+    }
+    await collection.updateOne({ _id: claimed._id, outboxLeaseOwner: relayId }, {
+      $pull: { outbox: { eventId: { $in: events.map((e) => e.eventId) } } },
+      $unset: { outboxLeaseUntil: "", outboxLeaseOwner: "" },
+    } as Document);
+    // Events appended while we published keep the document pending.
+    await collection.updateOne({ _id: claimed._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+    return Math.max(events.length, 1);
+  }
+
+  async function publishBatch(): Promise<number> {
+    let published = 0;
+    for (const collection of collections) published += await publishFrom(collection);
+    return published;
+  }
+
+  const loop = createRelayLoop({ name: "mongo-outbox", publishBatch, logger, pollIntervalMs });
+  return { start: () => loop.start(), wake: () => loop.wake(), stop: () => loop.stop() };
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import type { Kafka, Message, Producer } from "kafkajs";
+import { deserializeEvent, isTopic } from "./events.js";
+import type { EventRegistry } from "./registry.js";
+
+/** An event as the outboxes keep it until it is published: the Avro JSON of the whole record. */
+export type PendingEvent = {
+  eventId: string;
+  topic: string;
+  key: string;
+  payload: string;
+  headers: Record<string, string>;
+};
+
+export const HEADERS = {
+  eventType: "event-type",
+  correlationId: "correlation-id",
+  traceparent: "traceparent",
+} as const;
+
+/** A W3C trace context for an event that starts a trace of its own. */
+export function newTraceparent(): string {
+  return `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
+}
+
+export type EventPublisher = {
+  /** Publishes in order, all or nothing as far as the caller knows: on error nothing may be marked sent. */
+  publish(events: readonly PendingEvent[]): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * The only way events reach Kafka: an idempotent producer with acks from every in-sync replica,
+ * one request in flight so a retry cannot reorder one customer's events.
+ */
+export function createEventPublisher(kafka: Kafka, registry: EventRegistry): EventPublisher {
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // Bounded, so a relay holding claimed rows gives them back when Kafka is down.
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+  });
+  let connected: Promise<void> | undefined;
+
+  return {
+    async publish(events) {
+      if (events.length === 0) return;
+      connected ??= producer.connect().catch((error: unknown) => {
+        connected = undefined;
+        throw error;
+      });
+      await connected;
+      const byTopic = new Map<string, Message[]>();
+      for (const pending of events) {
+        if (!isTopic(pending.topic)) throw new Error(`unknown topic ${pending.topic}`);
+        const value = await registry.encode(pending.topic, deserializeEvent(pending.topic, pending.payload));
+        const messages = byTopic.get(pending.topic) ?? [];
+        messages.push({ key: pending.key, value, headers: pending.headers });
+        byTopic.set(pending.topic, messages);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    },
+    async close() {
+      if (connected) await producer.disconnect();
+    },
+  };
+}

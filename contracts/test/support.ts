@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
+import pg from "pg";
+import { pino } from "pino";
+import { PG_EVENT_TABLES_SQL, type Logger } from "../src/index.js";
+
+export const logger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+
+export const brokers = process.env.KAFKA_BROKERS!.split(",");
+export const registryUrl = process.env.SCHEMA_REGISTRY_URL!;
+export const kafka = new Kafka({ clientId: "contracts-test", brokers, logLevel: logLevel.NOTHING });
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID()}`;
+
+/** A database of its own for one test file, with the event tables, dropped by `drop()`. */
+export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool; drop(): Promise<void> }> {
+  const adminUrl = process.env.PG_ADMIN_URL!;
+  const name = `test_${randomUUID().replaceAll("-", "")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  const pool = new pg.Pool({ connectionString: url });
+  await pool.query(PG_EVENT_TABLES_SQL);
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** The end offset of every partition of each topic now: read from there to see only what follows. */
+export async function endOffsets(
+  topics: readonly string[],
+): Promise<Map<string, { partition: number; offset: string }[]>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const result = new Map<string, { partition: number; offset: string }[]>();
+    for (const topic of topics) {
+      if (!existing.has(topic)) {
+        await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true }).catch(() => false);
+      }
+      const offsets = await admin.fetchTopicOffsets(topic);
+      result.set(
+        topic,
+        offsets.map(({ partition, high }) => ({ partition, offset: high })),
+      );
+    }
+    return result;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Commits a new consumer group's offsets at the current end, so it sees only what is produced next. */
+export async function startGroupAtEnd(groupId: string, topics: readonly string[]): Promise<void> {
+  const offsets = await endOffsets(topics);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const [topic, partitions] of offsets) await admin.setOffsets({ groupId, topic, partitions });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export type ReadMessage = KafkaMessage & { topic: string; partition: number };
+
+/** Reads what the topics received after `from` (see endOffsets) until `until` holds or the timeout. */
+export async function readFrom(
+  from: Map<string, { partition: number; offset: string }[]>,
+  until: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<ReadMessage[]> {
+  const groupId = uniqueId("reader");
+  const topics = [...from.keys()];
+  const admin = kafka.admin();
+  await admin.connect();
+  for (const [topic, partitions] of from) await admin.setOffsets({ groupId, topic, partitions });
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics });
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      messages.push({ ...message, topic, partition });
+      if (until(messages)) done();
+    },
+  });
+  const timer = setTimeout(done, timeoutMs);
+  await finished;
+  clearTimeout(timer);
+  await consumer.disconnect();
+  return messages;
+}
