@@ -16,7 +16,8 @@ class TimestampMillis extends avro.types.LogicalType {
   }
 }
 
-export const AVRO_OPTIONS = { logicalTypes: { "timestamp-millis": TimestampMillis } };
+/** avsc options for every type of the catalogue. Frozen: avsc adds a type registry to the options it is given, so pass a copy. */
+export const AVRO_OPTIONS = Object.freeze({ logicalTypes: { "timestamp-millis": TimestampMillis } });
 
 type EnvelopeField = (typeof ENVELOPE_FIELDS)[number];
 export type EventPayload<T extends Topic> = Omit<EventMap[T], EnvelopeField>;
@@ -33,7 +34,7 @@ export function isTopic(value: string): value is Topic {
 export function avroTypeOf(topic: Topic): avro.Type {
   let type = types.get(topic);
   if (!type) {
-    type = avro.Type.forSchema(SCHEMAS[topic] as avro.Schema, AVRO_OPTIONS);
+    type = avro.Type.forSchema(SCHEMAS[topic] as avro.Schema, { ...AVRO_OPTIONS });
     types.set(topic, type);
   }
   return type;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Kafka, Message, Producer } from "kafkajs";
+import { Partitioners, type Kafka, type Message, type Producer } from "kafkajs";
 import { deserializeEvent, isTopic } from "./events.js";
 import type { EventRegistry } from "./registry.js";
 
@@ -37,6 +37,7 @@ export function createEventPublisher(kafka: Kafka, registry: EventRegistry): Eve
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
     // Bounded, so a relay holding claimed rows gives them back when Kafka is down.
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
   });

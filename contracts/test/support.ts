@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import pg from "pg";
+import { vi } from "vitest";
 import { pino } from "pino";
 import { PG_EVENT_TABLES_SQL, type Logger } from "../src/index.js";
 
@@ -61,16 +62,20 @@ export async function endOffsets(
   }
 }
 
-/** Commits a new consumer group's offsets at the current end, so it sees only what is produced next. */
-export async function startGroupAtEnd(groupId: string, topics: readonly string[]): Promise<void> {
-  const offsets = await endOffsets(topics);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const [topic, partitions] of offsets) await admin.setOffsets({ groupId, topic, partitions });
-  } finally {
-    await admin.disconnect();
-  }
+/**
+ * A new group that starts at "latest" resolves its offsets only at its first fetch, a moment
+ * after it joined. Sends markers until the consumer sees one: from then on it sees everything.
+ */
+export async function untilConsuming(sendMarker: () => Promise<string>, seen: (id: string) => boolean): Promise<void> {
+  const markers: string[] = [];
+  await vi.waitFor(
+    async () => {
+      if (markers.some(seen)) return;
+      markers.push(await sendMarker());
+      throw new Error("the consumer has not seen a marker yet");
+    },
+    { timeout: 30_000, interval: 300 },
+  );
 }
 
 export type ReadMessage = KafkaMessage & { topic: string; partition: number };
@@ -81,20 +86,21 @@ export async function readFrom(
   until: (messages: ReadMessage[]) => boolean,
   timeoutMs = 20_000,
 ): Promise<ReadMessage[]> {
-  const groupId = uniqueId("reader");
   const topics = [...from.keys()];
-  const admin = kafka.admin();
-  await admin.connect();
-  for (const [topic, partitions] of from) await admin.setOffsets({ groupId, topic, partitions });
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId });
+  const consumer = kafka.consumer({ groupId: uniqueId("reader") });
   const messages: ReadMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    for (const [topic, partitions] of from)
+      for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
+  });
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
+      const start = from.get(topic)?.find((p) => p.partition === partition)?.offset ?? "0";
+      if (BigInt(message.offset) < BigInt(start)) return;
       messages.push({ ...message, topic, partition });
       if (until(messages)) done();
     },

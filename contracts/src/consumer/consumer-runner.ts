@@ -1,4 +1,4 @@
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from "kafkajs";
+import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Producer } from "kafkajs";
 import { AppError, PoisonRecordError } from "../errors.js";
 import type { EventMap, Topic } from "../generated/events.js";
 import { ensureTopics, type Logger } from "../kafka.js";
@@ -172,7 +172,11 @@ export function createConsumerRunner<Db>(options: {
     async start() {
       stopping = false;
       await ensureTopics(kafka, [...topics, ...topics.map(dlqTopicOf)]);
-      dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      dlqProducer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await dlqProducer.connect();
       consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3000 });
       await consumer.connect();
