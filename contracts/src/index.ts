@@ -39,7 +39,7 @@ export {
   type OutgoingEvent,
   type PgOutboxRelay,
 } from "./outbox/pg-outbox.js";
-export { createMongoOutboxRelay, outboxFields, outboxUpdate, type MongoOutboxRelay } from "./outbox/mongo-outbox.js";
+export { createMongoOutboxRelay, outboxFields, withOutbox, type MongoOutboxRelay } from "./outbox/mongo-outbox.js";
 export {
   DLQ_HEADERS,
   backoffDelay,

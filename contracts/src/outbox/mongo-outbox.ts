@@ -11,7 +11,7 @@ import { createRelayLoop } from "./relay-loop.js";
  * ride in the very document whose change they describe, written by the same single-document
  * update, and the relay removes them once Kafka has them.
  *
- *   await customers.updateOne({ _id }, { $set: { … }, ...outboxUpdate(events) });
+ *   await customers.updateOne({ _id }, withOutbox({ $set: { … } }, events));
  *   await customers.insertOne({ _id, …, ...outboxFields(events) });
  */
 
@@ -37,12 +37,16 @@ export function outboxFields(events: readonly OutgoingEvent[]): { outbox: Stored
   return { outbox: events.map(toStored), outboxPending: events.length > 0 };
 }
 
-/** Update operators that append events to an existing document; merge them into the change's update. */
-export function outboxUpdate(events: readonly OutgoingEvent[]) {
+/** Adds the events to a document update, so the change and its events are one atomic write. */
+export function withOutbox<U extends { $set?: Document; $push?: Document }>(
+  update: U,
+  events: readonly OutgoingEvent[],
+) {
   return {
-    $push: { outbox: { $each: events.map(toStored) } },
-    $set: { outboxPending: true },
-  } as const;
+    ...update,
+    $set: { ...update.$set, outboxPending: true },
+    $push: { ...update.$push, outbox: { $each: events.map(toStored) } },
+  };
 }
 
 export type MongoOutboxRelay = { start(): void; wake(): void; stop(): Promise<void> };
@@ -68,7 +72,8 @@ export function createMongoOutboxRelay(options: {
     const claimed = await collection.findOneAndUpdate(
       { outboxPending: true, $or: [{ outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }] },
       { $set: { outboxLeaseUntil: new Date(now.getTime() + leaseMs), outboxLeaseOwner: relayId } },
-      { returnDocument: "after", projection: { outbox: 1 } },
+      // No projection: FerretDB does not implement findAndModify's `fields`.
+      { returnDocument: "after" },
     );
     if (!claimed) return 0;
     const events = (claimed.outbox ?? []) as StoredEvent[];
@@ -83,8 +88,9 @@ export function createMongoOutboxRelay(options: {
         .catch(() => undefined);
       throw error;
     }
+    // $pullAll with the elements exactly as read: FerretDB ignores $pull with a condition.
     await collection.updateOne({ _id: claimed._id, outboxLeaseOwner: relayId }, {
-      $pull: { outbox: { eventId: { $in: events.map((e) => e.eventId) } } },
+      $pullAll: { outbox: events },
       $unset: { outboxLeaseUntil: "", outboxLeaseOwner: "" },
     } as Document);
     // Events appended while we published keep the document pending.

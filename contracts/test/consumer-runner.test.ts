@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { Partitioners } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AppError,
+  DLQ_HEADERS,
+  TOPICS,
+  createConsumerRunner,
+  createEventPublisher,
+  createEventRegistry,
+  createKafka,
+  createPgIdempotencyStore,
+  dlqTopicOf,
+  serializeEvent,
+  type ConsumerRunner,
+  type PendingEvent,
+  type ShareAccessedV1,
+} from "../src/index.js";
+import { sampleEvent } from "./samples.js";
+import {
+  brokers,
+  createTestDatabase,
+  endOffsets,
+  kafka as rawKafka,
+  logger,
+  readFrom,
+  registryUrl,
+  uniqueId,
+  untilConsuming,
+} from "./support.js";
+
+const topic = TOPICS.shareAccessed;
+const registry = createEventRegistry(registryUrl);
+const kafka = createKafka({ clientId: "contracts-runner-test", brokers, logger });
+const publisher = createEventPublisher(kafka, registry);
+const rawProducer = rawKafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let runner: ConsumerRunner;
+const groupId = uniqueId("runner-test");
+
+/** What the handler does per file name, so each test scripts its own behaviour. */
+const behaviour = new Map<string, (attempt: number) => Promise<void>>();
+const calls = new Map<string, number>();
+const effects: string[] = [];
+
+const pending = (event: ShareAccessedV1): PendingEvent => ({
+  eventId: event.eventId,
+  topic,
+  key: event.customerId,
+  payload: serializeEvent(topic, event),
+  headers: { "event-type": topic, "correlation-id": event.correlationId },
+});
+
+function accessEvent(fileName: string): ShareAccessedV1 {
+  return { ...sampleEvent(topic, randomUUID(), uniqueId("runner")), fileName };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.pool.query("CREATE TABLE effects (event_id uuid NOT NULL, file_name text NOT NULL)");
+  await rawProducer.connect();
+  runner = createConsumerRunner({
+    kafka,
+    registry,
+    groupId,
+    logger,
+    fromBeginning: false,
+    retry: { attempts: 4, initialDelayMs: 20, maxDelayMs: 100 },
+    store: createPgIdempotencyStore(db.pool),
+    handlers: {
+      [topic]: async (event, { db: tx }) => {
+        const attempt = (calls.get(event.eventId) ?? 0) + 1;
+        calls.set(event.eventId, attempt);
+        await behaviour.get(event.fileName)?.(attempt);
+        await tx.query("INSERT INTO effects (event_id, file_name) VALUES ($1, $2)", [event.eventId, event.fileName]);
+        effects.push(event.eventId);
+      },
+    },
+  });
+  await runner.start();
+  await untilConsuming(
+    async () => {
+      const marker = accessEvent("marker");
+      await publisher.publish([pending(marker)]);
+      return marker.eventId;
+    },
+    (id) => effects.includes(id),
+  );
+});
+
+afterAll(async () => {
+  await runner?.stop();
+  await publisher.close();
+  await rawProducer.disconnect();
+  await db?.drop();
+});
+
+const effectRows = async (eventId: string) =>
+  (await db.pool.query("SELECT count(*)::int AS n FROM effects WHERE event_id = $1", [eventId])).rows[0].n as number;
+
+describe("the consumer runner", () => {
+  it("when the same event is delivered twice, then its handler's effects happen once", async () => {
+    const event = accessEvent("duplicate.pdf");
+    await publisher.publish([pending(event), pending(event)]);
+    const after = accessEvent("after-duplicate.pdf");
+    await publisher.publish([pending(after)]);
+
+    await expect.poll(() => effects.includes(after.eventId), { timeout: 20_000 }).toBe(true);
+    expect(calls.get(event.eventId)).toBe(1);
+    expect(await effectRows(event.eventId)).toBe(1);
+  });
+
+  it("when a handler fails twice, then it is retried with backoff and succeeds once", async () => {
+    const event = accessEvent("flaky.pdf");
+    behaviour.set("flaky.pdf", async (attempt) => {
+      if (attempt <= 2) throw new Error(`transient failure ${attempt}`);
+    });
+    await publisher.publish([pending(event)]);
+    await expect.poll(() => effects.includes(event.eventId), { timeout: 20_000 }).toBe(true);
+    expect(calls.get(event.eventId)).toBe(3);
+    expect(await effectRows(event.eventId)).toBe(1);
+  });
+
+  it("when a record cannot be decoded, then it lands in the DLQ with its coordinates and the error, and the next record is processed", async () => {
+    const from = await endOffsets([dlqTopicOf(topic)]);
+    const key = randomUUID();
+    const [sent] = await rawProducer.send({
+      topic,
+      acks: -1,
+      messages: [{ key, value: Buffer.from("{not avro}"), headers: { "correlation-id": "poison-1" } }],
+    });
+    const next = accessEvent("after-poison.pdf");
+    await publisher.publish([{ ...pending(next), key }]); // same key, same partition, after the poison
+
+    await expect.poll(() => effects.includes(next.eventId), { timeout: 20_000 }).toBe(true);
+    const dead = (await readFrom(from, (all) => all.some((m) => m.key?.toString() === key))).find(
+      (m) => m.key?.toString() === key,
+    )!;
+    const headers = Object.fromEntries(Object.entries(dead.headers!).map(([k, v]) => [k, String(v)]));
+    expect(dead.value?.toString()).toBe("{not avro}");
+    expect(headers).toMatchObject({
+      [DLQ_HEADERS.originalTopic]: topic,
+      [DLQ_HEADERS.originalPartition]: String(sent!.partition),
+      [DLQ_HEADERS.originalOffset]: sent!.baseOffset,
+      [DLQ_HEADERS.consumerGroup]: groupId,
+      [DLQ_HEADERS.errorClass]: "PoisonRecordError",
+      [DLQ_HEADERS.attempts]: "1",
+      "correlation-id": "poison-1",
+    });
+    expect(headers[DLQ_HEADERS.errorMessage]).toMatch(/Confluent Avro wire format/);
+    expect(Number(headers[DLQ_HEADERS.originalTimestamp])).toBeGreaterThan(0);
+  });
+
+  it("when a handler refuses an event (non-retriable) or keeps failing, then it is dead-lettered after 1 or all attempts", async () => {
+    const from = await endOffsets([dlqTopicOf(topic)]);
+    const refused = accessEvent("refused.pdf");
+    const failing = accessEvent("always-failing.pdf");
+    behaviour.set("refused.pdf", async () => {
+      throw new AppError("SHARE_UNKNOWN", "no such share", { retriable: false });
+    });
+    behaviour.set("always-failing.pdf", async () => {
+      throw new Error("database unavailable");
+    });
+    await publisher.publish([pending(refused), pending(failing)]);
+
+    const ids = new Set([refused.customerId, failing.customerId]);
+    const dead = (await readFrom(from, (all) => all.filter((m) => ids.has(String(m.key))).length === 2)).filter((m) =>
+      ids.has(String(m.key)),
+    );
+    const byKey = new Map(dead.map((m) => [String(m.key), m.headers!]));
+    expect(String(byKey.get(refused.customerId)![DLQ_HEADERS.errorClass])).toBe("AppError");
+    expect(String(byKey.get(refused.customerId)![DLQ_HEADERS.attempts])).toBe("1");
+    expect(String(byKey.get(failing.customerId)![DLQ_HEADERS.errorMessage])).toBe("database unavailable");
+    expect(String(byKey.get(failing.customerId)![DLQ_HEADERS.attempts])).toBe("4");
+    expect(calls.get(failing.eventId)).toBe(4);
+    expect(await effectRows(refused.eventId)).toBe(0);
+    expect(await effectRows(failing.eventId)).toBe(0);
+  });
+});
