@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 INFRA := infra/bin/infra
 
-.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run up down
+.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run up down bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,3 +53,6 @@ up: ## docker compose, for machines that have Docker
 
 down: ## stop docker compose
 	docker compose down
+
+bench: install build ## benchmarks against the local servers; prints tables, writes bench/results/
+	@infra/bin/with-infra npx tsx bench/outbox-latency.ts

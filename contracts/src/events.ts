@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import avro from "avsc";
-import type { ENVELOPE_FIELDS} from "./generated/events.js";
+import type { ENVELOPE_FIELDS } from "./generated/events.js";
 import { SCHEMAS, type EventMap, type Topic } from "./generated/events.js";
 
 /** Avro `timestamp-millis` as a JavaScript Date, both when encoding and decoding. */

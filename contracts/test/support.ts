@@ -23,6 +23,7 @@ export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool
   await admin.end();
   const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
   const pool = new pg.Pool({ connectionString: url });
+  pool.on("error", () => undefined); // idle clients end with the database when the file is done
   await pool.query(PG_EVENT_TABLES_SQL);
   return {
     url,
