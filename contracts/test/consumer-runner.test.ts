@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Partitioners } from "kafkajs";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AppError,
@@ -42,6 +43,8 @@ const groupId = uniqueId("runner-test");
 const behaviour = new Map<string, (attempt: number) => Promise<void>>();
 const calls = new Map<string, number>();
 const effects: string[] = [];
+const logLines: Record<string, unknown>[] = [];
+const capturingLogger = pino({ level: "info" }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
 
 const pending = (event: ShareAccessedV1): PendingEvent => ({
   eventId: event.eventId,
@@ -63,12 +66,13 @@ beforeAll(async () => {
     kafka,
     registry,
     groupId,
-    logger,
+    logger: capturingLogger,
     fromBeginning: false,
     retry: { attempts: 4, initialDelayMs: 20, maxDelayMs: 100 },
     store: createPgIdempotencyStore(db.pool),
     handlers: {
-      [topic]: async (event, { db: tx }) => {
+      [topic]: async (event, { db: tx, log }) => {
+        log.info({ eventId: event.eventId }, "handling");
         const attempt = (calls.get(event.eventId) ?? 0) + 1;
         calls.set(event.eventId, attempt);
         await behaviour.get(event.fileName)?.(attempt);
@@ -108,6 +112,16 @@ describe("the consumer runner", () => {
     await expect.poll(() => effects.includes(after.eventId), { timeout: 20_000 }).toBe(true);
     expect(calls.get(event.eventId)).toBe(1);
     expect(await effectRows(event.eventId)).toBe(1);
+  });
+
+  it("when a handler logs, then its lines carry the correlation id, topic, partition and offset", async () => {
+    const event = accessEvent("logged.pdf");
+    await publisher.publish([pending(event)]);
+    await expect.poll(() => effects.includes(event.eventId), { timeout: 20_000 }).toBe(true);
+    const line = logLines.find((l) => l.eventId === event.eventId && l.msg === "handling");
+    expect(line).toMatchObject({ correlationId: event.correlationId, topic, consumerGroup: groupId });
+    expect(line?.partition).toEqual(expect.any(Number));
+    expect(line?.offset).toMatch(/^\d+$/);
   });
 
   it("when a handler fails twice, then it is retried with backoff and succeeds once", async () => {
