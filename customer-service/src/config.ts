@@ -1,3 +1,4 @@
+import { parseFieldKeys, type FieldKey } from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 import Value from "typebox/value";
 
@@ -8,6 +9,17 @@ const EnvSchema = Type.Object({
   MONGO_URL: Type.String({ pattern: "^mongodb(\\+srv)?://" }),
   KAFKA_BROKERS: Type.String({ pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
   SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
+  EVENT_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
+  JWT_ISSUER: Type.String({ minLength: 1, default: "coffer" }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: "coffer-api" }),
+  JWT_KEYS_DIR: Type.String({ minLength: 1 }),
+  JWT_GENERATE_KEY: Type.Boolean({ default: false }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 3600, default: 30 * 24 * 3600 }),
+  ADMIN_EMAILS: Type.String({ default: "" }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
 });
 
 export type Config = Readonly<{
@@ -17,6 +29,12 @@ export type Config = Readonly<{
   mongoUrl: string;
   kafkaBrokers: readonly string[];
   schemaRegistryUrl: string;
+  eventEncryptionKeys: readonly FieldKey[];
+  jwt: Readonly<{ issuer: string; audience: string; keysDir: string; generateKey: boolean; accessTtlSeconds: number }>;
+  refreshTtlSeconds: number;
+  adminEmails: ReadonlySet<string>;
+  trustProxy: boolean;
+  loginThrottle: Readonly<{ maxFailures: number; maxLockSeconds: number }>;
 }>;
 
 export class ConfigError extends Error {
@@ -37,8 +55,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? (e.params as { requiredProperties: string[] }).requiredProperties.map((k) => `${k}: is required`)
       : [`${e.instancePath.slice(1)}: ${e.message}`],
   );
-  if (problems.length > 0) throw new ConfigError(problems);
   const e = value as Static<typeof EnvSchema>;
+  let eventEncryptionKeys: FieldKey[] = [];
+  if (typeof e.EVENT_ENCRYPTION_KEYS === "string" && e.EVENT_ENCRYPTION_KEYS.length > 0) {
+    try {
+      eventEncryptionKeys = parseFieldKeys(e.EVENT_ENCRYPTION_KEYS);
+    } catch (error) {
+      problems.push(`EVENT_ENCRYPTION_KEYS: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -46,5 +72,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mongoUrl: e.MONGO_URL,
     kafkaBrokers: Object.freeze(e.KAFKA_BROKERS.split(",")),
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
+    eventEncryptionKeys,
+    jwt: Object.freeze({
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      keysDir: e.JWT_KEYS_DIR,
+      generateKey: e.JWT_GENERATE_KEY,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    }),
+    refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    adminEmails: new Set(
+      e.ADMIN_EMAILS.split(",")
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+    trustProxy: e.TRUST_PROXY,
+    loginThrottle: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, maxLockSeconds: e.LOGIN_LOCK_MAX_SECONDS }),
   });
 }

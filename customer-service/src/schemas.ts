@@ -1,0 +1,33 @@
+import { ErrorResponse } from "@coffer/contracts";
+import Type from "typebox";
+
+/** Field schemas shared by the routes: every body is validated before any query sees it. */
+export const Email = Type.String({ format: "email", minLength: 3, maxLength: 254 });
+export const Password = Type.String({ minLength: 10, maxLength: 128 });
+export const DisplayName = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
+export const Locale = Type.String({ pattern: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", maxLength: 35 });
+export const Secret = Type.String({ minLength: 10, maxLength: 200 });
+
+export const CustomerResponse = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  displayName: Type.String(),
+  locale: Type.String(),
+  roles: Type.Array(Type.String()),
+  emailVerified: Type.Boolean(),
+  createdAt: Type.String({ format: "date-time" }),
+});
+
+export const TokensResponse = Type.Object({
+  accessToken: Type.String(),
+  tokenType: Type.Literal("Bearer"),
+  expiresIn: Type.Integer(),
+  refreshToken: Type.String(),
+});
+
+export const Accepted = Type.Object({ message: Type.String() });
+
+export { ErrorResponse };
+
+/** The error answers a route documents, by status. */
+export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));

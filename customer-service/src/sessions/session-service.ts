@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import { hashSecret, newSecret, normalizeEmail, verifyPassword } from "../customers/credentials.js";
+import type { Customer, Models, Session } from "../customers/customer-model.js";
+import { Errors } from "../errors.js";
+import type { AccessTokens } from "../tokens/access-tokens.js";
+import type { LoginThrottle } from "./login-throttle.js";
+
+export type SessionDeps = {
+  models: Models;
+  tokens: AccessTokens;
+  throttle: LoginThrottle;
+  refreshTtlSeconds: number;
+};
+
+export type IssuedTokens = {
+  accessToken: string;
+  tokenType: "Bearer";
+  expiresIn: number;
+  refreshToken: string;
+};
+
+export type PublicSession = { id: string; device: string; ip: string; createdAt: string; lastUsedAt: string; current: boolean };
+
+/** A refresh token names its session, so a stolen, already-rotated token can be recognised. */
+const formatRefreshToken = (sessionId: string, secret: string) => `${sessionId}.${secret}`;
+
+function parseRefreshToken(token: string): { sessionId: string; secret: string } {
+  const [sessionId, secret, extra] = token.split(".");
+  if (!sessionId || !secret || extra !== undefined) throw Errors.invalidRefreshToken();
+  return { sessionId, secret };
+}
+
+async function issue(deps: SessionDeps, customer: Customer, sessionId: string, secret: string): Promise<IssuedTokens> {
+  return {
+    accessToken: await deps.tokens.issue({ sub: customer._id, roles: customer.roles, sid: sessionId }),
+    tokenType: "Bearer",
+    expiresIn: deps.tokens.ttlSeconds,
+    refreshToken: formatRefreshToken(sessionId, secret),
+  };
+}
+
+export async function login(
+  deps: SessionDeps,
+  input: { email: string; password: string; ip: string; userAgent: string },
+): Promise<IssuedTokens> {
+  const email = normalizeEmail(input.email);
+  const keys = [`email:${email}`, `ip:${input.ip}`];
+  await deps.throttle.assertAllowed(keys);
+  const customer = await deps.models.Customer.findOne({ email, deletedAt: null }).lean<Customer>();
+  // Runs argon2 whether or not the account exists: same answer, similar time.
+  if (!(await verifyPassword(customer?.passwordHash, input.password)) || !customer) {
+    await deps.throttle.recordFailure(keys);
+    throw Errors.invalidCredentials();
+  }
+  await deps.throttle.clear([`email:${email}`]);
+  if (!customer.emailVerifiedAt) throw Errors.emailNotVerified();
+  if (customer.disabledAt) throw Errors.accountDisabled();
+
+  const sessionId = randomUUID();
+  const secret = newSecret();
+  const now = new Date();
+  await deps.models.Session.create({
+    _id: sessionId,
+    customerId: customer._id,
+    refreshTokenHash: hashSecret(secret),
+    userAgent: input.userAgent.slice(0, 300),
+    ip: input.ip,
+    lastUsedAt: now,
+    expiresAt: new Date(now.getTime() + deps.refreshTtlSeconds * 1000),
+  });
+  return issue(deps, customer, sessionId, secret);
+}
+
+/**
+ * Trades a refresh token for a new pair. The presented token dies; presenting it again means it
+ * was stolen (or the client is broken), so the whole session is revoked.
+ */
+export async function refresh(deps: SessionDeps, token: string): Promise<IssuedTokens> {
+  const { Session, Customer } = deps.models;
+  const { sessionId, secret } = parseRefreshToken(token);
+  const presented = hashSecret(secret);
+  const next = newSecret();
+  const now = new Date();
+  const rotated = await Session.findOneAndUpdate(
+    { _id: sessionId, refreshTokenHash: presented, revokedAt: null, expiresAt: { $gt: now } },
+    { $set: { refreshTokenHash: hashSecret(next), lastUsedAt: now }, $push: { previousHashes: presented } },
+    { new: true },
+  ).lean<Session>();
+  if (!rotated) {
+    const session = await Session.findById(sessionId).lean<Session>();
+    if (session && !session.revokedAt && session.previousHashes.includes(presented)) {
+      await Session.updateOne({ _id: sessionId }, { $set: { revokedAt: now } });
+      throw Errors.refreshTokenReused();
+    }
+    throw Errors.invalidRefreshToken();
+  }
+  const customer = await Customer.findOne({ _id: rotated.customerId, deletedAt: null }).lean<Customer>();
+  if (!customer || customer.disabledAt) {
+    await Session.updateOne({ _id: sessionId }, { $set: { revokedAt: now } });
+    throw Errors.invalidRefreshToken();
+  }
+  return issue(deps, customer, sessionId, next);
+}
+
+/** Ends the session the refresh token belongs to; an unknown or dead token is not an error. */
+export async function logout(deps: SessionDeps, token: string): Promise<void> {
+  let parsed: { sessionId: string; secret: string };
+  try {
+    parsed = parseRefreshToken(token);
+  } catch {
+    return;
+  }
+  await deps.models.Session.updateOne(
+    { _id: parsed.sessionId, refreshTokenHash: hashSecret(parsed.secret), revokedAt: null },
+    { $set: { revokedAt: new Date() } },
+  );
+}
+
+export async function listSessions(deps: SessionDeps, customerId: string, currentSessionId: string): Promise<PublicSession[]> {
+  const sessions = await deps.models.Session.find({ customerId, revokedAt: null, expiresAt: { $gt: new Date() } })
+    .sort({ lastUsedAt: -1 })
+    .lean<Session[]>();
+  return sessions.map((s) => ({
+    id: s._id,
+    device: s.userAgent,
+    ip: s.ip,
+    createdAt: s.createdAt.toISOString(),
+    lastUsedAt: s.lastUsedAt.toISOString(),
+    current: s._id === currentSessionId,
+  }));
+}
+
+export async function revokeSession(deps: SessionDeps, customerId: string, sessionId: string): Promise<void> {
+  // Scoped to the owner: another customer's session id is "not found", never revoked.
+  const result = await deps.models.Session.updateOne(
+    { _id: sessionId, customerId, revokedAt: null },
+    { $set: { revokedAt: new Date() } },
+  );
+  if (result.matchedCount === 0) throw Errors.notFound("Session");
+}
