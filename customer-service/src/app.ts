@@ -57,7 +57,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl));
-  const relay = createMongoOutboxRelay({ collections: [mongo.db!.collection("customers")], publisher, logger: app.log });
+  const relay = createMongoOutboxRelay({
+    collections: [mongo.db!.collection("customers")],
+    publisher,
+    logger: app.log,
+  });
   relay.start();
   app.addHook("onClose", async () => {
     await relay.stop();

@@ -2,7 +2,8 @@ import { ErrorResponse } from "@coffer/contracts";
 import Type from "typebox";
 
 /** Field schemas shared by the routes: every body is validated before any query sees it. */
-export const Email = Type.String({ format: "email", minLength: 3, maxLength: 254 });
+/** An address; surrounding spaces are allowed here and trimmed (and the address lower-cased) by the service. */
+export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: "^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$" });
 export const Password = Type.String({ minLength: 10, maxLength: 128 });
 export const DisplayName = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
 export const Locale = Type.String({ pattern: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", maxLength: 35 });

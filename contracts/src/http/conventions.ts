@@ -28,6 +28,8 @@ export function createServerOptions(options: { service: string; logLevel: string
         censor: "[redacted]",
       },
     },
+    // Unknown properties are refused (400), not silently dropped: a client sending `roles` learns it cannot.
+    ajv: { customOptions: { removeAdditional: false } },
     requestIdHeader: false,
     logController: new LogController({
       requestIdLogLabel: "correlationId",

@@ -6,10 +6,10 @@ import type { Models } from "../customers/customer-model.js";
 import { CustomerResponse, errors } from "../schemas.js";
 import { listCustomers, setDisabled } from "./admin-service.js";
 
-export const adminRoutes: FastifyPluginAsyncTypebox<{ models: Models; authenticate: preHandlerAsyncHookHandler }> = async (
-  app,
-  opts,
-) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<{
+  models: Models;
+  authenticate: preHandlerAsyncHookHandler;
+}> = async (app, opts) => {
   app.addHook("preHandler", opts.authenticate);
   app.addHook("preHandler", requireAdmin);
 

@@ -10,7 +10,11 @@ const encodeCursor = (c: Customer) =>
 function decodeCursor(cursor: string): Cursor {
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
-    if (typeof value.createdAt !== "string" || typeof value.id !== "string" || Number.isNaN(Date.parse(value.createdAt))) {
+    if (
+      typeof value.createdAt !== "string" ||
+      typeof value.id !== "string" ||
+      Number.isNaN(Date.parse(value.createdAt))
+    ) {
       throw new Error("bad cursor");
     }
     return value;

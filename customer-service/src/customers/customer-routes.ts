@@ -32,7 +32,10 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{
     "/customers/me/password",
     {
       schema: {
-        body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Password }, strictly),
+        body: Type.Object(
+          { currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Password },
+          strictly,
+        ),
         response: { 204: Type.Null(), ...errors(400, 401, 403) },
       },
     },

@@ -128,7 +128,12 @@ export async function resendVerification(deps: CustomerDeps, rawEmail: string, c
   const customer = await Customer.findOne({ email: normalizeEmail(rawEmail), deletedAt: null }).lean<Customer>();
   if (!customer || customer.emailVerifiedAt || customer.disabledAt) return;
   if (customer.verification && Date.now() - customer.verification.sentAt.getTime() < RESEND_INTERVAL_MS) return;
-  const verification = oneTimeToken(deps.cipher, TOPICS.customerEmailVerificationRequested, customer._id, VERIFICATION_TTL_MS);
+  const verification = oneTimeToken(
+    deps.cipher,
+    TOPICS.customerEmailVerificationRequested,
+    customer._id,
+    VERIFICATION_TTL_MS,
+  );
   await Customer.updateOne(
     { _id: customer._id, emailVerifiedAt: null },
     withOutbox({ $set: { verification: verification.stored } }, [

@@ -4,7 +4,17 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import * as customers from "../customers/customer-service.js";
-import { Accepted, CustomerResponse, DisplayName, Email, Locale, Password, Secret, TokensResponse, errors } from "../schemas.js";
+import {
+  Accepted,
+  CustomerResponse,
+  DisplayName,
+  Email,
+  Locale,
+  Password,
+  Secret,
+  TokensResponse,
+  errors,
+} from "../schemas.js";
 import type { SigningKeys } from "../tokens/signing-keys.js";
 import * as sessions from "./session-service.js";
 
@@ -37,7 +47,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     return tokens;
   }
 
-  function presentedRefreshToken(body: { refreshToken?: string } | undefined, cookies: Record<string, string | undefined>) {
+  function presentedRefreshToken(
+    body: { refreshToken?: string } | undefined,
+    cookies: Record<string, string | undefined>,
+  ) {
     return body?.refreshToken ?? cookies[REFRESH_COOKIE];
   }
 
@@ -45,11 +58,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     "/auth/register",
     {
       schema: {
-        body: Type.Object({ email: Email, password: Password, displayName: DisplayName, locale: Type.Optional(Locale) }, strictly),
+        body: Type.Object(
+          { email: Email, password: Password, displayName: DisplayName, locale: Type.Optional(Locale) },
+          strictly,
+        ),
         response: { 201: CustomerResponse, ...errors(400, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(await customers.register(opts.customers, request.body, ctx(request))),
+    async (request, reply) =>
+      reply.code(201).send(await customers.register(opts.customers, request.body, ctx(request))),
   );
 
   app.post(

@@ -19,7 +19,14 @@ export type IssuedTokens = {
   refreshToken: string;
 };
 
-export type PublicSession = { id: string; device: string; ip: string; createdAt: string; lastUsedAt: string; current: boolean };
+export type PublicSession = {
+  id: string;
+  device: string;
+  ip: string;
+  createdAt: string;
+  lastUsedAt: string;
+  current: boolean;
+};
 
 /** A refresh token names its session, so a stolen, already-rotated token can be recognised. */
 const formatRefreshToken = (sessionId: string, secret: string) => `${sessionId}.${secret}`;
@@ -116,7 +123,11 @@ export async function logout(deps: SessionDeps, token: string): Promise<void> {
   );
 }
 
-export async function listSessions(deps: SessionDeps, customerId: string, currentSessionId: string): Promise<PublicSession[]> {
+export async function listSessions(
+  deps: SessionDeps,
+  customerId: string,
+  currentSessionId: string,
+): Promise<PublicSession[]> {
   const sessions = await deps.models.Session.find({ customerId, revokedAt: null, expiresAt: { $gt: new Date() } })
     .sort({ lastUsedAt: -1 })
     .lean<Session[]>();

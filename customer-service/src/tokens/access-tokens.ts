@@ -36,7 +36,9 @@ export function createAccessTokens(
         audience: options.audience,
         requiredClaims: ["sub", "exp", "iat", "jti"],
       });
-      const roles = Array.isArray(payload.roles) ? (payload.roles.filter((r) => r === "user" || r === "admin") as Role[]) : [];
+      const roles = Array.isArray(payload.roles)
+        ? (payload.roles.filter((r) => r === "user" || r === "admin") as Role[])
+        : [];
       return { sub: payload.sub!, roles, sid: String(payload.sid ?? "") };
     },
   };
