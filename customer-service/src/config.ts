@@ -19,6 +19,7 @@ const EnvSchema = Type.Object({
   ADMIN_EMAILS: Type.String({ default: "" }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_MAX_FAILURES_PER_CLIENT: Type.Integer({ minimum: 1, default: 50 }),
   LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
 });
 
@@ -34,7 +35,7 @@ export type Config = Readonly<{
   refreshTtlSeconds: number;
   adminEmails: ReadonlySet<string>;
   trustProxy: boolean;
-  loginThrottle: Readonly<{ maxFailures: number; maxLockSeconds: number }>;
+  loginThrottle: Readonly<{ maxFailures: number; maxFailuresPerClient: number; maxLockSeconds: number }>;
 }>;
 
 export class ConfigError extends Error {
@@ -87,6 +88,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .filter(Boolean),
     ),
     trustProxy: e.TRUST_PROXY,
-    loginThrottle: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, maxLockSeconds: e.LOGIN_LOCK_MAX_SECONDS }),
+    loginThrottle: Object.freeze({
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      maxFailuresPerClient: e.LOGIN_MAX_FAILURES_PER_CLIENT,
+      maxLockSeconds: e.LOGIN_LOCK_MAX_SECONDS,
+    }),
   });
 }

@@ -119,11 +119,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
   );
 
+  // The refresh token may come in the cookie alone, with no body at all.
+  const emptyBodyAllowed = async (request: { body: unknown }) => {
+    request.body ??= {};
+  };
+
   app.post(
     "/auth/refresh",
     {
+      preValidation: emptyBodyAllowed,
       schema: {
-        body: Type.Optional(Type.Object({ refreshToken: Type.Optional(Secret) }, strictly)),
+        body: Type.Object({ refreshToken: Type.Optional(Secret) }, strictly),
         response: { 200: TokensResponse, ...errors(400, 401) },
       },
     },
@@ -142,8 +148,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post(
     "/auth/logout",
     {
+      preValidation: emptyBodyAllowed,
       schema: {
-        body: Type.Optional(Type.Object({ refreshToken: Type.Optional(Secret) }, strictly)),
+        body: Type.Object({ refreshToken: Type.Optional(Secret) }, strictly),
         response: { 204: Type.Null(), ...errors(400) },
       },
     },

@@ -51,7 +51,7 @@ export async function login(
   input: { email: string; password: string; ip: string; userAgent: string },
 ): Promise<IssuedTokens> {
   const email = normalizeEmail(input.email);
-  const keys = [`email:${email}`, `ip:${input.ip}`];
+  const keys = deps.throttle.keysFor(email, input.ip);
   await deps.throttle.assertAllowed(keys);
   const customer = await deps.models.Customer.findOne({ email, deletedAt: null }).lean<Customer>();
   // Runs argon2 whether or not the account exists: same answer, similar time.
@@ -59,7 +59,7 @@ export async function login(
     await deps.throttle.recordFailure(keys);
     throw Errors.invalidCredentials();
   }
-  await deps.throttle.clear([`email:${email}`]);
+  await deps.throttle.clear(keys[0]!); // the client's counter stays: one success does not excuse a spray
   if (!customer.emailVerifiedAt) throw Errors.emailNotVerified();
   if (customer.disabledAt) throw Errors.accountDisabled();
 
