@@ -62,3 +62,8 @@ export {
   registerHttpConventions,
 } from "./http/conventions.js";
 export { healthRoutes } from "./http/health-routes.js";
+export {
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+  type VerifiedCustomer,
+} from "./http/access-token-verifier.js";

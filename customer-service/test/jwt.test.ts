@@ -1,0 +1,147 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { createAccessTokenVerifier } from "@coffer/contracts";
+import type { FastifyInstance } from "fastify";
+import { SignJWT, base64url, importPKCS8, type JWK } from "jose";
+import { createHmac, createPublicKey as nodePublicKey } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateSigningKey } from "../src/tokens/signing-keys.js";
+import {
+  createEventTap,
+  dropDatabase,
+  registerVerifiedCustomer,
+  startApp,
+  testConfig,
+  type EventTap,
+} from "./support.js";
+
+const config = testConfig();
+let app: FastifyInstance;
+let tap: EventTap;
+let verify: ReturnType<typeof createAccessTokenVerifier>;
+let baseUrl: string;
+
+beforeAll(async () => {
+  tap = await createEventTap(["customer.email-verification-requested.v1"]);
+  app = await startApp(config);
+  baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+  // Built exactly as file-service and notification-service build theirs.
+  verify = createAccessTokenVerifier({
+    jwksUrl: `${baseUrl}/.well-known/jwks.json`,
+    issuer: "coffer",
+    audience: "coffer-api",
+  });
+});
+afterAll(async () => {
+  await app?.close();
+  await tap?.close();
+  await dropDatabase(config);
+});
+
+const privateKeyPem = () => {
+  const [newest] = readdirSync(config.jwt.keysDir)
+    .filter((f) => f.endsWith(".pem"))
+    .sort()
+    .reverse();
+  return readFileSync(join(config.jwt.keysDir, newest!), "utf8");
+};
+
+async function signed(claims: Record<string, unknown>, options: { kid: string; expiresIn?: string | number }) {
+  const key = await importPKCS8(privateKeyPem(), "RS256");
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: "RS256", kid: options.kid })
+    .setIssuer("coffer")
+    .setAudience("coffer-api")
+    .setSubject("someone")
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? "5m")
+    .sign(key);
+}
+
+describe("access tokens, verified through the published JWKS", () => {
+  it("when a token was issued at login, then a remote-JWKS verifier accepts it with its claims", async () => {
+    const customer = await registerVerifiedCustomer(app, tap);
+    expect(await verify(customer.accessToken)).toEqual({
+      customerId: customer.id,
+      roles: ["user"],
+      sessionId: customer.refreshToken.split(".")[0],
+    });
+    const jwks = (await (await fetch(`${baseUrl}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
+    expect(jwks.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig", kid: expect.any(String) });
+    expect(jwks.keys[0]).not.toHaveProperty("d"); // never the private part
+  });
+
+  it("when a token is tampered with, expired, unsigned, HMAC-signed with the public key, or for another audience, then it is rejected", async () => {
+    const customer = await registerVerifiedCustomer(app, tap);
+    const [header, payload, signature] = customer.accessToken.split(".");
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
+    const kid = JSON.parse(Buffer.from(header!, "base64url").toString()).kid;
+
+    const tampered = [
+      header,
+      base64url.encode(JSON.stringify({ ...claims, sub: "someone-else", roles: ["admin"] })),
+      signature,
+    ].join(".");
+    const expired = await signed({ roles: ["user"] }, { kid, expiresIn: Math.floor(Date.now() / 1000) - 60 });
+    const none = [
+      base64url.encode(JSON.stringify({ alg: "none", typ: "JWT", kid })),
+      base64url.encode(JSON.stringify({ ...claims, roles: ["admin"] })),
+      "",
+    ].join(".");
+    const publicPem = nodePublicKey(privateKeyPem()).export({ type: "spki", format: "pem" }).toString();
+    const hsHeader = base64url.encode(JSON.stringify({ alg: "HS256", typ: "JWT", kid }));
+    const hsPayload = base64url.encode(JSON.stringify({ ...claims, roles: ["admin"] }));
+    const hs256 = `${hsHeader}.${hsPayload}.${createHmac("sha256", publicPem).update(`${hsHeader}.${hsPayload}`).digest("base64url")}`;
+    const wrongAudience = await new SignJWT({ roles: ["user"] })
+      .setProtectedHeader({ alg: "RS256", kid })
+      .setIssuer("coffer")
+      .setAudience("another-api")
+      .setSubject(customer.id)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(await importPKCS8(privateKeyPem(), "RS256"));
+
+    await expect(verify(tampered)).rejects.toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+    await expect(verify(expired)).rejects.toMatchObject({ code: "ERR_JWT_EXPIRED" });
+    await expect(verify(none)).rejects.toThrow();
+    await expect(verify(hs256)).rejects.toThrow();
+    await expect(verify(wrongAudience)).rejects.toMatchObject({
+      code: "ERR_JWT_CLAIM_VALIDATION_FAILED",
+      claim: "aud",
+    });
+    for (const token of [tampered, expired, none, hs256, wrongAudience]) {
+      const me = await app.inject({ url: "/customers/me", headers: { authorization: `Bearer ${token}` } });
+      expect(me.statusCode).toBe(401);
+    }
+  });
+
+  it("when a new key is added, then new tokens are signed with it and tokens signed before still verify", async () => {
+    const customer = await registerVerifiedCustomer(app, tap);
+    const before = customer.accessToken;
+    await generateSigningKey(config.jwt.keysDir);
+    const rotated = await startApp(config);
+    try {
+      const url = await rotated.listen({ host: "127.0.0.1", port: 0 });
+      const verifyRotated = createAccessTokenVerifier({
+        jwksUrl: `${url}/.well-known/jwks.json`,
+        issuer: "coffer",
+        audience: "coffer-api",
+      });
+      const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
+      expect(jwks.keys).toHaveLength(2);
+      const login = await rotated.inject({
+        method: "POST",
+        url: "/auth/login",
+        payload: { email: customer.email, password: customer.password },
+      });
+      const after = login.json().accessToken as string;
+      const kidOf = (t: string) => JSON.parse(Buffer.from(t.split(".")[0]!, "base64url").toString()).kid;
+      expect(kidOf(after)).not.toBe(kidOf(before));
+      expect(kidOf(after)).toBe(jwks.keys.at(-1)!.kid);
+      await expect(verifyRotated(before)).resolves.toMatchObject({ customerId: customer.id });
+      await expect(verifyRotated(after)).resolves.toMatchObject({ customerId: customer.id });
+    } finally {
+      await rotated.close();
+    }
+  });
+});
