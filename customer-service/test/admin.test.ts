@@ -99,3 +99,29 @@ describe("administration", () => {
     expect(unknown.statusCode).toBe(404);
   });
 });
+
+describe("the operator's grant-admin command", () => {
+  it("when run for a registered address, then that customer is an admin from the next login; an unknown address exits 1", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const cli = new URL("../src/cli.ts", import.meta.url).pathname;
+    const env = { ...process.env, MONGO_URL: config.mongoUrl, JWT_KEYS_DIR: config.jwt.keysDir };
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", cli, ...args], { env, encoding: "utf8" });
+    const customer = await registerVerifiedCustomer(app, tap);
+
+    const granted = run("grant-admin", customer.email);
+    expect(granted.status, granted.stderr).toBe(0);
+    const login = await app.inject({
+      method: "POST",
+      url: "/auth/login",
+      payload: { email: customer.email, password: customer.password },
+    });
+    const auth = { authorization: `Bearer ${login.json().accessToken}` };
+    expect((await app.inject({ url: "/admin/customers", headers: auth })).statusCode).toBe(200);
+
+    const unknown = run("grant-admin", `nobody-${randomUUID()}@example.com`);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("no customer with the address");
+    expect(run("frobnicate").status).toBe(2);
+  });
+});
