@@ -21,6 +21,9 @@ function createLogCreator(logger: EventLogger): logCreator {
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
       const fields = { component: "kafkajs", ...extra };
+      // Our producers bound their retries on purpose (an outbox relay must give its rows back
+      // when Kafka is down; consumers deduplicate): this warning at every start is expected.
+      if (message.startsWith("Limiting retries for the idempotent producer")) return logger.debug(fields, message);
       if (level === logLevel.ERROR) logger.error(fields, message);
       else if (level === logLevel.WARN) logger.warn(fields, message);
       else if (level === logLevel.INFO) logger.info(fields, message);
