@@ -24,6 +24,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/contracts contracts
 COPY --from=build /app/${SERVICE} ${SERVICE}
+# Owned by the runtime user so a named volume mounted here (signing keys) is writable.
+RUN mkdir -p /var/lib/coffer && chown node:node /var/lib/coffer
 WORKDIR /app/${SERVICE}
 USER node
 CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -48,7 +48,8 @@ test-run: build
 	npx vitest run
 	infra/bin/smoke-drill
 
-up: ## docker compose, for machines that have Docker
+up: ## docker compose, for machines that have Docker (writes .env with fresh secrets on first use)
+	@[ -f .env ] || echo "COFFER_EVENT_ENCRYPTION_KEYS=k1:$$(head -c 32 /dev/urandom | base64)" > .env
 	docker compose up --build -d
 
 down: ## stop docker compose

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -24,8 +25,23 @@ const kong = parse(readFileSync(new URL("kong/kong.yml", root), "utf8")) as {
   services: { name: string; url: string }[];
 };
 
-/** Compose's `${VAR:-default}` interpolation, as `docker compose` does it with an empty environment. */
-const interpolate = (value: string | number) => String(value).replace(/\$\{\w+:-([^}]*)\}/g, "$1");
+/** What `make up` writes into .env (a key id and 32 random bytes); every `${VAR:?…}` must be one of these. */
+const dotEnv: Record<string, string> = Object.fromEntries(
+  [...readFileSync(new URL("Makefile", root), "utf8").matchAll(/echo "(COFFER_\w+)=k1:/g)].map(([, name]) => [
+    name!,
+    `k1:${randomBytes(32).toString("base64")}`,
+  ]),
+);
+
+/** Compose's interpolation: `${VAR:-default}` without the variable, `${VAR:?error}` from .env. */
+function interpolate(value: string | number): string {
+  return String(value)
+    .replace(/\$\{(\w+):-([^}]*)\}/g, "$2")
+    .replace(/\$\{(\w+):\?[^}]*\}/g, (_, name: string) => {
+      if (!(name in dotEnv)) throw new Error(`${name} is required by docker-compose.yml but make up does not set it`);
+      return dotEnv[name]!;
+    });
+}
 
 function environmentOf(name: string): Record<string, string> {
   const env = compose.services[name]?.environment ?? {};
