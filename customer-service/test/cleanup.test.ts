@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import mongoose from "mongoose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createModels, type Models } from "../src/customers/customer-model.js";
+import { cleanUp } from "../src/jobs/cleanup.js";
+import { createLoginThrottle } from "../src/sessions/login-throttle.js";
+import { dropDatabase, testConfig } from "./support.js";
+
+const config = testConfig();
+let connection: mongoose.Connection;
+let models: Models;
+
+beforeAll(async () => {
+  connection = await mongoose.createConnection(config.mongoUrl).asPromise();
+  models = createModels(connection);
+});
+afterAll(async () => {
+  await connection.close();
+  await dropDatabase(config);
+});
+
+const HOUR = 3600_000;
+const ago = (ms: number) => new Date(Date.now() - ms);
+
+describe("the cleanup job (what TTL indexes would do on MongoDB)", () => {
+  it("when sessions, links, throttle windows and tombstones are past their time, then they are removed and the rest stays", async () => {
+    const session = (id: string, fields: object) =>
+      models.Session.create({
+        _id: id,
+        customerId: "c",
+        refreshTokenHash: "h",
+        lastUsedAt: new Date(),
+        expiresAt: new Date(Date.now() + HOUR),
+        ...fields,
+      });
+    await session("expired", { expiresAt: ago(1000) });
+    await session("revoked-long-ago", { revokedAt: ago(8 * 24 * HOUR) });
+    await session("alive", {});
+    const customer = (id: string, fields: object) =>
+      models.Customer.create({
+        _id: id,
+        email: `${id}@example.com`,
+        passwordHash: "x",
+        displayName: "X",
+        locale: "en",
+        ...fields,
+      });
+    await customer("stale-link", { verification: { tokenHash: "a", expiresAt: ago(1000), sentAt: ago(25 * HOUR) } });
+    await customer("fresh-link", {
+      verification: { tokenHash: "b", expiresAt: new Date(Date.now() + HOUR), sentAt: new Date() },
+    });
+    await customer("tombstone", { deletedAt: ago(2 * 24 * HOUR), outboxPending: false });
+    await customer("tombstone-unpublished", { deletedAt: ago(2 * 24 * HOUR), outboxPending: true });
+    await models.LoginThrottle.create({ _id: `email:${randomUUID()}`, failures: 2, firstFailureAt: ago(HOUR) });
+
+    await cleanUp(
+      models,
+      createLoginThrottle(models, { maxFailures: 5, maxFailuresPerClient: 50, maxLockSeconds: 900 }),
+    );
+
+    expect((await models.Session.find().lean()).map((s) => s._id)).toEqual(["alive"]);
+    expect((await models.Customer.findById("stale-link").lean())?.verification).toBeNull();
+    expect((await models.Customer.findById("fresh-link").lean())?.verification).not.toBeNull();
+    expect(await models.Customer.exists({ _id: "tombstone" })).toBeNull();
+    expect(await models.Customer.exists({ _id: "tombstone-unpublished" })).not.toBeNull();
+    expect(await models.LoginThrottle.countDocuments()).toBe(0);
+  });
+});
