@@ -32,8 +32,8 @@ infra-status: ## component, port, pid, ready or not
 build: ## compile contracts and the services
 	@npm run build --silent
 
-lint: ## ESLint and Prettier
-	@npx eslint . && npx prettier --check .
+lint: ## type-check every workspace (tests included), ESLint, Prettier
+	@npm run typecheck --silent && npx eslint . && npx prettier --check .
 
 format: ## rewrite files with Prettier
 	@npx prettier --write .

@@ -37,7 +37,8 @@ function tsType(type: AvroType): string {
 }
 
 function fieldType(field: AvroField): string {
-  return field["coffer.encrypted"] ? "EncryptedString" : tsType(field.type);
+  if (!field["coffer.encrypted"]) return tsType(field.type);
+  return Array.isArray(field.type) && field.type.includes("null") ? "EncryptedString | null" : "EncryptedString";
 }
 
 const pascal = (topic: string) =>

@@ -54,6 +54,7 @@ export {
   type RetryPolicy,
 } from "./consumer/consumer-runner.js";
 export { createPgIdempotencyStore, inTransaction, type IdempotencyStore } from "./consumer/pg-idempotency.js";
+export { migrate } from "./migrate.js";
 export { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } from "./readiness.js";
 export {
   CORRELATION_ID_HEADER,

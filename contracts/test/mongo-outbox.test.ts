@@ -99,7 +99,7 @@ describe("the MongoDB outbox (no multi-document transactions)", () => {
       }),
     );
     const total = ids.length * changes;
-    const mine = (all: { headers?: Record<string, unknown> }[]) =>
+    const mine = <M extends { headers?: Record<string, unknown> }>(all: M[]) =>
       all.filter((m) => String(m.headers?.["correlation-id"]) === correlationId);
     await expect.poll(async () => customers.countDocuments({ outboxPending: true }), { timeout: 20_000 }).toBe(0);
     const messages = mine(await readFrom(from, (all) => mine(all).length >= total));

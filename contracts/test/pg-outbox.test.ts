@@ -86,7 +86,7 @@ describe("the PostgreSQL outbox", () => {
       }),
     );
     const total = customers.length * perCustomer;
-    const mine = (all: { headers?: Record<string, unknown> }[]) =>
+    const mine = <M extends { headers?: Record<string, unknown> }>(all: M[]) =>
       all.filter((m) => String(m.headers?.["correlation-id"]) === correlationId);
     const messages = mine(await readFrom(from, (all) => mine(all).length >= total));
     // Wait a little more for a would-be duplicate: read again until the outbox is empty.

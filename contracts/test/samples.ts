@@ -51,6 +51,7 @@ export function samplePayloads(customerId: string): { [T in Topic]: EventPayload
       expiresAt: null,
       passwordProtected: true,
       recipients: ["bob@example.com"],
+      token: seal("share.created.v1"),
     },
     "share.accessed.v1": { customerId, shareId, fileId, fileName: "report.pdf", accessedAt: new Date() },
     "quota.threshold-reached.v1": { customerId, usedBytes: 850, quotaBytes: 1000, threshold: 80 },

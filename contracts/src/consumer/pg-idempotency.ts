@@ -7,7 +7,10 @@ export type IdempotencyStore<Db> = {
    * returns false without running it when the event was processed before.
    */
   runOnce(consumer: string, eventId: string, fn: (db: Db) => Promise<void>): Promise<boolean>;
-  /** Runs `fn` in a transaction, for handlers that deduplicate their effects themselves. */
+  /**
+   * Runs `fn` outside any transaction, for handlers that deduplicate their effects themselves
+   * (e.g. a delivery log that must show "pending" while an e-mail is being sent).
+   */
   run(fn: (db: Db) => Promise<void>): Promise<void>;
 };
 
@@ -40,6 +43,15 @@ export function createPgIdempotencyStore(pool: pg.Pool): IdempotencyStore<pg.Poo
         await fn(tx);
         return true;
       }),
-    run: (fn) => inTransaction(pool, fn),
+    async run(fn) {
+      const client = await pool.connect();
+      try {
+        await fn(client);
+        client.release();
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+    },
   };
 }

@@ -41,7 +41,7 @@ export function outboxFields(events: readonly OutgoingEvent[]): { outbox: Stored
 export function withOutbox<U extends { $set?: Document; $push?: Document }>(
   update: U,
   events: readonly OutgoingEvent[],
-) {
+): Omit<U, "$set" | "$push"> & { $set: Document; $push: Document } {
   return {
     ...update,
     $set: { ...update.$set, outboxPending: true },
