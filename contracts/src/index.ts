@@ -63,6 +63,7 @@ export {
   registerHttpConventions,
 } from "./http/conventions.js";
 export { healthRoutes } from "./http/health-routes.js";
+export { createAuthenticate, requireAdmin } from "./http/authenticate.js";
 export {
   createAccessTokenVerifier,
   type AccessTokenVerifier,

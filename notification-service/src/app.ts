@@ -1,16 +1,29 @@
 import {
+  createAccessTokenVerifier,
+  createAuthenticate,
+  createConsumerRunner,
+  createEventRegistry,
+  createFieldCipher,
+  createKafka,
   createKafkaCheck,
+  createPgIdempotencyStore,
   createSchemaRegistryCheck,
   createServerOptions,
   healthRoutes,
+  migrate,
   registerHttpConventions,
   type DependencyCheck,
 } from "@coffer/contracts";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import nodemailer from "nodemailer";
 import pg from "pg";
+import { deliveriesRoutes } from "./admin/deliveries-routes.js";
 import type { Config } from "./config.js";
+import { inboxRoutes } from "./inbox/inbox-routes.js";
+import { createLiveStream } from "./inbox/live-stream.js";
+import { createMailer } from "./mail/mailer.js";
+import { loadTemplates } from "./mail/templates.js";
+import { createEventHandlers } from "./notifications/event-handlers.js";
 
 export const SERVICE_NAME = "notification-service";
 
@@ -25,13 +38,39 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
   pool.on("error", (err) => app.log.warn({ err }, "idle postgres client failed"));
   app.addHook("onClose", async () => pool.end());
+  await migrate(pool, new URL("../migrations/", import.meta.url));
 
-  const mailer = nodemailer.createTransport(config.smtpUrl);
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   app.addHook("onClose", async () => mailer.close());
+
+  const live = createLiveStream({ pool, connectionString: config.databaseUrl, logger: app.log });
+  await live.start();
+  app.addHook("onClose", async () => live.stop());
+
+  const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
+  const runner = createConsumerRunner({
+    kafka,
+    registry: createEventRegistry(config.schemaRegistryUrl),
+    groupId: config.consumerGroup,
+    fromBeginning: config.consumerFromBeginning,
+    logger: app.log,
+    store: createPgIdempotencyStore(pool),
+    // SMTP down: the partition waits and retries (up to minutes), then dead-letters with the reason.
+    retry: { attempts: config.mailRetry.attempts, initialDelayMs: 250, maxDelayMs: config.mailRetry.maxDelayMs },
+    handlers: createEventHandlers({
+      templates: loadTemplates(new URL("../templates/", import.meta.url)),
+      mailer,
+      cipher: createFieldCipher(config.eventEncryptionKeys),
+      publicBaseUrl: config.publicBaseUrl,
+    }),
+  });
+  // Registered before the pool's hook, so hooks run in reverse: the consumer stops first.
+  app.addHook("onClose", async () => runner.stop());
+  await runner.start();
 
   const checks: DependencyCheck[] = [
     { name: "postgres", check: async () => void (await pool.query("SELECT 1")) },
-    { name: "smtp", check: async () => void (await mailer.verify()) },
+    { name: "smtp", check: () => mailer.verify() },
     createKafkaCheck({ clientId: `${SERVICE_NAME}-readiness`, brokers: config.kafkaBrokers, logger: app.log }),
     createSchemaRegistryCheck(config.schemaRegistryUrl),
   ];
@@ -39,6 +78,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await Promise.all(checks.map((c) => c.close?.()));
   });
 
+  const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt));
   await app.register(healthRoutes, { checks });
+  await app.register(inboxRoutes, { pool, live, authenticate, heartbeatMs: config.heartbeatMs });
+  await app.register(deliveriesRoutes, { pool, authenticate });
   return app;
 }

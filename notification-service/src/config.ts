@@ -1,3 +1,4 @@
+import { parseFieldKeys, type FieldKey } from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 import Value from "typebox/value";
 
@@ -7,8 +8,20 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
   SMTP_URL: Type.String({ pattern: "^smtps?://" }),
+  MAIL_FROM: Type.String({ minLength: 3, default: "Coffer <no-reply@coffer.localhost>" }),
+  PUBLIC_BASE_URL: Type.String({ pattern: "^https?://", default: "http://127.0.0.1:8000" }),
   KAFKA_BROKERS: Type.String({ pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
   SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
+  CONSUMER_GROUP: Type.String({ minLength: 1, default: "notification-service" }),
+  // Where a consumer group with no committed offsets starts: a new deployment reads the history.
+  CONSUMER_FROM_BEGINNING: Type.Boolean({ default: true }),
+  EVENT_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
+  JWKS_URL: Type.String({ pattern: "^https?://" }),
+  JWT_ISSUER: Type.String({ minLength: 1, default: "coffer" }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: "coffer-api" }),
+  MAIL_RETRY_ATTEMPTS: Type.Integer({ minimum: 1, default: 12 }),
+  MAIL_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 10, default: 30_000 }),
+  SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
 });
 
 export type Config = Readonly<{
@@ -17,8 +30,16 @@ export type Config = Readonly<{
   logLevel: Static<typeof EnvSchema>["LOG_LEVEL"];
   databaseUrl: string;
   smtpUrl: string;
+  mailFrom: string;
+  publicBaseUrl: string;
   kafkaBrokers: readonly string[];
   schemaRegistryUrl: string;
+  consumerGroup: string;
+  consumerFromBeginning: boolean;
+  eventEncryptionKeys: readonly FieldKey[];
+  jwt: Readonly<{ jwksUrl: string; issuer: string; audience: string }>;
+  mailRetry: Readonly<{ attempts: number; maxDelayMs: number }>;
+  heartbeatMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -39,15 +60,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? (e.params as { requiredProperties: string[] }).requiredProperties.map((k) => `${k}: is required`)
       : [`${e.instancePath.slice(1)}: ${e.message}`],
   );
-  if (problems.length > 0) throw new ConfigError(problems);
   const e = value as Static<typeof EnvSchema>;
+  let eventEncryptionKeys: FieldKey[] = [];
+  if (typeof e.EVENT_ENCRYPTION_KEYS === "string" && e.EVENT_ENCRYPTION_KEYS.length > 0) {
+    try {
+      eventEncryptionKeys = parseFieldKeys(e.EVENT_ENCRYPTION_KEYS);
+    } catch (error) {
+      problems.push(`EVENT_ENCRYPTION_KEYS: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
     kafkaBrokers: Object.freeze(e.KAFKA_BROKERS.split(",")),
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
+    consumerGroup: e.CONSUMER_GROUP,
+    consumerFromBeginning: e.CONSUMER_FROM_BEGINNING,
+    eventEncryptionKeys,
+    jwt: Object.freeze({ jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }),
+    mailRetry: Object.freeze({ attempts: e.MAIL_RETRY_ATTEMPTS, maxDelayMs: e.MAIL_RETRY_MAX_DELAY_MS }),
+    heartbeatMs: e.SSE_HEARTBEAT_SECONDS * 1000,
   });
 }

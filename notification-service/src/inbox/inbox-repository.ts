@@ -1,0 +1,112 @@
+import type pg from "pg";
+
+export const INBOX_CHANNEL = "inbox_item";
+
+export type InboxItem = {
+  id: string;
+  kind: string;
+  category: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: string;
+  read: boolean;
+};
+
+type Row = {
+  id: string;
+  kind: string;
+  category: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: Date;
+  read_at: Date | null;
+};
+
+const toItem = (r: Row): InboxItem => ({
+  id: r.id,
+  kind: r.kind,
+  category: r.category,
+  title: r.title,
+  body: r.body,
+  link: r.link,
+  createdAt: r.created_at.toISOString(),
+  read: r.read_at !== null,
+});
+
+const COLUMNS = "id, kind, category, title, body, link, created_at, read_at";
+
+/**
+ * Adds an item once per (event, customer, kind) and tells every instance (NOTIFY, delivered
+ * on commit) so the customer's live streams get it wherever they are connected.
+ */
+export async function addInboxItem(
+  db: pg.ClientBase,
+  item: {
+    customerId: string;
+    eventId: string;
+    kind: string;
+    category: string;
+    title: string;
+    body: string;
+    link: string | null;
+  },
+): Promise<void> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO inbox (customer_id, event_id, kind, category, title, body, link) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (event_id, customer_id, kind) DO NOTHING RETURNING id`,
+    [item.customerId, item.eventId, item.kind, item.category, item.title, item.body, item.link],
+  );
+  if (rows[0]) await db.query("SELECT pg_notify($1, $2)", [INBOX_CHANNEL, `${item.customerId}:${rows[0].id}`]);
+}
+
+export async function listInbox(
+  db: pg.Pool,
+  customerId: string,
+  query: { before?: string; limit: number },
+): Promise<{ items: InboxItem[]; unread: number; nextCursor: string | null }> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM inbox WHERE customer_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+    [customerId, query.before ?? null, query.limit + 1],
+  );
+  const unread = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM inbox WHERE customer_id = $1 AND read_at IS NULL",
+    [customerId],
+  );
+  const items = rows.slice(0, query.limit).map(toItem);
+  return { items, unread: unread.rows[0]!.n, nextCursor: rows.length > query.limit ? items.at(-1)!.id : null };
+}
+
+/** Items after `afterId`, oldest first: what a reconnecting stream missed. */
+export async function inboxSince(db: pg.Pool, customerId: string, afterId: string): Promise<InboxItem[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM inbox WHERE customer_id = $1 AND id > $2 ORDER BY id LIMIT 500`,
+    [customerId, afterId],
+  );
+  return rows.map(toItem);
+}
+
+export async function getInboxItem(db: pg.Pool, customerId: string, id: string): Promise<InboxItem | undefined> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM inbox WHERE customer_id = $1 AND id = $2`, [
+    customerId,
+    id,
+  ]);
+  return rows[0] && toItem(rows[0]);
+}
+
+/** Scoped to the owner: another customer's item is "not found". */
+export async function markRead(db: pg.Pool, customerId: string, id: string): Promise<boolean> {
+  const result = await db.query(
+    "UPDATE inbox SET read_at = coalesce(read_at, now()) WHERE customer_id = $1 AND id = $2",
+    [customerId, id],
+  );
+  return result.rowCount === 1;
+}
+
+export async function markAllRead(db: pg.Pool, customerId: string): Promise<number> {
+  const result = await db.query("UPDATE inbox SET read_at = now() WHERE customer_id = $1 AND read_at IS NULL", [
+    customerId,
+  ]);
+  return result.rowCount ?? 0;
+}

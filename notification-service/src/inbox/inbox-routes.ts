@@ -1,0 +1,176 @@
+import { AppError, ErrorResponse } from "@coffer/contracts";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { preHandlerAsyncHookHandler } from "fastify";
+import type pg from "pg";
+import Type from "typebox";
+import { CATEGORIES, getPreferences, setPreferences } from "../preferences/preferences-repository.js";
+import { inboxSince, listInbox, markAllRead, markRead, type InboxItem } from "./inbox-repository.js";
+import type { LiveStream } from "./live-stream.js";
+
+const InboxItemSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  category: Type.String(),
+  title: Type.String(),
+  body: Type.String(),
+  link: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+  read: Type.Boolean(),
+});
+const Id = Type.String({ pattern: "^[1-9][0-9]{0,17}$" });
+const PreferencesSchema = Type.Object(
+  Object.fromEntries(CATEGORIES.map((c) => [c, Type.Boolean()])) as Record<
+    (typeof CATEGORIES)[number],
+    ReturnType<typeof Type.Boolean>
+  >,
+  { additionalProperties: false },
+);
+
+export const inboxRoutes: FastifyPluginAsyncTypebox<{
+  pool: pg.Pool;
+  live: LiveStream;
+  authenticate: preHandlerAsyncHookHandler;
+  heartbeatMs: number;
+}> = async (app, { pool, live, authenticate, heartbeatMs }) => {
+  app.addHook("preHandler", authenticate);
+  const open = new Set<() => void>();
+  // Streams never end on their own: close them so the server can shut down.
+  app.addHook("preClose", async () => {
+    for (const close of open) close();
+  });
+
+  app.get(
+    "/notifications",
+    {
+      schema: {
+        querystring: Type.Object(
+          { cursor: Type.Optional(Id), limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(InboxItemSchema),
+            unread: Type.Integer(),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request) =>
+      listInbox(pool, request.verifiedCustomer.customerId, {
+        before: request.query.cursor,
+        limit: request.query.limit,
+      }),
+  );
+
+  app.post(
+    "/notifications/:id/read",
+    {
+      schema: {
+        params: Type.Object({ id: Id }),
+        response: { 204: Type.Null(), 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      if (!(await markRead(pool, request.verifiedCustomer.customerId, request.params.id))) {
+        throw new AppError("NOTIFICATION_NOT_FOUND", "Notification not found", { statusCode: 404 });
+      }
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/notifications/read-all",
+    { schema: { response: { 200: Type.Object({ updated: Type.Integer() }), 401: ErrorResponse } } },
+    async (request) => ({ updated: await markAllRead(pool, request.verifiedCustomer.customerId) }),
+  );
+
+  app.get(
+    "/notifications/preferences",
+    {
+      schema: {
+        response: {
+          200: Type.Intersect([PreferencesSchema, Type.Object({ security: Type.Literal(true) })]),
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request) => ({
+      ...(await getPreferences(pool, request.verifiedCustomer.customerId)),
+      security: true as const,
+    }),
+  );
+
+  app.put(
+    "/notifications/preferences",
+    {
+      schema: {
+        body: PreferencesSchema,
+        response: {
+          200: Type.Intersect([PreferencesSchema, Type.Object({ security: Type.Literal(true) })]),
+          400: ErrorResponse,
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request) => ({
+      ...(await setPreferences(pool, request.verifiedCustomer.customerId, request.body)),
+      security: true as const,
+    }),
+  );
+
+  /**
+   * Server-Sent Events: each new inbox item as `event: notification` with its id, so a client
+   * that reconnects with `Last-Event-ID` gets what it missed first. Comments every
+   * `heartbeatMs` keep proxies from closing an idle stream.
+   */
+  app.get(
+    "/notifications/stream",
+    {
+      schema: {
+        headers: Type.Object({ "last-event-id": Type.Optional(Id) }),
+        response: { 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const customerId = request.verifiedCustomer.customerId;
+      let lastSent = BigInt(request.headers["last-event-id"] ?? 0);
+      let replaying = true;
+      const buffered: InboxItem[] = [];
+      const raw = reply.raw;
+      const write = (item: InboxItem) => {
+        if (BigInt(item.id) <= lastSent) return;
+        lastSent = BigInt(item.id);
+        raw.write(`id: ${item.id}\nevent: notification\ndata: ${JSON.stringify(item)}\n\n`);
+      };
+      // Subscribe before reading what was missed, so nothing falls between the two.
+      const unsubscribe = live.subscribe(customerId, (item) => (replaying ? buffered.push(item) : write(item)));
+      reply.hijack();
+      raw.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+        "x-correlation-id": request.id,
+      });
+      raw.write("retry: 3000\n\n");
+      const heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), heartbeatMs);
+      const close = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        open.delete(close);
+        raw.end();
+      };
+      open.add(close);
+      request.raw.on("close", close);
+      try {
+        if (lastSent > 0n) for (const item of await inboxSince(pool, customerId, lastSent.toString())) write(item);
+      } finally {
+        replaying = false;
+        for (const item of buffered.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) write(item);
+      }
+    },
+  );
+};

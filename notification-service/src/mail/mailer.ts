@@ -1,0 +1,38 @@
+import nodemailer from "nodemailer";
+import type { RenderedMail } from "./templates.js";
+
+export type Mailer = {
+  /** Resolves with the SMTP server's message id once it accepted the mail. */
+  send(to: string, mail: RenderedMail): Promise<string>;
+  verify(): Promise<void>;
+  close(): void;
+};
+
+/** An SMTP answer that retrying cannot change (5xx: no such mailbox, rejected address, …). */
+export function isPermanentSmtpFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: number }).responseCode;
+  return typeof code === "number" && code >= 500 && code < 600;
+}
+
+export function createMailer(options: { smtpUrl: string; from: string }): Mailer {
+  const transport = nodemailer.createTransport(options.smtpUrl, {
+    // Fail fast when SMTP is down: the consumer runner retries with backoff.
+    connectionTimeout: 5000,
+    greetingTimeout: 5000,
+    socketTimeout: 15_000,
+  } as never);
+  return {
+    async send(to, mail) {
+      const info = await transport.sendMail({
+        from: options.from,
+        to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+      });
+      return String(info.messageId);
+    },
+    verify: async () => void (await transport.verify()),
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,341 @@
+import { TOPICS, type HandlerContext, type Handlers } from "@coffer/contracts";
+import type pg from "pg";
+import { applyCustomerFacts, findCustomer } from "../customers/customer-projection.js";
+import { notify, type NotifyDeps } from "./notify.js";
+
+type Db = pg.PoolClient;
+type Ctx = HandlerContext<Db>;
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+const formatDate = (date: Date, locale: string) =>
+  `${date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+
+/**
+ * What each event does here. Every effect is idempotent on its own (projection guarded by
+ * event time, inbox unique per event, delivery log per recipient), so the handlers opt out of
+ * the runner's deduplication: that is what lets an operator's replay with the resend header
+ * send a mail again, and only the mail.
+ */
+export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
+  const link = (path: string) => `${deps.publicBaseUrl}${path}`;
+  const open = (topic: string, customerId: string, token: string) =>
+    deps.cipher.decrypt(token, `${topic}:${customerId}`);
+  const localeOf = async (db: Db, customerId: string) => (await findCustomer(db, customerId))?.locale ?? "en";
+
+  return {
+    [TOPICS.customerRegistered]: {
+      deduplicate: false,
+      handle: async (e, { db }) => {
+        const { customerId, occurredAt, email, displayName, locale } = e;
+        await applyCustomerFacts(db, { customerId, occurredAt, email, displayName, locale });
+      },
+    },
+
+    [TOPICS.customerEmailVerificationRequested]: {
+      deduplicate: false,
+      handle: async (e, { db, headers }) => {
+        await applyCustomerFacts(db, {
+          customerId: e.customerId,
+          occurredAt: e.occurredAt,
+          email: e.email,
+          displayName: e.displayName,
+        });
+        const token = open(TOPICS.customerEmailVerificationRequested, e.customerId, e.token);
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "verify-email",
+            category: "security",
+            vars: {
+              name: e.displayName,
+              email: e.email,
+              link: link(`/verify-email?token=${encodeURIComponent(token)}`),
+              expires: formatDate(e.expiresAt, await localeOf(db, e.customerId)),
+            },
+            inbox: false,
+            mailTo: [e.email],
+          },
+          headers,
+        );
+      },
+    },
+
+    [TOPICS.customerEmailVerified]: {
+      deduplicate: false,
+      handle: async (e, { db, headers }) => {
+        await applyCustomerFacts(db, {
+          customerId: e.customerId,
+          occurredAt: e.occurredAt,
+          email: e.email,
+          emailVerified: true,
+        });
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "welcome",
+            category: "security",
+            vars: { link: link("/") },
+            inbox: true,
+            mailTo: "customer",
+          },
+          headers,
+        );
+      },
+    },
+
+    [TOPICS.customerPasswordResetRequested]: {
+      deduplicate: false,
+      handle: async (e, { db, headers }) => {
+        await applyCustomerFacts(db, { customerId: e.customerId, occurredAt: e.occurredAt, email: e.email });
+        const token = open(TOPICS.customerPasswordResetRequested, e.customerId, e.token);
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "password-reset",
+            category: "security",
+            vars: {
+              email: e.email,
+              link: link(`/reset-password?token=${encodeURIComponent(token)}`),
+              expires: formatDate(e.expiresAt, await localeOf(db, e.customerId)),
+            },
+            inbox: true,
+            inboxLink: false,
+            mailTo: "customer",
+          },
+          headers,
+        );
+      },
+    },
+
+    [TOPICS.customerPasswordChanged]: {
+      deduplicate: false,
+      handle: async (e, { db, headers }) => {
+        await applyCustomerFacts(db, { customerId: e.customerId, occurredAt: e.occurredAt, email: e.email });
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "password-changed",
+            category: "security",
+            vars: { link: link("/forgot-password") },
+            inbox: true,
+            mailTo: "customer",
+          },
+          headers,
+        );
+      },
+    },
+
+    [TOPICS.customerProfileUpdated]: {
+      deduplicate: false,
+      handle: async (e, { db }) => {
+        await applyCustomerFacts(db, {
+          customerId: e.customerId,
+          occurredAt: e.occurredAt,
+          email: e.email,
+          displayName: e.displayName,
+          locale: e.locale,
+        });
+      },
+    },
+
+    [TOPICS.customerDeleted]: {
+      deduplicate: false,
+      handle: async (e, { db, headers }) => {
+        // The goodbye goes out before the address is forgotten; after it, nothing more.
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "goodbye",
+            category: "security",
+            vars: {},
+            inbox: false,
+            mailTo: "customer",
+          },
+          headers,
+        ).catch((error: unknown) => {
+          if ((error as Error).name !== "CustomerNotKnownYet") throw error;
+        });
+        await applyCustomerFacts(db, { customerId: e.customerId, occurredAt: e.occurredAt, deleted: true });
+        await db.query("DELETE FROM inbox WHERE customer_id = $1", [e.customerId]);
+        await db.query("DELETE FROM preferences WHERE customer_id = $1", [e.customerId]);
+      },
+    },
+
+    [TOPICS.fileUploaded]: {
+      deduplicate: false,
+      handle: async (e, { db, headers }) => {
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "file-uploaded",
+            category: "activity",
+            vars: { fileName: e.name, size: formatBytes(e.size), version: e.version, versioned: e.version > 1 },
+            inbox: true,
+            mailTo: null,
+          },
+          headers,
+        );
+      },
+    },
+
+    ...Object.fromEntries(
+      (
+        [
+          [TOPICS.fileTrashed, "file-trashed"],
+          [TOPICS.fileRestored, "file-restored"],
+          [TOPICS.filePurged, "file-purged"],
+        ] as const
+      ).map(([topic, kind]) => [
+        topic,
+        {
+          deduplicate: false,
+          handle: async (e: { eventId: string; customerId: string; name: string }, { db, headers }: Ctx) => {
+            await notify(
+              deps,
+              db,
+              {
+                eventId: e.eventId,
+                customerId: e.customerId,
+                kind,
+                category: "activity",
+                vars: { fileName: e.name },
+                inbox: true,
+                mailTo: null,
+              },
+              headers,
+            );
+          },
+        },
+      ]),
+    ),
+
+    [TOPICS.shareCreated]: {
+      deduplicate: false,
+      handle: async (e, { db, headers, log }) => {
+        const owner = await findCustomer(db, e.customerId);
+        if (!owner?.email && !owner?.deleted)
+          throw new Error(`the owner ${e.customerId} of share ${e.shareId} is not projected yet`);
+        if (!e.token && e.recipients.length > 0)
+          log.warn({ shareId: e.shareId }, "share.created without a link token: recipients are not mailed");
+        const url = e.token ? link(`/s/${encodeURIComponent(open(TOPICS.shareCreated, e.customerId, e.token))}`) : null;
+        const vars = {
+          owner: owner?.displayName || owner?.email || "Someone",
+          fileName: e.fileName,
+          expires: e.expiresAt ? formatDate(e.expiresAt, owner?.locale ?? "en") : null,
+          passwordProtected: e.passwordProtected,
+          recipientCount: e.recipients.length,
+          link: url,
+        };
+        // The owner chose the recipients: their mail does not depend on the owner's preferences.
+        if (url && e.recipients.length > 0) {
+          await notify(
+            deps,
+            db,
+            {
+              eventId: e.eventId,
+              customerId: e.customerId,
+              kind: "share-created",
+              category: "security",
+              vars,
+              inbox: false,
+              mailTo: e.recipients,
+            },
+            headers,
+          );
+        }
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "share-created",
+            category: "shares",
+            vars: { ...vars, link: link("/shares") },
+            inbox: true,
+            mailTo: null,
+          },
+          headers,
+        );
+      },
+    },
+
+    [TOPICS.shareAccessed]: {
+      deduplicate: false,
+      handle: async (e, { db, headers }) => {
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "share-opened",
+            category: "shares",
+            vars: {
+              fileName: e.fileName,
+              accessed: formatDate(e.accessedAt, await localeOf(db, e.customerId)),
+              link: link("/shares"),
+            },
+            inbox: true,
+            mailTo: "customer",
+          },
+          headers,
+        );
+      },
+    },
+
+    [TOPICS.quotaThresholdReached]: {
+      deduplicate: false,
+      handle: async (e, { db, headers }) => {
+        await notify(
+          deps,
+          db,
+          {
+            eventId: e.eventId,
+            customerId: e.customerId,
+            kind: "storage",
+            category: "storage",
+            vars: {
+              threshold: e.threshold,
+              full: e.threshold >= 100,
+              used: formatBytes(e.usedBytes),
+              quota: formatBytes(e.quotaBytes),
+              link: link("/usage"),
+            },
+            inbox: true,
+            mailTo: "customer",
+          },
+          headers,
+        );
+      },
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { FieldCipher } from "@coffer/contracts";
+import type pg from "pg";
+import { findCustomer, type KnownCustomer } from "../customers/customer-projection.js";
+import { deliverOnce } from "../deliveries/delivery-log.js";
+import { addInboxItem } from "../inbox/inbox-repository.js";
+import type { Mailer } from "../mail/mailer.js";
+import type { Kind, Templates } from "../mail/templates.js";
+import { getPreferences, isEnabled, type Category } from "../preferences/preferences-repository.js";
+
+export type NotifyDeps = { templates: Templates; mailer: Mailer; cipher: FieldCipher; publicBaseUrl: string };
+
+export const REPLAY_RESEND_HEADER = "x-replay-resend";
+export const REPLAY_ID_HEADER = "x-replay-id";
+
+/** One notification an event causes: an inbox item for the customer and/or e-mail. */
+export type Notification = {
+  eventId: string;
+  customerId: string;
+  kind: Kind;
+  category: Category;
+  vars: Record<string, unknown>;
+  inbox: boolean;
+  /** Links carrying a secret (verification, reset) go by e-mail only, never into the inbox. */
+  inboxLink?: boolean;
+  /** `customer`: their projected address, only once verified; a list: those addresses (the event's own). */
+  mailTo: "customer" | readonly string[] | null;
+};
+
+export class CustomerNotKnownYet extends Error {
+  constructor(customerId: string) {
+    super(`customer ${customerId} is not projected yet; its customer events have not been consumed`);
+    this.name = "CustomerNotKnownYet";
+  }
+}
+
+/** The delivery key: '' normally; an operator's replay with the resend header sends once more. */
+export function deliveryKeyOf(headers: Record<string, string>): string {
+  return headers[REPLAY_RESEND_HEADER] === "true" ? (headers[REPLAY_ID_HEADER] ?? "resend") : "";
+}
+
+/**
+ * Stores the inbox item and sends the mail of a notification, honouring the customer's
+ * preferences; nothing reaches a deleted customer, and an unverified address gets only the
+ * mail addressed to it by the event (the verification link).
+ */
+export async function notify(
+  deps: NotifyDeps,
+  db: pg.ClientBase,
+  notification: Notification,
+  headers: Record<string, string>,
+): Promise<void> {
+  const customer: KnownCustomer | undefined = await findCustomer(db, notification.customerId);
+  if (customer?.deleted) return;
+  const preferences = await getPreferences(db, notification.customerId);
+  if (!isEnabled(preferences, notification.category)) return;
+  const locale = customer?.locale ?? "en";
+  const vars = { name: customer?.displayName || "there", ...notification.vars };
+
+  if (notification.inbox) {
+    const rendered = deps.templates.inbox(notification.kind, locale, vars);
+    await addInboxItem(db, {
+      customerId: notification.customerId,
+      eventId: notification.eventId,
+      kind: notification.kind,
+      category: notification.category,
+      ...rendered,
+      link: notification.inboxLink === false ? null : rendered.link,
+    });
+  }
+
+  if (notification.mailTo === null) return;
+  let recipients: readonly string[];
+  if (notification.mailTo === "customer") {
+    if (!customer?.email) throw new CustomerNotKnownYet(notification.customerId);
+    if (!customer.emailVerified) return;
+    recipients = [customer.email];
+  } else {
+    recipients = notification.mailTo;
+  }
+  const mail = deps.templates.mail(notification.kind, locale, vars);
+  for (const recipient of recipients) {
+    await deliverOnce(
+      db,
+      deps.mailer,
+      {
+        eventId: notification.eventId,
+        deliveryKey: deliveryKeyOf(headers),
+        recipient,
+        customerId: notification.customerId,
+        kind: notification.kind,
+      },
+      mail,
+    );
+  }
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from "node:crypto";
+import { TOPICS } from "@coffer/contracts";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildApp } from "../src/app.js";
+import {
+  cipher,
+  createEventSource,
+  createSmtpPath,
+  createTestDatabase,
+  createTokenIssuer,
+  mailsTo,
+  testConfig,
+  waitForMails,
+} from "./support.js";
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
+let smtp: Awaited<ReturnType<typeof createSmtpPath>>;
+let app: FastifyInstance;
+const events = createEventSource();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  issuer = await createTokenIssuer();
+  smtp = await createSmtpPath();
+  app = await buildApp(testConfig({ DATABASE_URL: db.url, JWKS_URL: issuer.jwksUrl, SMTP_URL: smtp.url }));
+  // A new group starts at the end of the topics once it has fetched: wait until it sees a marker.
+  await vi.waitFor(
+    async () => {
+      const marker = await events.publish(TOPICS.customerRegistered, {
+        customerId: randomUUID(),
+        email: "marker@example.com",
+        displayName: "Marker",
+        locale: "en",
+      });
+      await vi.waitFor(
+        async () => {
+          const { rowCount } = await db.pool.query("SELECT 1 FROM customers WHERE id = $1", [marker.customerId]);
+          if (rowCount !== 1) throw new Error("marker not consumed yet");
+        },
+        { timeout: 1500, interval: 100 },
+      );
+    },
+    { timeout: 30_000, interval: 0 },
+  );
+});
+afterAll(async () => {
+  await app?.close();
+  await events.close();
+  await smtp?.close();
+  await issuer?.close();
+  await db?.drop();
+});
+
+/** A customer as customer-service's events describe it, verified or not. */
+async function customer(options: { verified?: boolean; locale?: string } = {}) {
+  const customerId = randomUUID();
+  const email = `n-${customerId}@example.com`;
+  await events.publish(TOPICS.customerRegistered, {
+    customerId,
+    email,
+    displayName: "Ada",
+    locale: options.locale ?? "en",
+  });
+  if (options.verified ?? true) await events.publish(TOPICS.customerEmailVerified, { customerId, email });
+  return { customerId, email };
+}
+
+const sealed = (topic: string, customerId: string, secret: string) => cipher.encrypt(secret, `${topic}:${customerId}`);
+
+async function processedUpTo(customerId: string, occurredAt: Date) {
+  await vi.waitFor(
+    async () => {
+      const { rows } = await db.pool.query("SELECT updated_at FROM customers WHERE id = $1", [customerId]);
+      if (!rows[0] || rows[0].updated_at < occurredAt) throw new Error("not there yet");
+    },
+    { timeout: 20_000, interval: 100 },
+  );
+}
+
+describe("e-mail", () => {
+  it("when a verification is requested, then the address gets one mail in the customer's language with the decrypted link", async () => {
+    const { customerId, email } = await customer({ verified: false, locale: "fr-CA" });
+    const token = `verify-${randomUUID()}`;
+    const topic = TOPICS.customerEmailVerificationRequested;
+    await events.publish(topic, {
+      customerId,
+      email,
+      displayName: "Ada",
+      token: sealed(topic, customerId, token),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    const [mail, ...more] = await waitForMails(email, 1);
+    expect(more).toEqual([]);
+    expect(mail!.subject).toBe("Vérifiez votre adresse e-mail");
+    expect(mail!.text).toContain(`https://coffer.example/verify-email?token=${token}`);
+    // HTML-escaped as in the message (Handlebars escapes "=" inside the attribute).
+    expect(mail!.html.replaceAll("&#x3D;", "=")).toContain(`href="https://coffer.example/verify-email?token=${token}"`);
+    expect(mail!.html).toContain("Bienvenue sur Coffer, Ada");
+  });
+
+  it("when an address was never verified, then it gets only the verification mail", async () => {
+    const { customerId, email } = await customer({ verified: false });
+    await events.publish(TOPICS.customerPasswordChanged, { customerId, email });
+    await events.publish(TOPICS.quotaThresholdReached, { customerId, usedBytes: 90, quotaBytes: 100, threshold: 80 });
+    const topic = TOPICS.customerEmailVerificationRequested;
+    await events.publish(topic, {
+      customerId,
+      email,
+      displayName: "Ada",
+      token: sealed(topic, customerId, "t0k3n-t0k3n"),
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const mails = await waitForMails(email, 1);
+    expect(mails.map((m) => m.subject)).toEqual(["Verify your e-mail address"]);
+  });
+
+  it("when a topic is replayed, then no second mail is sent; with the resend header, exactly one more", async () => {
+    const { customerId, email } = await customer();
+    const [welcome] = await waitForMails(email, 1);
+    expect(welcome!.subject).toBe("Your Coffer account is ready");
+    const changed = await events.publish(TOPICS.customerPasswordChanged, { customerId, email });
+    await waitForMails(email, 2);
+
+    await events.republish(TOPICS.customerPasswordChanged, changed); // a redelivery or a plain replay
+    await events.publish(TOPICS.shareAccessed, {
+      customerId,
+      shareId: randomUUID(),
+      fileId: randomUUID(),
+      fileName: "a.pdf",
+      accessedAt: new Date(),
+    });
+    await waitForMails(email, 3);
+    const replayId = randomUUID();
+    await events.republish(TOPICS.customerPasswordChanged, changed, {
+      "x-replay-resend": "true",
+      "x-replay-id": replayId,
+    });
+    await events.republish(TOPICS.customerPasswordChanged, changed, {
+      "x-replay-resend": "true",
+      "x-replay-id": replayId,
+    });
+    const mails = await waitForMails(email, 4);
+    expect(mails.filter((m) => m.subject === "Your Coffer password was changed")).toHaveLength(2);
+    expect(mails).toHaveLength(4);
+  });
+
+  it("when the customer opted out of a category, then that category sends no mail and no inbox item", async () => {
+    const { customerId, email } = await customer();
+    await waitForMails(email, 1);
+    const auth = { authorization: `Bearer ${await issuer.token(customerId)}` };
+    const put = await app.inject({
+      method: "PUT",
+      url: "/notifications/preferences",
+      headers: auth,
+      payload: { shares: true, activity: true, storage: false },
+    });
+    expect(put.json()).toEqual({ shares: true, activity: true, storage: false, security: true });
+    await events.publish(TOPICS.quotaThresholdReached, { customerId, usedBytes: 95, quotaBytes: 100, threshold: 80 });
+    await events.publish(TOPICS.shareAccessed, {
+      customerId,
+      shareId: randomUUID(),
+      fileId: randomUUID(),
+      fileName: "b.pdf",
+      accessedAt: new Date(),
+    });
+    const mails = await waitForMails(email, 2);
+    expect(mails.map((m) => m.subject).sort()).toEqual([
+      "Your Coffer account is ready",
+      'Your share of "b.pdf" was opened',
+    ]);
+    const inbox = (await app.inject({ url: "/notifications", headers: auth })).json();
+    expect(inbox.items.map((i: { kind: string }) => i.kind).sort()).toEqual(["share-opened", "welcome"]);
+  });
+
+  it("when a share is created, then each recipient gets the link, its expiry and whether a password is needed", async () => {
+    const { customerId } = await customer();
+    const recipients = [`r1-${randomUUID()}@example.com`, `r2-${randomUUID()}@example.com`];
+    const token = `share-${randomUUID()}`;
+    await events.publish(TOPICS.shareCreated, {
+      customerId,
+      shareId: randomUUID(),
+      fileId: randomUUID(),
+      fileName: "Plans.pdf",
+      expiresAt: new Date("2030-01-02T03:04:00Z"),
+      passwordProtected: true,
+      recipients,
+      token: sealed(TOPICS.shareCreated, customerId, token),
+    });
+    for (const recipient of recipients) {
+      const [mail] = await waitForMails(recipient, 1);
+      expect(mail!.subject).toBe('Ada shared "Plans.pdf" with you');
+      expect(mail!.text).toContain(`https://coffer.example/s/${token}`);
+      expect(mail!.text).toContain("Jan 2, 2030");
+      expect(mail!.text).toContain("You need the password");
+    }
+  });
+
+  it("when SMTP is unreachable for a while, then the mail waits (pending, retried) and goes out once when it is back", async () => {
+    const { customerId, email } = await customer();
+    await waitForMails(email, 1);
+    await smtp.cut();
+    const changed = await events.publish(TOPICS.customerPasswordChanged, { customerId, email });
+    await vi.waitFor(
+      async () => {
+        const { rows } = await db.pool.query(
+          "SELECT status, attempts, last_error FROM deliveries WHERE event_id = $1",
+          [changed.eventId],
+        );
+        if (!rows[0] || rows[0].attempts < 2) throw new Error("not retried yet");
+        expect(rows[0]).toMatchObject({ status: "pending", last_error: expect.any(String) });
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(await mailsTo(email)).toHaveLength(1);
+
+    await smtp.restore();
+    const mails = await waitForMails(email, 2);
+    expect(mails.filter((m) => m.subject === "Your Coffer password was changed")).toHaveLength(1);
+    const { rows } = await db.pool.query("SELECT status FROM deliveries WHERE event_id = $1", [changed.eventId]);
+    expect(rows).toEqual([{ status: "sent" }]);
+  });
+
+  it("when a customer is deleted, then they get the goodbye mail and nothing after it", async () => {
+    const { customerId, email } = await customer();
+    await waitForMails(email, 1);
+    await events.publish(TOPICS.customerDeleted, { customerId });
+    const mails = await waitForMails(email, 2);
+    expect(mails.map((m) => m.subject)).toContain("Your Coffer account was deleted");
+    await events.publish(TOPICS.shareAccessed, {
+      customerId,
+      shareId: randomUUID(),
+      fileId: randomUUID(),
+      fileName: "c.pdf",
+      accessedAt: new Date(),
+    });
+    const later = await events.publish(TOPICS.customerProfileUpdated, {
+      customerId,
+      email,
+      displayName: "X",
+      locale: "en",
+    });
+    await processedUpTo(customerId, later.occurredAt);
+    expect(await mailsTo(email)).toHaveLength(2);
+    const { rows } = await db.pool.query("SELECT email, deleted_at FROM customers WHERE id = $1", [customerId]);
+    expect(rows[0]).toMatchObject({ email: null, deleted_at: expect.any(Date) });
+  });
+});
