@@ -12,14 +12,14 @@ const infraEnv = Object.fromEntries(
 );
 const databaseUrl = (name) => Object.assign(new URL(infraEnv.PG_ADMIN_URL), { pathname: `/${name}` }).toString();
 
-const JWKS = "http://127.0.0.1:3001/.well-known/jwks.json";
 const services = [
   { name: "customer-service", color: 36, env: { PORT: "3001" } },
-  { name: "file-service", color: 33, env: { PORT: "3002", DATABASE_URL: databaseUrl("coffer_files"), JWKS_URL: JWKS } },
+  { name: "file-service", color: 33, env: { PORT: "3002", DATABASE_URL: databaseUrl("coffer_files") } },
   {
     name: "notification-service",
     color: 35,
-    env: { PORT: "3003", DATABASE_URL: databaseUrl("coffer_notifications"), JWKS_URL: JWKS },
+    // The development Kafka also holds every test run's events: a new group starts at the end.
+    env: { PORT: "3003", DATABASE_URL: databaseUrl("coffer_notifications"), CONSUMER_FROM_BEGINNING: "false" },
   },
 ];
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,14 @@ let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  env = { ...process.env, PORT: "0", LOG_LEVEL: "silent", DATABASE_URL: database.url };
+  env = {
+    ...process.env,
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: database.url,
+    CONSUMER_GROUP: `notification-app-test-${randomUUID()}`,
+    CONSUMER_FROM_BEGINNING: "false",
+  };
 });
 afterAll(async () => database.drop());
 
