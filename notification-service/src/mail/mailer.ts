@@ -16,6 +16,9 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
 
 export function createMailer(options: { smtpUrl: string; from: string }): Mailer {
   const transport = nodemailer.createTransport(options.smtpUrl, {
+    // Reuse SMTP connections: one per mail would cost a handshake (and TLS) per recipient.
+    pool: true,
+    maxConnections: 5,
     // Fail fast when SMTP is down: the consumer runner retries with backoff.
     connectionTimeout: 5000,
     greetingTimeout: 5000,
