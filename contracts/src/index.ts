@@ -1,5 +1,6 @@
 export * from "./generated/events.js";
 export { AppError, PoisonRecordError } from "./errors.js";
+export { ConfigError, parseEnv } from "./config.js";
 export {
   AVRO_OPTIONS,
   EventValidationError,

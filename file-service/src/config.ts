@@ -1,5 +1,7 @@
+import { parseEnv } from "@coffer/contracts";
 import Type, { type Static } from "typebox";
-import Value from "typebox/value";
+
+export { ConfigError } from "@coffer/contracts";
 
 const EnvSchema = Type.Object({
   HOST: Type.String({ default: "127.0.0.1" }),
@@ -31,26 +33,9 @@ export type Config = Readonly<{
   schemaRegistryUrl: string;
 }>;
 
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
-
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.fromEntries(
-    Object.keys(EnvSchema.properties).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])),
-  );
-  const value = Value.Default(EnvSchema, Value.Convert(EnvSchema, known));
-  const problems = Value.Errors(EnvSchema, value).flatMap((e) =>
-    e.keyword === "required"
-      ? (e.params as { requiredProperties: string[] }).requiredProperties.map((k) => `${k}: is required`)
-      : [`${e.instancePath.slice(1)}: ${e.message}`],
-  );
-  if (problems.length > 0) throw new ConfigError(problems);
-  const e = value as Static<typeof EnvSchema>;
+  const e = parseEnv(EnvSchema, env);
   const minioUrl = new URL(e.MINIO_ENDPOINT);
   const useSSL = minioUrl.protocol === "https:";
   return Object.freeze({

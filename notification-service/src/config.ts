@@ -1,6 +1,7 @@
-import { parseFieldKeys, type FieldKey } from "@coffer/contracts";
+import { parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
 import Type, { type Static } from "typebox";
-import Value from "typebox/value";
+
+export { ConfigError } from "@coffer/contracts";
 
 const EnvSchema = Type.Object({
   HOST: Type.String({ default: "127.0.0.1" }),
@@ -42,34 +43,17 @@ export type Config = Readonly<{
   heartbeatMs: number;
 }>;
 
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
-
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.fromEntries(
-    Object.keys(EnvSchema.properties).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])),
-  );
-  const value = Value.Default(EnvSchema, Value.Convert(EnvSchema, known));
-  const problems = Value.Errors(EnvSchema, value).flatMap((e) =>
-    e.keyword === "required"
-      ? (e.params as { requiredProperties: string[] }).requiredProperties.map((k) => `${k}: is required`)
-      : [`${e.instancePath.slice(1)}: ${e.message}`],
-  );
-  const e = value as Static<typeof EnvSchema>;
   let eventEncryptionKeys: FieldKey[] = [];
-  if (typeof e.EVENT_ENCRYPTION_KEYS === "string" && e.EVENT_ENCRYPTION_KEYS.length > 0) {
+  const e = parseEnv(EnvSchema, env, (value) => {
     try {
-      eventEncryptionKeys = parseFieldKeys(e.EVENT_ENCRYPTION_KEYS);
+      eventEncryptionKeys = parseFieldKeys(value.EVENT_ENCRYPTION_KEYS);
+      return [];
     } catch (error) {
-      problems.push(`EVENT_ENCRYPTION_KEYS: ${(error as Error).message}`);
+      return [`EVENT_ENCRYPTION_KEYS: ${(error as Error).message}`];
     }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  });
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
