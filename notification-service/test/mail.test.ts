@@ -146,6 +146,54 @@ describe("e-mail", () => {
     expect(mails).toHaveLength(4);
   });
 
+  it("when a reset is requested, the storage fills up or a share is opened, then the verified customer gets each mail with its link", async () => {
+    const { customerId, email } = await customer();
+    await waitForMails(email, 1);
+    const token = `reset-${randomUUID()}`;
+    const topic = TOPICS.customerPasswordResetRequested;
+    await events.publish(topic, {
+      customerId,
+      email,
+      token: sealed(topic, customerId, token),
+      expiresAt: new Date(Date.now() + 1800_000),
+    });
+    await events.publish(TOPICS.quotaThresholdReached, {
+      customerId,
+      usedBytes: 850 * 2 ** 20,
+      quotaBytes: 2 ** 30,
+      threshold: 80,
+    });
+    await events.publish(TOPICS.quotaThresholdReached, {
+      customerId,
+      usedBytes: 2 ** 30,
+      quotaBytes: 2 ** 30,
+      threshold: 100,
+    });
+    await events.publish(TOPICS.shareAccessed, {
+      customerId,
+      shareId: randomUUID(),
+      fileId: randomUUID(),
+      fileName: "Plans.pdf",
+      accessedAt: new Date(),
+    });
+    const mails = await waitForMails(email, 5);
+    const bySubject = new Map(mails.map((m) => [m.subject, m]));
+    expect(bySubject.get("Reset your Coffer password")!.text).toContain(
+      `https://coffer.example/reset-password?token=${token}`,
+    );
+    expect(bySubject.get("Your Coffer storage is 80% full")!.text).toContain("You use 850.0 MiB of 1.0 GiB.");
+    expect(bySubject.get("Your Coffer storage is full")!.text).toContain("New uploads are refused");
+    expect(bySubject.get('Your share of "Plans.pdf" was opened')!.text).toContain("https://coffer.example/shares");
+    const inbox = (
+      await app.inject({
+        url: "/notifications",
+        headers: { authorization: `Bearer ${await issuer.token(customerId)}` },
+      })
+    ).json();
+    const reset = inbox.items.find((i: { kind: string }) => i.kind === "password-reset");
+    expect(reset.link).toBeNull(); // a secret link never goes into the inbox
+  });
+
   it("when the customer opted out of a category, then that category sends no mail and no inbox item", async () => {
     const { customerId, email } = await customer();
     await waitForMails(email, 1);

@@ -195,11 +195,12 @@ function decodeQuotedPrintable(body: string): string {
 }
 
 function decodeHeader(value: string): string {
+  // RFC 2047: whitespace between two encoded words is not part of the text.
   return value
+    .replace(/\?=\s+=\?/g, "?==?")
     .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
       encoding.toUpperCase() === "B"
         ? Buffer.from(text, "base64").toString("utf8")
         : decodeQuotedPrintable(text.replace(/_/g, " ")),
-    )
-    .replace(/\?=\s+=\?/g, "");
+    );
 }
