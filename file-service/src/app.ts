@@ -1,34 +1,92 @@
 import {
+  createAccessTokenVerifier,
+  createAuthenticate,
+  createConsumerRunner,
+  createEventPublisher,
+  createEventRegistry,
+  createKafka,
   createKafkaCheck,
+  createPgIdempotencyStore,
+  createPgOutboxRelay,
   createSchemaRegistryCheck,
   createServerOptions,
   healthRoutes,
+  migrate,
   registerHttpConventions,
   type DependencyCheck,
 } from "@coffer/contracts";
+import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import * as Minio from "minio";
 import pg from "pg";
 import type { Config } from "./config.js";
+import { createCustomerHandlers } from "./events/customer-handlers.js";
+import { fileRoutes } from "./files/file-routes.js";
+import type { FileDeps } from "./files/file-service.js";
+import { purgeExpiredTrash } from "./files/file-service.js";
+import { createFileStorage } from "./files/file-storage.js";
+import { folderRoutes } from "./folders/folder-routes.js";
+import { createObjectDeleter } from "./jobs/object-deleter.js";
+import { trashRoutes } from "./trash/trash-routes.js";
 
 export const SERVICE_NAME = "file-service";
+const TRASH_SWEEP_MS = 60 * 60_000;
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify(
-    createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel }),
-  ).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel }),
+    // Uploads stream for as long as they take; the per-request timeout stays off.
+    requestTimeout: 0,
+  }).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app);
 
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
   // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
   pool.on("error", (err) => app.log.warn({ err }, "idle postgres client failed"));
   app.addHook("onClose", async () => pool.end());
+  await migrate(pool, new URL("../migrations/", import.meta.url));
 
   const { bucket, ...minioOptions } = config.minio;
-  const minio = new Minio.Client(minioOptions);
+  // 8 MiB parts: an upload of unknown length holds one part in memory, whatever its size.
+  const minio = new Minio.Client({ ...minioOptions, partSize: 8 * 2 ** 20 });
   if (!(await minio.bucketExists(bucket))) await minio.makeBucket(bucket);
+  const storage = createFileStorage(minio, bucket);
+
+  const deleter = createObjectDeleter({ pool, storage, logger: app.log });
+  deleter.start();
+  app.addHook("onClose", async () => deleter.stop());
+
+  const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
+  const registry = createEventRegistry(config.schemaRegistryUrl);
+  const publisher = createEventPublisher(kafka, registry);
+  const relay = createPgOutboxRelay({ pool, connectionString: config.databaseUrl, publisher, logger: app.log });
+  await relay.start();
+  app.addHook("onClose", async () => {
+    await relay.stop();
+    await publisher.close();
+  });
+
+  const fileDeps: FileDeps = { pool, defaultQuotaBytes: config.limits.defaultQuotaBytes, wakeDeleter: deleter.wake };
+  const runner = createConsumerRunner({
+    kafka,
+    registry,
+    groupId: config.consumerGroup,
+    fromBeginning: config.consumerFromBeginning,
+    logger: app.log,
+    store: createPgIdempotencyStore(pool),
+    handlers: createCustomerHandlers(fileDeps),
+  });
+  app.addHook("onClose", async () => runner.stop());
+  await runner.start();
+
+  const sweep = setInterval(() => {
+    purgeExpiredTrash(fileDeps, config.limits.trashRetentionDays).catch((err: unknown) =>
+      app.log.warn({ err }, "trash sweep failed"),
+    );
+  }, TRASH_SWEEP_MS).unref();
+  app.addHook("onClose", async () => clearInterval(sweep));
 
   const checks: DependencyCheck[] = [
     { name: "postgres", check: async () => void (await pool.query("SELECT 1")) },
@@ -45,6 +103,20 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await Promise.all(checks.map((c) => c.close?.()));
   });
 
+  const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt));
+  await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } });
   await app.register(healthRoutes, { checks });
+  await app.register(fileRoutes, {
+    files: fileDeps,
+    upload: { pool, storage, limits: config.limits },
+    storage,
+    authenticate,
+  });
+  await app.register(folderRoutes, {
+    folders: { pool, defaultQuotaBytes: config.limits.defaultQuotaBytes },
+    files: fileDeps,
+    authenticate,
+  });
+  await app.register(trashRoutes, { files: fileDeps, authenticate });
   return app;
 }

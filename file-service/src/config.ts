@@ -14,6 +14,15 @@ const EnvSchema = Type.Object({
   MINIO_BUCKET: Type.String({ pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", default: "coffer-files" }),
   KAFKA_BROKERS: Type.String({ pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
   SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
+  CONSUMER_GROUP: Type.String({ minLength: 1, default: "file-service" }),
+  CONSUMER_FROM_BEGINNING: Type.Boolean({ default: true }),
+  JWKS_URL: Type.String({ pattern: "^https?://" }),
+  JWT_ISSUER: Type.String({ minLength: 1, default: "coffer" }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: "coffer-api" }),
+  DEFAULT_QUOTA_BYTES: Type.Integer({ minimum: 0, default: 10 * 2 ** 30 }),
+  MAX_FILE_SIZE_BYTES: Type.Integer({ minimum: 1, default: 5 * 2 ** 30 }),
+  MAX_VERSIONS: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  TRASH_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
 });
 
 export type Config = Readonly<{
@@ -31,6 +40,15 @@ export type Config = Readonly<{
   }>;
   kafkaBrokers: readonly string[];
   schemaRegistryUrl: string;
+  consumerGroup: string;
+  consumerFromBeginning: boolean;
+  jwt: Readonly<{ jwksUrl: string; issuer: string; audience: string }>;
+  limits: Readonly<{
+    defaultQuotaBytes: number;
+    maxFileSizeBytes: number;
+    maxVersions: number;
+    trashRetentionDays: number;
+  }>;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
@@ -53,5 +71,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     kafkaBrokers: Object.freeze(e.KAFKA_BROKERS.split(",")),
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
+    consumerGroup: e.CONSUMER_GROUP,
+    consumerFromBeginning: e.CONSUMER_FROM_BEGINNING,
+    jwt: Object.freeze({ jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }),
+    limits: Object.freeze({
+      defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES,
+      maxFileSizeBytes: e.MAX_FILE_SIZE_BYTES,
+      maxVersions: e.MAX_VERSIONS,
+      trashRetentionDays: e.TRASH_RETENTION_DAYS,
+    }),
   });
 }

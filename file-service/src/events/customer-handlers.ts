@@ -1,0 +1,52 @@
+import { TOPICS, inTransaction, type Handlers } from "@coffer/contracts";
+import type pg from "pg";
+import { ensureCustomer } from "../customers/customer-account.js";
+import { queueObjectDeletions } from "../files/file-repository.js";
+
+const ERASE_BATCH = 500;
+
+/**
+ * `customer.registered` provisions the account (a customer may also arrive first by an API
+ * call); `customer.deleted` erases every row and queues every object of the customer for
+ * deletion, in batches that each commit, so a crash half-way resumes where it stopped.
+ */
+export function createCustomerHandlers(deps: {
+  pool: pg.Pool;
+  defaultQuotaBytes: number;
+  wakeDeleter: () => void;
+}): Handlers<pg.PoolClient> {
+  return {
+    [TOPICS.customerRegistered]: async (event, { db }) => {
+      await ensureCustomer(db, event.customerId, deps.defaultQuotaBytes);
+    },
+    [TOPICS.customerDeleted]: {
+      // Every step below can run again without harm; the runner's record comes last.
+      deduplicate: false,
+      handle: async (event, { log }) => {
+        for (;;) {
+          const erased = await inTransaction(deps.pool, async (tx) => {
+            const { rows } = await tx.query<{ object_key: string }>(
+              `WITH batch AS (SELECT id FROM files WHERE customer_id = $1 LIMIT $2),
+                    gone AS (DELETE FROM file_versions v USING batch WHERE v.file_id = batch.id RETURNING v.object_key),
+                    files_gone AS (DELETE FROM files f USING batch WHERE f.id = batch.id)
+               SELECT object_key FROM gone`,
+              [event.customerId, ERASE_BATCH],
+            );
+            await queueObjectDeletions(
+              tx,
+              rows.map((r) => r.object_key),
+            );
+            const { rowCount } = await tx.query("SELECT 1 FROM files WHERE customer_id = $1 LIMIT 1", [
+              event.customerId,
+            ]);
+            return rowCount ?? 0;
+          });
+          deps.wakeDeleter();
+          if (erased === 0) break;
+        }
+        await deps.pool.query("DELETE FROM customers WHERE id = $1", [event.customerId]);
+        log.info({ customerId: event.customerId }, "customer erased");
+      },
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
+import { TOPICS, createEvent, enqueueEvents, inTransaction, type OutgoingEvent } from "@coffer/contracts";
+import type pg from "pg";
+import { PRODUCER, changeUsage, ensureCustomer, releaseBytes, reserveBytes } from "../customers/customer-account.js";
+import { Errors } from "../errors.js";
+import type { FileStorage } from "./file-storage.js";
+import {
+  activeFolderExists,
+  findFileByName,
+  queueObjectDeletions,
+  toFile,
+  type FileRecord,
+} from "./file-repository.js";
+import { validateName } from "./names.js";
+import { UploadMeter } from "./upload-meter.js";
+
+export type UploadDeps = {
+  pool: pg.Pool;
+  storage: FileStorage;
+  limits: { defaultQuotaBytes: number; maxFileSizeBytes: number; maxVersions: number };
+};
+
+export type UploadInput = {
+  customerId: string;
+  folderId?: string;
+  fileName: string;
+  contentType: string;
+  content: Readable;
+  /** Hex SHA-256 the client computed, when it sent one. */
+  expectedSha256?: string;
+  correlationId: string;
+};
+
+/**
+ * Streams an upload to MinIO in constant memory while hashing and counting it; the size limit
+ * and the quota are enforced while it streams. Only then are the rows written, with the
+ * `file.uploaded` event, in one transaction. A failure anywhere removes the object: nothing is
+ * recorded, nothing is left in storage. A name that exists in the folder gets a new version.
+ */
+export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<FileRecord> {
+  const { pool, storage, limits } = deps;
+  const rootId = await ensureCustomer(pool, input.customerId, limits.defaultQuotaBytes);
+  const folderId = input.folderId ?? rootId;
+  if (!(await activeFolderExists(pool, input.customerId, folderId))) throw Errors.notFound("Folder");
+  const name = validateName(input.fileName);
+  const contentType = input.contentType || "application/octet-stream";
+
+  const objectKey = `${input.customerId}/${randomUUID()}`;
+  const meter = new UploadMeter(limits.maxFileSizeBytes, (bytes) => reserveBytes(pool, input.customerId, bytes));
+  let stored = false;
+  try {
+    await Promise.all([pipeline(input.content, meter), storage.put(objectKey, meter, contentType)]).catch(
+      async (error: unknown) => {
+        // Either side may fail first: stop the other so nothing keeps streaming.
+        input.content.destroy();
+        meter.destroy();
+        throw error;
+      },
+    );
+    stored = true;
+    const sha256 = meter.sha256;
+    if (input.expectedSha256 && input.expectedSha256 !== sha256) throw Errors.checksumMismatch();
+    return await inTransaction(pool, (tx) =>
+      recordVersion(tx, deps, {
+        ...input,
+        folderId,
+        name,
+        contentType,
+        objectKey,
+        size: meter.bytes,
+        sha256,
+        reserved: meter.reserved,
+      }),
+    );
+  } catch (error) {
+    await releaseBytes(pool, input.customerId, meter.reserved).catch(() => undefined);
+    await storage.remove([objectKey]).catch(async () => {
+      // MinIO is down: the deleter removes the object when it is back.
+      const client = await pool.connect();
+      await queueObjectDeletions(client, [objectKey]).finally(() => client.release());
+    });
+    if (!stored && isStorageFailure(error)) throw Errors.storageUnavailable(error);
+    throw error;
+  }
+}
+
+function isStorageFailure(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || code === "EPIPE";
+}
+
+async function recordVersion(
+  tx: pg.ClientBase,
+  deps: UploadDeps,
+  u: UploadInput & {
+    folderId: string;
+    name: string;
+    contentType: string;
+    objectKey: string;
+    size: number;
+    sha256: string;
+    reserved: number;
+  },
+): Promise<FileRecord> {
+  // Serialises one customer's uploads at commit time: usage and version numbers stay exact.
+  await tx.query("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", [u.customerId]);
+  const existing = await findFileByName(tx, u.folderId, u.name);
+  const fileId = existing?.id ?? randomUUID();
+  const version = (existing?.currentVersion ?? 0) + 1;
+  const { rows } = existing
+    ? await tx.query(
+        `UPDATE files SET current_version = $2, size = $3, content_type = $4, sha256 = $5, updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [fileId, version, u.size, u.contentType, u.sha256],
+      )
+    : await tx.query(
+        `INSERT INTO files (id, customer_id, folder_id, name, current_version, size, content_type, sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        [fileId, u.customerId, u.folderId, u.name, version, u.size, u.contentType, u.sha256],
+      );
+  await tx.query(
+    "INSERT INTO file_versions (file_id, version, object_key, size, content_type, sha256) VALUES ($1, $2, $3, $4, $5, $6)",
+    [fileId, version, u.objectKey, u.size, u.contentType, u.sha256],
+  );
+  // Keep the newest N versions; older ones leave the database and, after commit, storage.
+  const pruned = await tx.query<{ object_key: string; size: string }>(
+    `DELETE FROM file_versions WHERE file_id = $1 AND version <= $2 RETURNING object_key, size`,
+    [fileId, version - deps.limits.maxVersions],
+  );
+  await queueObjectDeletions(
+    tx,
+    pruned.rows.map((r) => r.object_key),
+  );
+  const freed = pruned.rows.reduce((sum, r) => sum + Number(r.size), 0);
+
+  const file = toFile(rows[0]!);
+  const events: OutgoingEvent[] = [
+    {
+      topic: TOPICS.fileUploaded,
+      event: createEvent(
+        TOPICS.fileUploaded,
+        {
+          customerId: u.customerId,
+          fileId,
+          folderId: u.folderId,
+          name: u.name,
+          size: u.size,
+          contentType: u.contentType,
+          sha256: u.sha256,
+          version,
+        },
+        { correlationId: u.correlationId, producer: PRODUCER },
+      ),
+    },
+    ...(await changeUsage(
+      tx,
+      u.customerId,
+      { usedDelta: u.size - freed, releaseReserved: u.reserved },
+      u.correlationId,
+    )),
+  ];
+  await enqueueEvents(tx, events);
+  return file;
+}

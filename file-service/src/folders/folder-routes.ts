@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import Type from "typebox";
+import * as files from "../files/file-service.js";
+import { FileResponse, FolderResponse, Uuid, errors, toFileResponse, toFolderResponse } from "../schemas.js";
+import * as folders from "./folder-service.js";
+
+export const folderRoutes: FastifyPluginAsyncTypebox<{
+  folders: folders.FolderDeps;
+  files: files.FileDeps;
+  authenticate: preHandlerAsyncHookHandler;
+}> = async (app, opts) => {
+  app.addHook("preHandler", opts.authenticate);
+  const ctx = (request: FastifyRequest) => ({
+    customerId: request.verifiedCustomer.customerId,
+    correlationId: request.id,
+  });
+
+  app.post(
+    "/folders",
+    {
+      schema: {
+        body: Type.Object(
+          { name: Type.String({ maxLength: 1024 }), parentId: Type.Optional(Uuid) },
+          { additionalProperties: false },
+        ),
+        response: { 201: FolderResponse, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(toFolderResponse(await folders.createFolder(opts.folders, ctx(request), request.body))),
+  );
+
+  /** A folder with its subfolders and a page of its files (sortable, cursor-paginated); `root` names the root. */
+  app.get(
+    "/folders/:id",
+    {
+      schema: {
+        params: Type.Object({ id: Type.Union([Uuid, Type.Literal("root")]) }),
+        querystring: Type.Object(
+          {
+            sort: Type.Enum(["name", "size", "updatedAt"], { default: "name" }),
+            order: Type.Enum(["asc", "desc"], { default: "asc" }),
+            cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            folder: FolderResponse,
+            folders: Type.Array(FolderResponse),
+            files: Type.Array(FileResponse),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const c = ctx(request);
+      const id =
+        request.params.id === "root" ? await folders.rootFolderId(opts.folders, c.customerId) : request.params.id;
+      const folder = await folders.getFolder(opts.folders, c, id);
+      const page = await files.listFiles(opts.files, c, { ...request.query, folderId: folder.id });
+      return {
+        folder: toFolderResponse(folder),
+        folders: request.query.cursor
+          ? []
+          : (await folders.childFolders(opts.folders, c, folder.id)).map(toFolderResponse),
+        files: page.files.map(toFileResponse),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  app.patch(
+    "/folders/:id",
+    {
+      schema: {
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          { name: Type.Optional(Type.String({ maxLength: 1024 })), parentId: Type.Optional(Uuid) },
+          { additionalProperties: false },
+        ),
+        response: { 200: FolderResponse, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) =>
+      toFolderResponse(await folders.updateFolder(opts.folders, ctx(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    "/folders/:id",
+    { schema: { params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors(400, 401, 404, 409) } } },
+    async (request, reply) => {
+      await folders.trashFolder(opts.folders, ctx(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};
