@@ -19,6 +19,8 @@ beforeAll(async () => {
     LOG_LEVEL: "silent",
     DATABASE_URL: database.url,
     MINIO_BUCKET: `test-${randomUUID()}`,
+    CONSUMER_GROUP: `file-app-test-${randomUUID()}`,
+    CONSUMER_FROM_BEGINNING: "false",
   };
 });
 afterAll(async () => {
@@ -50,11 +52,15 @@ describe("file-service: health", () => {
     });
   });
 
-  it("when PostgreSQL cannot be reached, then ready is 503 and names it", async () => {
-    const app = await start({ DATABASE_URL: `postgres://coffer:x@${UNREACHABLE}/none` });
+  it("when the registry cannot be reached, then ready is 503 and names it", async () => {
+    const app = await start({ SCHEMA_REGISTRY_URL: `http://${UNREACHABLE}` });
     const ready = await app.inject("/health/ready");
     expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toMatchObject({ code: "DEPENDENCY_UNAVAILABLE", message: "unavailable: postgres" });
+    expect(ready.json()).toMatchObject({ code: "DEPENDENCY_UNAVAILABLE", message: "unavailable: schema-registry" });
+  });
+
+  it("when PostgreSQL cannot be reached at start, then the service does not start (its migrations cannot run)", async () => {
+    await expect(start({ DATABASE_URL: `postgres://coffer:x@${UNREACHABLE}/none` })).rejects.toThrow(/ECONNREFUSED/);
   });
 });
 

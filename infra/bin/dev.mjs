@@ -14,7 +14,11 @@ const databaseUrl = (name) => Object.assign(new URL(infraEnv.PG_ADMIN_URL), { pa
 
 const services = [
   { name: "customer-service", color: 36, env: { PORT: "3001" } },
-  { name: "file-service", color: 33, env: { PORT: "3002", DATABASE_URL: databaseUrl("coffer_files") } },
+  {
+    name: "file-service",
+    color: 33,
+    env: { PORT: "3002", DATABASE_URL: databaseUrl("coffer_files"), CONSUMER_FROM_BEGINNING: "false" },
+  },
   {
     name: "notification-service",
     color: 35,

@@ -202,7 +202,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       return sendContent(request, reply, file, version, head);
     };
   const contentSchema = { params: Type.Object({ id: Uuid }), response: errors(400, 401, 404, 416, 503) };
-  app.get("/files/:id/content", { schema: contentSchema }, contentRoute(false));
+  app.get("/files/:id/content", { schema: contentSchema, exposeHeadRoute: false }, contentRoute(false));
   app.head("/files/:id/content", { schema: contentSchema }, contentRoute(true));
 
   app.get(
