@@ -2,6 +2,7 @@ import { Errors } from "../errors.js";
 
 const MAX_NAME_BYTES = 255;
 // Control characters (C0, DEL, C1), path separators.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f/\\]/;
 
 /**
