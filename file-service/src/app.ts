@@ -108,7 +108,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(healthRoutes, { checks });
   await app.register(fileRoutes, {
     files: fileDeps,
-    upload: { pool, storage, limits: config.limits },
+    upload: { pool, storage, limits: config.limits, wakeDeleter: deleter.wake },
     storage,
     authenticate,
   });

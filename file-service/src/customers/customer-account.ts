@@ -12,7 +12,6 @@ export async function ensureCustomer(db: Db, customerId: string, quotaBytes: num
   ]);
   if (existing.rows[0]) return existing.rows[0].root_folder_id;
   const rootId = randomUUID();
-  // One statement: a concurrent first request loses the insert and reads the winner's root.
   const { rows } = await db.query<{ root_folder_id: string }>(
     `WITH account AS (
        INSERT INTO customers (id, quota_bytes, root_folder_id) VALUES ($1, $2, $3)
@@ -20,11 +19,15 @@ export async function ensureCustomer(db: Db, customerId: string, quotaBytes: num
      ), root AS (
        INSERT INTO folders (id, customer_id, parent_id, name) SELECT $3, $1, NULL, '' FROM account
      )
-     SELECT root_folder_id FROM account
-     UNION ALL SELECT root_folder_id FROM customers WHERE id = $1`,
+     SELECT root_folder_id FROM account`,
     [customerId, quotaBytes, rootId],
   );
-  return rows[0]!.root_folder_id;
+  if (rows[0]) return rows[0].root_folder_id;
+  // A concurrent first request won the insert: its row is committed now, read it.
+  const winner = await db.query<{ root_folder_id: string }>("SELECT root_folder_id FROM customers WHERE id = $1", [
+    customerId,
+  ]);
+  return winner.rows[0]!.root_folder_id;
 }
 
 /**

@@ -19,6 +19,7 @@ import { UploadMeter } from "./upload-meter.js";
 export type UploadDeps = {
   pool: pg.Pool;
   storage: FileStorage;
+  wakeDeleter: () => void;
   limits: { defaultQuotaBytes: number; maxFileSizeBytes: number; maxVersions: number };
 };
 
@@ -51,12 +52,15 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
   const meter = new UploadMeter(limits.maxFileSizeBytes, (bytes) => reserveBytes(pool, input.customerId, bytes));
   let stored = false;
   try {
+    let limitError: unknown;
+    meter.once("error", (error) => (limitError = error));
     await Promise.all([pipeline(input.content, meter), storage.put(objectKey, meter, contentType)]).catch(
-      async (error: unknown) => {
-        // Either side may fail first: stop the other so nothing keeps streaming.
+      (error: unknown) => {
+        // Either side may fail first: stop the other so nothing keeps streaming. A limit the
+        // meter enforced is the cause to report, whatever storage said about the cut stream.
         input.content.destroy();
         meter.destroy();
-        throw error;
+        throw limitError ?? error;
       },
     );
     stored = true;
