@@ -128,7 +128,7 @@ describe("uploads and downloads", () => {
     const outside = await get({ range: `bytes=${data.length}-` });
     expect(outside.status).toBe(416);
     expect(outside.headers.get("content-range")).toBe(`bytes */${data.length}`);
-    expect((await outside.json()).code).toBe("RANGE_NOT_SATISFIABLE");
+    expect(((await outside.json()) as { code: string }).code).toBe("RANGE_NOT_SATISFIABLE");
     expect((await get({ range: "bytes=99999999999999999999-" })).status).toBe(416);
 
     expect((await get({ "if-none-match": `"${sha256(data)}"` })).status).toBe(304);
