@@ -1,0 +1,233 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  TOPICS,
+  createEvent,
+  createEventPublisher,
+  createEventRegistry,
+  createKafka,
+  serializeEvent,
+} from "@coffer/contracts";
+import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildApp } from "../src/app.js";
+import type { Config } from "../src/config.js";
+import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
+let tap: Awaited<ReturnType<typeof createEventTap>>;
+let config: Config;
+let app: FastifyInstance;
+let base: string;
+const publisher = createEventPublisher(
+  createKafka({
+    clientId: "file-test",
+    brokers: process.env.KAFKA_BROKERS!.split(","),
+    logger: pino({ level: "silent" }),
+  }),
+  createEventRegistry(process.env.SCHEMA_REGISTRY_URL!),
+);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  issuer = await createTokenIssuer();
+  tap = await createEventTap([TOPICS.fileTrashed, TOPICS.fileRestored, TOPICS.filePurged]);
+  config = testConfig({ DATABASE_URL: db.url, JWKS_URL: issuer.jwksUrl });
+  app = await buildApp(config);
+  base = await app.listen({ host: "127.0.0.1", port: 0 });
+});
+afterAll(async () => {
+  await app?.close();
+  await tap?.close();
+  await publisher.close();
+  await minioOf(config).removeBucket();
+  await issuer?.close();
+  await db?.drop();
+});
+
+async function newCustomer() {
+  const id = randomUUID();
+  return { id, auth: { authorization: `Bearer ${await issuer.token(id)}` } };
+}
+
+async function upload(auth: Record<string, string>, name: string, data: Buffer, folderId?: string) {
+  const form = new FormData();
+  form.append("file", new Blob([data]), name);
+  const response = await fetch(`${base}/files${folderId ? `?folderId=${folderId}` : ""}`, {
+    method: "POST",
+    headers: auth,
+    body: form,
+  });
+  return (await response.json()) as { id: string; name: string; folderId: string };
+}
+
+const createFolder = (auth: Record<string, string>, payload: object) =>
+  app.inject({ method: "POST", url: "/folders", headers: auth, payload });
+
+describe("folders", () => {
+  it("when names are invalid or taken (in any case), then 400 INVALID_NAME or 409 NAME_TAKEN", async () => {
+    const { auth } = await newCustomer();
+    for (const name of ["", "a/b", "a\\b", ".", "..", "bad\u0000name", "tab\tname", " padded", "é".repeat(128)]) {
+      const response = await createFolder(auth, { name });
+      expect(response.statusCode, JSON.stringify(name)).toBe(400);
+    }
+    expect((await createFolder(auth, { name: "Photos" })).statusCode).toBe(201);
+    const again = await createFolder(auth, { name: "PHOTOS" });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe("NAME_TAKEN");
+    expect((await createFolder(auth, { name: "日本語のフォルダ" })).statusCode).toBe(201);
+  });
+
+  it("when a folder would move into itself or its subfolder, then 409 FOLDER_CYCLE; the root cannot change", async () => {
+    const { auth } = await newCustomer();
+    const a = (await createFolder(auth, { name: "A" })).json();
+    const b = (await createFolder(auth, { name: "B", parentId: a.id })).json();
+    const c = (await createFolder(auth, { name: "C", parentId: b.id })).json();
+    const cycle = await app.inject({
+      method: "PATCH",
+      url: `/folders/${a.id}`,
+      headers: auth,
+      payload: { parentId: c.id },
+    });
+    expect(cycle.statusCode).toBe(409);
+    expect(cycle.json().code).toBe("FOLDER_CYCLE");
+    const self = await app.inject({
+      method: "PATCH",
+      url: `/folders/${a.id}`,
+      headers: auth,
+      payload: { parentId: a.id },
+    });
+    expect(self.statusCode).toBe(409);
+    const moved = await app.inject({
+      method: "PATCH",
+      url: `/folders/${c.id}`,
+      headers: auth,
+      payload: { parentId: a.id, name: "C2" },
+    });
+    expect(moved.json()).toMatchObject({ parentId: a.id, name: "C2" });
+    const root = (await app.inject({ url: "/folders/root", headers: auth })).json().folder;
+    expect((await app.inject({ method: "DELETE", url: `/folders/${root.id}`, headers: auth })).json().code).toBe(
+      "ROOT_FOLDER",
+    );
+  });
+
+  it("when a folder is listed, then subfolders come first and files page by cursor in the chosen order; search finds by part of a name", async () => {
+    const { auth } = await newCustomer();
+    const folder = (await createFolder(auth, { name: "Reports" })).json();
+    await createFolder(auth, { name: "2025", parentId: folder.id });
+    for (const [name, size] of [
+      ["b-report.pdf", 30],
+      ["a-report.pdf", 10],
+      ["c-summary.pdf", 20],
+    ] as const) {
+      await upload(auth, name, randomBytes(size), folder.id);
+    }
+    const first = (
+      await app.inject({ url: `/folders/${folder.id}?sort=size&order=desc&limit=2`, headers: auth })
+    ).json();
+    expect(first.folders.map((f: { name: string }) => f.name)).toEqual(["2025"]);
+    expect(first.files.map((f: { name: string }) => f.name)).toEqual(["b-report.pdf", "c-summary.pdf"]);
+    const second = (
+      await app.inject({
+        url: `/folders/${folder.id}?sort=size&order=desc&limit=2&cursor=${first.nextCursor}`,
+        headers: auth,
+      })
+    ).json();
+    expect(second.files.map((f: { name: string }) => f.name)).toEqual(["a-report.pdf"]);
+    expect(second.nextCursor).toBeNull();
+    const found = (await app.inject({ url: "/files?q=REPORT&sort=name", headers: auth })).json();
+    expect(found.files.map((f: { name: string }) => f.name)).toEqual(["a-report.pdf", "b-report.pdf"]);
+    expect((await app.inject({ url: "/files?q=%25", headers: auth })).json().files).toEqual([]); // % is literal
+  });
+});
+
+describe("the trash", () => {
+  it("when a file is trashed, restored over a taken name, trashed again and purged, then each step is published and storage is freed", async () => {
+    const { id, auth } = await newCustomer();
+    const data = randomBytes(5000);
+    const file = await upload(auth, "plan.txt", data);
+    expect((await app.inject({ method: "DELETE", url: `/files/${file.id}`, headers: auth })).statusCode).toBe(204);
+    expect((await app.inject({ url: `/files/${file.id}`, headers: auth })).statusCode).toBe(404);
+    const trash = (await app.inject({ url: "/trash", headers: auth })).json();
+    expect(trash.files.map((f: { id: string }) => f.id)).toEqual([file.id]);
+    expect((await tap.next(TOPICS.fileTrashed, id))[0]).toMatchObject({
+      fileId: file.id,
+      name: "plan.txt",
+      size: 5000,
+    });
+    expect((await app.inject({ url: "/usage", headers: auth })).json()).toMatchObject({
+      usedBytes: 5000,
+      trashBytes: 5000,
+      fileCount: 0,
+    });
+
+    await upload(auth, "plan.txt", Buffer.from("a new plan"));
+    const restored = await app.inject({ method: "POST", url: `/trash/${file.id}/restore`, headers: auth });
+    expect(restored.json()).toMatchObject({ id: file.id, name: "plan (1).txt", folderId: file.folderId });
+    expect((await tap.next(TOPICS.fileRestored, id))[0]).toMatchObject({ fileId: file.id, name: "plan (1).txt" });
+
+    await app.inject({ method: "DELETE", url: `/files/${file.id}`, headers: auth });
+    expect((await app.inject({ method: "DELETE", url: `/trash/${file.id}`, headers: auth })).statusCode).toBe(204);
+    expect((await tap.next(TOPICS.filePurged, id))[0]).toMatchObject({ fileId: file.id, size: 5000 });
+    expect((await app.inject({ url: "/usage", headers: auth })).json()).toMatchObject({
+      usedBytes: 10,
+      trashBytes: 0,
+      fileCount: 1,
+    });
+    await expect.poll(async () => (await minioOf(config).keys(`${id}/`)).length, { timeout: 10_000 }).toBe(1);
+    expect((await app.inject({ method: "DELETE", url: `/trash/${file.id}`, headers: auth })).statusCode).toBe(404);
+  });
+
+  it("when a folder is deleted, then its files go to the trash, and one restored after its folder is gone lands in the root", async () => {
+    const { auth } = await newCustomer();
+    const folder = (await createFolder(auth, { name: "Old" })).json();
+    const sub = (await createFolder(auth, { name: "Older", parentId: folder.id })).json();
+    const file = await upload(auth, "deep.txt", Buffer.from("deep"), sub.id);
+    expect((await app.inject({ method: "DELETE", url: `/folders/${folder.id}`, headers: auth })).statusCode).toBe(204);
+    expect((await app.inject({ url: `/folders/${sub.id}`, headers: auth })).statusCode).toBe(404);
+    expect((await app.inject({ url: "/trash", headers: auth })).json().files.map((f: { id: string }) => f.id)).toEqual([
+      file.id,
+    ]);
+    const root = (await app.inject({ url: "/folders/root", headers: auth })).json().folder;
+    const restored = (await app.inject({ method: "POST", url: `/trash/${file.id}/restore`, headers: auth })).json();
+    expect(restored).toMatchObject({ folderId: root.id, name: "deep.txt" });
+  });
+});
+
+describe("customer deletion", () => {
+  it("when customer.deleted arrives, then every row and every object of the customer is erased", async () => {
+    const { id, auth } = await newCustomer();
+    const folder = (await createFolder(auth, { name: "All" })).json();
+    for (let i = 0; i < 4; i += 1) await upload(auth, `f${i}.bin`, randomBytes(1000), i % 2 ? folder.id : undefined);
+    await upload(auth, "f0.bin", randomBytes(1000)); // a second version
+    const trashed = await upload(auth, "trashed.bin", randomBytes(1000));
+    await app.inject({ method: "DELETE", url: `/files/${trashed.id}`, headers: auth });
+    expect(await minioOf(config).keys(`${id}/`)).toHaveLength(6);
+    const other = await newCustomer();
+    await upload(other.auth, "keep.bin", randomBytes(10));
+
+    const event = createEvent(TOPICS.customerDeleted, { customerId: id }, { correlationId: "erase", producer: "test" });
+    await vi.waitFor(
+      async () => {
+        await publisher.publish([
+          {
+            eventId: event.eventId,
+            topic: TOPICS.customerDeleted,
+            key: id,
+            payload: serializeEvent(TOPICS.customerDeleted, event),
+            headers: {},
+          },
+        ]);
+        const { rowCount } = await db.pool.query("SELECT 1 FROM customers WHERE id = $1", [id]);
+        if (rowCount !== 0) throw new Error("not erased yet");
+      },
+      { timeout: 30_000, interval: 1000 },
+    );
+    await expect.poll(async () => (await minioOf(config).keys(`${id}/`)).length, { timeout: 15_000 }).toBe(0);
+    for (const table of ["files", "folders"]) {
+      expect((await db.pool.query(`SELECT 1 FROM ${table} WHERE customer_id = $1`, [id])).rowCount, table).toBe(0);
+    }
+    expect(await minioOf(config).keys(`${other.id}/`)).toHaveLength(1);
+  });
+});
