@@ -2,6 +2,7 @@ import {
   createAccessTokenVerifier,
   createAuthenticate,
   createConsumerRunner,
+  createFieldCipher,
   createEventPublisher,
   createEventRegistry,
   createKafka,
@@ -28,6 +29,8 @@ import { purgeExpiredTrash } from "./files/file-service.js";
 import { createFileStorage } from "./files/file-storage.js";
 import { folderRoutes } from "./folders/folder-routes.js";
 import { createObjectDeleter } from "./jobs/object-deleter.js";
+import { publicShareRoutes, shareRoutes } from "./shares/share-routes.js";
+import type { ShareDeps } from "./shares/share-service.js";
 import { trashRoutes } from "./trash/trash-routes.js";
 
 export const SERVICE_NAME = "file-service";
@@ -118,5 +121,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     authenticate,
   });
   await app.register(trashRoutes, { files: fileDeps, authenticate });
+  const shareDeps: ShareDeps = {
+    pool,
+    cipher: createFieldCipher(config.eventEncryptionKeys),
+    publicBaseUrl: config.publicBaseUrl,
+    limits: config.shares,
+  };
+  await app.register(shareRoutes, { shares: shareDeps, authenticate });
+  await app.register(publicShareRoutes, { shares: shareDeps, storage });
   return app;
 }

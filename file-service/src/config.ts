@@ -1,4 +1,4 @@
-import { parseEnv } from "@coffer/contracts";
+import { parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 
 export { ConfigError } from "@coffer/contracts";
@@ -23,6 +23,10 @@ const EnvSchema = Type.Object({
   MAX_FILE_SIZE_BYTES: Type.Integer({ minimum: 1, default: 5 * 2 ** 30 }),
   MAX_VERSIONS: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   TRASH_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  EVENT_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
+  PUBLIC_BASE_URL: Type.String({ pattern: "^https?://", default: "http://127.0.0.1:8000" }),
+  SHARE_DEFAULT_DAYS: Type.Integer({ minimum: 1, default: 7 }),
+  SHARE_MAX_DAYS: Type.Integer({ minimum: 1, default: 30 }),
 });
 
 export type Config = Readonly<{
@@ -49,11 +53,22 @@ export type Config = Readonly<{
     maxVersions: number;
     trashRetentionDays: number;
   }>;
+  eventEncryptionKeys: readonly FieldKey[];
+  publicBaseUrl: string;
+  shares: Readonly<{ defaultDays: number; maxDays: number }>;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const e = parseEnv(EnvSchema, env);
+  let eventEncryptionKeys: FieldKey[] = [];
+  const e = parseEnv(EnvSchema, env, (value) => {
+    try {
+      eventEncryptionKeys = parseFieldKeys(value.EVENT_ENCRYPTION_KEYS);
+      return [];
+    } catch (error) {
+      return [`EVENT_ENCRYPTION_KEYS: ${(error as Error).message}`];
+    }
+  });
   const minioUrl = new URL(e.MINIO_ENDPOINT);
   const useSSL = minioUrl.protocol === "https:";
   return Object.freeze({
@@ -80,5 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxVersions: e.MAX_VERSIONS,
       trashRetentionDays: e.TRASH_RETENTION_DAYS,
     }),
+    eventEncryptionKeys,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
+    shares: Object.freeze({ defaultDays: e.SHARE_DEFAULT_DAYS, maxDays: e.SHARE_MAX_DAYS }),
   });
 }

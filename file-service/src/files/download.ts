@@ -1,4 +1,7 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Errors } from "../errors.js";
+import type { VersionRecord } from "./file-repository.js";
+import type { FileStorage } from "./file-storage.js";
 
 export type ByteRange = { start: number; end: number };
 
@@ -41,4 +44,50 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === "*") return true;
   return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
+}
+
+/**
+ * Streams a version from MinIO with the headers a download needs: a strong ETag from the
+ * SHA-256 (If-None-Match → 304), one Range → 206 (416 outside the file), the exact name in
+ * any language, and no content sniffing. `beforeBody` runs once the request is known to get
+ * content (e.g. to count a share download).
+ */
+export async function sendContent(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: {
+    storage: FileStorage;
+    name: string;
+    version: VersionRecord;
+    head: boolean;
+    beforeBody?: (range: ByteRange | undefined) => Promise<void>;
+  },
+): Promise<FastifyReply> {
+  const { version } = options;
+  const etag = `"${version.sha256}"`;
+  reply
+    .header("etag", etag)
+    .header("accept-ranges", "bytes")
+    .header("cache-control", "private, no-cache")
+    .header("x-content-type-options", "nosniff")
+    .header("content-disposition", contentDisposition(options.name))
+    .header("content-type", version.contentType);
+  if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send();
+  let range: ByteRange | undefined;
+  try {
+    range = parseRange(request.headers.range, version.size);
+  } catch (error) {
+    reply.header("content-range", `bytes */${version.size}`);
+    throw error;
+  }
+  if (!options.head) await options.beforeBody?.(range);
+  const length = range ? range.end - range.start + 1 : version.size;
+  reply.header("content-length", String(length));
+  if (range) reply.code(206).header("content-range", `bytes ${range.start}-${range.end}/${version.size}`);
+  if (options.head || length === 0) return reply.send();
+  try {
+    return reply.send(await options.storage.get(version.objectKey, range));
+  } catch (error) {
+    throw Errors.storageUnavailable(error);
+  }
 }

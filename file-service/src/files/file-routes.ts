@@ -4,8 +4,8 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "f
 import Type from "typebox";
 import { Errors } from "../errors.js";
 import { FileResponse, Uuid, errors, toFileResponse } from "../schemas.js";
-import { contentDisposition, matchesEtag, parseRange } from "./download.js";
-import { findVersion, listVersions, type FileRecord, type VersionRecord } from "./file-repository.js";
+import { sendContent } from "./download.js";
+import { findVersion, listVersions } from "./file-repository.js";
 import * as files from "./file-service.js";
 import type { FileStorage } from "./file-storage.js";
 import { uploadFile, type UploadDeps } from "./upload-service.js";
@@ -155,51 +155,12 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
     },
   );
 
-  /**
-   * Streams a version from MinIO with the headers a download needs: a strong ETag from the
-   * SHA-256 (If-None-Match → 304), one Range → 206 (416 outside the file), the exact name for
-   * any language, and no content sniffing.
-   */
-  async function sendContent(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    file: FileRecord,
-    version: VersionRecord,
-    head: boolean,
-  ) {
-    const etag = `"${version.sha256}"`;
-    reply
-      .header("etag", etag)
-      .header("accept-ranges", "bytes")
-      .header("cache-control", "private, no-cache")
-      .header("x-content-type-options", "nosniff")
-      .header("content-disposition", contentDisposition(file.name))
-      .header("content-type", version.contentType);
-    if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send();
-    let range: ReturnType<typeof parseRange>;
-    try {
-      range = parseRange(request.headers.range, version.size);
-    } catch (error) {
-      reply.header("content-range", `bytes */${version.size}`);
-      throw error;
-    }
-    const length = range ? range.end - range.start + 1 : version.size;
-    reply.header("content-length", String(length));
-    if (range) reply.code(206).header("content-range", `bytes ${range.start}-${range.end}/${version.size}`);
-    if (head || length === 0) return reply.send();
-    try {
-      return reply.send(await opts.storage.get(version.objectKey, range));
-    } catch (error) {
-      throw Errors.storageUnavailable(error);
-    }
-  }
-
   const contentRoute =
     (head: boolean) => async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
       const file = await files.getFile(opts.files, ctx(request), request.params.id);
       const version = await findVersion(opts.files.pool, file.id, file.currentVersion);
       if (!version) throw Errors.notFound("Version");
-      return sendContent(request, reply, file, version, head);
+      return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head });
     };
   const contentSchema = { params: Type.Object({ id: Uuid }), response: errors(400, 401, 404, 416, 503) };
   app.get("/files/:id/content", { schema: contentSchema, exposeHeadRoute: false }, contentRoute(false));
@@ -217,7 +178,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       const file = await files.getFile(opts.files, ctx(request), request.params.id);
       const version = await findVersion(opts.files.pool, file.id, request.params.n);
       if (!version) throw Errors.notFound("Version");
-      return sendContent(request, reply, file, version, false);
+      return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head: false });
     },
   );
 };

@@ -1,0 +1,235 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { AppError, TOPICS, createEvent, enqueueEvents, inTransaction, type FieldCipher } from "@coffer/contracts";
+import argon2 from "argon2";
+import type pg from "pg";
+import { PRODUCER } from "../customers/customer-account.js";
+import { Errors } from "../errors.js";
+import { findFile, findVersion, type VersionRecord } from "../files/file-repository.js";
+
+export type ShareDeps = {
+  pool: pg.Pool;
+  cipher: FieldCipher;
+  publicBaseUrl: string;
+  limits: { defaultDays: number; maxDays: number };
+};
+
+const GRANT_TTL_SECONDS = 10 * 60;
+const MAX_FAILED_UNLOCKS = 5;
+const DAY_MS = 86_400_000;
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+const newToken = () => randomBytes(32).toString("base64url");
+
+const shareError = (code: string, message: string, statusCode: number) => new AppError(code, message, { statusCode });
+export const ShareErrors = {
+  notFound: () => shareError("SHARE_NOT_FOUND", "This share link does not exist", 404),
+  expired: () => shareError("SHARE_EXPIRED", "This share link has expired", 410),
+  revoked: () => shareError("SHARE_REVOKED", "This share link was revoked by its owner", 410),
+  exhausted: () => shareError("SHARE_EXHAUSTED", "This share link has reached its download limit", 410),
+  unavailable: () => shareError("SHARE_UNAVAILABLE", "The shared file is no longer available", 410),
+  passwordRequired: () => shareError("SHARE_PASSWORD_REQUIRED", "Unlock this share with its password first", 401),
+  wrongPassword: () => shareError("SHARE_WRONG_PASSWORD", "The password is not right", 403),
+  expiryTooLate: (days: number) => shareError("SHARE_EXPIRY_TOO_LATE", `Share links last at most ${days} days`, 400),
+  expiryInPast: () => shareError("SHARE_EXPIRY_IN_PAST", "The expiry must be in the future", 400),
+};
+
+type ShareRow = {
+  id: string;
+  customer_id: string;
+  file_id: string;
+  password_hash: string | null;
+  expires_at: Date;
+  max_downloads: number | null;
+  download_count: number;
+  revoked_at: Date | null;
+  recipients: string[];
+  failed_unlocks: number;
+  locked_until: Date | null;
+  created_at: Date;
+};
+
+export const toShare = (r: ShareRow) => ({
+  id: r.id,
+  fileId: r.file_id,
+  expiresAt: r.expires_at.toISOString(),
+  passwordProtected: r.password_hash !== null,
+  maxDownloads: r.max_downloads,
+  downloads: r.download_count,
+  recipients: r.recipients,
+  createdAt: r.created_at.toISOString(),
+});
+
+/**
+ * Creates a share link: an unguessable 256-bit token, stored hashed; the owner gets the URL,
+ * the recipients get it by e-mail (the token travels encrypted in `share.created`).
+ */
+export async function createShare(
+  deps: ShareDeps,
+  ctx: { customerId: string; correlationId: string },
+  fileId: string,
+  input: { expiresAt?: string; password?: string; maxDownloads?: number; recipients?: string[] },
+) {
+  const now = Date.now();
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now + deps.limits.defaultDays * DAY_MS);
+  if (expiresAt.getTime() <= now) throw ShareErrors.expiryInPast();
+  if (expiresAt.getTime() > now + deps.limits.maxDays * DAY_MS) throw ShareErrors.expiryTooLate(deps.limits.maxDays);
+  const passwordHash = input.password ? await argon2.hash(input.password, ARGON2) : null;
+  const recipients = [...new Set((input.recipients ?? []).map((r) => r.trim().toLowerCase()))];
+  const token = newToken();
+  const id = randomUUID();
+  return inTransaction(deps.pool, async (tx) => {
+    const file = await findFile(tx, ctx.customerId, fileId);
+    if (!file) throw Errors.notFound("File");
+    await tx.query(
+      `INSERT INTO shares (id, customer_id, file_id, token_hash, password_hash, expires_at, max_downloads, recipients)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, ctx.customerId, file.id, hashToken(token), passwordHash, expiresAt, input.maxDownloads ?? null, recipients],
+    );
+    await enqueueEvents(tx, [
+      {
+        topic: TOPICS.shareCreated,
+        event: createEvent(
+          TOPICS.shareCreated,
+          {
+            customerId: ctx.customerId,
+            shareId: id,
+            fileId: file.id,
+            fileName: file.name,
+            expiresAt,
+            passwordProtected: passwordHash !== null,
+            recipients,
+            token: deps.cipher.encrypt(token, `${TOPICS.shareCreated}:${ctx.customerId}`),
+          },
+          { correlationId: ctx.correlationId, producer: PRODUCER },
+        ),
+      },
+    ]);
+    return { id, url: `${deps.publicBaseUrl}/s/${token}`, expiresAt: expiresAt.toISOString() };
+  });
+}
+
+export async function listShares(deps: ShareDeps, customerId: string) {
+  const { rows } = await deps.pool.query<ShareRow>(
+    "SELECT * FROM shares WHERE customer_id = $1 AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 500",
+    [customerId],
+  );
+  return rows.map(toShare);
+}
+
+export async function revokeShare(deps: ShareDeps, customerId: string, shareId: string): Promise<void> {
+  const { rowCount } = await deps.pool.query(
+    "UPDATE shares SET revoked_at = now() WHERE id = $1 AND customer_id = $2 AND revoked_at IS NULL",
+    [shareId, customerId],
+  );
+  if (rowCount !== 1) throw ShareErrors.notFound();
+}
+
+async function findByToken(db: pg.ClientBase | pg.Pool, token: string): Promise<ShareRow> {
+  const { rows } = await db.query<ShareRow>("SELECT * FROM shares WHERE token_hash = $1", [hashToken(token)]);
+  const share = rows[0];
+  if (!share) throw ShareErrors.notFound();
+  if (share.revoked_at) throw ShareErrors.revoked();
+  if (share.expires_at.getTime() <= Date.now()) throw ShareErrors.expired();
+  if (share.max_downloads !== null && share.download_count >= share.max_downloads) throw ShareErrors.exhausted();
+  return share;
+}
+
+/** What an anonymous visitor may know about a link before downloading. */
+export async function describeShare(deps: ShareDeps, token: string) {
+  const share = await findByToken(deps.pool, token);
+  const file = await findFile(deps.pool, share.customer_id, share.file_id);
+  if (!file) throw ShareErrors.unavailable();
+  return {
+    fileName: file.name,
+    size: file.size,
+    contentType: file.contentType,
+    expiresAt: share.expires_at.toISOString(),
+    passwordRequired: share.password_hash !== null,
+    downloadsLeft: share.max_downloads === null ? null : share.max_downloads - share.download_count,
+  };
+}
+
+/**
+ * Trades the password for a grant good for 10 minutes. Failures are counted per link; from
+ * the fifth on, the link refuses attempts for 2, 4, 8 … seconds (at most 15 minutes).
+ */
+export async function unlockShare(deps: ShareDeps, token: string, password: string) {
+  const share = await findByToken(deps.pool, token);
+  if (!share.password_hash) throw ShareErrors.notFound();
+  if (share.locked_until && share.locked_until.getTime() > Date.now()) {
+    const retryAfterSeconds = Math.ceil((share.locked_until.getTime() - Date.now()) / 1000);
+    throw Object.assign(
+      shareError("TOO_MANY_ATTEMPTS", `Too many wrong passwords; try again in ${retryAfterSeconds} s`, 429),
+      {
+        retryAfterSeconds,
+      },
+    );
+  }
+  if (!(await argon2.verify(share.password_hash, password))) {
+    await deps.pool.query(
+      `UPDATE shares SET failed_unlocks = failed_unlocks + 1,
+         locked_until = CASE WHEN failed_unlocks + 1 >= $2
+                             THEN now() + make_interval(secs => least(900, power(2, failed_unlocks + 2 - $2)))
+                             ELSE locked_until END
+       WHERE id = $1`,
+      [share.id, MAX_FAILED_UNLOCKS],
+    );
+    throw ShareErrors.wrongPassword();
+  }
+  await deps.pool.query("UPDATE shares SET failed_unlocks = 0, locked_until = NULL WHERE id = $1", [share.id]);
+  const grant = newToken();
+  await deps.pool.query(
+    "INSERT INTO share_grants (grant_hash, share_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))",
+    [hashToken(grant), share.id, GRANT_TTL_SECONDS],
+  );
+  return { grant, expiresIn: GRANT_TTL_SECONDS };
+}
+
+/** The file version a visitor may download now (password grant checked), without counting yet. */
+export async function openShare(deps: ShareDeps, token: string, grant: string | undefined) {
+  const share = await findByToken(deps.pool, token);
+  if (share.password_hash) {
+    const { rowCount } = await deps.pool.query(
+      "SELECT 1 FROM share_grants WHERE grant_hash = $1 AND share_id = $2 AND expires_at > now()",
+      [hashToken(grant ?? ""), share.id],
+    );
+    if (!grant || rowCount !== 1) throw ShareErrors.passwordRequired();
+  }
+  const file = await findFile(deps.pool, share.customer_id, share.file_id);
+  if (!file) throw ShareErrors.unavailable();
+  const version = (await findVersion(deps.pool, file.id, file.currentVersion)) as VersionRecord;
+  return { share, file, version };
+}
+
+/**
+ * Counts a download against the limit, atomically: under any number of parallel requests,
+ * no more than `maxDownloads` succeed. Publishes `share.accessed`.
+ */
+export async function countDownload(
+  deps: ShareDeps,
+  shareId: string,
+  fileName: string,
+  correlationId: string,
+): Promise<void> {
+  await inTransaction(deps.pool, async (tx) => {
+    const { rows } = await tx.query<{ customer_id: string; file_id: string }>(
+      `UPDATE shares SET download_count = download_count + 1
+        WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()
+          AND (max_downloads IS NULL OR download_count < max_downloads)
+        RETURNING customer_id, file_id`,
+      [shareId],
+    );
+    if (!rows[0]) throw ShareErrors.exhausted();
+    await enqueueEvents(tx, [
+      {
+        topic: TOPICS.shareAccessed,
+        event: createEvent(
+          TOPICS.shareAccessed,
+          { customerId: rows[0].customer_id, shareId, fileId: rows[0].file_id, fileName, accessedAt: new Date() },
+          { correlationId, producer: PRODUCER },
+        ),
+      },
+    ]);
+  });
+}
