@@ -158,6 +158,38 @@ describe("uploads and downloads", () => {
       usedBytes: 3000,
       fileCount: 1,
     });
+
+    const restored = await app.inject({ method: "POST", url: `/files/${fileId}/versions/2/restore`, headers: auth });
+    expect(restored.statusCode).toBe(201);
+    expect(restored.json()).toMatchObject({ id: fileId, version: 5, sha256: sha256(contents[1]!) });
+    const current = await fetch(`${base}/files/${fileId}/content`, { headers: auth });
+    expect(Buffer.from(await current.arrayBuffer()).equals(contents[1]!)).toBe(true);
+    const after: { version: number }[] = (await app.inject({ url: `/files/${fileId}/versions`, headers: auth })).json()
+      .versions;
+    expect(after.map((v) => v.version)).toEqual([5, 4, 3]);
+  });
+
+  it("when an admin sets a customer's quota, then it applies at once (and crossing a threshold is announced); others get 403", async () => {
+    const { id, auth } = await newCustomer();
+    await upload(auth, "a.bin", randomBytes(100 * 1024));
+    const admin = { authorization: `Bearer ${await issuer.token(randomUUID(), ["user", "admin"])}` };
+    const set = (headers: Record<string, string>, quotaBytes: number) =>
+      app.inject({ method: "PUT", url: `/admin/customers/${id}/quota`, headers, payload: { quotaBytes } });
+    expect((await set(auth, 10 ** 9)).statusCode).toBe(403);
+    expect((await set(admin, 110 * 1024)).statusCode).toBe(204);
+    expect((await app.inject({ url: "/usage", headers: auth })).json()).toMatchObject({
+      quotaBytes: 110 * 1024,
+      usedBytes: 100 * 1024,
+    });
+    expect((await tap.next(TOPICS.quotaThresholdReached, id))[0]).toMatchObject({ threshold: 80 });
+    expect((await upload(auth, "b.bin", randomBytes(20 * 1024))).status).toBe(413);
+    const unknown = await app.inject({
+      method: "PUT",
+      url: `/admin/customers/${randomUUID()}/quota`,
+      headers: admin,
+      payload: { quotaBytes: 1 },
+    });
+    expect(unknown.statusCode).toBe(404);
   });
 
   it("when an upload passes the size limit or the quota, or its checksum does not match, then 413/400 and neither object nor row is left", async () => {

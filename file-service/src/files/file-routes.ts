@@ -8,7 +8,7 @@ import { sendContent } from "./download.js";
 import { findVersion, listVersions } from "./file-repository.js";
 import * as files from "./file-service.js";
 import type { FileStorage } from "./file-storage.js";
-import { uploadFile, type UploadDeps } from "./upload-service.js";
+import { restoreVersion, uploadFile, type UploadDeps } from "./upload-service.js";
 
 export type FileRoutesOptions = {
   files: files.FileDeps;
@@ -180,5 +180,19 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       if (!version) throw Errors.notFound("Version");
       return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head: false });
     },
+  );
+
+  app.post(
+    "/files/:id/versions/:n/restore",
+    {
+      schema: {
+        params: Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) }),
+        response: { 201: FileResponse, ...errors(400, 401, 404, 413, 503) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(toFileResponse(await restoreVersion(opts.upload, ctx(request), request.params.id, request.params.n))),
   );
 };

@@ -1,9 +1,10 @@
 import type { Readable } from "node:stream";
-import type * as Minio from "minio";
+import * as Minio from "minio";
 
 /** The MinIO side: objects are keyed `<customerId>/<uuid>`, never by a user-supplied name. */
 export type FileStorage = {
   put(key: string, content: Readable, contentType: string): Promise<void>;
+  copy(fromKey: string, toKey: string): Promise<void>;
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   remove(keys: readonly string[]): Promise<void>;
   list(prefix: string): Promise<string[]>;
@@ -13,6 +14,9 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
   return {
     async put(key, content, contentType) {
       await client.putObject(bucket, key, content, undefined, { "Content-Type": contentType });
+    },
+    async copy(fromKey, toKey) {
+      await client.copyObject(bucket, toKey, `/${bucket}/${fromKey}`, new Minio.CopyConditions());
     },
     get(key, range) {
       return range

@@ -8,7 +8,9 @@ import { Errors } from "../errors.js";
 import type { FileStorage } from "./file-storage.js";
 import {
   activeFolderExists,
+  findFile,
   findFileByName,
+  findVersion,
   queueObjectDeletions,
   toFile,
   type FileRecord,
@@ -90,24 +92,65 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
   }
 }
 
+/**
+ * Makes an old version current again as a new version (a server-side copy in MinIO, counted
+ * against the quota), so restoring never loses the version it replaces.
+ */
+export async function restoreVersion(
+  deps: UploadDeps,
+  ctx: { customerId: string; correlationId: string },
+  fileId: string,
+  versionNumber: number,
+): Promise<FileRecord> {
+  const file = await findFile(deps.pool, ctx.customerId, fileId);
+  if (!file) throw Errors.notFound("File");
+  const version = await findVersion(deps.pool, file.id, versionNumber);
+  if (!version) throw Errors.notFound("Version");
+  if (!(await reserveBytes(deps.pool, ctx.customerId, version.size))) throw Errors.quotaExceeded();
+  const objectKey = `${ctx.customerId}/${randomUUID()}`;
+  try {
+    await deps.storage.copy(version.objectKey, objectKey);
+    const restored = await inTransaction(deps.pool, (tx) =>
+      recordVersion(tx, deps, {
+        ...ctx,
+        folderId: file.folderId,
+        name: file.name,
+        contentType: version.contentType,
+        objectKey,
+        size: version.size,
+        sha256: version.sha256,
+        reserved: version.size,
+      }),
+    );
+    deps.wakeDeleter();
+    return restored;
+  } catch (error) {
+    await releaseBytes(deps.pool, ctx.customerId, version.size).catch(() => undefined);
+    await deps.storage.remove([objectKey]).catch(() => undefined);
+    throw isStorageFailure(error) ? Errors.storageUnavailable(error) : error;
+  }
+}
+
 function isStorageFailure(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || code === "EPIPE";
 }
 
-async function recordVersion(
-  tx: pg.ClientBase,
-  deps: UploadDeps,
-  u: UploadInput & {
-    folderId: string;
-    name: string;
-    contentType: string;
-    objectKey: string;
-    size: number;
-    sha256: string;
-    reserved: number;
-  },
-): Promise<FileRecord> {
+/** A stored object about to become a file's newest version. */
+type NewVersion = {
+  customerId: string;
+  correlationId: string;
+  folderId: string;
+  name: string;
+  contentType: string;
+  objectKey: string;
+  size: number;
+  sha256: string;
+  /** Bytes reserved for it while it streamed, now turned into use. */
+  reserved: number;
+};
+
+async function recordVersion(tx: pg.ClientBase, deps: UploadDeps, u: NewVersion): Promise<FileRecord> {
   // Serialises one customer's uploads at commit time: usage and version numbers stay exact.
   await tx.query("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", [u.customerId]);
   const existing = await findFileByName(tx, u.folderId, u.name);
