@@ -118,6 +118,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(folderRoutes, {
     folders: { pool, defaultQuotaBytes: config.limits.defaultQuotaBytes },
     files: fileDeps,
+    storage,
     authenticate,
   });
   await app.register(trashRoutes, { files: fileDeps, authenticate });

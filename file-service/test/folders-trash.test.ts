@@ -9,6 +9,7 @@ import {
 } from "@coffer/contracts";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
+import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
@@ -139,6 +140,51 @@ describe("folders", () => {
     const found = (await app.inject({ url: "/files?q=REPORT&sort=name", headers: auth })).json();
     expect(found.files.map((f: { name: string }) => f.name)).toEqual(["a-report.pdf", "b-report.pdf"]);
     expect((await app.inject({ url: "/files?q=%25", headers: auth })).json().files).toEqual([]); // % is literal
+  });
+});
+
+describe("folder archives", () => {
+  it("when a folder is downloaded as a zip, then it streams every current file with its path, byte for byte", async () => {
+    const { auth } = await newCustomer();
+    const folder = (await createFolder(auth, { name: "Project" })).json();
+    const sub = (await createFolder(auth, { name: "docs", parentId: folder.id })).json();
+    const files = {
+      "readme.txt": randomBytes(3000),
+      "docs/guide.pdf": randomBytes(70_000),
+      "docs/été.txt": Buffer.from("accents"),
+    };
+    await upload(auth, "readme.txt", files["readme.txt"], folder.id);
+    await upload(auth, "guide.pdf", files["docs/guide.pdf"], sub.id);
+    await upload(auth, "été.txt", files["docs/été.txt"], sub.id);
+    const trashed = await upload(auth, "gone.txt", Buffer.from("gone"), folder.id);
+    await app.inject({ method: "DELETE", url: `/files/${trashed.id}`, headers: auth });
+
+    const response = await fetch(`${base}/folders/${folder.id}/archive`, { headers: auth });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    expect(response.headers.get("content-disposition")).toContain("Project.zip");
+    const zip = Buffer.from(await response.arrayBuffer());
+    const entries = await new Promise<Record<string, Buffer>>((resolve, reject) => {
+      const found: Record<string, Buffer> = {};
+      yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
+        if (error || !archive) return reject(error);
+        archive.on("entry", (entry: yauzl.Entry) => {
+          archive.openReadStream(entry, async (err, stream) => {
+            if (err || !stream) return reject(err);
+            const chunks: Buffer[] = [];
+            for await (const chunk of stream) chunks.push(chunk as Buffer);
+            found[entry.fileName] = Buffer.concat(chunks);
+            archive.readEntry();
+          });
+        });
+        archive.on("end", () => resolve(found));
+        archive.readEntry();
+      });
+    });
+    expect(Object.keys(entries).sort()).toEqual(Object.keys(files).sort());
+    for (const [path, data] of Object.entries(files)) expect(entries[path]!.equals(data), path).toBe(true);
+    const intruder = await newCustomer();
+    expect((await fetch(`${base}/folders/${folder.id}/archive`, { headers: intruder.auth })).status).toBe(404);
   });
 });
 

@@ -3,11 +3,15 @@ import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import * as files from "../files/file-service.js";
 import { FileResponse, FolderResponse, Uuid, errors, toFileResponse, toFolderResponse } from "../schemas.js";
+import type { FileStorage } from "../files/file-storage.js";
+import { contentDisposition } from "../files/download.js";
+import { streamFolderArchive } from "./folder-archive.js";
 import * as folders from "./folder-service.js";
 
 export const folderRoutes: FastifyPluginAsyncTypebox<{
   folders: folders.FolderDeps;
   files: files.FileDeps;
+  storage: FileStorage;
   authenticate: preHandlerAsyncHookHandler;
 }> = async (app, opts) => {
   app.addHook("preHandler", opts.authenticate);
@@ -96,6 +100,37 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       await folders.trashFolder(opts.folders, ctx(request), request.params.id);
       return reply.code(204).send(null);
+    },
+  );
+
+  /** A zip of the folder, streamed as it is built: no size limit, no buffering, no timeout. */
+  app.get(
+    "/folders/:id/archive",
+    {
+      schema: {
+        params: Type.Object({ id: Type.Union([Uuid, Type.Literal("root")]) }),
+        response: errors(400, 401, 404),
+      },
+    },
+    async (request, reply) => {
+      const c = ctx(request);
+      const id =
+        request.params.id === "root" ? await folders.rootFolderId(opts.folders, c.customerId) : request.params.id;
+      const folder = await folders.getFolder(opts.folders, c, id);
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        "content-type": "application/zip",
+        "content-disposition": contentDisposition(`${folder.name || "Coffer"}.zip`),
+        "x-content-type-options": "nosniff",
+        "x-correlation-id": request.id,
+      });
+      try {
+        await streamFolderArchive({ pool: opts.files.pool, storage: opts.storage }, c.customerId, folder.id, reply.raw);
+      } catch (err) {
+        // Headers are gone: all that is left is to cut the stream, so the client sees a broken zip, not a good one.
+        request.log.error({ err }, "archive failed");
+        reply.raw.destroy(err as Error);
+      }
     },
   );
 };
