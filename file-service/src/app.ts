@@ -24,6 +24,13 @@ import pg from "pg";
 import type { Config } from "./config.js";
 import { createCustomerHandlers } from "./events/customer-handlers.js";
 import { fileRoutes } from "./files/file-routes.js";
+import { resumableRoutes } from "./files/resumable-routes.js";
+import {
+  completeResumableUploads,
+  createResumableUploads,
+  expireResumableUploads,
+  type ResumableDeps,
+} from "./files/resumable-uploads.js";
 import type { FileDeps } from "./files/file-service.js";
 import { purgeExpiredTrash } from "./files/file-service.js";
 import { createFileStorage } from "./files/file-storage.js";
@@ -84,6 +91,37 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => runner.stop());
   await runner.start();
 
+  const minioUrl = new URL(`${config.minio.useSSL ? "https" : "http"}://${config.minio.endPoint}:${config.minio.port}`);
+  const resumable: ResumableDeps = {
+    pool,
+    storage,
+    limits: config.limits,
+    wakeDeleter: deleter.wake,
+    logger: app.log,
+    expirationMs: 24 * 3600_000,
+    s3: {
+      endpoint: minioUrl.toString().replace(/\/$/, ""),
+      region: "us-east-1",
+      bucket,
+      accessKeyId: config.minio.accessKey,
+      secretAccessKey: config.minio.secretKey,
+    },
+  };
+  const tus = createResumableUploads(resumable);
+  let completing: Promise<unknown> | undefined;
+  const complete = () => {
+    completing ??= completeResumableUploads(resumable)
+      .catch((err: unknown) => app.log.warn({ err }, "completing resumable uploads failed"))
+      .finally(() => (completing = undefined));
+  };
+  const completions = setInterval(complete, 1000).unref();
+  const expiry = setInterval(() => void expireResumableUploads(resumable, tus), TRASH_SWEEP_MS).unref();
+  app.addHook("onClose", async () => {
+    clearInterval(completions);
+    clearInterval(expiry);
+    await completing;
+  });
+
   const sweep = setInterval(() => {
     purgeExpiredTrash(fileDeps, config.limits.trashRetentionDays).catch((err: unknown) =>
       app.log.warn({ err }, "trash sweep failed"),
@@ -122,6 +160,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     authenticate,
   });
   await app.register(trashRoutes, { files: fileDeps, authenticate });
+  await app.register(resumableRoutes, { tus, pool, authenticate, onFinishedChunk: complete });
   const shareDeps: ShareDeps = {
     pool,
     cipher: createFieldCipher(config.eventEncryptionKeys),

@@ -2,7 +2,7 @@ import { AppError } from "@coffer/contracts";
 
 /** The errors file-service answers with; codes are part of the API. */
 export const Errors = {
-  notFound: (what: "File" | "Folder" | "Version" | "Trash item" | "Customer") =>
+  notFound: (what: "File" | "Folder" | "Version" | "Trash item" | "Customer" | "Upload") =>
     new AppError(`${what.toUpperCase().replace(" ", "_")}_NOT_FOUND`, `${what} not found`, { statusCode: 404 }),
   invalidName: (reason: string) => new AppError("INVALID_NAME", `Invalid name: ${reason}`, { statusCode: 400 }),
   nameTaken: (name: string) =>

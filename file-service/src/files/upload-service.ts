@@ -150,7 +150,7 @@ type NewVersion = {
   reserved: number;
 };
 
-async function recordVersion(tx: pg.ClientBase, deps: UploadDeps, u: NewVersion): Promise<FileRecord> {
+export async function recordVersion(tx: pg.ClientBase, deps: UploadDeps, u: NewVersion): Promise<FileRecord> {
   // Serialises one customer's uploads at commit time: usage and version numbers stay exact.
   await tx.query("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", [u.customerId]);
   const existing = await findFileByName(tx, u.folderId, u.name);

@@ -1,0 +1,209 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { Writable } from "node:stream";
+import { inTransaction, type EventLogger } from "@coffer/contracts";
+import { S3Store } from "@tus/s3-store";
+import { Server, type Upload } from "@tus/server";
+import type pg from "pg";
+import { ensureCustomer, releaseBytes, reserveBytes } from "../customers/customer-account.js";
+import { activeFolderExists, queueObjectDeletions } from "./file-repository.js";
+import type { FileStorage } from "./file-storage.js";
+import { validateName } from "./names.js";
+import { recordVersion, type UploadDeps } from "./upload-service.js";
+
+export const UPLOADS_PATH = "/files/uploads";
+/** Set by the route from the verified JWT (a client's own value is dropped first). */
+export const CUSTOMER_HEADER = "x-coffer-customer";
+const CORRELATION_HEADER = "x-correlation-id";
+
+type TusError = { status_code: number; body: string };
+const tusError = (status: number, code: string, message: string): TusError => ({
+  status_code: status,
+  body: JSON.stringify({ code, message }),
+});
+
+/** The object key has a slash; the URL has one segment: `<customerId>~<uuid>`. */
+export const uploadIdOf = (segment: string) => segment.replace("~", "/");
+export const segmentOf = (uploadId: string) => uploadId.replace("/", "~");
+
+export type ResumableDeps = UploadDeps & {
+  s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+  expirationMs: number;
+  logger: EventLogger;
+};
+
+/**
+ * tus 1.0 at /files/uploads, with @tus/server and its S3 store on MinIO: creation,
+ * creation-with-upload, termination, expiration. Upload state lives in MinIO, so an upload
+ * resumes after a restart. Creation checks the name, the folder and the size limit, and
+ * reserves the whole length against the quota; the last chunk only queues the completion,
+ * which the completion worker does in the background (see `completeResumableUploads`).
+ */
+export function createResumableUploads(deps: ResumableDeps): Server {
+  const customerOf = (req: { headers: Headers }) => req.headers.get(CUSTOMER_HEADER) ?? "";
+  return new Server({
+    path: UPLOADS_PATH,
+    datastore: new S3Store({
+      partSize: 8 * 2 ** 20,
+      expirationPeriodInMilliseconds: deps.expirationMs,
+      s3ClientConfig: {
+        bucket: deps.s3.bucket,
+        endpoint: deps.s3.endpoint,
+        region: deps.s3.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: deps.s3.accessKeyId, secretAccessKey: deps.s3.secretAccessKey },
+      },
+    }),
+    maxSize: deps.limits.maxFileSizeBytes,
+    relativeLocation: true,
+    respectForwardedHeaders: true,
+    namingFunction: (req) => `${customerOf(req)}/${randomUUID()}`,
+    generateUrl: (_req, { path, id }) => `${path}/${segmentOf(id)}`,
+    getFileIdFromRequest: (_req, lastPath) => (lastPath ? uploadIdOf(lastPath) : undefined),
+    async onUploadCreate(req, upload) {
+      const customerId = customerOf(req);
+      if (upload.size === undefined)
+        throw tusError(400, "LENGTH_REQUIRED", "Send Upload-Length: deferred lengths are not supported");
+      const meta = upload.metadata ?? {};
+      let name: string;
+      try {
+        name = validateName(meta.filename ?? meta.name ?? "");
+      } catch (error) {
+        throw tusError(400, "INVALID_NAME", (error as Error).message);
+      }
+      const rootId = await ensureCustomer(deps.pool, customerId, deps.limits.defaultQuotaBytes);
+      const folderId = meta.folderId || rootId;
+      if (!/^[0-9a-f-]{36}$/i.test(folderId) || !(await activeFolderExists(deps.pool, customerId, folderId))) {
+        throw tusError(404, "FOLDER_NOT_FOUND", "Folder not found");
+      }
+      const sha256 = meta.sha256 ?? null;
+      if (sha256 !== null && !/^[0-9a-f]{64}$/i.test(sha256))
+        throw tusError(400, "INVALID_CHECKSUM", "metadata sha256 must be 64 hex digits");
+      if (!(await reserveBytes(deps.pool, customerId, upload.size))) {
+        throw tusError(413, "QUOTA_EXCEEDED", "This upload would exceed your storage quota");
+      }
+      await deps.pool.query(
+        `INSERT INTO resumable_uploads (id, customer_id, folder_id, name, content_type, size, sha256, correlation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          upload.id,
+          customerId,
+          folderId,
+          name,
+          meta.filetype || "application/octet-stream",
+          upload.size,
+          sha256?.toLowerCase() ?? null,
+          req.headers.get(CORRELATION_HEADER) ?? randomUUID(),
+        ],
+      );
+      return {};
+    },
+    async onUploadFinish(_req, upload: Upload) {
+      await deps.pool.query(
+        "UPDATE resumable_uploads SET state = 'processing', updated_at = now() WHERE id = $1 AND state = 'uploading'",
+        [upload.id],
+      );
+      return { headers: { "coffer-upload-status": `${UPLOADS_PATH}/${segmentOf(upload.id)}/status` } };
+    },
+  });
+}
+
+/** Hands a request to tus; the route has checked the JWT and the upload's owner. */
+export function handOver(
+  server: Server,
+  raw: IncomingMessage,
+  res: import("node:http").ServerResponse,
+  customerId: string,
+  correlationId: string,
+) {
+  setTrustedHeader(raw, CUSTOMER_HEADER, customerId);
+  setTrustedHeader(raw, CORRELATION_HEADER, correlationId);
+  return server.handle(raw, res);
+}
+
+/** Replaces whatever the client sent under this name (tus reads `rawHeaders`, so both are set). */
+function setTrustedHeader(raw: IncomingMessage, name: string, value: string) {
+  const kept: string[] = [];
+  for (let i = 0; i < raw.rawHeaders.length; i += 2) {
+    if (raw.rawHeaders[i]!.toLowerCase() !== name) kept.push(raw.rawHeaders[i]!, raw.rawHeaders[i + 1]!);
+  }
+  raw.rawHeaders.splice(0, raw.rawHeaders.length, ...kept, name, value);
+  raw.headers[name] = value;
+}
+
+async function sha256Of(storage: FileStorage, key: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash("sha256");
+  let size = 0;
+  await pipeline(
+    await storage.get(key),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done();
+      },
+    }),
+  );
+  return { sha256: hash.digest("hex"), size };
+}
+
+/**
+ * Finishes completed tus uploads: hashes the object, checks the client's checksum, records
+ * the version (same quota, versioning and event as a simple upload). A checksum mismatch
+ * keeps nothing. Safe to run on several instances (rows are claimed with SKIP LOCKED).
+ */
+export async function completeResumableUploads(deps: ResumableDeps): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const finished = await inTransaction(deps.pool, async (tx) => {
+      const { rows } = await tx.query(
+        "SELECT * FROM resumable_uploads WHERE state = 'processing' ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+      );
+      const row = rows[0];
+      if (!row) return false;
+      const actual = await sha256Of(deps.storage, row.id);
+      if ((row.sha256 && row.sha256 !== actual.sha256) || actual.size !== Number(row.size)) {
+        await tx.query(
+          "UPDATE resumable_uploads SET state = 'failed', error_code = 'CHECKSUM_MISMATCH', updated_at = now() WHERE id = $1",
+          [row.id],
+        );
+        await queueObjectDeletions(tx, [row.id]);
+        await releaseBytes(tx, row.customer_id, Number(row.size));
+        return true;
+      }
+      const file = await recordVersion(tx, deps, {
+        customerId: row.customer_id,
+        correlationId: row.correlation_id,
+        folderId: (await activeFolderExists(tx, row.customer_id, row.folder_id))
+          ? row.folder_id
+          : await ensureCustomer(tx, row.customer_id, deps.limits.defaultQuotaBytes),
+        name: row.name,
+        contentType: row.content_type,
+        objectKey: row.id,
+        size: actual.size,
+        sha256: actual.sha256,
+        reserved: Number(row.size),
+      });
+      await tx.query("UPDATE resumable_uploads SET state = 'done', file_id = $2, updated_at = now() WHERE id = $1", [
+        row.id,
+        file.id,
+      ]);
+      return true;
+    });
+    if (!finished) return done;
+    done += 1;
+    deps.wakeDeleter();
+  }
+}
+
+/** Abandoned uploads: tus aborts their multipart parts in MinIO; we give their reservation back. */
+export async function expireResumableUploads(deps: ResumableDeps, server: Server): Promise<void> {
+  await server.cleanUpExpiredUploads().catch((err: unknown) => deps.logger.warn({ err }, "tus expiry cleanup failed"));
+  const { rows } = await deps.pool.query<{ id: string; customer_id: string; size: string }>(
+    `UPDATE resumable_uploads SET state = 'failed', error_code = 'EXPIRED', updated_at = now()
+      WHERE state = 'uploading' AND created_at < now() - make_interval(secs => $1) RETURNING id, customer_id, size`,
+    [deps.expirationMs / 1000],
+  );
+  for (const row of rows) await releaseBytes(deps.pool, row.customer_id, Number(row.size));
+}
