@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
 import { inTransaction, type EventLogger } from "@coffer/contracts";
 import { S3Store } from "@tus/s3-store";
 import { Server, type Upload } from "@tus/server";
-import type pg from "pg";
+
 import { ensureCustomer, releaseBytes, reserveBytes } from "../customers/customer-account.js";
 import { activeFolderExists, queueObjectDeletions } from "./file-repository.js";
 import type { FileStorage } from "./file-storage.js";
@@ -113,7 +113,7 @@ export function createResumableUploads(deps: ResumableDeps): Server {
 export function handOver(
   server: Server,
   raw: IncomingMessage,
-  res: import("node:http").ServerResponse,
+  res: ServerResponse,
   customerId: string,
   correlationId: string,
 ) {
