@@ -56,4 +56,4 @@ down: ## stop docker compose
 	docker compose down
 
 bench: install build ## benchmarks against the local servers; prints tables, writes bench/results/
-	@infra/bin/with-infra bash -c "npx tsx bench/outbox-latency.ts && npx tsx bench/auth.ts && npx tsx bench/notifications.ts"
+	@infra/bin/with-infra bash -c "npx tsx bench/outbox-latency.ts && npx tsx bench/auth.ts && npx tsx bench/notifications.ts && npx tsx bench/file-transfer.ts"
