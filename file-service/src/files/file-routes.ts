@@ -10,6 +10,9 @@ import * as files from "./file-service.js";
 import type { FileStorage } from "./file-storage.js";
 import { restoreVersion, uploadFile, type UploadDeps } from "./upload-service.js";
 
+/** A generous bound on the multipart boundaries and part headers around the file. */
+const MULTIPART_FRAMING_BYTES = 8 * 1024;
+
 export type FileRoutesOptions = {
   files: files.FileDeps;
   upload: UploadDeps;
@@ -49,9 +52,15 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const expectedSha256 = expectedChecksum(request.headers);
       const part = await request.file({ limits: { fileSize: opts.upload.limits.maxFileSizeBytes + 1, files: 1 } });
       if (!part) throw Errors.noFile();
+      let expectedSha256: string | undefined;
+      try {
+        expectedSha256 = expectedChecksum(request.headers);
+      } catch (error) {
+        part.file.resume(); // answer only once the body is read, or the client may never see it
+        throw error;
+      }
       const file = await uploadFile(opts.upload, {
         ...ctx(request),
         folderId: request.query.folderId,
@@ -59,6 +68,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
         contentType: part.mimetype,
         content: part.file,
         expectedSha256,
+        announcedBytes: Number(request.headers["content-length"] ?? 0) - MULTIPART_FRAMING_BYTES,
       });
       return reply.code(201).send(toFileResponse(file));
     },

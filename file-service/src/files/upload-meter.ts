@@ -17,8 +17,11 @@ export class UploadMeter extends Transform {
   constructor(
     private readonly maxBytes: number,
     private readonly reserve: (bytes: number) => Promise<boolean>,
+    /** Bytes already reserved before the stream started. */
+    initiallyReserved = 0,
   ) {
     super();
+    this.reserved = initiallyReserved;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {

@@ -33,6 +33,8 @@ export type UploadInput = {
   content: Readable;
   /** Hex SHA-256 the client computed, when it sent one. */
   expectedSha256?: string;
+  /** What the request announces (Content-Length less the multipart framing): reserved before streaming. */
+  announcedBytes?: number;
   correlationId: string;
 };
 
@@ -44,14 +46,29 @@ export type UploadInput = {
  */
 export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<FileRecord> {
   const { pool, storage, limits } = deps;
-  const rootId = await ensureCustomer(pool, input.customerId, limits.defaultQuotaBytes);
-  const folderId = input.folderId ?? rootId;
-  if (!(await activeFolderExists(pool, input.customerId, folderId))) throw Errors.notFound("Folder");
-  const name = validateName(input.fileName);
-  const contentType = input.contentType || "application/octet-stream";
-
+  let folderId: string, name: string, contentType: string, announced: number;
+  try {
+    const rootId = await ensureCustomer(pool, input.customerId, limits.defaultQuotaBytes);
+    folderId = input.folderId ?? rootId;
+    if (!(await activeFolderExists(pool, input.customerId, folderId))) throw Errors.notFound("Folder");
+    name = validateName(input.fileName);
+    contentType = input.contentType || "application/octet-stream";
+    // Reserving what the request announces first makes the first of two racing uploads win
+    // outright, instead of both reserving piecemeal until neither fits.
+    announced = Math.max(0, input.announcedBytes ?? 0);
+    if (announced > limits.maxFileSizeBytes) throw Errors.fileTooLarge(limits.maxFileSizeBytes);
+    if (announced > 0 && !(await reserveBytes(pool, input.customerId, announced))) throw Errors.quotaExceeded();
+  } catch (error) {
+    // Read and drop the body: a client that sends it all before reading the answer must get the answer.
+    input.content.resume();
+    throw error;
+  }
   const objectKey = `${input.customerId}/${randomUUID()}`;
-  const meter = new UploadMeter(limits.maxFileSizeBytes, (bytes) => reserveBytes(pool, input.customerId, bytes));
+  const meter = new UploadMeter(
+    limits.maxFileSizeBytes,
+    (bytes) => reserveBytes(pool, input.customerId, bytes),
+    announced,
+  );
   let stored = false;
   try {
     let limitError: unknown;
