@@ -32,7 +32,7 @@ infra-status: ## component, port, pid, ready or not
 build: ## compile contracts and the services
 	@npm run build --silent
 
-lint: ## type-check every workspace (tests included), ESLint, Prettier
+lint: build ## type-check every workspace (tests included), ESLint, Prettier
 	@npm run typecheck --silent && npx eslint . && npx prettier --check .
 
 format: ## rewrite files with Prettier

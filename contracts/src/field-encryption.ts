@@ -55,3 +55,13 @@ export function createFieldCipher(keys: readonly FieldKey[]): FieldCipher {
     },
   };
 }
+
+/** For `parseEnv`: what is wrong with a keys setting, named after its variable. */
+export function fieldKeysProblems(name: string, spec: string): string[] {
+  try {
+    parseFieldKeys(spec);
+    return [];
+  } catch (error) {
+    return [`${name}: ${(error as Error).message}`];
+  }
+}

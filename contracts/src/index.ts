@@ -16,6 +16,7 @@ export {
 } from "./events.js";
 export {
   createFieldCipher,
+  fieldKeysProblems,
   parseFieldKeys,
   type EncryptedString,
   type FieldCipher,

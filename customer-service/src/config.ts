@@ -1,4 +1,4 @@
-import { parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
+import { fieldKeysProblems, parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 
 export { ConfigError } from "@coffer/contracts";
@@ -41,15 +41,7 @@ export type Config = Readonly<{
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  let eventEncryptionKeys: FieldKey[] = [];
-  const e = parseEnv(EnvSchema, env, (value) => {
-    try {
-      eventEncryptionKeys = parseFieldKeys(value.EVENT_ENCRYPTION_KEYS);
-      return [];
-    } catch (error) {
-      return [`EVENT_ENCRYPTION_KEYS: ${(error as Error).message}`];
-    }
-  });
+  const e = parseEnv(EnvSchema, env, (v) => fieldKeysProblems("EVENT_ENCRYPTION_KEYS", v.EVENT_ENCRYPTION_KEYS));
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -57,7 +49,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mongoUrl: e.MONGO_URL,
     kafkaBrokers: Object.freeze(e.KAFKA_BROKERS.split(",")),
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
-    eventEncryptionKeys,
+    eventEncryptionKeys: parseFieldKeys(e.EVENT_ENCRYPTION_KEYS),
     jwt: Object.freeze({
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,

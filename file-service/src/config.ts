@@ -1,4 +1,4 @@
-import { parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
+import { fieldKeysProblems, parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 
 export { ConfigError } from "@coffer/contracts";
@@ -60,15 +60,7 @@ export type Config = Readonly<{
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  let eventEncryptionKeys: FieldKey[] = [];
-  const e = parseEnv(EnvSchema, env, (value) => {
-    try {
-      eventEncryptionKeys = parseFieldKeys(value.EVENT_ENCRYPTION_KEYS);
-      return [];
-    } catch (error) {
-      return [`EVENT_ENCRYPTION_KEYS: ${(error as Error).message}`];
-    }
-  });
+  const e = parseEnv(EnvSchema, env, (v) => fieldKeysProblems("EVENT_ENCRYPTION_KEYS", v.EVENT_ENCRYPTION_KEYS));
   const minioUrl = new URL(e.MINIO_ENDPOINT);
   const useSSL = minioUrl.protocol === "https:";
   return Object.freeze({
@@ -95,7 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxVersions: e.MAX_VERSIONS,
       trashRetentionDays: e.TRASH_RETENTION_DAYS,
     }),
-    eventEncryptionKeys,
+    eventEncryptionKeys: parseFieldKeys(e.EVENT_ENCRYPTION_KEYS),
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
     shares: Object.freeze({ defaultDays: e.SHARE_DEFAULT_DAYS, maxDays: e.SHARE_MAX_DAYS }),
   });

@@ -5,6 +5,14 @@ import type { FolderRecord } from "./folders/folder-service.js";
 
 export const Uuid = Type.String({ format: "uuid" });
 
+/** How a page of files is ordered and where it starts: shared by the files listing and the folder view. */
+export const PageOfFiles = {
+  sort: Type.Enum(["name", "size", "updatedAt"], { default: "name" }),
+  order: Type.Enum(["asc", "desc"], { default: "asc" }),
+  cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+};
+
 export const FileResponse = Type.Object({
   id: Type.String(),
   folderId: Type.String(),

@@ -1,4 +1,4 @@
-import { parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
+import { fieldKeysProblems, parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 
 export { ConfigError } from "@coffer/contracts";
@@ -45,15 +45,7 @@ export type Config = Readonly<{
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  let eventEncryptionKeys: FieldKey[] = [];
-  const e = parseEnv(EnvSchema, env, (value) => {
-    try {
-      eventEncryptionKeys = parseFieldKeys(value.EVENT_ENCRYPTION_KEYS);
-      return [];
-    } catch (error) {
-      return [`EVENT_ENCRYPTION_KEYS: ${(error as Error).message}`];
-    }
-  });
+  const e = parseEnv(EnvSchema, env, (v) => fieldKeysProblems("EVENT_ENCRYPTION_KEYS", v.EVENT_ENCRYPTION_KEYS));
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -66,7 +58,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
     consumerGroup: e.CONSUMER_GROUP,
     consumerFromBeginning: e.CONSUMER_FROM_BEGINNING,
-    eventEncryptionKeys,
+    eventEncryptionKeys: parseFieldKeys(e.EVENT_ENCRYPTION_KEYS),
     jwt: Object.freeze({ jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }),
     mailRetry: Object.freeze({ attempts: e.MAIL_RETRY_ATTEMPTS, maxDelayMs: e.MAIL_RETRY_MAX_DELAY_MS }),
     heartbeatMs: e.SSE_HEARTBEAT_SECONDS * 1000,

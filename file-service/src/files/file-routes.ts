@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { Errors } from "../errors.js";
-import { FileResponse, Uuid, errors, toFileResponse } from "../schemas.js";
+import { FileResponse, PageOfFiles, Uuid, errors, toFileResponse } from "../schemas.js";
 import { sendContent } from "./download.js";
 import { findVersion, listVersions } from "./file-repository.js";
 import * as files from "./file-service.js";
@@ -82,10 +82,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
           {
             folderId: Type.Optional(Uuid),
             q: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-            sort: Type.Enum(["name", "size", "updatedAt"], { default: "name" }),
-            order: Type.Enum(["asc", "desc"], { default: "asc" }),
-            cursor: Type.Optional(Type.String({ maxLength: 1000 })),
-            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            ...PageOfFiles,
           },
           { additionalProperties: false },
         ),

@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import * as files from "../files/file-service.js";
-import { FileResponse, FolderResponse, Uuid, errors, toFileResponse, toFolderResponse } from "../schemas.js";
+import {
+  FileResponse,
+  PageOfFiles,
+  FolderResponse,
+  Uuid,
+  errors,
+  toFileResponse,
+  toFolderResponse,
+} from "../schemas.js";
 import type { FileStorage } from "../files/file-storage.js";
 import { contentDisposition } from "../files/download.js";
 import { streamFolderArchive } from "./folder-archive.js";
@@ -43,10 +51,7 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
         params: Type.Object({ id: Type.Union([Uuid, Type.Literal("root")]) }),
         querystring: Type.Object(
           {
-            sort: Type.Enum(["name", "size", "updatedAt"], { default: "name" }),
-            order: Type.Enum(["asc", "desc"], { default: "asc" }),
-            cursor: Type.Optional(Type.String({ maxLength: 1000 })),
-            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            ...PageOfFiles,
           },
           { additionalProperties: false },
         ),
