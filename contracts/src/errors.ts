@@ -2,16 +2,19 @@
 export class AppError extends Error {
   readonly statusCode: number;
   readonly retriable: boolean;
+  /** For a retriable error in a Kafka handler: dead-letter after this many attempts instead of the runner's budget. */
+  readonly maxAttempts: number | undefined;
 
   constructor(
     readonly code: string,
     message: string,
-    options: { statusCode?: number; cause?: unknown; retriable?: boolean } = {},
+    options: { statusCode?: number; cause?: unknown; retriable?: boolean; maxAttempts?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.statusCode = options.statusCode ?? 400;
     this.retriable = options.retriable ?? false;
+    this.maxAttempts = options.maxAttempts;
   }
 }
 

@@ -175,10 +175,14 @@ describe("the consumer runner", () => {
     behaviour.set("always-failing.pdf", async () => {
       throw new Error("database unavailable");
     });
-    await publisher.publish([pending(refused), pending(failing)]);
+    const shortBudget = accessEvent("short-budget.pdf");
+    behaviour.set("short-budget.pdf", async () => {
+      throw new AppError("NOT_YET", "not there yet", { retriable: true, maxAttempts: 2 });
+    });
+    await publisher.publish([pending(refused), pending(failing), pending(shortBudget)]);
 
-    const ids = new Set([refused.customerId, failing.customerId]);
-    const dead = (await readFrom(from, (all) => all.filter((m) => ids.has(String(m.key))).length === 2)).filter((m) =>
+    const ids = new Set([refused.customerId, failing.customerId, shortBudget.customerId]);
+    const dead = (await readFrom(from, (all) => all.filter((m) => ids.has(String(m.key))).length === 3)).filter((m) =>
       ids.has(String(m.key)),
     );
     const byKey = new Map(dead.map((m) => [String(m.key), m.headers!]));
@@ -187,6 +191,8 @@ describe("the consumer runner", () => {
     expect(String(byKey.get(failing.customerId)![DLQ_HEADERS.errorMessage])).toBe("database unavailable");
     expect(String(byKey.get(failing.customerId)![DLQ_HEADERS.attempts])).toBe("4");
     expect(calls.get(failing.eventId)).toBe(4);
+    expect(String(byKey.get(shortBudget.customerId)![DLQ_HEADERS.attempts])).toBe("2"); // its own, shorter budget
+    expect(calls.get(shortBudget.eventId)).toBe(2);
     expect(await effectRows(refused.eventId)).toBe(0);
     expect(await effectRows(failing.eventId)).toBe(0);
   });

@@ -60,8 +60,10 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
-function isPoison(error: unknown): boolean {
-  return error instanceof PoisonRecordError || (error instanceof AppError && !error.retriable);
+function isPoison(error: unknown, attempt: number): boolean {
+  if (error instanceof PoisonRecordError) return true;
+  if (!(error instanceof AppError)) return false;
+  return !error.retriable || (error.maxAttempts !== undefined && attempt >= error.maxAttempts);
 }
 
 /**
@@ -153,7 +155,7 @@ export function createConsumerRunner<Db>(options: {
           log.debug({ eventId: event.eventId }, "duplicate event skipped");
         return;
       } catch (error) {
-        if (isPoison(error) || attempt >= policy.attempts) {
+        if (isPoison(error, attempt) || attempt >= policy.attempts) {
           log.error({ err: error, attempts: attempt }, "event dead-lettered");
           await deadLetter(topic, partition, message, error, attempt);
           return;

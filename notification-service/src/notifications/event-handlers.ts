@@ -1,7 +1,7 @@
 import { TOPICS, type HandlerContext, type Handlers } from "@coffer/contracts";
 import type pg from "pg";
 import { applyCustomerFacts, findCustomer } from "../customers/customer-projection.js";
-import { notify, type NotifyDeps } from "./notify.js";
+import { CustomerNotKnownYet, notify, openSecret, type NotifyDeps } from "./notify.js";
 
 type Db = pg.PoolClient;
 type Ctx = HandlerContext<Db>;
@@ -28,8 +28,7 @@ const formatDate = (date: Date, locale: string) =>
  */
 export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
   const link = (path: string) => `${deps.publicBaseUrl}${path}`;
-  const open = (topic: string, customerId: string, token: string) =>
-    deps.cipher.decrypt(token, `${topic}:${customerId}`);
+  const open = (topic: string, customerId: string, token: string) => openSecret(deps.cipher, topic, customerId, token);
   const localeOf = async (db: Db, customerId: string) => (await findCustomer(db, customerId))?.locale ?? "en";
 
   return {
@@ -241,8 +240,7 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
       deduplicate: false,
       handle: async (e, { db, headers, log }) => {
         const owner = await findCustomer(db, e.customerId);
-        if (!owner?.email && !owner?.deleted)
-          throw new Error(`the owner ${e.customerId} of share ${e.shareId} is not projected yet`);
+        if (!owner?.email && !owner?.deleted) throw new CustomerNotKnownYet(e.customerId);
         if (!e.token && e.recipients.length > 0)
           log.warn({ shareId: e.shareId }, "share.created without a link token: recipients are not mailed");
         const url = e.token ? link(`/s/${encodeURIComponent(open(TOPICS.shareCreated, e.customerId, e.token))}`) : null;

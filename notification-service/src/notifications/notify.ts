@@ -1,4 +1,4 @@
-import type { FieldCipher } from "@coffer/contracts";
+import { AppError, PoisonRecordError, type FieldCipher } from "@coffer/contracts";
 import type pg from "pg";
 import { findCustomer, type KnownCustomer } from "../customers/customer-projection.js";
 import { deliverOnce } from "../deliveries/delivery-log.js";
@@ -8,6 +8,15 @@ import type { Kind, Templates } from "../mail/templates.js";
 import { getPreferences, isEnabled, type Category } from "../preferences/preferences-repository.js";
 
 export type NotifyDeps = { templates: Templates; mailer: Mailer; cipher: FieldCipher; publicBaseUrl: string };
+
+/** Opens a secret sealed for us; one that does not open never will (another key, tampering): poison. */
+export function openSecret(cipher: FieldCipher, topic: string, customerId: string, sealed: string): string {
+  try {
+    return cipher.decrypt(sealed, `${topic}:${customerId}`);
+  } catch (error) {
+    throw new PoisonRecordError(`the ${topic} secret cannot be opened with this service's keys`, { cause: error });
+  }
+}
 
 export const REPLAY_RESEND_HEADER = "x-replay-resend";
 export const REPLAY_ID_HEADER = "x-replay-id";
@@ -26,9 +35,20 @@ export type Notification = {
   mailTo: "customer" | readonly string[] | null;
 };
 
-export class CustomerNotKnownYet extends Error {
+/**
+ * The customer's own events have not been consumed yet (topics progress independently): worth a
+ * few quick retries, not the SMTP budget; after that the event goes to the DLQ for a redrive.
+ */
+export class CustomerNotKnownYet extends AppError {
   constructor(customerId: string) {
-    super(`customer ${customerId} is not projected yet; its customer events have not been consumed`);
+    super(
+      "CUSTOMER_NOT_KNOWN_YET",
+      `customer ${customerId} is not projected yet; its customer events have not been consumed`,
+      {
+        retriable: true,
+        maxAttempts: 5,
+      },
+    );
     this.name = "CustomerNotKnownYet";
   }
 }
