@@ -55,7 +55,12 @@ export {
   type Handlers,
   type RetryPolicy,
 } from "./consumer/consumer-runner.js";
-export { createPgIdempotencyStore, inTransaction, type IdempotencyStore } from "./consumer/pg-idempotency.js";
+export {
+  createPgIdempotencyStore,
+  inTransaction,
+  purgeProcessedEvents,
+  type IdempotencyStore,
+} from "./consumer/pg-idempotency.js";
 export { migrate } from "./migrate.js";
 export { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } from "./readiness.js";
 export {

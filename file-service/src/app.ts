@@ -13,6 +13,7 @@ import {
   createServerOptions,
   healthRoutes,
   migrate,
+  purgeProcessedEvents,
   registerHttpConventions,
   type DependencyCheck,
 } from "@coffer/contracts";
@@ -42,6 +43,7 @@ import { trashRoutes } from "./trash/trash-routes.js";
 
 export const SERVICE_NAME = "file-service";
 const TRASH_SWEEP_MS = 60 * 60_000;
+const PROCESSED_EVENTS_RETENTION_DAYS = 30;
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
@@ -122,10 +124,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await completing;
   });
 
+  // Hourly: trash past its retention, expired share grants, processed event ids past any replay.
   const sweep = setInterval(() => {
-    purgeExpiredTrash(fileDeps, config.limits.trashRetentionDays).catch((err: unknown) =>
-      app.log.warn({ err }, "trash sweep failed"),
-    );
+    Promise.all([
+      purgeExpiredTrash(fileDeps, config.limits.trashRetentionDays),
+      pool.query("DELETE FROM share_grants WHERE expires_at < now()"),
+      purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS),
+    ]).catch((err: unknown) => app.log.warn({ err }, "hourly sweep failed"));
   }, TRASH_SWEEP_MS).unref();
   app.addHook("onClose", async () => clearInterval(sweep));
 

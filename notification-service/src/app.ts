@@ -11,6 +11,7 @@ import {
   createServerOptions,
   healthRoutes,
   migrate,
+  purgeProcessedEvents,
   registerHttpConventions,
   type DependencyCheck,
 } from "@coffer/contracts";
@@ -26,6 +27,7 @@ import { loadTemplates } from "./mail/templates.js";
 import { createEventHandlers } from "./notifications/event-handlers.js";
 
 export const SERVICE_NAME = "notification-service";
+const PROCESSED_EVENTS_RETENTION_DAYS = 30;
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
@@ -67,6 +69,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   // Registered before the pool's hook, so hooks run in reverse: the consumer stops first.
   app.addHook("onClose", async () => runner.stop());
   await runner.start();
+
+  // Hourly: processed event ids older than any replay could bring back.
+  const sweep = setInterval(() => {
+    purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS).catch((err: unknown) =>
+      app.log.warn({ err }, "sweep failed"),
+    );
+  }, 60 * 60_000).unref();
+  app.addHook("onClose", async () => clearInterval(sweep));
 
   const checks: DependencyCheck[] = [
     { name: "postgres", check: async () => void (await pool.query("SELECT 1")) },

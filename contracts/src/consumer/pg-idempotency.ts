@@ -55,3 +55,15 @@ export function createPgIdempotencyStore(pool: pg.Pool): IdempotencyStore<pg.Poo
     },
   };
 }
+
+/**
+ * Forgets processed event ids older than the retention: keep it longer than any topic's
+ * retention, or a replay of old records would run their effects again.
+ */
+export async function purgeProcessedEvents(pool: pg.Pool, retentionDays: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    "DELETE FROM processed_events WHERE processed_at < now() - make_interval(days => $1)",
+    [retentionDays],
+  );
+  return rowCount ?? 0;
+}
