@@ -16,6 +16,7 @@ export const Errors = {
       }),
       { retryAfterSeconds },
     ),
+  invalidCursor: () => new AppError("INVALID_CURSOR", "The cursor is malformed", { statusCode: 400 }),
   invalidToken: () => new AppError("INVALID_TOKEN", "The link is invalid, used or expired", { statusCode: 400 }),
   unauthorized: (message = "Authentication required") => new AppError("UNAUTHORIZED", message, { statusCode: 401 }),
   invalidRefreshToken: () =>

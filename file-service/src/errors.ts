@@ -4,6 +4,7 @@ import { AppError } from "@coffer/contracts";
 export const Errors = {
   notFound: (what: "File" | "Folder" | "Version" | "Trash item" | "Customer" | "Upload") =>
     new AppError(`${what.toUpperCase().replace(" ", "_")}_NOT_FOUND`, `${what} not found`, { statusCode: 404 }),
+  invalidCursor: () => new AppError("INVALID_CURSOR", "The cursor is malformed", { statusCode: 400 }),
   invalidName: (reason: string) => new AppError("INVALID_NAME", `Invalid name: ${reason}`, { statusCode: 400 }),
   nameTaken: (name: string) =>
     new AppError("NAME_TAKEN", `"${name}" already exists in this folder`, { statusCode: 409 }),

@@ -19,7 +19,7 @@ function decodeCursor(cursor: string): Cursor {
     }
     return value;
   } catch {
-    throw Object.assign(Errors.invalidToken(), { code: "INVALID_CURSOR", message: "The cursor is malformed" });
+    throw Errors.invalidCursor();
   }
 }
 

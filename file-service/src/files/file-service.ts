@@ -34,7 +34,7 @@ function decodeCursor(raw: string): Cursor {
   } catch {
     // fall through
   }
-  throw Object.assign(Errors.invalidName("x"), { code: "INVALID_CURSOR", message: "The cursor is malformed" });
+  throw Errors.invalidCursor();
 }
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 

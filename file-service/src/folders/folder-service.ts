@@ -53,9 +53,8 @@ export async function createFolder(
   }
 }
 
-/** A folder and its direct content (folders first, by name); files page by the files listing. */
+/** One of the customer's active folders; its subfolders and files are listed separately. */
 export async function getFolder(deps: FolderDeps, ctx: Ctx, folderId: string): Promise<FolderRecord> {
-  await rootFolderId(deps, ctx.customerId);
   const folder = await findFolder(deps.pool, ctx.customerId, folderId);
   if (!folder) throw Errors.notFound("Folder");
   return folder;
