@@ -12,7 +12,7 @@ const infraEnv = Object.fromEntries(
     .filter(([key]) => process.env[key] === undefined),
 );
 
-const packages = ["contracts", "customer-service", "file-service", "notification-service", "infra"];
+const packages = ["contracts", "customer-service", "file-service", "notification-service", "kong", "infra"];
 
 export default defineConfig({
   resolve: {

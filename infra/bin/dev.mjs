@@ -1,31 +1,12 @@
-// Runs the services built in dist/ against the local servers, with one readable stream of
-// their logs. Ctrl-C (or SIGTERM) stops them gracefully.
-import { execFileSync, spawn } from "node:child_process";
-import { createInterface } from "node:readline";
+// Runs the platform built in dist/ against the local servers, behind the development gateway at
+// http://127.0.0.1:8000 (as compose's Kong), with one readable stream of every process's logs.
+// Ctrl-C (or SIGTERM) stops them gracefully.
+import { readInfraEnv, startPlatform } from "./platform.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
-const infraEnv = Object.fromEntries(
-  execFileSync(`${root}infra/bin/infra`, ["env"], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-);
+const infraEnv = readInfraEnv();
 const databaseUrl = (name) => Object.assign(new URL(infraEnv.PG_ADMIN_URL), { pathname: `/${name}` }).toString();
-
-const services = [
-  { name: "customer-service", color: 36, env: { PORT: "3001" } },
-  {
-    name: "file-service",
-    color: 33,
-    env: { PORT: "3002", DATABASE_URL: databaseUrl("coffer_files"), CONSUMER_FROM_BEGINNING: "false" },
-  },
-  {
-    name: "notification-service",
-    color: 35,
-    // The development Kafka also holds every test run's events: a new group starts at the end.
-    env: { PORT: "3003", DATABASE_URL: databaseUrl("coffer_notifications"), CONSUMER_FROM_BEGINNING: "false" },
-  },
-];
+const COLORS = { "customer-service": 36, "file-service": 33, "notification-service": 35, gateway: 34 };
 
 const LEVELS = { 10: "TRACE", 20: "DEBUG", 30: "INFO ", 40: "WARN ", 50: "ERROR", 60: "FATAL" };
 const OMIT = new Set(["level", "time", "pid", "hostname", "service", "msg"]);
@@ -47,33 +28,32 @@ function format(name, color, line) {
   return `${time} \x1b[${color}m${name.padEnd(21)}\x1b[0m \x1b[${levelColor}m${level}\x1b[0m ${entry.msg ?? ""} \x1b[2m${extra}\x1b[0m`;
 }
 
-const children = services.map(({ name, color, env }) => {
-  const child = spawn(process.execPath, ["--enable-source-maps", `${root}${name}/dist/main.js`], {
-    env: { ...process.env, ...infraEnv, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => console.log(format(name, color, line)));
-  }
-  child.on("exit", (code, signal) => {
-    console.log(format(name, color, `exited (${signal ?? code})`));
-    if (!stopping) stop(1);
-  });
-  return child;
+console.log("\nCoffer is starting: gateway http://127.0.0.1:8000 (API docs at /docs), services on :3001 :3002 :3003");
+console.log("MailHog UI http://127.0.0.1:8025, MinIO console http://127.0.0.1:9001. Ctrl-C stops everything.\n");
+
+const platform = await startPlatform({
+  ports: { customer: 3001, file: 3002, notification: 3003, gateway: 8000 },
+  infraEnv,
+  keysDir: infraEnv.JWT_KEYS_DIR,
+  kongFile: `${process.env.COFFER_STATE_DIR ?? `${root}.state`}/kong/kong.yml`,
+  env: {
+    file: { DATABASE_URL: databaseUrl("coffer_files"), CONSUMER_FROM_BEGINNING: "false" },
+    // The development Kafka also holds every test run's events: a new group starts at the end.
+    notification: { DATABASE_URL: databaseUrl("coffer_notifications"), CONSUMER_FROM_BEGINNING: "false" },
+  },
+  onLine: (name, line) => console.log(format(name, COLORS[name] ?? 37, line)),
+}).catch((error) => {
+  console.error(`\nCoffer did not start: ${error.message}`);
+  process.exit(1);
 });
+console.log(`\nCoffer is ready at ${platform.gatewayUrl}\n`);
 
-console.log(`\nCoffer is starting: customer-service :3001, file-service :3002, notification-service :3003`);
-console.log(`MailHog UI http://127.0.0.1:8025, MinIO console http://127.0.0.1:9001. Ctrl-C stops everything.\n`);
-
-let stopping = false;
 let exitCode = 0;
-function stop(code = 0) {
-  if (stopping) return;
-  stopping = true;
-  exitCode = code;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-}
-process.on("SIGINT", () => stop());
-process.on("SIGTERM", () => stop());
-await Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((r) => child.on("exit", r)))));
-process.exit(exitCode);
+const stop = () => platform.stop().then(() => process.exit(exitCode));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+platform.exited.then(({ name, code, signal }) => {
+  console.log(format(name, COLORS[name] ?? 37, `exited (${signal ?? code})`));
+  exitCode = 1;
+  stop();
+});

@@ -148,11 +148,17 @@ export function createConsumerRunner<Db>(options: {
 
     for (let attempt = 1; ; attempt += 1) {
       try {
+        const started = performance.now();
         const event = await registry.decode(topic, message.value);
         const run = (db: Db) => handler(event, { db, log, topic, partition, offset: message.offset, headers });
         if (!deduplicate) await store.run(run);
-        else if (!(await store.runOnce(groupId, event.eventId, run)))
+        else if (!(await store.runOnce(groupId, event.eventId, run))) {
           log.debug({ eventId: event.eventId }, "duplicate event skipped");
+          return;
+        }
+        // The consumer's counterpart of a request log line: with the correlation id, an operator
+        // follows one user action from the gateway through every service that reacted to it.
+        log.info({ eventId: event.eventId, ms: Math.round(performance.now() - started) }, "event handled");
         return;
       } catch (error) {
         if (isPoison(error, attempt) || attempt >= policy.attempts) {

@@ -1,0 +1,22 @@
+export type PlatformOptions = {
+  ports: { customer: number; file: number; notification: number; gateway: number };
+  /** The servers' addresses and development secrets (`infra/bin/infra env`). */
+  infraEnv: Record<string, string>;
+  /** Where the signing keys live (made there when missing) and where the rendered kong.yml goes. */
+  keysDir: string;
+  kongFile: string;
+  /** Per-process settings over the defaults. */
+  env?: Partial<Record<"customer" | "file" | "notification" | "gateway", Record<string, string>>>;
+  onLine: (name: string, line: string) => void;
+  startTimeoutMs?: number;
+};
+
+export type Platform = {
+  gatewayUrl: string;
+  stop(): Promise<void>;
+  /** Settles when a process exits on its own (not through stop). */
+  exited: Promise<{ name: string; code: number | null; signal: string | null }>;
+};
+
+export function startPlatform(options: PlatformOptions): Promise<Platform>;
+export function readInfraEnv(): Record<string, string>;

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Renders kong/kong.yml for a running platform: customer-service's public key into the JWT
+// credential, CORS_ORIGINS into the cors plugin, a random value into the (unused) HS secret.
+// Makes the signing key first when the directory has none, as compose's one-shot init container
+// and `make dev` both do before anything else starts. Plain Node, no dependencies, so it runs
+// in a bare node image.
+//
+//   node kong/render-config.mjs --keys-dir DIR --out FILE [--template kong/kong.yml]
+import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    "keys-dir": { type: "string" },
+    out: { type: "string" },
+    template: { type: "string", default: new URL("kong.yml", import.meta.url).pathname },
+  },
+});
+if (!values["keys-dir"] || !values.out) {
+  console.error("usage: render-config.mjs --keys-dir DIR --out FILE [--template kong.yml]");
+  process.exit(2);
+}
+const keysDir = values["keys-dir"];
+
+/** The newest `*.pem` signs (customer-service's rule); one is made if there is none. */
+function signingKeyPem() {
+  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  let pems = readdirSync(keysDir)
+    .filter((f) => f.endsWith(".pem"))
+    .sort();
+  if (pems.length === 0) {
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    const name = `${new Date().toISOString().replace(/[:.]/g, "-")}.pem`;
+    writeFileSync(join(keysDir, name), privateKey, { mode: 0o600, flag: "wx" });
+    console.error(`render-config: made a new signing key ${join(keysDir, name)}`);
+    pems = [name];
+  }
+  return readFileSync(join(keysDir, pems.at(-1)), "utf8");
+}
+
+const publicKey = createPublicKey(signingKeyPem()).export({ type: "spki", format: "pem" });
+const origins = (process.env.CORS_ORIGINS ?? "http://localhost:5173,http://127.0.0.1:5173")
+  .split(",")
+  .map((origin) => origin.trim())
+  .filter(Boolean);
+
+const template = readFileSync(values.template, "utf8");
+const placeholders = {
+  // JSON strings and arrays are YAML flow scalars and sequences: no indentation to get wrong.
+  '"__COFFER_JWT_PUBLIC_KEY__"': JSON.stringify(publicKey),
+  '"__COFFER_JWT_UNUSED_SECRET__"': JSON.stringify(randomBytes(32).toString("hex")),
+  '["__COFFER_CORS_ORIGINS__"]': JSON.stringify(origins),
+};
+let rendered = template;
+for (const [placeholder, value] of Object.entries(placeholders)) {
+  if (!rendered.includes(placeholder)) {
+    console.error(`render-config: ${values.template} has no ${placeholder}`);
+    process.exit(1);
+  }
+  rendered = rendered.replaceAll(placeholder, value);
+}
+
+mkdirSync(dirname(values.out), { recursive: true });
+const partial = `${values.out}.${process.pid}.tmp`;
+writeFileSync(partial, rendered, { mode: 0o644 });
+chmodSync(partial, 0o644);
+renameSync(partial, values.out);
+console.error(`render-config: wrote ${values.out}`);

@@ -1,0 +1,136 @@
+import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { CryptoKey } from "jose";
+import type { Logger } from "pino";
+import type { GatewayConfig, PluginInstance, Upstream } from "./kong-config.js";
+import { createCorrelationId } from "./plugins/correlation-id.js";
+import { createCors } from "./plugins/cors.js";
+import { createJwt } from "./plugins/jwt.js";
+import type { Exchange, Exit, PluginHandler } from "./plugins/plugin.js";
+import { kongError } from "./plugins/plugin.js";
+import { createRateLimiting } from "./plugins/rate-limiting.js";
+import { createRequestSizeLimiting } from "./plugins/request-size-limiting.js";
+import { proxy, type Address } from "./proxy.js";
+import { createRouter } from "./router.js";
+
+export type GatewayOptions = {
+  config: GatewayConfig;
+  jwtKeys: ReadonlyMap<string, CryptoKey>;
+  logger: Logger;
+  resolve: (upstream: Upstream) => Address;
+  listenPort: number;
+  /** Extra pages the gateway serves itself (the API documentation), tried before the routes. */
+  pages?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>;
+};
+
+/** The development gateway: kong.yml's routes and plugins in front of the services. Not yet listening. */
+export function createGateway(options: GatewayOptions): Server {
+  const { config, logger } = options;
+  const route = createRouter(config.routes);
+  const handlers = new Map<string, PluginHandler>();
+  const handlerOf = (plugin: PluginInstance): PluginHandler => {
+    let handler = handlers.get(plugin.scope);
+    if (!handler) {
+      handler = createPlugin(plugin, config, options.jwtKeys);
+      handlers.set(plugin.scope, handler);
+    }
+    return handler;
+  };
+  const byPriority = (plugins: PluginInstance[]) => plugins.map(handlerOf).sort((a, b) => b.priority - a.priority);
+  const routePlugins = new Map(config.routes.map((r) => [r, byPriority(r.plugins)]));
+  // A request that matches no route still gets its correlation id, as Kong's global plugin gives it.
+  const unroutedPlugins = byPriority(config.globalPlugins.filter((p) => p.name === "correlation-id"));
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, scheduling: "lifo" });
+
+  async function handle(request: IncomingMessage, response: ServerResponse, exchange: Exchange): Promise<number> {
+    if (options.pages && (await options.pages(request, response, exchange.path))) return response.statusCode;
+    const match = route(exchange.method, exchange.path);
+    exchange.route = match?.route;
+    for (const plugin of match ? routePlugins.get(match.route)! : unroutedPlugins) {
+      const exit = await plugin.access(exchange);
+      if (exit) return send(response, exchange, exit);
+    }
+    if (!match) return send(response, exchange, kongError(404, "no Route matched with those values"));
+    const { status } = await proxy(exchange, response, match.route.service, match.upstreamPath, {
+      agent,
+      resolve: options.resolve,
+      listenPort: options.listenPort,
+      send,
+    });
+    return status;
+  }
+
+  const server = createServer((request, response) => {
+    const started = performance.now();
+    const url = new URL(request.url ?? "/", "http://gateway");
+    const exchange: Exchange = {
+      request,
+      method: request.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      clientIp: (request.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+      route: undefined,
+      upstreamHeaders: { ...request.headers },
+      responseHeaders: {},
+      credential: undefined,
+      bodyLimitBytes: undefined,
+      correlationId: undefined,
+    };
+    handle(request, response, exchange)
+      .catch((error: unknown) => {
+        logger.error({ err: error, correlationId: exchange.correlationId }, "gateway failure");
+        if (!response.headersSent) return send(response, exchange, kongError(500, "An unexpected error occurred"));
+        response.destroy();
+        return 500;
+      })
+      .then((status) => {
+        logger.info(
+          {
+            correlationId: exchange.correlationId,
+            method: exchange.method,
+            path: loggablePath(exchange.path),
+            route: exchange.route?.name,
+            status,
+            ms: Math.round(performance.now() - started),
+          },
+          "request",
+        );
+      });
+  });
+  server.on("close", () => agent.destroy());
+  return server;
+}
+
+function send(response: ServerResponse, exchange: Exchange, exit: Exit): number {
+  const body = exit.body === undefined ? "" : JSON.stringify(exit.body);
+  response.writeHead(exit.status, {
+    ...exchange.responseHeaders,
+    ...exit.headers,
+    ...(body && { "Content-Type": "application/json; charset=utf-8" }),
+    "Content-Length": Buffer.byteLength(body),
+    Via: "1.1 coffer-dev-gateway",
+  });
+  response.end(body);
+  return exit.status;
+}
+
+function createPlugin(
+  plugin: PluginInstance,
+  config: GatewayConfig,
+  jwtKeys: ReadonlyMap<string, CryptoKey>,
+): PluginHandler {
+  switch (plugin.name) {
+    case "correlation-id":
+      return createCorrelationId((plugin as PluginInstance<"correlation-id">).config);
+    case "cors":
+      return createCors((plugin as PluginInstance<"cors">).config);
+    case "jwt":
+      return createJwt((plugin as PluginInstance<"jwt">).config, config.credentials, jwtKeys);
+    case "rate-limiting":
+      return createRateLimiting((plugin as PluginInstance<"rate-limiting">).config);
+    case "request-size-limiting":
+      return createRequestSizeLimiting((plugin as PluginInstance<"request-size-limiting">).config);
+  }
+}
+
+/** Share links carry their secret in the path: it never reaches a log. */
+export const loggablePath = (path: string) => path.replace(/^\/s\/[^/]+/, "/s/[redacted]");

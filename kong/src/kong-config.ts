@@ -1,0 +1,315 @@
+import { readFileSync } from "node:fs";
+import Type, { type Static, type TSchema } from "typebox";
+import Value from "typebox/value";
+import { parse } from "yaml";
+
+/**
+ * The part of Kong's declarative format the development gateway implements, checked strictly:
+ * a field, entity or plugin outside it is refused at start, so kong.yml can never rely on
+ * something the gateway would silently ignore. Defaults are Kong 3's.
+ */
+
+const strict = { additionalProperties: false } as const;
+const Tags = Type.Optional(Type.Array(Type.String()));
+const Timeout = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 2 });
+
+const PLUGIN_SCHEMAS = {
+  "correlation-id": Type.Object(
+    {
+      header_name: Type.String({ default: "Kong-Request-ID" }),
+      generator: Type.Enum(["uuid", "uuid#counter"], { default: "uuid#counter" }),
+      echo_downstream: Type.Boolean({ default: false }),
+    },
+    strict,
+  ),
+  cors: Type.Object(
+    {
+      origins: Type.Array(Type.String(), { default: [] }),
+      methods: Type.Array(Type.String(), {
+        default: ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE", "CONNECT"],
+      }),
+      headers: Type.Optional(Type.Array(Type.String())),
+      exposed_headers: Type.Optional(Type.Array(Type.String())),
+      credentials: Type.Boolean({ default: false }),
+      max_age: Type.Optional(Type.Integer({ minimum: 0 })),
+      preflight_continue: Type.Literal(false, { default: false }),
+    },
+    strict,
+  ),
+  jwt: Type.Object(
+    {
+      key_claim_name: Type.String({ default: "iss" }),
+      claims_to_verify: Type.Array(Type.Enum(["exp", "nbf"]), { default: [] }),
+      uri_param_names: Type.Array(Type.String(), { default: ["jwt"] }),
+      cookie_names: Type.Array(Type.String(), { default: [] }),
+      header_names: Type.Array(Type.String(), { default: ["authorization"] }),
+      run_on_preflight: Type.Boolean({ default: true }),
+      maximum_expiration: Type.Integer({ minimum: 0, maximum: 31536000, default: 0 }),
+    },
+    strict,
+  ),
+  "rate-limiting": Type.Object(
+    {
+      second: Type.Optional(Type.Integer({ minimum: 1 })),
+      minute: Type.Optional(Type.Integer({ minimum: 1 })),
+      hour: Type.Optional(Type.Integer({ minimum: 1 })),
+      day: Type.Optional(Type.Integer({ minimum: 1 })),
+      policy: Type.Literal("local", { default: "local" }),
+      limit_by: Type.Enum(["ip", "consumer", "credential", "service"], { default: "consumer" }),
+      hide_client_headers: Type.Boolean({ default: false }),
+      error_code: Type.Integer({ minimum: 400, maximum: 599, default: 429 }),
+      error_message: Type.String({ default: "API rate limit exceeded" }),
+    },
+    strict,
+  ),
+  "request-size-limiting": Type.Object(
+    {
+      allowed_payload_size: Type.Integer({ minimum: 0, default: 128 }),
+      size_unit: Type.Enum(["megabytes", "kilobytes", "bytes"], { default: "megabytes" }),
+      require_content_length: Type.Boolean({ default: false }),
+    },
+    strict,
+  ),
+} satisfies Record<string, TSchema>;
+
+export type PluginName = keyof typeof PLUGIN_SCHEMAS;
+export type PluginConfigs = { [N in PluginName]: Static<(typeof PLUGIN_SCHEMAS)[N]> };
+export const IMPLEMENTED_PLUGINS = Object.keys(PLUGIN_SCHEMAS) as PluginName[];
+
+const Plugin = Type.Object(
+  {
+    name: Type.String(),
+    config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    enabled: Type.Optional(Type.Boolean()),
+    protocols: Type.Optional(Type.Array(Type.Enum(["http", "https"]))),
+    tags: Tags,
+  },
+  strict,
+);
+
+const Route = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    paths: Type.Array(Type.String({ pattern: "^/" }), { minItems: 1 }),
+    methods: Type.Optional(Type.Array(Type.String({ pattern: "^[A-Z]+$" }), { minItems: 1 })),
+    strip_path: Type.Boolean({ default: true }),
+    preserve_host: Type.Boolean({ default: false }),
+    regex_priority: Type.Integer({ default: 0 }),
+    protocols: Type.Optional(Type.Array(Type.Enum(["http", "https"]))),
+    // Kong buffers bodies unless told not to; this gateway always streams, so both are accepted.
+    request_buffering: Type.Optional(Type.Boolean()),
+    response_buffering: Type.Optional(Type.Boolean()),
+    plugins: Type.Array(Plugin, { default: [] }),
+    tags: Tags,
+  },
+  strict,
+);
+
+const Service = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    url: Type.String({ pattern: "^http://" }),
+    connect_timeout: Type.Optional(Timeout),
+    read_timeout: Type.Optional(Timeout),
+    write_timeout: Type.Optional(Timeout),
+    retries: Type.Optional(Type.Integer({ minimum: 0 })),
+    routes: Type.Array(Route, { default: [] }),
+    plugins: Type.Array(Plugin, { default: [] }),
+    tags: Tags,
+  },
+  strict,
+);
+
+const Consumer = Type.Object(
+  {
+    username: Type.String({ minLength: 1 }),
+    id: Type.Optional(Type.String({ format: "uuid" })),
+    custom_id: Type.Optional(Type.String()),
+    jwt_secrets: Type.Array(
+      Type.Object(
+        {
+          key: Type.String({ minLength: 1 }),
+          algorithm: Type.Enum(["RS256", "RS384", "RS512", "ES256", "ES384"]),
+          rsa_public_key: Type.String({ minLength: 1 }),
+          secret: Type.Optional(Type.String()),
+          tags: Tags,
+        },
+        strict,
+      ),
+      { default: [] },
+    ),
+    tags: Tags,
+  },
+  strict,
+);
+
+const KongFile = Type.Object(
+  {
+    _format_version: Type.Enum(["1.1", "2.1", "3.0"]),
+    _transform: Type.Optional(Type.Boolean()),
+    services: Type.Array(Service, { default: [] }),
+    consumers: Type.Array(Consumer, { default: [] }),
+    plugins: Type.Array(Plugin, { default: [] }),
+  },
+  strict,
+);
+
+type ServiceEntry = Static<typeof Service>;
+type RouteEntry = Static<typeof Route>;
+
+export type PluginInstance<N extends PluginName = PluginName> = {
+  name: N;
+  config: PluginConfigs[N];
+  /** Where it was declared, for messages and so each declaration keeps its own counters. */
+  scope: string;
+};
+
+export type PathMatcher = { kind: "prefix"; prefix: string } | { kind: "regex"; regex: RegExp; source: string };
+
+export type Upstream = {
+  name: string;
+  url: URL;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  writeTimeoutMs: number;
+};
+
+export type Route = {
+  name: string;
+  service: Upstream;
+  paths: PathMatcher[];
+  methods: ReadonlySet<string> | undefined;
+  stripPath: boolean;
+  preserveHost: boolean;
+  regexPriority: number;
+  /** The plugins that run on this route, most specific declaration of each name winning. */
+  plugins: PluginInstance[];
+};
+
+export type JwtCredential = {
+  key: string;
+  algorithm: string;
+  publicKeyPem: string;
+  consumer: { id: string; username: string; customId: string | undefined };
+};
+
+export type GatewayConfig = {
+  routes: Route[];
+  /** Global plugins, which also answer requests that match no route. */
+  globalPlugins: PluginInstance[];
+  credentials: ReadonlyMap<string, JwtCredential>;
+  upstreams: Upstream[];
+};
+
+export class KongConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file} cannot be served:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "KongConfigError";
+  }
+}
+
+export function loadKongConfig(file: string): GatewayConfig {
+  let document: unknown;
+  try {
+    document = parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new KongConfigError(file, [(error as Error).message]);
+  }
+  return parseKongConfig(document, file);
+}
+
+export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayConfig {
+  const problems = (schema: TSchema, value: unknown, at: string) =>
+    Value.Errors(schema, value).map((e) => `${at}${e.instancePath}: ${e.message}`);
+  const raw = Value.Default(KongFile, structuredClone(document));
+  const entityProblems = problems(KongFile, raw, "");
+  if (entityProblems.length > 0) throw new KongConfigError(file, entityProblems);
+  const kong = raw as Static<typeof KongFile>;
+
+  const pluginProblems: string[] = [];
+  const plugins = (list: Static<typeof Plugin>[], scope: string): PluginInstance[] =>
+    list.flatMap((plugin, i) => {
+      const at = `${scope}/plugins/${i}`;
+      if (!(plugin.name in PLUGIN_SCHEMAS)) {
+        pluginProblems.push(
+          `${at}: plugin "${plugin.name}" is not implemented by the development gateway (it implements ${IMPLEMENTED_PLUGINS.join(", ")})`,
+        );
+        return [];
+      }
+      if (plugin.enabled === false) return [];
+      const name = plugin.name as PluginName;
+      const config = Value.Default(PLUGIN_SCHEMAS[name], structuredClone(plugin.config ?? {}));
+      const bad = problems(PLUGIN_SCHEMAS[name], config, `${at}/config`);
+      if (name === "rate-limiting" && bad.length === 0) {
+        const limits = config as PluginConfigs["rate-limiting"];
+        if (![limits.second, limits.minute, limits.hour, limits.day].some(Boolean))
+          bad.push(`${at}/config: set at least one of second, minute, hour, day`);
+      }
+      pluginProblems.push(...bad);
+      return [{ name, config, scope: `${scope}/plugins/${i}` } as PluginInstance];
+    });
+
+  const globalPlugins = plugins(kong.plugins, "");
+  const upstreams: Upstream[] = [];
+  const routes: Route[] = [];
+  kong.services.forEach((service: ServiceEntry, s) => {
+    const upstream = {
+      name: service.name,
+      url: new URL(service.url),
+      // Kong's defaults: 60 s each.
+      connectTimeoutMs: service.connect_timeout ?? 60_000,
+      readTimeoutMs: service.read_timeout ?? 60_000,
+      writeTimeoutMs: service.write_timeout ?? 60_000,
+    };
+    upstreams.push(upstream);
+    const servicePlugins = plugins(service.plugins, `/services/${s}`);
+    service.routes.forEach((route: RouteEntry, r) => {
+      const routePlugins = plugins(route.plugins, `/services/${s}/routes/${r}`);
+      routes.push({
+        name: route.name,
+        service: upstream,
+        paths: route.paths.map((path) => pathMatcher(path, kong._format_version)),
+        methods: route.methods && new Set(route.methods),
+        stripPath: route.strip_path,
+        preserveHost: route.preserve_host,
+        regexPriority: route.regex_priority,
+        plugins: mostSpecific(routePlugins, servicePlugins, globalPlugins),
+      });
+    });
+  });
+
+  const credentials = new Map<string, JwtCredential>();
+  kong.consumers.forEach((consumer, c) => {
+    for (const secret of consumer.jwt_secrets) {
+      if (credentials.has(secret.key)) pluginProblems.push(`/consumers/${c}: jwt_secrets key "${secret.key}" repeated`);
+      credentials.set(secret.key, {
+        key: secret.key,
+        algorithm: secret.algorithm,
+        publicKeyPem: secret.rsa_public_key,
+        consumer: { id: consumer.id ?? consumer.username, username: consumer.username, customId: consumer.custom_id },
+      });
+    }
+  });
+
+  if (pluginProblems.length > 0) throw new KongConfigError(file, pluginProblems);
+  return { routes, globalPlugins, credentials, upstreams };
+}
+
+/** Kong 3 marks regex paths with `~`; files in the older formats are migrated by its heuristic. */
+function pathMatcher(path: string, formatVersion: string): PathMatcher {
+  const legacy = formatVersion !== "3.0";
+  const isRegex = legacy ? /[^a-zA-Z0-9._~/%-]/.test(path) : path.startsWith("~");
+  if (!isRegex) return { kind: "prefix", prefix: path };
+  const source = legacy ? path : path.slice(1);
+  // Kong anchors regex paths at the start of the path.
+  return { kind: "regex", regex: new RegExp(`^(?:${source})`), source };
+}
+
+function mostSpecific(...levels: PluginInstance[][]): PluginInstance[] {
+  const chosen = new Map<PluginName, PluginInstance>();
+  for (const level of levels) for (const plugin of level) if (!chosen.has(plugin.name)) chosen.set(plugin.name, plugin);
+  return [...chosen.values()];
+}

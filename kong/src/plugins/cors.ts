@@ -1,0 +1,47 @@
+import type { PluginConfigs } from "../kong-config.js";
+import type { PluginHandler } from "./plugin.js";
+
+const REGEX_CHARACTERS = /[*+?()[\]{}|\\^$]/;
+
+/** Answers preflights itself and adds the CORS headers to every other answer, as Kong's cors plugin. */
+export function createCors(config: PluginConfigs["cors"]): PluginHandler {
+  const matchers = config.origins.map((origin) =>
+    origin === "*"
+      ? () => true
+      : REGEX_CHARACTERS.test(origin)
+        ? (
+            (regex: RegExp) => (candidate: string) =>
+              regex.test(candidate)
+          )(new RegExp(`^(?:${origin})$`))
+        : (candidate: string) => candidate.toLowerCase() === origin.toLowerCase(),
+  );
+  const wildcard = config.origins.includes("*");
+
+  return {
+    priority: 2000,
+    access(exchange) {
+      const origin = exchange.request.headers.origin;
+      if (typeof origin !== "string") return undefined;
+      const headers: Record<string, string> = { Vary: "Origin" };
+      if (matchers.some((matches) => matches(origin))) {
+        // With credentials a browser refuses "*": the origin itself is echoed.
+        headers["Access-Control-Allow-Origin"] = wildcard && !config.credentials ? "*" : origin;
+        if (config.credentials) headers["Access-Control-Allow-Credentials"] = "true";
+      }
+      const preflight =
+        exchange.method === "OPTIONS" && exchange.request.headers["access-control-request-method"] !== undefined;
+      if (preflight) {
+        const requested = exchange.request.headers["access-control-request-headers"];
+        const allowHeaders = config.headers?.join(",") ?? (typeof requested === "string" ? requested : undefined);
+        if (allowHeaders) headers["Access-Control-Allow-Headers"] = allowHeaders;
+        headers["Access-Control-Allow-Methods"] = config.methods.join(",");
+        if (config.max_age !== undefined) headers["Access-Control-Max-Age"] = String(config.max_age);
+        return { status: 200, headers };
+      }
+      if (config.exposed_headers && headers["Access-Control-Allow-Origin"])
+        headers["Access-Control-Expose-Headers"] = config.exposed_headers.join(",");
+      Object.assign(exchange.responseHeaders, headers);
+      return undefined;
+    },
+  };
+}
