@@ -1,10 +1,5 @@
-import {
-  Agent,
-  request as httpRequest,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type ServerResponse,
-} from "node:http";
+import type { Agent } from "node:http";
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import { Transform, pipeline } from "node:stream";
 import type { Upstream } from "./kong-config.js";
 import type { Exchange, Exit } from "./plugins/plugin.js";
