@@ -23,9 +23,24 @@ export default defineConfig({
     env: infraEnv,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    projects: packages.map((name) => ({
-      extends: true,
-      test: { name, root: name, include: ["test/**/*.test.ts"] },
-    })),
+    projects: [
+      ...packages.map((name) => ({
+        extends: true,
+        test: { name, root: name, include: ["test/**/*.test.ts"] },
+      })),
+      {
+        extends: true,
+        test: {
+          // The whole platform through the gateway, started once for the project (`make e2e`).
+          name: "e2e",
+          root: "e2e",
+          include: ["test/**/*.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,106 @@
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { SignJWT, importPKCS8 } from "jose";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { RATE_LIMIT_CASES, REQUEST_CASES, type RequestCase, type TokenKind } from "./request-cases.js";
+import { createClient, someLoopbackAddress, waitForMail } from "./support.js";
+
+const base = inject("gatewayUrl");
+const keysDir = inject("local")?.keysDir ?? process.env.JWT_KEYS_DIR;
+const tokens = new Map<TokenKind, string>();
+
+async function signed(options: { key: string; iss: string; expiresIn: number }) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ roles: ["user"] })
+    .setProtectedHeader({ alg: "RS256" })
+    .setIssuer(options.iss)
+    .setAudience("coffer-api")
+    .setSubject(randomUUID())
+    .setIssuedAt(now - 600)
+    .setExpirationTime(now + options.expiresIn)
+    .sign(await importPKCS8(options.key, "RS256"));
+}
+
+beforeAll(async () => {
+  // A real customer's token, through the gateway like any client.
+  const send = createClient(base, { localAddress: someLoopbackAddress() });
+  const email = `table-${randomUUID()}@example.com`;
+  const password = "correct horse battery staple";
+  expect((await send("POST", "/auth/register", { json: { email, password, displayName: "Table" } })).status).toBe(201);
+  const verification = await waitForMail(email, /Verify your e-mail address/);
+  const verifyToken = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
+  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken } })).status).toBe(204);
+  const login = await send("POST", "/auth/login", { json: { email, password } });
+  expect(login.status).toBe(200);
+  tokens.set("valid", login.json<{ accessToken: string }>().accessToken);
+
+  const stranger = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+  tokens.set("forged-signature", await signed({ key: stranger, iss: "coffer", expiresIn: 600 }));
+  tokens.set("unknown-issuer", await signed({ key: stranger, iss: "someone-else", expiresIn: 600 }));
+  if (!keysDir) throw new Error("set JWT_KEYS_DIR to customer-service's key directory to make an expired token");
+  const newest = readdirSync(keysDir)
+    .filter((f) => f.endsWith(".pem"))
+    .sort()
+    .at(-1)!;
+  tokens.set(
+    "expired",
+    await signed({ key: readFileSync(join(keysDir, newest), "utf8"), iss: "coffer", expiresIn: -60 }),
+  );
+});
+
+function check(answer: Awaited<ReturnType<ReturnType<typeof createClient>>>, expected: RequestCase["expect"]) {
+  expect(answer.status).toBe(expected.status);
+  if (typeof expected.body === "string") expect(answer.body.toString()).toBe(expected.body);
+  else if (expected.body !== undefined) expect(answer.json()).toMatchObject(expected.body as object);
+  for (const [name, value] of Object.entries(expected.headers ?? {})) {
+    if (value === null) expect(answer.headers[name], name).toBeUndefined();
+    else if (value instanceof RegExp) expect(answer.headers[name], name).toMatch(value);
+    else expect(answer.headers[name], name).toBe(value);
+  }
+}
+
+describe(`the edge at ${base}`, () => {
+  it.each(REQUEST_CASES.map((c) => ({ method: "GET", ...c })))("$name: $method $path → $expect.status", async (c) => {
+    const send = createClient(base, { localAddress: someLoopbackAddress() });
+    const token = c.token && c.token !== "none" ? tokens.get(c.token)! : undefined;
+    const path = c.tokenInQuery && token ? `${c.path}?jwt=${token}` : c.path;
+    const answer = await send(c.method, path, {
+      headers: c.headers ?? {},
+      ...(c.json !== undefined && { json: c.json }),
+      ...(c.bodyBytes !== undefined && { body: Buffer.alloc(c.bodyBytes, "{") }),
+      ...(token && !c.tokenInQuery && { token }),
+    });
+    check(answer, c.expect);
+  });
+
+  it.each(RATE_LIMIT_CASES)(
+    "$name allows $perMinute a minute from one address, then 429 with Retry-After",
+    async ({ perMinute, method, path, json }) => {
+      const send = createClient(base, { localAddress: someLoopbackAddress() });
+      // Windows are aligned to the clock: start in a fresh one when this one is about to end.
+      let first = await send(method, path, { json: json() });
+      const reset = Number(first.headers["ratelimit-reset"]);
+      if (reset < 10) {
+        await new Promise((r) => setTimeout(r, (reset + 1) * 1000));
+        first = await send(method, path, { json: json() });
+      }
+      expect(first.headers["ratelimit-limit"]).toBe(String(perMinute));
+      expect(first.headers["x-ratelimit-limit-minute"]).toBe(String(perMinute));
+      const answers = [first];
+      for (let i = 1; i <= perMinute; i += 1) answers.push(await send(method, path, { json: json() }));
+      expect(answers.slice(0, perMinute).map((a) => a.status)).not.toContain(429);
+      expect(answers.map((a) => a.headers["ratelimit-remaining"])).toEqual([
+        ...Array.from({ length: perMinute }, (_, i) => String(perMinute - 1 - i)),
+        "0",
+      ]);
+      const refused = answers.at(-1)!;
+      check(refused, { status: 429, body: { message: "API rate limit exceeded" } });
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    },
+  );
+});

@@ -1,0 +1,103 @@
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { vi } from "vitest";
+
+export type Answer = {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  json<T = Record<string, unknown>>(): T;
+};
+
+/**
+ * A client of the gateway that speaks from a chosen loopback address (per-address rate limits
+ * stay per test) and sends the same correlation id with every request, when given one.
+ */
+export function createClient(base: string, options: { correlationId?: string; localAddress?: string } = {}) {
+  const local = new URL(base).hostname === "127.0.0.1" ? options.localAddress : undefined;
+  return function send(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string | Buffer; json?: unknown; token?: string } = {},
+  ): Promise<Answer> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (options.correlationId) headers["x-correlation-id"] = options.correlationId;
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(init.json);
+    }
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(`${base}${path}`, { method, headers, ...(local && { localAddress: local }) }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const data = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            body: data,
+            json: <T>() => JSON.parse(data.toString("utf8")) as T,
+          });
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  };
+}
+
+export type Client = ReturnType<typeof createClient>;
+
+/** A loopback address of the test's own: 127.0.0.x is all this machine. */
+export const someLoopbackAddress = () =>
+  `127.0.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+
+type MailHogMessage = {
+  Content: { Headers: Record<string, string[]>; Body: string };
+  MIME: { Parts: { Headers: Record<string, string[]>; Body: string }[] } | null;
+};
+
+export type Mail = { subject: string; text: string };
+
+/** Every message MailHog holds for the address, newest first. */
+export async function mailsTo(address: string): Promise<Mail[]> {
+  const url = new URL("/api/v2/search", process.env.MAILHOG_API_URL);
+  url.search = new URLSearchParams({ kind: "to", query: address, limit: "100" }).toString();
+  const { items } = (await (await fetch(url)).json()) as { items: MailHogMessage[] };
+  return items.map((m) => ({
+    subject: decodeHeader(m.Content.Headers.Subject?.[0] ?? ""),
+    text: decodeQuotedPrintable(
+      m.MIME?.Parts.find((p) => p.Headers["Content-Type"]?.[0]?.startsWith("text/plain"))?.Body ?? m.Content.Body,
+    ),
+  }));
+}
+
+/** Waits for a mail to the address whose subject matches. */
+export function waitForMail(address: string, subject: RegExp, timeout = 30_000): Promise<Mail> {
+  return vi.waitFor(
+    async () => {
+      const mail = (await mailsTo(address)).find((m) => subject.test(m.subject));
+      if (!mail) throw new Error(`no mail "${subject}" to ${address} yet`);
+      return mail;
+    },
+    { timeout, interval: 200 },
+  );
+}
+
+function decodeQuotedPrintable(body: string): string {
+  const bytes = body
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, "latin1").toString("utf8");
+}
+
+function decodeHeader(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, "?==?")
+    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
+      encoding.toUpperCase() === "B"
+        ? Buffer.from(text, "base64").toString("utf8")
+        : decodeQuotedPrintable(text.replace(/_/g, " ")),
+    );
+}
