@@ -27,6 +27,8 @@ export function createClient(base: string, options: { correlationId?: string; lo
       headers["content-type"] = "application/json";
       body = JSON.stringify(init.json);
     }
+    // Node frames a DELETE's body only when told its length.
+    if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
     return new Promise((resolve, reject) => {
       const req = httpRequest(`${base}${path}`, { method, headers, ...(local && { localAddress: local }) }, (res) => {
         const chunks: Buffer[] = [];

@@ -88,7 +88,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     fromBeginning: config.consumerFromBeginning,
     logger: app.log,
     store: createPgIdempotencyStore(pool),
-    handlers: createCustomerHandlers(fileDeps),
+    handlers: createCustomerHandlers({ ...fileDeps, storage }),
   });
   app.addHook("onClose", async () => runner.stop());
   await runner.start();

@@ -2,18 +2,22 @@ import { TOPICS, inTransaction, type Handlers } from "@coffer/contracts";
 import type pg from "pg";
 import { ensureCustomer } from "../customers/customer-account.js";
 import { queueObjectDeletions } from "../files/file-repository.js";
+import type { FileStorage } from "../files/file-storage.js";
 
 const ERASE_BATCH = 500;
 
 /**
  * `customer.registered` provisions the account (a customer may also arrive first by an API
  * call); `customer.deleted` erases every row and queues every object of the customer for
- * deletion, in batches that each commit, so a crash half-way resumes where it stopped.
+ * deletion, in batches that each commit, so a crash half-way resumes where it stopped. Then
+ * whatever else is stored under the customer's prefix (a resumable upload's `.info`, the parts
+ * of one never finished), which no row names.
  */
 export function createCustomerHandlers(deps: {
   pool: pg.Pool;
   defaultQuotaBytes: number;
   wakeDeleter: () => void;
+  storage: Pick<FileStorage, "list">;
 }): Handlers<pg.PoolClient> {
   return {
     [TOPICS.customerRegistered]: async (event, { db }) => {
@@ -43,6 +47,11 @@ export function createCustomerHandlers(deps: {
           });
           deps.wakeDeleter();
           if (erased === 0) break;
+        }
+        const leftovers = await deps.storage.list(`${event.customerId}/`);
+        if (leftovers.length > 0) {
+          await inTransaction(deps.pool, (tx) => queueObjectDeletions(tx, leftovers));
+          deps.wakeDeleter();
         }
         await deps.pool.query("DELETE FROM customers WHERE id = $1", [event.customerId]);
         log.info({ customerId: event.customerId }, "customer erased");
