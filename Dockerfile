@@ -10,7 +10,9 @@ COPY contracts/package.json contracts/
 COPY customer-service/package.json customer-service/
 COPY file-service/package.json file-service/
 COPY notification-service/package.json notification-service/
+COPY kong/package.json kong/
 COPY infra/package.json infra/
+COPY e2e/package.json e2e/
 RUN npm ci --no-audit --no-fund
 COPY contracts contracts
 COPY ${SERVICE} ${SERVICE}

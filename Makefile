@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 INFRA := infra/bin/infra
 
-.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run up down bench
+.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e up down bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ dev: install build ## the whole platform on loopback, one stream of logs; Ctrl-C
 
 test: install ## every test against the real servers; stops what it started
 	@infra/bin/with-infra $(MAKE) --no-print-directory test-run
+
+e2e: install build ## the user's journey and the request table, through the development gateway
+	@infra/bin/with-infra npx vitest run --project e2e
 
 test-run: build
 	npx vitest run

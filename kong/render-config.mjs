@@ -5,9 +5,11 @@
 // and `make dev` both do before anything else starts. Plain Node, no dependencies, so it runs
 // in a bare node image.
 //
-//   node kong/render-config.mjs --keys-dir DIR --out FILE [--template kong/kong.yml]
+//   node kong/render-config.mjs --keys-dir DIR --out FILE [--template kong/kong.yml] [--owner UID:GID]
+//
+// --owner hands a key it makes to the services' user (the init container runs as root).
 import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -16,10 +18,12 @@ const { values } = parseArgs({
     "keys-dir": { type: "string" },
     out: { type: "string" },
     template: { type: "string", default: new URL("kong.yml", import.meta.url).pathname },
+    owner: { type: "string" },
   },
 });
-if (!values["keys-dir"] || !values.out) {
-  console.error("usage: render-config.mjs --keys-dir DIR --out FILE [--template kong.yml]");
+const owner = values.owner?.match(/^(\d+):(\d+)$/);
+if (!values["keys-dir"] || !values.out || (values.owner && !owner)) {
+  console.error("usage: render-config.mjs --keys-dir DIR --out FILE [--template kong.yml] [--owner UID:GID]");
   process.exit(2);
 }
 const keysDir = values["keys-dir"];
@@ -38,6 +42,10 @@ function signingKeyPem() {
     });
     const name = `${new Date().toISOString().replace(/[:.]/g, "-")}.pem`;
     writeFileSync(join(keysDir, name), privateKey, { mode: 0o600, flag: "wx" });
+    if (owner) {
+      chownSync(keysDir, Number(owner[1]), Number(owner[2]));
+      chownSync(join(keysDir, name), Number(owner[1]), Number(owner[2]));
+    }
     console.error(`render-config: made a new signing key ${join(keysDir, name)}`);
     pems = [name];
   }

@@ -16,6 +16,8 @@ type ComposeService = {
   expose?: string[];
   depends_on?: string[] | Record<string, unknown>;
   volumes?: string[];
+  command?: string[];
+  image?: string;
 };
 type Compose = { services: Record<string, ComposeService> };
 
@@ -105,10 +107,42 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("builds images with every workspace's package.json, so npm ci sees the lock file's whole tree", () => {
+    const dockerfile = readFileSync(new URL("Dockerfile", root), "utf8");
+    const { workspaces } = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { workspaces: string[] };
+    for (const workspace of workspaces) expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+  });
+
   it("routes Kong to the services' exposed ports", () => {
     for (const { name, url } of kong.services) {
       const { hostname, port } = new URL(url);
       expect(compose.services[hostname]?.expose, `kong service ${name}`).toContain(port);
     }
+  });
+
+  it("gives Kong the configuration rendered from the key customer-service signs with, and commits no key", () => {
+    const init = compose.services["kong-config"]!;
+    const volumeAt = (service: ComposeService, path: string) =>
+      service.volumes?.find((v) => v.split(":")[1] === path)?.split(":")[0];
+    const option = (name: string) => init.command![init.command!.indexOf(name) + 1]!;
+
+    // The init container writes where Kong reads, from the key directory customer-service reads.
+    const renderedVolume = volumeAt(init, option("--out").replace(/\/[^/]+$/, ""));
+    const kongService = compose.services.kong!;
+    expect(
+      volumeAt(kongService, String(kongService.environment!.KONG_DECLARATIVE_CONFIG).replace(/\/[^/]+$/, "")),
+    ).toBe(renderedVolume);
+    const customer = compose.services["customer-service"]!;
+    expect(volumeAt(customer, String(customer.environment!.JWT_KEYS_DIR))).toBe(volumeAt(init, option("--keys-dir")));
+    expect(customer.environment!.JWT_GENERATE_KEY).toBe("false");
+    for (const dependent of [customer, kongService])
+      expect(dependent.depends_on).toMatchObject({ "kong-config": { condition: "service_completed_successfully" } });
+    // The services' image runs as `node` (1000): the key it must read is handed to that user.
+    expect(readFileSync(new URL("Dockerfile", root), "utf8")).toMatch(/^USER node$/m);
+    expect(option("--owner")).toBe("1000:1000");
+    // What is committed holds placeholders only.
+    const template = readFileSync(new URL("kong/kong.yml", root), "utf8");
+    expect(template).not.toMatch(/BEGIN (RSA |)(PUBLIC|PRIVATE) KEY/);
+    expect(template).toContain('"__COFFER_JWT_PUBLIC_KEY__"');
   });
 });
