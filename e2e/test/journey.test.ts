@@ -273,6 +273,13 @@ describe.skipIf(local === null)("a customer's journey through the gateway", () =
         .filter((l) => l.includes(correlationId));
       expect(lines.length, `${service} logged ${correlationId}`).toBeGreaterThan(0);
     }
+    // Secrets stay out of every log: the share link's token, the tokens, the password.
+    const shareToken = shareUrl.pathname.split("/")[2]!;
+    for (const service of ["gateway", "customer-service", "file-service", "notification-service"]) {
+      const log = readFileSync(join(local!.logDir, `${service}.log`), "utf8");
+      for (const secret of [shareToken, tokens.accessToken, tokens.refreshToken, password, verifyToken])
+        expect(log.includes(secret), `${service}'s log holds a secret`).toBe(false);
+    }
     const notificationLines = readFileSync(join(local!.logDir, "notification-service.log"), "utf8").split("\n");
     expect(notificationLines.some((l) => l.includes(correlationId) && l.includes("event handled"))).toBe(true);
   });

@@ -17,6 +17,9 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
 });
 
+/** The URL as logs may show it: share tokens masked. */
+export const loggableUrl = (url: string) => url.replace(/^\/s\/[^/?]+/, "/s/[redacted]");
+
 /** Logger, correlation id and body limits for `Fastify(…)`. */
 export function createServerOptions(options: { service: string; logLevel: string }): FastifyServerOptions {
   return {
@@ -26,6 +29,15 @@ export function createServerOptions(options: { service: string; logLevel: string
       redact: {
         paths: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
         censor: "[redacted]",
+      },
+      serializers: {
+        // A share link's token is its secret, and it travels in the path: it never reaches a log.
+        req: (req: { method: string; url: string; host?: string; ip?: string }) => ({
+          method: req.method,
+          url: loggableUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+        }),
       },
     },
     // Unknown properties are refused (400), not silently dropped: a client sending `roles` learns it cannot.
