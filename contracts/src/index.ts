@@ -66,9 +66,13 @@ export { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } fro
 export {
   CORRELATION_ID_HEADER,
   ErrorResponse,
+  HTTP_ERRORS,
+  createErrorResponses,
+  errorResponseOf,
   createServerOptions,
   registerHttpConventions,
 } from "./http/conventions.js";
+export { BEARER_AUTH, documentOnly, registerOpenApi, type DocumentedAnswer } from "./http/openapi.js";
 export { healthRoutes } from "./http/health-routes.js";
 export { createAuthenticate, requireAdmin } from "./http/authenticate.js";
 export {

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   createEventPublisher,
   createEventRegistry,
@@ -9,7 +10,7 @@ import {
   createServerOptions,
   healthRoutes,
   registerHttpConventions,
-  AppError,
+  registerOpenApi,
   type DependencyCheck,
 } from "@coffer/contracts";
 import cookie from "@fastify/cookie";
@@ -23,6 +24,7 @@ import type { Config } from "./config.js";
 import { createModels } from "./customers/customer-model.js";
 import { customerRoutes } from "./customers/customer-routes.js";
 import type { CustomerDeps } from "./customers/customer-service.js";
+import { Errors } from "./errors.js";
 import { cleanUp } from "./jobs/cleanup.js";
 import { authRoutes } from "./sessions/auth-routes.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
@@ -31,6 +33,7 @@ import { createAccessTokens } from "./tokens/access-tokens.js";
 import { loadSigningKeys } from "./tokens/signing-keys.js";
 
 export const SERVICE_NAME = "customer-service";
+const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
@@ -101,10 +104,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) =>
-      new AppError("RATE_LIMITED", `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s`, {
-        statusCode: 429,
-      }),
+    errorResponseBuilder: (_request, context) => Errors.rateLimited(Math.ceil(context.ttl / 1000)),
+  });
+  await registerOpenApi(app, {
+    title: SERVICE_NAME,
+    version: SERVICE_VERSION,
+    description:
+      "Coffer's accounts: registration, e-mail verification, login, sessions, password reset, roles; issues the JWTs every service verifies.",
   });
   await app.register(healthRoutes, { checks });
   await app.register(authRoutes, { customers, sessions, keys, authenticate });

@@ -1,31 +1,53 @@
-import { AppError } from "@coffer/contracts";
+import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts";
 
 export { AppError };
 
-/** The errors customer-service answers with; codes are part of the API. */
+/** Every code customer-service answers with, and its status: codes are part of the API. */
+export const ERROR_CODES = {
+  ...HTTP_ERRORS,
+  INVALID_CURSOR: 400,
+  INVALID_TOKEN: 400,
+  INVALID_CREDENTIALS: 401,
+  INVALID_REFRESH_TOKEN: 401,
+  REFRESH_TOKEN_REUSED: 401,
+  EMAIL_NOT_VERIFIED: 403,
+  ACCOUNT_DISABLED: 403,
+  INVALID_PASSWORD: 403,
+  SESSION_NOT_FOUND: 404,
+  CUSTOMER_NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  TOO_MANY_ATTEMPTS: 429,
+  RATE_LIMITED: 429,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+const appError = (code: ErrorCode, message: string) => new AppError(code, message, { statusCode: ERROR_CODES[code] });
+
+const NOT_FOUND = { Session: "SESSION_NOT_FOUND", Customer: "CUSTOMER_NOT_FOUND" } as const;
+
 export const Errors = {
-  emailTaken: () => new AppError("EMAIL_TAKEN", "An account with this email already exists", { statusCode: 409 }),
-  invalidCredentials: () => new AppError("INVALID_CREDENTIALS", "Email or password is incorrect", { statusCode: 401 }),
-  emailNotVerified: () =>
-    new AppError("EMAIL_NOT_VERIFIED", "Verify your email address before logging in", { statusCode: 403 }),
-  accountDisabled: () => new AppError("ACCOUNT_DISABLED", "This account is disabled", { statusCode: 403 }),
+  emailTaken: () => appError("EMAIL_TAKEN", "An account with this email already exists"),
+  invalidCredentials: () => appError("INVALID_CREDENTIALS", "Email or password is incorrect"),
+  emailNotVerified: () => appError("EMAIL_NOT_VERIFIED", "Verify your email address before logging in"),
+  accountDisabled: () => appError("ACCOUNT_DISABLED", "This account is disabled"),
   tooManyAttempts: (retryAfterSeconds: number) =>
-    Object.assign(
-      new AppError("TOO_MANY_ATTEMPTS", `Too many failed attempts; try again in ${retryAfterSeconds} s`, {
-        statusCode: 429,
-      }),
-      { retryAfterSeconds },
-    ),
-  invalidCursor: () => new AppError("INVALID_CURSOR", "The cursor is malformed", { statusCode: 400 }),
-  invalidToken: () => new AppError("INVALID_TOKEN", "The link is invalid, used or expired", { statusCode: 400 }),
-  unauthorized: (message = "Authentication required") => new AppError("UNAUTHORIZED", message, { statusCode: 401 }),
-  invalidRefreshToken: () =>
-    new AppError("INVALID_REFRESH_TOKEN", "The refresh token is invalid or expired", { statusCode: 401 }),
-  refreshTokenReused: () =>
-    new AppError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session is revoked", {
-      statusCode: 401,
+    Object.assign(appError("TOO_MANY_ATTEMPTS", `Too many failed attempts; try again in ${retryAfterSeconds} s`), {
+      retryAfterSeconds,
     }),
-  forbidden: () => new AppError("FORBIDDEN", "You are not allowed to do this", { statusCode: 403 }),
-  wrongPassword: () => new AppError("INVALID_PASSWORD", "The current password is incorrect", { statusCode: 403 }),
-  notFound: (what: string) => new AppError(`${what.toUpperCase()}_NOT_FOUND`, `${what} not found`, { statusCode: 404 }),
+  rateLimited: (retryAfterSeconds: number) =>
+    appError("RATE_LIMITED", `Too many requests; try again in ${retryAfterSeconds} s`),
+  invalidCursor: () => appError("INVALID_CURSOR", "The cursor is malformed"),
+  invalidToken: () => appError("INVALID_TOKEN", "The link is invalid, used or expired"),
+  unauthorized: (message = "Authentication required") => appError("UNAUTHORIZED", message),
+  invalidRefreshToken: (message = "The refresh token is invalid or expired") =>
+    appError("INVALID_REFRESH_TOKEN", message),
+  refreshTokenReused: () =>
+    appError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session is revoked"),
+  forbidden: () => appError("FORBIDDEN", "You are not allowed to do this"),
+  wrongPassword: () => appError("INVALID_PASSWORD", "The current password is incorrect"),
+  notFound: (what: keyof typeof NOT_FOUND) => appError(NOT_FOUND[what], `${what} not found`),
 };
+
+/** The `{ code, message }` answers of a route, by status: `errorResponses("VALIDATION_FAILED", "EMAIL_TAKEN")`. */
+export const errorResponses = createErrorResponses(ERROR_CODES);

@@ -1,4 +1,3 @@
-import { ErrorResponse } from "@coffer/contracts";
 import Type from "typebox";
 
 /** Field schemas shared by the routes: every body is validated before any query sees it. */
@@ -28,7 +27,4 @@ export const TokensResponse = Type.Object({
 
 export const Accepted = Type.Object({ message: Type.String() });
 
-export { ErrorResponse };
-
-/** The error answers a route documents, by status. */
-export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));
+export const RetryAfter = Type.Integer({ description: "Seconds to wait before trying again" });

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   createAccessTokenVerifier,
   createAuthenticate,
@@ -15,6 +16,7 @@ import {
   migrate,
   purgeProcessedEvents,
   registerHttpConventions,
+  registerOpenApi,
   type DependencyCheck,
 } from "@coffer/contracts";
 import multipart from "@fastify/multipart";
@@ -42,6 +44,7 @@ import type { ShareDeps } from "./shares/share-service.js";
 import { trashRoutes } from "./trash/trash-routes.js";
 
 export const SERVICE_NAME = "file-service";
+const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 const TRASH_SWEEP_MS = 60 * 60_000;
 const PROCESSED_EVENTS_RETENTION_DAYS = 30;
 
@@ -151,6 +154,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt));
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } });
+  await registerOpenApi(app, {
+    title: SERVICE_NAME,
+    version: SERVICE_VERSION,
+    description:
+      "Coffer's files: folders, streaming and resumable uploads, downloads, versions, trash, quotas, share links.",
+  });
   await app.register(healthRoutes, { checks });
   await app.register(fileRoutes, {
     files: fileDeps,

@@ -1,36 +1,96 @@
-import { AppError } from "@coffer/contracts";
+import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts";
 
-/** The errors file-service answers with; codes are part of the API. */
+/** Every code file-service answers with, and its status: codes are part of the API. */
+export const ERROR_CODES = {
+  ...HTTP_ERRORS,
+  INVALID_CURSOR: 400,
+  INVALID_NAME: 400,
+  INVALID_CHECKSUM: 400,
+  CHECKSUM_MISMATCH: 400,
+  FILE_REQUIRED: 400,
+  LENGTH_REQUIRED: 400,
+  SHARE_EXPIRY_IN_PAST: 400,
+  SHARE_EXPIRY_TOO_LATE: 400,
+  SHARE_PASSWORD_REQUIRED: 401,
+  SHARE_WRONG_PASSWORD: 403,
+  FILE_NOT_FOUND: 404,
+  FOLDER_NOT_FOUND: 404,
+  VERSION_NOT_FOUND: 404,
+  TRASH_ITEM_NOT_FOUND: 404,
+  CUSTOMER_NOT_FOUND: 404,
+  UPLOAD_NOT_FOUND: 404,
+  SHARE_NOT_FOUND: 404,
+  NAME_TAKEN: 409,
+  FOLDER_CYCLE: 409,
+  ROOT_FOLDER: 409,
+  SHARE_EXPIRED: 410,
+  SHARE_REVOKED: 410,
+  SHARE_EXHAUSTED: 410,
+  SHARE_UNAVAILABLE: 410,
+  FILE_TOO_LARGE: 413,
+  QUOTA_EXCEEDED: 413,
+  RANGE_NOT_SATISFIABLE: 416,
+  TOO_MANY_ATTEMPTS: 429,
+  STORAGE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+const appError = (code: ErrorCode, message: string, options: { cause?: unknown; retriable?: boolean } = {}) =>
+  new AppError(code, message, { ...options, statusCode: ERROR_CODES[code] });
+
+const NOT_FOUND = {
+  File: "FILE_NOT_FOUND",
+  Folder: "FOLDER_NOT_FOUND",
+  Version: "VERSION_NOT_FOUND",
+  "Trash item": "TRASH_ITEM_NOT_FOUND",
+  Customer: "CUSTOMER_NOT_FOUND",
+  Upload: "UPLOAD_NOT_FOUND",
+} as const;
+
 export const Errors = {
-  notFound: (what: "File" | "Folder" | "Version" | "Trash item" | "Customer" | "Upload") =>
-    new AppError(`${what.toUpperCase().replace(" ", "_")}_NOT_FOUND`, `${what} not found`, { statusCode: 404 }),
-  invalidCursor: () => new AppError("INVALID_CURSOR", "The cursor is malformed", { statusCode: 400 }),
-  invalidName: (reason: string) => new AppError("INVALID_NAME", `Invalid name: ${reason}`, { statusCode: 400 }),
-  nameTaken: (name: string) =>
-    new AppError("NAME_TAKEN", `"${name}" already exists in this folder`, { statusCode: 409 }),
-  folderCycle: () =>
-    new AppError("FOLDER_CYCLE", "A folder cannot move into itself or its own subfolder", { statusCode: 409 }),
-  rootFolder: () => new AppError("ROOT_FOLDER", "The root folder cannot be changed or deleted", { statusCode: 409 }),
-  fileTooLarge: (max: number) =>
-    new AppError("FILE_TOO_LARGE", `Files are limited to ${max} bytes`, { statusCode: 413 }),
-  quotaExceeded: () =>
-    new AppError("QUOTA_EXCEEDED", "This upload would exceed your storage quota", { statusCode: 413 }),
+  notFound: (what: keyof typeof NOT_FOUND) => appError(NOT_FOUND[what], `${what} not found`),
+  invalidCursor: () => appError("INVALID_CURSOR", "The cursor is malformed"),
+  invalidName: (reason: string) => appError("INVALID_NAME", `Invalid name: ${reason}`),
+  nameTaken: (name: string) => appError("NAME_TAKEN", `"${name}" already exists in this folder`),
+  folderCycle: () => appError("FOLDER_CYCLE", "A folder cannot move into itself or its own subfolder"),
+  rootFolder: () => appError("ROOT_FOLDER", "The root folder cannot be changed or deleted"),
+  fileTooLarge: (max: number) => appError("FILE_TOO_LARGE", `Files are limited to ${max} bytes`),
+  quotaExceeded: () => appError("QUOTA_EXCEEDED", "This upload would exceed your storage quota"),
   checksumMismatch: () =>
-    new AppError("CHECKSUM_MISMATCH", "The content does not match the checksum sent with it; nothing was stored", {
-      statusCode: 400,
-    }),
+    appError("CHECKSUM_MISMATCH", "The content does not match the checksum sent with it; nothing was stored"),
   badChecksumHeader: () =>
-    new AppError("INVALID_CHECKSUM", "x-checksum-sha256 must be 64 hex digits (or Repr-Digest: sha-256=:base64:)", {
-      statusCode: 400,
-    }),
-  noFile: () =>
-    new AppError("FILE_REQUIRED", "Send the file as a multipart/form-data part named file", { statusCode: 400 }),
-  rangeNotSatisfiable: () =>
-    new AppError("RANGE_NOT_SATISFIABLE", "The requested range is outside the file", { statusCode: 416 }),
+    appError("INVALID_CHECKSUM", "x-checksum-sha256 must be 64 hex digits (or Repr-Digest: sha-256=:base64:)"),
+  noFile: () => appError("FILE_REQUIRED", "Send the file as a multipart/form-data part named file"),
+  rangeNotSatisfiable: () => appError("RANGE_NOT_SATISFIABLE", "The requested range is outside the file"),
   storageUnavailable: (cause: unknown) =>
-    new AppError("STORAGE_UNAVAILABLE", "File storage is unavailable; try again shortly", {
-      statusCode: 503,
-      cause,
-      retriable: true,
+    appError("STORAGE_UNAVAILABLE", "File storage is unavailable; try again shortly", { cause, retriable: true }),
+};
+
+export const ShareErrors = {
+  notFound: () => appError("SHARE_NOT_FOUND", "This share link does not exist"),
+  expired: () => appError("SHARE_EXPIRED", "This share link has expired"),
+  revoked: () => appError("SHARE_REVOKED", "This share link was revoked by its owner"),
+  exhausted: () => appError("SHARE_EXHAUSTED", "This share link has reached its download limit"),
+  unavailable: () => appError("SHARE_UNAVAILABLE", "The shared file is no longer available"),
+  passwordRequired: () => appError("SHARE_PASSWORD_REQUIRED", "Unlock this share with its password first"),
+  wrongPassword: () => appError("SHARE_WRONG_PASSWORD", "The password is not right"),
+  expiryTooLate: (days: number) => appError("SHARE_EXPIRY_TOO_LATE", `Share links last at most ${days} days`),
+  expiryInPast: () => appError("SHARE_EXPIRY_IN_PAST", "The expiry must be in the future"),
+  tooManyAttempts: (retryAfterSeconds: number) =>
+    Object.assign(appError("TOO_MANY_ATTEMPTS", `Too many wrong passwords; try again in ${retryAfterSeconds} s`), {
+      retryAfterSeconds,
     }),
 };
+
+/**
+ * What @tus/server answers for a refused upload: the status and `{ code, message }` (which it
+ * sends as text/plain, the only type it knows).
+ */
+export const tusError = (code: ErrorCode, message: string) => ({
+  status_code: ERROR_CODES[code],
+  body: JSON.stringify({ code, message }),
+});
+
+/** The `{ code, message }` answers of a route, by status: `errorResponses("FILE_NOT_FOUND", "NAME_TAKEN")`. */
+export const errorResponses = createErrorResponses(ERROR_CODES);

@@ -1,4 +1,4 @@
-import { ErrorResponse } from "@coffer/contracts";
+import { BEARER_AUTH, type DocumentedAnswer } from "@coffer/contracts";
 import Type from "typebox";
 import type { FileRecord } from "./files/file-repository.js";
 import type { FolderRecord } from "./folders/folder-service.js";
@@ -53,5 +53,40 @@ export const toFolderResponse = (f: FolderRecord) => ({
   updatedAt: f.updatedAt.toISOString(),
 });
 
-/** The error answers a route documents, by status. */
-export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));
+/** The document's grouping of a feature's routes, with the token they need. */
+export const documented = (tag: string) => ({ tags: [tag], security: BEARER_AUTH });
+
+export const Binary = Type.String({ format: "binary" });
+
+/** What a download may ask: one byte range, and the ETag the client already holds. */
+export const DownloadHeaders = Type.Object({
+  range: Type.Optional(
+    Type.String({
+      description: "One range, bytes=start-end or bytes=-suffix (206); several ranges get the whole file",
+    }),
+  ),
+  "if-none-match": Type.Optional(Type.String({ description: "The ETag the client holds: 304 while it matches" })),
+});
+
+const ETag = Type.String({ description: "Strong, the content's SHA-256 in quotes" });
+const ContentHeaders = {
+  etag: ETag,
+  "accept-ranges": Type.Literal("bytes"),
+  "content-disposition": Type.String({ description: "attachment, with the file's name in any language (RFC 6266)" }),
+  "content-length": Type.Integer(),
+};
+
+/** The answers a download streams itself: the content (none for HEAD), one range of it, or not modified. */
+export function downloadAnswers({ body }: { body: boolean }): Record<number, DocumentedAnswer> {
+  const content = body ? { content: { "application/octet-stream": Binary } } : {};
+  return {
+    200: { description: "The content, with the file's own Content-Type", headers: ContentHeaders, ...content },
+    206: {
+      description: "The requested range of the content",
+      headers: { ...ContentHeaders, "content-range": Type.String({ description: "bytes start-end/size" }) },
+      ...content,
+    },
+    304: { description: "Not modified: If-None-Match matches the ETag", headers: { etag: ETag } },
+    416: { headers: { "content-range": Type.String({ description: "bytes */size" }) } },
+  };
+}

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   createAccessTokenVerifier,
   createAuthenticate,
@@ -13,6 +14,7 @@ import {
   migrate,
   purgeProcessedEvents,
   registerHttpConventions,
+  registerOpenApi,
   type DependencyCheck,
 } from "@coffer/contracts";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -27,6 +29,7 @@ import { loadTemplates } from "./mail/templates.js";
 import { createEventHandlers } from "./notifications/event-handlers.js";
 
 export const SERVICE_NAME = "notification-service";
+const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 const PROCESSED_EVENTS_RETENTION_DAYS = 30;
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
@@ -89,6 +92,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt));
+  await registerOpenApi(app, {
+    title: SERVICE_NAME,
+    version: SERVICE_VERSION,
+    description: "Coffer's notifications: the in-app inbox and its live stream, preferences, the delivery log.",
+  });
   await app.register(healthRoutes, { checks });
   await app.register(inboxRoutes, { pool, live, authenticate, heartbeatMs: config.heartbeatMs });
   await app.register(deliveriesRoutes, { pool, authenticate });

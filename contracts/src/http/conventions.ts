@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
-import Type from "typebox";
+import Type, { type TObject } from "typebox";
 import { AppError } from "../errors.js";
 
 /**
@@ -11,6 +11,16 @@ import { AppError } from "../errors.js";
 export const CORRELATION_ID_HEADER = "x-correlation-id";
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
+/** The codes the shared HTTP machinery answers with, and their status; every service's catalogue includes them. */
+export const HTTP_ERRORS = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  ROUTE_NOT_FOUND: 404,
+  INTERNAL_ERROR: 500,
+  DEPENDENCY_UNAVAILABLE: 503,
+} as const;
+
 /** Every 4xx and 5xx answer. */
 export const ErrorResponse = Type.Object({
   code: Type.String({ description: "Stable, SCREAMING_SNAKE error code" }),
@@ -19,6 +29,24 @@ export const ErrorResponse = Type.Object({
 
 /** The URL as logs may show it: share tokens masked. */
 export const loggableUrl = (url: string) => url.replace(/^\/s\/[^/?]+/, "/s/[redacted]");
+
+/** An error answer whose `code` is one of these. */
+export const errorResponseOf = (codes: readonly string[]) =>
+  Type.Object({ code: Type.Enum([...codes], { description: "Stable error code" }), message: Type.String() });
+
+/**
+ * Documents the errors a route can answer, from a service's catalogue of codes and their status:
+ * `errorResponses("FILE_NOT_FOUND", "NAME_TAKEN")` gives one `{ code, message }` schema for 404 and
+ * one for 409, each listing exactly the codes given for its status. A code outside the catalogue
+ * does not compile.
+ */
+export function createErrorResponses<Code extends string>(catalogue: Readonly<Record<Code, number>>) {
+  return (...codes: Code[]): Record<number, TObject> => {
+    const byStatus = new Map<number, Code[]>();
+    for (const code of codes) byStatus.set(catalogue[code], [...(byStatus.get(catalogue[code]) ?? []), code]);
+    return Object.fromEntries([...byStatus].map(([status, sameStatus]) => [status, errorResponseOf(sameStatus)]));
+  };
+}
 
 /** Logger, correlation id and body limits for `Fastify(…)`. */
 export function createServerOptions(options: { service: string; logLevel: string }): FastifyServerOptions {

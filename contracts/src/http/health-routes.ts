@@ -26,14 +26,24 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: readonly Dependen
   app,
   { checks },
 ) => {
-  app.get("/health/live", { schema: { response: { 200: Type.Object({ status: Type.Literal("ok") }) } } }, async () => ({
-    status: "ok" as const,
-  }));
+  app.get(
+    "/health/live",
+    {
+      schema: {
+        summary: "Whether the process serves requests",
+        tags: ["health"],
+        response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+      },
+    },
+    async () => ({ status: "ok" as const }),
+  );
 
   app.get(
     "/health/ready",
     {
       schema: {
+        summary: "Whether every dependency answers; 503 names those that do not",
+        tags: ["health"],
         response: {
           200: Type.Object({ status: Type.Literal("ready"), checks: ChecksSchema }),
           503: Type.Object({

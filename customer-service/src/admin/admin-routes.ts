@@ -1,10 +1,14 @@
+import { BEARER_AUTH } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { requireAdmin } from "../auth/authenticate.js";
 import type { Models } from "../customers/customer-model.js";
-import { CustomerResponse, errors } from "../schemas.js";
+import { errorResponses } from "../errors.js";
+import { CustomerResponse } from "../schemas.js";
 import { listCustomers, setDisabled } from "./admin-service.js";
+
+const admin = { tags: ["admin"], security: BEARER_AUTH };
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{
   models: Models;
@@ -17,6 +21,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     "/admin/customers",
     {
       schema: {
+        ...admin,
+        summary: "Customers in the order they registered, optionally by address prefix",
         querystring: Type.Object(
           {
             email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
@@ -30,7 +36,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
             customers: Type.Array(Type.Intersect([CustomerResponse, Type.Object({ disabled: Type.Boolean() })])),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
-          ...errors(400, 401, 403),
+          ...errorResponses("VALIDATION_FAILED", "INVALID_CURSOR", "UNAUTHORIZED", "FORBIDDEN"),
         },
       },
     },
@@ -42,8 +48,16 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
       `/admin/customers/:id/${action}`,
       {
         schema: {
+          ...admin,
+          summary:
+            action === "disable"
+              ? "Disable a customer: every session ends, logging in is refused"
+              : "Enable a disabled customer again",
           params: Type.Object({ id: Type.String({ format: "uuid" }) }),
-          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+          response: {
+            204: Type.Null(),
+            ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "CUSTOMER_NOT_FOUND"),
+          },
         },
       },
       async (request, reply) => {

@@ -1,10 +1,13 @@
+import { BEARER_AUTH } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
-import { CustomerResponse, DisplayName, Locale, Password, errors } from "../schemas.js";
+import { errorResponses } from "../errors.js";
+import { CustomerResponse, DisplayName, Locale, Password } from "../schemas.js";
 import * as customers from "./customer-service.js";
 
 const strictly = { additionalProperties: false };
+const customer = { tags: ["customers"], security: BEARER_AUTH };
 
 export const customerRoutes: FastifyPluginAsyncTypebox<{
   customers: customers.CustomerDeps;
@@ -13,16 +16,29 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{
   app.addHook("preHandler", opts.authenticate);
   const ctx = (request: { id: string }) => ({ correlationId: request.id });
 
-  app.get("/customers/me", { schema: { response: { 200: CustomerResponse, ...errors(401, 403) } } }, async (request) =>
-    customers.toPublic(await customers.getActiveCustomer(opts.customers, request.customer.sub)),
+  app.get(
+    "/customers/me",
+    {
+      schema: {
+        ...customer,
+        summary: "The customer's own account",
+        response: { 200: CustomerResponse, ...errorResponses("UNAUTHORIZED", "ACCOUNT_DISABLED") },
+      },
+    },
+    async (request) => customers.toPublic(await customers.getActiveCustomer(opts.customers, request.customer.sub)),
   );
 
   app.patch(
     "/customers/me",
     {
       schema: {
+        ...customer,
+        summary: "Change the display name or locale",
         body: Type.Object({ displayName: Type.Optional(DisplayName), locale: Type.Optional(Locale) }, strictly),
-        response: { 200: CustomerResponse, ...errors(400, 401, 403) },
+        response: {
+          200: CustomerResponse,
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "ACCOUNT_DISABLED"),
+        },
       },
     },
     async (request) => customers.updateProfile(opts.customers, request.customer.sub, request.body, ctx(request)),
@@ -32,11 +48,16 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{
     "/customers/me/password",
     {
       schema: {
+        ...customer,
+        summary: "Change the password; every other session ends",
         body: Type.Object(
           { currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Password },
           strictly,
         ),
-        response: { 204: Type.Null(), ...errors(400, 401, 403) },
+        response: {
+          204: Type.Null(),
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "ACCOUNT_DISABLED", "INVALID_PASSWORD"),
+        },
       },
     },
     async (request, reply) => {
@@ -54,8 +75,13 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{
     "/customers/me",
     {
       schema: {
+        ...customer,
+        summary: "Delete the account: personal data is erased, every session ends",
         body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 128 }) }, strictly),
-        response: { 204: Type.Null(), ...errors(400, 401, 403) },
+        response: {
+          204: Type.Null(),
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "ACCOUNT_DISABLED", "INVALID_PASSWORD"),
+        },
       },
     },
     async (request, reply) => {

@@ -1,9 +1,10 @@
 import type {} from "@fastify/cookie";
-import { AppError } from "@coffer/contracts";
+import { BEARER_AUTH, documentOnly } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import * as customers from "../customers/customer-service.js";
+import { Errors, errorResponses } from "../errors.js";
 import {
   Accepted,
   CustomerResponse,
@@ -11,9 +12,9 @@ import {
   Email,
   Locale,
   Password,
+  RetryAfter,
   Secret,
   TokensResponse,
-  errors,
 } from "../schemas.js";
 import type { SigningKeys } from "../tokens/signing-keys.js";
 import * as sessions from "./session-service.js";
@@ -29,6 +30,17 @@ export type AuthRoutesOptions = {
 
 const ACCEPTED = { message: "If the address belongs to an account, an e-mail is on its way" };
 const strictly = { additionalProperties: false };
+const auth = { tags: ["auth"] };
+const sessionsTag = { tags: ["sessions"] };
+
+const RefreshCookie = Type.String({
+  description: `${REFRESH_COOKIE}: the refresh token, HttpOnly, Secure, SameSite=Strict, Path=/auth`,
+});
+const withRefreshCookie = { headers: { "set-cookie": RefreshCookie } };
+const RefreshTokenBody = Type.Object(
+  { refreshToken: Type.Optional(Secret) },
+  { ...strictly, description: "Optional: the refresh token may come in its cookie instead" },
+);
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opts) => {
   const ctx = (request: { id: string }) => ({ correlationId: request.id });
@@ -58,11 +70,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     "/auth/register",
     {
       schema: {
+        ...auth,
+        summary: "Register; a verification link is mailed",
         body: Type.Object(
           { email: Email, password: Password, displayName: DisplayName, locale: Type.Optional(Locale) },
           strictly,
         ),
-        response: { 201: CustomerResponse, ...errors(400, 409) },
+        response: { 201: CustomerResponse, ...errorResponses("VALIDATION_FAILED", "EMAIL_TAKEN") },
       },
     },
     async (request, reply) =>
@@ -73,8 +87,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     "/auth/verify-email",
     {
       schema: {
+        ...auth,
+        summary: "Verify the e-mail address with the token of the link",
         body: Type.Object({ token: Secret }, strictly),
-        response: { 204: Type.Null(), ...errors(400) },
+        response: { 204: Type.Null(), ...errorResponses("VALIDATION_FAILED", "INVALID_TOKEN") },
       },
     },
     async (request, reply) => {
@@ -86,8 +102,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post(
     "/auth/verify-email/resend",
     {
-      config: mailRateLimit,
-      schema: { body: Type.Object({ email: Email }, strictly), response: { 202: Accepted, ...errors(400, 429) } },
+      config: { ...mailRateLimit, ...documentOnly({ responses: { 429: { headers: { "retry-after": RetryAfter } } } }) },
+      schema: {
+        ...auth,
+        summary: "Send a new verification link, at most one a minute",
+        body: Type.Object({ email: Email }, strictly),
+        response: { 202: Accepted, ...errorResponses("VALIDATION_FAILED", "RATE_LIMITED") },
+      },
     },
     async (request, reply) => {
       await customers.resendVerification(opts.customers, request.body.email, ctx(request));
@@ -98,9 +119,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post(
     "/auth/login",
     {
+      config: documentOnly({ responses: { 200: withRefreshCookie, 429: { headers: { "retry-after": RetryAfter } } } }),
       schema: {
+        ...auth,
+        summary: "Log in: an access token, and a refresh token (also as a cookie)",
         body: Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 128 }) }, strictly),
-        response: { 200: TokensResponse, ...errors(400, 401, 403, 429) },
+        response: {
+          200: TokensResponse,
+          ...errorResponses(
+            "VALIDATION_FAILED",
+            "INVALID_CREDENTIALS",
+            "EMAIL_NOT_VERIFIED",
+            "ACCOUNT_DISABLED",
+            "TOO_MANY_ATTEMPTS",
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -128,14 +161,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     "/auth/refresh",
     {
       preValidation: emptyBodyAllowed,
+      config: documentOnly({ bodyOptional: true, responses: { 200: withRefreshCookie } }),
       schema: {
-        body: Type.Object({ refreshToken: Type.Optional(Secret) }, strictly),
-        response: { 200: TokensResponse, ...errors(400, 401) },
+        ...auth,
+        summary: "Trade the refresh token (body or cookie) for a new pair; a reused one revokes the session",
+        body: RefreshTokenBody,
+        response: {
+          200: TokensResponse,
+          ...errorResponses("VALIDATION_FAILED", "INVALID_REFRESH_TOKEN", "REFRESH_TOKEN_REUSED"),
+        },
       },
     },
     async (request, reply) => {
       const token = presentedRefreshToken(request.body, request.cookies);
-      if (!token) throw new AppError("INVALID_REFRESH_TOKEN", "No refresh token was presented", { statusCode: 401 });
+      if (!token) throw Errors.invalidRefreshToken("No refresh token was presented");
       try {
         return sendTokens(reply, await sessions.refresh(opts.sessions, token));
       } catch (error) {
@@ -149,9 +188,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     "/auth/logout",
     {
       preValidation: emptyBodyAllowed,
+      config: documentOnly({
+        bodyOptional: true,
+        responses: { 204: { headers: { "set-cookie": Type.String({ description: "Clears the refresh cookie" }) } } },
+      }),
       schema: {
-        body: Type.Object({ refreshToken: Type.Optional(Secret) }, strictly),
-        response: { 204: Type.Null(), ...errors(400) },
+        ...auth,
+        summary: "End the session of the refresh token (body or cookie) and clear the cookie",
+        body: RefreshTokenBody,
+        response: { 204: Type.Null(), ...errorResponses("VALIDATION_FAILED") },
       },
     },
     async (request, reply) => {
@@ -167,6 +212,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     {
       preHandler: opts.authenticate,
       schema: {
+        ...sessionsTag,
+        summary: "The customer's active sessions",
+        security: BEARER_AUTH,
         response: {
           200: Type.Object({
             sessions: Type.Array(
@@ -180,7 +228,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
               }),
             ),
           }),
-          ...errors(401),
+          ...errorResponses("UNAUTHORIZED"),
         },
       },
     },
@@ -194,8 +242,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     {
       preHandler: opts.authenticate,
       schema: {
+        ...sessionsTag,
+        summary: "End one of the customer's sessions",
+        security: BEARER_AUTH,
         params: Type.Object({ id: Type.String({ format: "uuid" }) }),
-        response: { 204: Type.Null(), ...errors(400, 401, 404) },
+        response: { 204: Type.Null(), ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "SESSION_NOT_FOUND") },
       },
     },
     async (request, reply) => {
@@ -207,8 +258,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post(
     "/auth/password/forgot",
     {
-      config: mailRateLimit,
-      schema: { body: Type.Object({ email: Email }, strictly), response: { 202: Accepted, ...errors(400, 429) } },
+      config: { ...mailRateLimit, ...documentOnly({ responses: { 429: { headers: { "retry-after": RetryAfter } } } }) },
+      schema: {
+        ...auth,
+        summary: "Mail a password reset link, if the address belongs to an account",
+        body: Type.Object({ email: Email }, strictly),
+        response: { 202: Accepted, ...errorResponses("VALIDATION_FAILED", "RATE_LIMITED") },
+      },
     },
     async (request, reply) => {
       // Answer first: the time of the answer must not tell whether the account exists.
@@ -226,8 +282,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     "/auth/password/reset",
     {
       schema: {
+        ...auth,
+        summary: "Set a new password with the token of a reset link; every session ends",
         body: Type.Object({ token: Secret, newPassword: Password }, strictly),
-        response: { 204: Type.Null(), ...errors(400) },
+        response: { 204: Type.Null(), ...errorResponses("VALIDATION_FAILED", "INVALID_TOKEN") },
       },
     },
     async (request, reply) => {
@@ -238,7 +296,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
 
   app.get(
     "/.well-known/jwks.json",
-    { schema: { response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.String())) }) } } },
+    {
+      schema: {
+        ...auth,
+        summary: "The public keys that verify access tokens (JWKS)",
+        response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.String())) }) },
+      },
+    },
     async (_request, reply) => {
       reply.header("cache-control", "public, max-age=300");
       return opts.keys.jwks as { keys: Record<string, string>[] };

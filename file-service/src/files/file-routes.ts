@@ -1,9 +1,18 @@
+import { documentOnly } from "@coffer/contracts";
 import type {} from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
-import { Errors } from "../errors.js";
-import { FileResponse, PageOfFiles, Uuid, errors, toFileResponse } from "../schemas.js";
+import { Errors, errorResponses } from "../errors.js";
+import {
+  DownloadHeaders,
+  FileResponse,
+  PageOfFiles,
+  Uuid,
+  documented,
+  downloadAnswers,
+  toFileResponse,
+} from "../schemas.js";
 import { sendContent } from "./download.js";
 import { findVersion, listVersions } from "./file-repository.js";
 import * as files from "./file-service.js";
@@ -12,6 +21,27 @@ import { restoreVersion, uploadFile, type UploadDeps } from "./upload-service.js
 
 /** A generous bound on the multipart boundaries and part headers around the file. */
 const MULTIPART_FRAMING_BYTES = 8 * 1024;
+
+const filesDoc = documented("files");
+const versionsDoc = documented("versions");
+
+/** The upload's body and headers: the route streams them itself, Fastify never parses them. */
+const uploadRequest = documentOnly({
+  body: {
+    "multipart/form-data": Type.Object({
+      file: Type.String({
+        format: "binary",
+        description: "The file; the part's filename and Content-Type become the file's name and type",
+      }),
+    }),
+  },
+  headers: Type.Object({
+    "x-checksum-sha256": Type.Optional(
+      Type.String({ description: "The content's SHA-256, 64 hex digits: a mismatch stores nothing" }),
+    ),
+    "repr-digest": Type.Optional(Type.String({ description: "Or the same as sha-256=:base64:" })),
+  }),
+});
 
 export type FileRoutesOptions = {
   files: files.FileDeps;
@@ -46,9 +76,26 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
   app.post(
     "/files",
     {
+      config: uploadRequest,
       schema: {
+        ...filesDoc,
+        summary: "Upload a file (a new version when the name exists in the folder), streamed as multipart/form-data",
         querystring: Type.Object({ folderId: Type.Optional(Uuid) }, { additionalProperties: false }),
-        response: { 201: FileResponse, ...errors(400, 401, 404, 413, 503) },
+        response: {
+          201: FileResponse,
+          ...errorResponses(
+            "VALIDATION_FAILED",
+            "FILE_REQUIRED",
+            "INVALID_CHECKSUM",
+            "INVALID_NAME",
+            "CHECKSUM_MISMATCH",
+            "UNAUTHORIZED",
+            "FOLDER_NOT_FOUND",
+            "FILE_TOO_LARGE",
+            "QUOTA_EXCEEDED",
+            "STORAGE_UNAVAILABLE",
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -78,6 +125,8 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
     "/files",
     {
       schema: {
+        ...filesDoc,
+        summary: "Files of a folder, or found by name anywhere, a sorted page at a time",
         querystring: Type.Object(
           {
             folderId: Type.Optional(Uuid),
@@ -88,7 +137,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
         ),
         response: {
           200: Type.Object({ files: Type.Array(FileResponse), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
-          ...errors(400, 401),
+          ...errorResponses("VALIDATION_FAILED", "INVALID_CURSOR", "UNAUTHORIZED"),
         },
       },
     },
@@ -100,7 +149,14 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
 
   app.get(
     "/files/:id",
-    { schema: { params: Type.Object({ id: Uuid }), response: { 200: FileResponse, ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        ...filesDoc,
+        summary: "A file",
+        params: Type.Object({ id: Uuid }),
+        response: { 200: FileResponse, ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FILE_NOT_FOUND") },
+      },
+    },
     async (request) => toFileResponse(await files.getFile(opts.files, ctx(request), request.params.id)),
   );
 
@@ -108,12 +164,24 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
     "/files/:id",
     {
       schema: {
+        ...filesDoc,
+        summary: "Rename a file or move it to another folder",
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           { name: Type.Optional(Type.String({ maxLength: 1024 })), folderId: Type.Optional(Uuid) },
           { additionalProperties: false },
         ),
-        response: { 200: FileResponse, ...errors(400, 401, 404, 409) },
+        response: {
+          200: FileResponse,
+          ...errorResponses(
+            "VALIDATION_FAILED",
+            "INVALID_NAME",
+            "UNAUTHORIZED",
+            "FILE_NOT_FOUND",
+            "FOLDER_NOT_FOUND",
+            "NAME_TAKEN",
+          ),
+        },
       },
     },
     async (request) =>
@@ -122,7 +190,14 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
 
   app.delete(
     "/files/:id",
-    { schema: { params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        ...filesDoc,
+        summary: "Move a file to the trash",
+        params: Type.Object({ id: Uuid }),
+        response: { 204: Type.Null(), ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FILE_NOT_FOUND") },
+      },
+    },
     async (request, reply) => {
       await files.trashFile(opts.files, ctx(request), request.params.id);
       return reply.code(204).send(null);
@@ -133,6 +208,8 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
     "/files/:id/versions",
     {
       schema: {
+        ...versionsDoc,
+        summary: "A file's versions, newest kept first",
         params: Type.Object({ id: Uuid }),
         response: {
           200: Type.Object({
@@ -146,7 +223,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
               }),
             ),
           }),
-          ...errors(400, 401, 404),
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FILE_NOT_FOUND"),
         },
       },
     },
@@ -169,16 +246,53 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       if (!version) throw Errors.notFound("Version");
       return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head });
     };
-  const contentSchema = { params: Type.Object({ id: Uuid }), response: errors(400, 401, 404, 416, 503) };
-  app.get("/files/:id/content", { schema: contentSchema, exposeHeadRoute: false }, contentRoute(false));
-  app.head("/files/:id/content", { schema: contentSchema }, contentRoute(true));
+  const contentErrors = [
+    "VALIDATION_FAILED",
+    "UNAUTHORIZED",
+    "FILE_NOT_FOUND",
+    "VERSION_NOT_FOUND",
+    "RANGE_NOT_SATISFIABLE",
+  ] as const;
+  app.get(
+    "/files/:id/content",
+    {
+      exposeHeadRoute: false,
+      config: documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: true }) }),
+      schema: {
+        ...filesDoc,
+        summary: "Download a file's current content (Range, If-None-Match)",
+        params: Type.Object({ id: Uuid }),
+        response: errorResponses(...contentErrors, "STORAGE_UNAVAILABLE"),
+      },
+    },
+    contentRoute(false),
+  );
+  app.head(
+    "/files/:id/content",
+    {
+      config: {
+        swagger: { exposeHeadRoute: true },
+        ...documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: false }) }),
+      },
+      schema: {
+        ...filesDoc,
+        summary: "A download's headers without its content",
+        params: Type.Object({ id: Uuid }),
+        response: errorResponses(...contentErrors),
+      },
+    },
+    contentRoute(true),
+  );
 
   app.get(
     "/files/:id/versions/:n/content",
     {
+      config: documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: true }) }),
       schema: {
+        ...versionsDoc,
+        summary: "Download one version's content (Range, If-None-Match)",
         params: Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) }),
-        response: errors(400, 401, 404, 416, 503),
+        response: errorResponses(...contentErrors, "STORAGE_UNAVAILABLE"),
       },
     },
     async (request, reply) => {
@@ -193,8 +307,20 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
     "/files/:id/versions/:n/restore",
     {
       schema: {
+        ...versionsDoc,
+        summary: "Make an old version current again, as a new version",
         params: Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) }),
-        response: { 201: FileResponse, ...errors(400, 401, 404, 413, 503) },
+        response: {
+          201: FileResponse,
+          ...errorResponses(
+            "VALIDATION_FAILED",
+            "UNAUTHORIZED",
+            "FILE_NOT_FOUND",
+            "VERSION_NOT_FOUND",
+            "QUOTA_EXCEEDED",
+            "STORAGE_UNAVAILABLE",
+          ),
+        },
       },
     },
     async (request, reply) =>

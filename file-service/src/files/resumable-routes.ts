@@ -1,14 +1,51 @@
+import { BEARER_AUTH, documentOnly, errorResponseOf, type DocumentedAnswer } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Server } from "@tus/server";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";
 import Type from "typebox";
-import { Errors } from "../errors.js";
-import { FileResponse, errors, toFileResponse } from "../schemas.js";
+import { Errors, errorResponses, type ErrorCode } from "../errors.js";
+import { Binary, FileResponse, toFileResponse } from "../schemas.js";
 import { findFile } from "./file-repository.js";
 import { UPLOADS_PATH, handOver, uploadIdOf } from "./resumable-uploads.js";
 
 const Segment = Type.String({ pattern: "^[A-Za-z0-9-]{1,100}~[0-9a-f-]{36}$" });
+
+// tus 1.0 (https://tus.io/protocols/resumable-upload) as @tus/server speaks it: its answers and
+// its refusals (plain text; Coffer's own checks refuse with `{ code, message }`, sent as text too).
+const uploadsDoc = { tags: ["uploads"], security: BEARER_AUTH };
+const TusResumable = Type.Literal("1.0.0", { description: "The tus version, required on every request but OPTIONS" });
+const UploadOffset = Type.Integer({ description: "Bytes received so far" });
+const UploadExpires = Type.String({ description: "When an unfinished upload is abandoned (24 h after creation)" });
+const Chunk = { "application/offset+octet-stream": Binary };
+const tusMessage = (description: string, ...codes: ErrorCode[]): DocumentedAnswer => ({
+  description,
+  content: { "text/plain": codes.length > 0 ? Type.Union([errorResponseOf(codes), Type.String()]) : Type.String() },
+});
+const tusRefusals = {
+  400: tusMessage("A tus header is malformed"),
+  404: tusMessage("No such upload, or not this customer's"),
+  410: tusMessage("The upload expired"),
+  412: tusMessage("Tus-Resumable is missing"),
+};
+const Metadata = Type.String({
+  description:
+    "Comma-separated `key base64(value)`: filename (required), filetype, folderId (default: root), sha256 (hex, checked on completion)",
+});
+const tusOptions = documentOnly({
+  responses: {
+    204: {
+      description: "What the server supports",
+      headers: {
+        "tus-version": Type.Literal("1.0.0"),
+        "tus-extension": Type.String({
+          description: "creation,creation-with-upload,creation-defer-length,termination,expiration",
+        }),
+        "tus-max-size": Type.Integer({ description: "The largest file accepted, in bytes" }),
+      },
+    },
+  },
+});
 
 /** The tus endpoints behind the JWT, each upload reachable only by its owner, and its completion status. */
 export const resumableRoutes: FastifyPluginAsyncTypebox<{
@@ -31,26 +68,146 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
     if (request.method === "PATCH") opts.onFinishedChunk();
   }
 
-  app.route({ method: ["POST", "OPTIONS"], url: UPLOADS_PATH, handler: toTus });
-  app.route({
-    method: ["HEAD", "PATCH", "DELETE", "OPTIONS"],
-    url: `${UPLOADS_PATH}/:id`,
-    schema: { params: Type.Object({ id: Segment }) },
-    handler: toTus,
-  });
+  app.post(
+    UPLOADS_PATH,
+    {
+      config: documentOnly({
+        headers: Type.Object({
+          "tus-resumable": TusResumable,
+          "upload-length": Type.Integer({ description: "The file's size; deferred lengths are refused" }),
+          "upload-metadata": Metadata,
+        }),
+        body: Chunk,
+        bodyOptional: true,
+        responses: {
+          201: {
+            description:
+              "Created; the length is reserved against the quota. With a first chunk as the body, its offset",
+            headers: {
+              location: Type.String({ description: "The upload's URL, relative: /files/uploads/{id}" }),
+              "upload-offset": UploadOffset,
+              "upload-expires": UploadExpires,
+            },
+          },
+          400: tusMessage(
+            "Upload-Length or Upload-Metadata missing or malformed",
+            "LENGTH_REQUIRED",
+            "INVALID_NAME",
+            "INVALID_CHECKSUM",
+          ),
+          404: tusMessage("The folder of metadata folderId does not exist", "FOLDER_NOT_FOUND"),
+          412: tusRefusals[412],
+          413: tusMessage("Larger than the size limit, or than the quota left", "QUOTA_EXCEEDED"),
+        },
+      }),
+      schema: {
+        ...uploadsDoc,
+        summary: "Create a resumable upload (tus creation, creation-with-upload)",
+        response: errorResponses("UNAUTHORIZED"),
+      },
+    },
+    toTus,
+  );
+
+  app.options(
+    UPLOADS_PATH,
+    {
+      config: tusOptions,
+      schema: { ...uploadsDoc, summary: "The tus capabilities", response: errorResponses("UNAUTHORIZED") },
+    },
+    toTus,
+  );
+
+  const params = Type.Object({ id: Segment });
+  const uploadErrors = errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "UPLOAD_NOT_FOUND");
+
+  app.head(
+    `${UPLOADS_PATH}/:id`,
+    {
+      config: {
+        swagger: { exposeHeadRoute: true },
+        ...documentOnly({
+          headers: Type.Object({ "tus-resumable": TusResumable }),
+          responses: {
+            200: {
+              description: "Where to resume",
+              headers: {
+                "upload-offset": UploadOffset,
+                "upload-length": Type.Integer(),
+                "upload-metadata": Metadata,
+                "cache-control": Type.Literal("no-store"),
+              },
+            },
+            ...tusRefusals,
+          },
+        }),
+      },
+      schema: { ...uploadsDoc, summary: "The upload's offset, to resume it", params, response: uploadErrors },
+    },
+    toTus,
+  );
+
+  app.patch(
+    `${UPLOADS_PATH}/:id`,
+    {
+      config: documentOnly({
+        headers: Type.Object({
+          "tus-resumable": TusResumable,
+          "upload-offset": Type.Integer({ description: "Where this chunk starts: the offset HEAD gave" }),
+        }),
+        body: Chunk,
+        responses: {
+          204: {
+            description: "The chunk is stored. After the last one the file is completed in the background",
+            headers: {
+              "upload-offset": UploadOffset,
+              "upload-expires": UploadExpires,
+              "coffer-upload-status": Type.String({ description: "After the last chunk: the URL of its status" }),
+            },
+          },
+          403: tusMessage("Upload-Offset or Content-Type is missing"),
+          409: tusMessage("Upload-Offset is not the upload's offset"),
+          413: tusMessage("The chunk goes past Upload-Length"),
+          ...tusRefusals,
+        },
+      }),
+      schema: { ...uploadsDoc, summary: "Send the next chunk", params, response: uploadErrors },
+    },
+    toTus,
+  );
+
+  app.delete(
+    `${UPLOADS_PATH}/:id`,
+    {
+      config: documentOnly({
+        headers: Type.Object({ "tus-resumable": TusResumable }),
+        responses: { 204: { description: "Abandoned; the reservation is given back" }, ...tusRefusals },
+      }),
+      schema: { ...uploadsDoc, summary: "Abandon an upload (tus termination)", params, response: uploadErrors },
+    },
+    toTus,
+  );
+
+  app.options(
+    `${UPLOADS_PATH}/:id`,
+    { config: tusOptions, schema: { ...uploadsDoc, summary: "The tus capabilities", params, response: uploadErrors } },
+    toTus,
+  );
 
   app.get(
     `${UPLOADS_PATH}/:id/status`,
     {
       schema: {
-        params: Type.Object({ id: Segment }),
+        ...uploadsDoc,
+        summary: "Whether a finished upload became a file, or why not",
+        params,
         response: {
           200: Type.Object({
             state: Type.Enum(["uploading", "processing", "done", "failed"]),
             file: Type.Optional(FileResponse),
-            errorCode: Type.Optional(Type.String()),
+            errorCode: Type.Optional(Type.String({ description: "Why it failed: CHECKSUM_MISMATCH, EXPIRED" })),
           }),
-          ...errors(400, 401, 404),
+          ...uploadErrors,
         },
       },
     },

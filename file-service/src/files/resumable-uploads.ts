@@ -7,6 +7,7 @@ import { S3Store } from "@tus/s3-store";
 import { Server, type Upload } from "@tus/server";
 
 import { ensureCustomer, releaseBytes, reserveBytes } from "../customers/customer-account.js";
+import { tusError } from "../errors.js";
 import { activeFolderExists, queueObjectDeletions } from "./file-repository.js";
 import type { FileStorage } from "./file-storage.js";
 import { validateName } from "./names.js";
@@ -16,12 +17,6 @@ export const UPLOADS_PATH = "/files/uploads";
 /** Set by the route from the verified JWT (a client's own value is dropped first). */
 export const CUSTOMER_HEADER = "x-coffer-customer";
 const CORRELATION_HEADER = "x-correlation-id";
-
-type TusError = { status_code: number; body: string };
-const tusError = (status: number, code: string, message: string): TusError => ({
-  status_code: status,
-  body: JSON.stringify({ code, message }),
-});
 
 /** The object key has a slash; the URL has one segment: `<customerId>~<uuid>`. */
 export const uploadIdOf = (segment: string) => segment.replace("~", "/");
@@ -64,24 +59,24 @@ export function createResumableUploads(deps: ResumableDeps): Server {
     async onUploadCreate(req, upload) {
       const customerId = customerOf(req);
       if (upload.size === undefined)
-        throw tusError(400, "LENGTH_REQUIRED", "Send Upload-Length: deferred lengths are not supported");
+        throw tusError("LENGTH_REQUIRED", "Send Upload-Length: deferred lengths are not supported");
       const meta = upload.metadata ?? {};
       let name: string;
       try {
         name = validateName(meta.filename ?? meta.name ?? "");
       } catch (error) {
-        throw tusError(400, "INVALID_NAME", (error as Error).message);
+        throw tusError("INVALID_NAME", (error as Error).message);
       }
       const rootId = await ensureCustomer(deps.pool, customerId, deps.limits.defaultQuotaBytes);
       const folderId = meta.folderId || rootId;
       if (!/^[0-9a-f-]{36}$/i.test(folderId) || !(await activeFolderExists(deps.pool, customerId, folderId))) {
-        throw tusError(404, "FOLDER_NOT_FOUND", "Folder not found");
+        throw tusError("FOLDER_NOT_FOUND", "Folder not found");
       }
       const sha256 = meta.sha256 ?? null;
       if (sha256 !== null && !/^[0-9a-f]{64}$/i.test(sha256))
-        throw tusError(400, "INVALID_CHECKSUM", "metadata sha256 must be 64 hex digits");
+        throw tusError("INVALID_CHECKSUM", "metadata sha256 must be 64 hex digits");
       if (!(await reserveBytes(deps.pool, customerId, upload.size))) {
-        throw tusError(413, "QUOTA_EXCEEDED", "This upload would exceed your storage quota");
+        throw tusError("QUOTA_EXCEEDED", "This upload would exceed your storage quota");
       }
       await deps.pool.query(
         `INSERT INTO resumable_uploads (id, customer_id, folder_id, name, content_type, size, sha256, correlation_id)

@@ -1,13 +1,16 @@
+import { documentOnly } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
+import { errorResponses } from "../errors.js";
 import * as files from "../files/file-service.js";
 import {
+  Binary,
   FileResponse,
   PageOfFiles,
   FolderResponse,
   Uuid,
-  errors,
+  documented,
   toFileResponse,
   toFolderResponse,
 } from "../schemas.js";
@@ -15,6 +18,19 @@ import type { FileStorage } from "../files/file-storage.js";
 import { contentDisposition } from "../files/download.js";
 import { streamFolderArchive } from "./folder-archive.js";
 import * as folders from "./folder-service.js";
+
+const foldersDoc = documented("folders");
+
+/** The archive is written straight to the socket: only the document can say what it is. */
+const archiveAnswer = documentOnly({
+  responses: {
+    200: {
+      description: "A zip of the folder and its subfolders' current files, streamed as it is built (zip64 past 4 GiB)",
+      headers: { "content-disposition": Type.String({ description: "attachment; <folder name>.zip" }) },
+      content: { "application/zip": Binary },
+    },
+  },
+});
 
 export const folderRoutes: FastifyPluginAsyncTypebox<{
   folders: folders.FolderDeps;
@@ -32,11 +48,16 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
     "/folders",
     {
       schema: {
+        ...foldersDoc,
+        summary: "Create a folder (in the root when no parent is given)",
         body: Type.Object(
           { name: Type.String({ maxLength: 1024 }), parentId: Type.Optional(Uuid) },
           { additionalProperties: false },
         ),
-        response: { 201: FolderResponse, ...errors(400, 401, 404, 409) },
+        response: {
+          201: FolderResponse,
+          ...errorResponses("VALIDATION_FAILED", "INVALID_NAME", "UNAUTHORIZED", "FOLDER_NOT_FOUND", "NAME_TAKEN"),
+        },
       },
     },
     async (request, reply) =>
@@ -48,6 +69,8 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
     "/folders/:id",
     {
       schema: {
+        ...foldersDoc,
+        summary: "A folder (or root) with its subfolders and a sorted page of its files",
         params: Type.Object({ id: Type.Union([Uuid, Type.Literal("root")]) }),
         querystring: Type.Object(
           {
@@ -62,7 +85,7 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
             files: Type.Array(FileResponse),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
-          ...errors(400, 401, 404),
+          ...errorResponses("VALIDATION_FAILED", "INVALID_CURSOR", "UNAUTHORIZED", "FOLDER_NOT_FOUND"),
         },
       },
     },
@@ -87,12 +110,25 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
     "/folders/:id",
     {
       schema: {
+        ...foldersDoc,
+        summary: "Rename a folder or move it under another",
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           { name: Type.Optional(Type.String({ maxLength: 1024 })), parentId: Type.Optional(Uuid) },
           { additionalProperties: false },
         ),
-        response: { 200: FolderResponse, ...errors(400, 401, 404, 409) },
+        response: {
+          200: FolderResponse,
+          ...errorResponses(
+            "VALIDATION_FAILED",
+            "INVALID_NAME",
+            "UNAUTHORIZED",
+            "FOLDER_NOT_FOUND",
+            "NAME_TAKEN",
+            "FOLDER_CYCLE",
+            "ROOT_FOLDER",
+          ),
+        },
       },
     },
     async (request) =>
@@ -101,7 +137,17 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
 
   app.delete(
     "/folders/:id",
-    { schema: { params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors(400, 401, 404, 409) } } },
+    {
+      schema: {
+        ...foldersDoc,
+        summary: "Move a folder and everything under it to the trash",
+        params: Type.Object({ id: Uuid }),
+        response: {
+          204: Type.Null(),
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FOLDER_NOT_FOUND", "ROOT_FOLDER"),
+        },
+      },
+    },
     async (request, reply) => {
       await folders.trashFolder(opts.folders, ctx(request), request.params.id);
       return reply.code(204).send(null);
@@ -112,9 +158,12 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     "/folders/:id/archive",
     {
+      config: archiveAnswer,
       schema: {
+        ...foldersDoc,
+        summary: "Download a folder (or root) as a zip",
         params: Type.Object({ id: Type.Union([Uuid, Type.Literal("root")]) }),
-        response: errors(400, 401, 404),
+        response: errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FOLDER_NOT_FOUND"),
       },
     },
     async (request, reply) => {

@@ -1,9 +1,11 @@
+import { documentOnly } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { sendContent } from "../files/download.js";
 import type { FileStorage } from "../files/file-storage.js";
-import { Uuid, errors } from "../schemas.js";
+import { errorResponses } from "../errors.js";
+import { DownloadHeaders, Uuid, documented, downloadAnswers } from "../schemas.js";
 import * as shares from "./share-service.js";
 
 const ShareResponse = Type.Object({
@@ -17,6 +19,13 @@ const ShareResponse = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
 });
 const Token = Type.String({ pattern: "^[A-Za-z0-9_-]{43}$" });
+const sharesDoc = documented("shares");
+const publicDoc = { tags: ["public shares"] };
+const ShareDownloadHeaders = Type.Object({
+  ...DownloadHeaders.properties,
+  "x-share-grant": Type.Optional(Type.String({ description: "The grant of POST /s/{token}/unlock, for a password" })),
+});
+const LINK_GONE = ["SHARE_REVOKED", "SHARE_EXPIRED", "SHARE_EXHAUSTED"] as const;
 
 /** The owner's share management (JWT). */
 export const shareRoutes: FastifyPluginAsyncTypebox<{
@@ -29,6 +38,8 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
     "/files/:id/shares",
     {
       schema: {
+        ...sharesDoc,
+        summary: "Share a file by link, optionally with a password, a download limit and recipients to mail",
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           {
@@ -41,7 +52,13 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
         ),
         response: {
           201: Type.Object({ id: Type.String(), url: Type.String(), expiresAt: Type.String({ format: "date-time" }) }),
-          ...errors(400, 401, 404),
+          ...errorResponses(
+            "VALIDATION_FAILED",
+            "SHARE_EXPIRY_IN_PAST",
+            "SHARE_EXPIRY_TOO_LATE",
+            "UNAUTHORIZED",
+            "FILE_NOT_FOUND",
+          ),
         },
       },
     },
@@ -60,13 +77,26 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     "/shares",
-    { schema: { response: { 200: Type.Object({ shares: Type.Array(ShareResponse) }), ...errors(401) } } },
+    {
+      schema: {
+        ...sharesDoc,
+        summary: "The customer's live share links",
+        response: { 200: Type.Object({ shares: Type.Array(ShareResponse) }), ...errorResponses("UNAUTHORIZED") },
+      },
+    },
     async (request) => ({ shares: await shares.listShares(opts.shares, request.verifiedCustomer.customerId) }),
   );
 
   app.delete(
     "/shares/:id",
-    { schema: { params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        ...sharesDoc,
+        summary: "Revoke a share link",
+        params: Type.Object({ id: Uuid }),
+        response: { 204: Type.Null(), ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "SHARE_NOT_FOUND") },
+      },
+    },
     async (request, reply) => {
       await shares.revokeShare(opts.shares, request.verifiedCustomer.customerId, request.params.id);
       return reply.code(204).send(null);
@@ -83,6 +113,8 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
     "/s/:token",
     {
       schema: {
+        ...publicDoc,
+        summary: "What a share link holds, before downloading",
         params: Type.Object({ token: Token }),
         response: {
           200: Type.Object({
@@ -93,7 +125,7 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
             passwordRequired: Type.Boolean(),
             downloadsLeft: Type.Union([Type.Integer(), Type.Null()]),
           }),
-          ...errors(400, 404, 410),
+          ...errorResponses("VALIDATION_FAILED", "SHARE_NOT_FOUND", ...LINK_GONE, "SHARE_UNAVAILABLE"),
         },
       },
     },
@@ -103,12 +135,23 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
   app.post(
     "/s/:token/unlock",
     {
+      config: documentOnly({
+        responses: { 429: { headers: { "retry-after": Type.Integer({ description: "Seconds to wait" }) } } },
+      }),
       schema: {
+        ...publicDoc,
+        summary: "Trade a share's password for a grant good for 10 minutes; wrong ones are throttled",
         params: Type.Object({ token: Token }),
         body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ grant: Type.String(), expiresIn: Type.Integer() }),
-          ...errors(400, 403, 404, 410, 429),
+          ...errorResponses(
+            "VALIDATION_FAILED",
+            "SHARE_WRONG_PASSWORD",
+            "SHARE_NOT_FOUND",
+            ...LINK_GONE,
+            "TOO_MANY_ATTEMPTS",
+          ),
         },
       },
     },
@@ -142,7 +185,42 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
         },
       });
     };
-  const schema = { params: Type.Object({ token: Token }), response: errors(400, 401, 404, 410, 416, 503) };
-  app.get("/s/:token/content", { schema, exposeHeadRoute: false }, content(false));
-  app.head("/s/:token/content", { schema }, content(true));
+  const contentErrors = [
+    "VALIDATION_FAILED",
+    "SHARE_PASSWORD_REQUIRED",
+    "SHARE_NOT_FOUND",
+    ...LINK_GONE,
+    "SHARE_UNAVAILABLE",
+    "RANGE_NOT_SATISFIABLE",
+  ] as const;
+  app.get(
+    "/s/:token/content",
+    {
+      exposeHeadRoute: false,
+      config: documentOnly({ headers: ShareDownloadHeaders, responses: downloadAnswers({ body: true }) }),
+      schema: {
+        ...publicDoc,
+        summary: "Download a shared file (Range, If-None-Match); a download from the first byte counts",
+        params: Type.Object({ token: Token }),
+        response: errorResponses(...contentErrors, "STORAGE_UNAVAILABLE"),
+      },
+    },
+    content(false),
+  );
+  app.head(
+    "/s/:token/content",
+    {
+      config: {
+        swagger: { exposeHeadRoute: true },
+        ...documentOnly({ headers: ShareDownloadHeaders, responses: downloadAnswers({ body: false }) }),
+      },
+      schema: {
+        ...publicDoc,
+        summary: "A shared download's headers without its content; not counted",
+        params: Type.Object({ token: Token }),
+        response: errorResponses(...contentErrors),
+      },
+    },
+    content(true),
+  );
 };

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { AppError, TOPICS, createEvent, enqueueEvents, inTransaction, type FieldCipher } from "@coffer/contracts";
+import { TOPICS, createEvent, enqueueEvents, inTransaction, type FieldCipher } from "@coffer/contracts";
 import argon2 from "argon2";
 import type pg from "pg";
 import { PRODUCER } from "../customers/customer-account.js";
-import { Errors } from "../errors.js";
+import { Errors, ShareErrors } from "../errors.js";
 import { findFile, findVersion, type VersionRecord } from "../files/file-repository.js";
 
 export type ShareDeps = {
@@ -20,19 +20,6 @@ const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, paralle
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 const newToken = () => randomBytes(32).toString("base64url");
-
-const shareError = (code: string, message: string, statusCode: number) => new AppError(code, message, { statusCode });
-export const ShareErrors = {
-  notFound: () => shareError("SHARE_NOT_FOUND", "This share link does not exist", 404),
-  expired: () => shareError("SHARE_EXPIRED", "This share link has expired", 410),
-  revoked: () => shareError("SHARE_REVOKED", "This share link was revoked by its owner", 410),
-  exhausted: () => shareError("SHARE_EXHAUSTED", "This share link has reached its download limit", 410),
-  unavailable: () => shareError("SHARE_UNAVAILABLE", "The shared file is no longer available", 410),
-  passwordRequired: () => shareError("SHARE_PASSWORD_REQUIRED", "Unlock this share with its password first", 401),
-  wrongPassword: () => shareError("SHARE_WRONG_PASSWORD", "The password is not right", 403),
-  expiryTooLate: (days: number) => shareError("SHARE_EXPIRY_TOO_LATE", `Share links last at most ${days} days`, 400),
-  expiryInPast: () => shareError("SHARE_EXPIRY_IN_PAST", "The expiry must be in the future", 400),
-};
 
 type ShareRow = {
   id: string;
@@ -158,13 +145,7 @@ export async function unlockShare(deps: ShareDeps, token: string, password: stri
   const share = await findByToken(deps.pool, token);
   if (!share.password_hash) throw ShareErrors.notFound();
   if (share.locked_until && share.locked_until.getTime() > Date.now()) {
-    const retryAfterSeconds = Math.ceil((share.locked_until.getTime() - Date.now()) / 1000);
-    throw Object.assign(
-      shareError("TOO_MANY_ATTEMPTS", `Too many wrong passwords; try again in ${retryAfterSeconds} s`, 429),
-      {
-        retryAfterSeconds,
-      },
-    );
+    throw ShareErrors.tooManyAttempts(Math.ceil((share.locked_until.getTime() - Date.now()) / 1000));
   }
   if (!(await argon2.verify(share.password_hash, password))) {
     await deps.pool.query(

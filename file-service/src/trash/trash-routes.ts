@@ -4,8 +4,10 @@ import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { ensureCustomer, getUsage, setQuota } from "../customers/customer-account.js";
 import * as files from "../files/file-service.js";
-import { FileResponse, Uuid, errors, toFileResponse } from "../schemas.js";
-import { Errors } from "../errors.js";
+import { FileResponse, Uuid, documented, toFileResponse } from "../schemas.js";
+import { Errors, errorResponses } from "../errors.js";
+
+const trashDoc = documented("trash");
 
 /** The trash, the usage figures, and the admin's quota setting. */
 export const trashRoutes: FastifyPluginAsyncTypebox<{
@@ -20,19 +22,45 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     "/trash",
-    { schema: { response: { 200: Type.Object({ files: Type.Array(FileResponse) }), ...errors(401) } } },
+    {
+      schema: {
+        ...trashDoc,
+        summary: "The files in the trash, most recently trashed first",
+        response: { 200: Type.Object({ files: Type.Array(FileResponse) }), ...errorResponses("UNAUTHORIZED") },
+      },
+    },
     async (request) => ({ files: (await files.listTrash(opts.files, ctx(request))).map(toFileResponse) }),
   );
 
   app.post(
     "/trash/:id/restore",
-    { schema: { params: Type.Object({ id: Uuid }), response: { 200: FileResponse, ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        ...trashDoc,
+        summary: "Restore a file to its folder (or the root), renamed if its name is taken",
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: FileResponse,
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "TRASH_ITEM_NOT_FOUND"),
+        },
+      },
+    },
     async (request) => toFileResponse(await files.restoreFile(opts.files, ctx(request), request.params.id)),
   );
 
   app.delete(
     "/trash/:id",
-    { schema: { params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        ...trashDoc,
+        summary: "Delete a trashed file for good, every version, and give its bytes back",
+        params: Type.Object({ id: Uuid }),
+        response: {
+          204: Type.Null(),
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "TRASH_ITEM_NOT_FOUND"),
+        },
+      },
+    },
     async (request, reply) => {
       await files.purgeFile(opts.files, ctx(request), request.params.id);
       return reply.code(204).send(null);
@@ -43,6 +71,8 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
     "/usage",
     {
       schema: {
+        ...documented("usage"),
+        summary: "Bytes used (every version and the trash), the quota, the file count",
         response: {
           200: Type.Object({
             usedBytes: Type.Integer(),
@@ -50,7 +80,7 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
             fileCount: Type.Integer(),
             trashBytes: Type.Integer(),
           }),
-          ...errors(401),
+          ...errorResponses("UNAUTHORIZED"),
         },
       },
     },
@@ -66,9 +96,14 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
     {
       preHandler: requireAdmin,
       schema: {
+        ...documented("admin"),
+        summary: "Set a customer's storage quota",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
         body: Type.Object({ quotaBytes: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        response: {
+          204: Type.Null(),
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "CUSTOMER_NOT_FOUND"),
+        },
       },
     },
     async (request, reply) => {

@@ -1,8 +1,9 @@
-import { ErrorResponse, requireAdmin } from "@coffer/contracts";
+import { BEARER_AUTH, requireAdmin } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";
 import Type from "typebox";
+import { errorResponses } from "../errors.js";
 
 const Delivery = Type.Object({
   id: Type.String(),
@@ -29,6 +30,9 @@ export const deliveriesRoutes: FastifyPluginAsyncTypebox<{
     "/admin/deliveries",
     {
       schema: {
+        tags: ["admin"],
+        summary: "What was mailed, when, and why not, newest first",
+        security: BEARER_AUTH,
         querystring: Type.Object(
           {
             customerId: Type.Optional(Type.String({ maxLength: 100 })),
@@ -40,9 +44,7 @@ export const deliveriesRoutes: FastifyPluginAsyncTypebox<{
         ),
         response: {
           200: Type.Object({ deliveries: Type.Array(Delivery), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN"),
         },
       },
     },

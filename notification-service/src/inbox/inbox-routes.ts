@@ -1,8 +1,9 @@
-import { AppError, ErrorResponse } from "@coffer/contracts";
+import { BEARER_AUTH, documentOnly } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";
 import Type from "typebox";
+import { Errors, errorResponses } from "../errors.js";
 import { CATEGORIES, getPreferences, setPreferences } from "../preferences/preferences-repository.js";
 import { inboxSince, listInbox, markAllRead, markRead, type InboxItem } from "./inbox-repository.js";
 import type { LiveStream } from "./live-stream.js";
@@ -25,6 +26,20 @@ const PreferencesSchema = Type.Object(
   >,
   { additionalProperties: false },
 );
+const inboxDoc = { tags: ["notifications"], security: BEARER_AUTH };
+const preferencesDoc = { tags: ["preferences"], security: BEARER_AUTH };
+
+/** The stream is written straight to the socket: only the document can say what it carries. */
+const streamAnswer = documentOnly({
+  responses: {
+    200: {
+      description:
+        "Server-Sent Events: each new inbox item as `event: notification`, `id:` its id, `data:` the item as JSON " +
+        "(the schema of GET /notifications items); a `: heartbeat` comment while idle; `retry: 3000` first",
+      content: { "text/event-stream": Type.String() },
+    },
+  },
+});
 
 export const inboxRoutes: FastifyPluginAsyncTypebox<{
   pool: pg.Pool;
@@ -43,6 +58,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
     "/notifications",
     {
       schema: {
+        ...inboxDoc,
+        summary: "The inbox, newest first, a page at a time, with the unread count",
         querystring: Type.Object(
           { cursor: Type.Optional(Id), limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
           { additionalProperties: false },
@@ -53,8 +70,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
             unread: Type.Integer(),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
-          400: ErrorResponse,
-          401: ErrorResponse,
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED"),
         },
       },
     },
@@ -69,13 +85,18 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
     "/notifications/:id/read",
     {
       schema: {
+        ...inboxDoc,
+        summary: "Mark an inbox item read",
         params: Type.Object({ id: Id }),
-        response: { 204: Type.Null(), 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+        response: {
+          204: Type.Null(),
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "NOTIFICATION_NOT_FOUND"),
+        },
       },
     },
     async (request, reply) => {
       if (!(await markRead(pool, request.verifiedCustomer.customerId, request.params.id))) {
-        throw new AppError("NOTIFICATION_NOT_FOUND", "Notification not found", { statusCode: 404 });
+        throw Errors.notificationNotFound();
       }
       return reply.code(204).send(null);
     },
@@ -83,7 +104,13 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     "/notifications/read-all",
-    { schema: { response: { 200: Type.Object({ updated: Type.Integer() }), 401: ErrorResponse } } },
+    {
+      schema: {
+        ...inboxDoc,
+        summary: "Mark every inbox item read",
+        response: { 200: Type.Object({ updated: Type.Integer() }), ...errorResponses("UNAUTHORIZED") },
+      },
+    },
     async (request) => ({ updated: await markAllRead(pool, request.verifiedCustomer.customerId) }),
   );
 
@@ -91,9 +118,11 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
     "/notifications/preferences",
     {
       schema: {
+        ...preferencesDoc,
+        summary: "Which categories reach the customer (e-mail and inbox alike); security always does",
         response: {
           200: Type.Intersect([PreferencesSchema, Type.Object({ security: Type.Literal(true) })]),
-          401: ErrorResponse,
+          ...errorResponses("UNAUTHORIZED"),
         },
       },
     },
@@ -107,11 +136,12 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
     "/notifications/preferences",
     {
       schema: {
+        ...preferencesDoc,
+        summary: "Choose which categories reach the customer",
         body: PreferencesSchema,
         response: {
           200: Type.Intersect([PreferencesSchema, Type.Object({ security: Type.Literal(true) })]),
-          400: ErrorResponse,
-          401: ErrorResponse,
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED"),
         },
       },
     },
@@ -129,9 +159,12 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     "/notifications/stream",
     {
+      config: streamAnswer,
       schema: {
+        ...inboxDoc,
+        summary: "New inbox items as they arrive (Server-Sent Events); Last-Event-ID replays what was missed",
         headers: Type.Object({ "last-event-id": Type.Optional(Id) }),
-        response: { 400: ErrorResponse, 401: ErrorResponse },
+        response: errorResponses("VALIDATION_FAILED", "UNAUTHORIZED"),
       },
     },
     async (request, reply) => {
