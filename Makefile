@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 INFRA := infra/bin/infra
 
-.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e up down bench
+.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e up down bench ops
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -50,6 +50,10 @@ e2e: install build ## the user's journey and the request table, through the deve
 test-run: build
 	npx vitest run
 	infra/bin/smoke-drill
+
+ops: ## the operator CLI against the local servers: make ops ARGS="lag notification-service" (after make build)
+	@while IFS='=' read -r key value; do [ -n "$${!key:-}" ] || export "$$key=$$value"; done < <($(INFRA) env); \
+	node infra/ops/bin/coffer-ops.js $(ARGS)
 
 up: ## docker compose, for machines that have Docker (writes .env with fresh secrets on first use)
 	@[ -f .env ] || echo "COFFER_EVENT_ENCRYPTION_KEYS=k1:$$(head -c 32 /dev/urandom | base64)" > .env

@@ -27,6 +27,14 @@ export type EventContext = { correlationId: string; producer: string };
 
 const types = new Map<Topic, avro.Type>();
 
+/**
+ * The Kafka key of an event: the owning customer's id, so one customer's events stay in order.
+ * An operator's audit record belongs to no customer and is keyed by the operator.
+ */
+export function keyOf(event: AnyEvent): string {
+  return "customerId" in event ? event.customerId : event.operator;
+}
+
 export function isTopic(value: string): value is Topic {
   return Object.hasOwn(SCHEMAS, value);
 }

@@ -9,6 +9,7 @@ export {
   createEvent,
   deserializeEvent,
   isTopic,
+  keyOf,
   serializeEvent,
   type AnyEvent,
   type EventContext,
@@ -32,7 +33,14 @@ export {
 } from "./kafka.js";
 export { compatibilityProblems } from "./compatibility.js";
 export { createEventRegistry, subjectOf, type EventRegistry } from "./registry.js";
-export { HEADERS, createEventPublisher, newTraceparent, type EventPublisher, type PendingEvent } from "./publisher.js";
+export {
+  HEADERS,
+  REPLAY_HEADERS,
+  createEventPublisher,
+  newTraceparent,
+  type EventPublisher,
+  type PendingEvent,
+} from "./publisher.js";
 export {
   OUTBOX_CHANNEL,
   PG_EVENT_TABLES_SQL,

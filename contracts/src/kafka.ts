@@ -12,8 +12,11 @@ export type KafkaClientOptions = {
   clientId: string;
   brokers: readonly string[];
   logger: EventLogger;
-  /** Connection and request timeouts, and retries, for clients that must fail fast (probes). */
-  failFast?: boolean;
+  /**
+   * Short connection and request timeouts for clients that must fail fast: no retry (probes), or
+   * a few quick ones (the operator CLI, whose first requests may meet a coordinator not yet known).
+   */
+  failFast?: boolean | { retries: number };
 };
 
 function createLogCreator(logger: EventLogger): logCreator {
@@ -37,7 +40,12 @@ export function createKafka({ clientId, brokers, logger, failFast = false }: Kaf
     brokers: [...brokers],
     logLevel: logLevel.WARN,
     logCreator: createLogCreator(logger),
-    ...(failFast && { connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 } }),
+    ...(failFast && {
+      connectionTimeout: 1000,
+      requestTimeout: 2000,
+      retry:
+        failFast === true ? { retries: 0 } : { retries: failFast.retries, initialRetryTime: 100, maxRetryTime: 1000 },
+    }),
   });
 }
 

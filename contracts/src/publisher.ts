@@ -18,6 +18,17 @@ export const HEADERS = {
   traceparent: "traceparent",
 } as const;
 
+/**
+ * Headers an operator's replay adds to each copied record (coffer-ops). A consumer repeats an
+ * effect it has already had only when `resend` is "true", and then once per replay id.
+ */
+export const REPLAY_HEADERS = {
+  id: "x-replay-id",
+  replayedAt: "x-replayed-at",
+  count: "x-replay-count",
+  resend: "x-replay-resend",
+} as const;
+
 /** A W3C trace context for an event that starts a trace of its own. */
 export function newTraceparent(): string {
   return `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;

@@ -55,6 +55,16 @@ export function samplePayloads(customerId: string): { [T in Topic]: EventPayload
     },
     "share.accessed.v1": { customerId, shareId, fileId, fileName: "report.pdf", accessedAt: new Date() },
     "quota.threshold-reached.v1": { customerId, usedBytes: 850, quotaBytes: 1000, threshold: 80 },
+    "ops.audit.v1": {
+      operator: "ada",
+      host: "ops-1",
+      actionId: randomUUID(),
+      command: "replay reset",
+      arguments: ["replay", "reset", "--group", "g", "--topic", "t", "--to", "earliest", "--execute"],
+      phase: "started",
+      plan: "{}",
+      result: null,
+    },
   };
 }
 

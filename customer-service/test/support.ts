@@ -6,6 +6,7 @@ import {
   createEventRegistry,
   createFieldCipher,
   isTopic,
+  keyOf,
   parseFieldKeys,
   type AnyEvent,
   type EventMap,
@@ -91,7 +92,7 @@ export async function createEventTap(topics: readonly Topic[]) {
     /** Every event of the topic for the customer received so far. */
     of<T extends Topic>(topic: T, customerId: string): (EventMap[T] & { raw: Buffer })[] {
       return received
-        .filter((r) => r.topic === topic && r.event.customerId === customerId)
+        .filter((r) => r.topic === topic && keyOf(r.event) === customerId)
         .map((r) => ({ ...(r.event as EventMap[T]), raw: r.raw }));
     },
     /** Waits for the customer's first event of the topic. */

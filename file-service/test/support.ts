@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { createEventRegistry, isTopic, type AnyEvent, type EventMap, type Topic } from "@coffer/contracts";
+import { createEventRegistry, isTopic, keyOf, type AnyEvent, type EventMap, type Topic } from "@coffer/contracts";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { Kafka, logLevel } from "kafkajs";
 import * as Minio from "minio";
@@ -102,7 +102,7 @@ export async function createEventTap(topics: readonly Topic[]) {
   return {
     of<T extends Topic>(topic: T, customerId: string): EventMap[T][] {
       return received
-        .filter((r) => r.topic === topic && r.event.customerId === customerId)
+        .filter((r) => r.topic === topic && keyOf(r.event) === customerId)
         .map((r) => r.event as EventMap[T]);
     },
     async next<T extends Topic>(topic: T, customerId: string, count = 1): Promise<EventMap[T][]> {

@@ -7,6 +7,7 @@ import {
   createEventRegistry,
   createKafka,
   createFieldCipher,
+  keyOf,
   parseFieldKeys,
   serializeEvent,
   type EventPayload,
@@ -144,7 +145,7 @@ export function createEventSource() {
         {
           eventId: event.eventId,
           topic,
-          key: event.customerId,
+          key: keyOf(event),
           payload: serializeEvent(topic, event),
           headers: { "event-type": topic, "correlation-id": event.correlationId, ...headers },
         },

@@ -190,6 +190,34 @@ export interface FileUploadedV1 {
   version: number;
 }
 
+/** An operator's action on the platform's topics, recorded by coffer-ops before and after it acts (topic `ops.audit.v1`). */
+export interface OpsAuditV1 {
+  /** Unique id of this event; consumers deduplicate on it */
+  eventId: string;
+  /** When the state change was committed */
+  occurredAt: Date;
+  /** The id of the request that caused the event */
+  correlationId: string;
+  /** The service that produced the event */
+  producer: string;
+  /** Who acted: the OS user or --operator; also the Kafka key */
+  operator: string;
+  /** The machine the command ran on */
+  host: string;
+  /** One action's id (a replay's x-replay-id): its started and completed records share it */
+  actionId: string;
+  /** The command, e.g. replay reset */
+  command: string;
+  /** The command line after the program name */
+  arguments: string[];
+  /** started, resumed, completed or failed */
+  phase: string;
+  /** The plan as coffer-ops prints it with --json */
+  plan: string;
+  /** JSON of what was done (completed) or the error (failed); null when started */
+  result: null | string;
+}
+
 /** A customer's usage crossed 80% or 100% of their quota (topic `quota.threshold-reached.v1`). */
 export interface QuotaThresholdReachedV1 {
   /** Unique id of this event; consumers deduplicate on it */
@@ -262,6 +290,7 @@ export const TOPICS = {
   fileRestored: "file.restored.v1",
   fileTrashed: "file.trashed.v1",
   fileUploaded: "file.uploaded.v1",
+  opsAudit: "ops.audit.v1",
   quotaThresholdReached: "quota.threshold-reached.v1",
   shareAccessed: "share.accessed.v1",
   shareCreated: "share.created.v1",
@@ -280,6 +309,7 @@ export interface EventMap {
   "file.restored.v1": FileRestoredV1;
   "file.trashed.v1": FileTrashedV1;
   "file.uploaded.v1": FileUploadedV1;
+  "ops.audit.v1": OpsAuditV1;
   "quota.threshold-reached.v1": QuotaThresholdReachedV1;
   "share.accessed.v1": ShareAccessedV1;
   "share.created.v1": ShareCreatedV1;
@@ -302,6 +332,7 @@ export const SCHEMAS: Record<Topic, object> = {
   "file.restored.v1": {"type":"record","name":"FileRestored","namespace":"dev.coffer.events","doc":"A file was restored from the trash","fields":[{"name":"eventId","type":{"type":"string","logicalType":"uuid"},"doc":"Unique id of this event; consumers deduplicate on it"},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the state change was committed"},{"name":"correlationId","type":"string","doc":"The id of the request that caused the event"},{"name":"producer","type":"string","doc":"The service that produced the event"},{"name":"customerId","type":"string","doc":"Owner of the event; also the Kafka key"},{"name":"fileId","type":"string"},{"name":"name","type":"string"},{"name":"size","type":"long"}]},
   "file.trashed.v1": {"type":"record","name":"FileTrashed","namespace":"dev.coffer.events","doc":"A file was moved to the trash","fields":[{"name":"eventId","type":{"type":"string","logicalType":"uuid"},"doc":"Unique id of this event; consumers deduplicate on it"},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the state change was committed"},{"name":"correlationId","type":"string","doc":"The id of the request that caused the event"},{"name":"producer","type":"string","doc":"The service that produced the event"},{"name":"customerId","type":"string","doc":"Owner of the event; also the Kafka key"},{"name":"fileId","type":"string"},{"name":"name","type":"string"},{"name":"size","type":"long"}]},
   "file.uploaded.v1": {"type":"record","name":"FileUploaded","namespace":"dev.coffer.events","doc":"A file or a new version of it was stored","fields":[{"name":"eventId","type":{"type":"string","logicalType":"uuid"},"doc":"Unique id of this event; consumers deduplicate on it"},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the state change was committed"},{"name":"correlationId","type":"string","doc":"The id of the request that caused the event"},{"name":"producer","type":"string","doc":"The service that produced the event"},{"name":"customerId","type":"string","doc":"Owner of the event; also the Kafka key"},{"name":"fileId","type":"string"},{"name":"folderId","type":"string"},{"name":"name","type":"string"},{"name":"size","type":"long"},{"name":"contentType","type":"string"},{"name":"sha256","type":"string","doc":"Hex SHA-256 of the content"},{"name":"version","type":"int"}]},
+  "ops.audit.v1": {"type":"record","name":"OpsAudit","namespace":"dev.coffer.events","doc":"An operator's action on the platform's topics, recorded by coffer-ops before and after it acts","fields":[{"name":"eventId","type":{"type":"string","logicalType":"uuid"},"doc":"Unique id of this event; consumers deduplicate on it"},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the state change was committed"},{"name":"correlationId","type":"string","doc":"The id of the request that caused the event"},{"name":"producer","type":"string","doc":"The service that produced the event"},{"name":"operator","type":"string","doc":"Who acted: the OS user or --operator; also the Kafka key"},{"name":"host","type":"string","doc":"The machine the command ran on"},{"name":"actionId","type":"string","doc":"One action's id (a replay's x-replay-id): its started and completed records share it"},{"name":"command","type":"string","doc":"The command, e.g. replay reset"},{"name":"arguments","type":{"type":"array","items":"string"},"doc":"The command line after the program name"},{"name":"phase","type":"string","doc":"started, resumed, completed or failed"},{"name":"plan","type":"string","doc":"The plan as coffer-ops prints it with --json"},{"name":"result","type":["null","string"],"default":null,"doc":"JSON of what was done (completed) or the error (failed); null when started"}]},
   "quota.threshold-reached.v1": {"type":"record","name":"QuotaThresholdReached","namespace":"dev.coffer.events","doc":"A customer's usage crossed 80% or 100% of their quota","fields":[{"name":"eventId","type":{"type":"string","logicalType":"uuid"},"doc":"Unique id of this event; consumers deduplicate on it"},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the state change was committed"},{"name":"correlationId","type":"string","doc":"The id of the request that caused the event"},{"name":"producer","type":"string","doc":"The service that produced the event"},{"name":"customerId","type":"string","doc":"Owner of the event; also the Kafka key"},{"name":"usedBytes","type":"long"},{"name":"quotaBytes","type":"long"},{"name":"threshold","type":"int","doc":"80 or 100"}]},
   "share.accessed.v1": {"type":"record","name":"ShareAccessed","namespace":"dev.coffer.events","doc":"Someone downloaded a file through a share link","fields":[{"name":"eventId","type":{"type":"string","logicalType":"uuid"},"doc":"Unique id of this event; consumers deduplicate on it"},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the state change was committed"},{"name":"correlationId","type":"string","doc":"The id of the request that caused the event"},{"name":"producer","type":"string","doc":"The service that produced the event"},{"name":"customerId","type":"string","doc":"Owner of the event; also the Kafka key"},{"name":"shareId","type":"string"},{"name":"fileId","type":"string"},{"name":"fileName","type":"string"},{"name":"accessedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]},
   "share.created.v1": {"type":"record","name":"ShareCreated","namespace":"dev.coffer.events","doc":"A customer created a share link for a file","fields":[{"name":"eventId","type":{"type":"string","logicalType":"uuid"},"doc":"Unique id of this event; consumers deduplicate on it"},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the state change was committed"},{"name":"correlationId","type":"string","doc":"The id of the request that caused the event"},{"name":"producer","type":"string","doc":"The service that produced the event"},{"name":"customerId","type":"string","doc":"Owner of the event; also the Kafka key"},{"name":"shareId","type":"string"},{"name":"fileId","type":"string"},{"name":"fileName","type":"string"},{"name":"expiresAt","type":["null",{"type":"long","logicalType":"timestamp-millis"}],"default":null},{"name":"passwordProtected","type":"boolean"},{"name":"recipients","type":{"type":"array","items":"string"},"default":[],"doc":"Addresses to e-mail the link to"},{"name":"token","type":["null","string"],"default":null,"coffer.encrypted":true,"doc":"The link's secret, AES-256-GCM encrypted for notification-service, which mails it to the recipients"}]},
@@ -320,6 +351,7 @@ export const ENCRYPTED_FIELDS: Record<Topic, readonly string[]> = {
   "file.restored.v1": [],
   "file.trashed.v1": [],
   "file.uploaded.v1": [],
+  "ops.audit.v1": [],
   "quota.threshold-reached.v1": [],
   "share.accessed.v1": [],
   "share.created.v1": ["token"],

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Collection, Document } from "mongodb";
-import { serializeEvent } from "../events.js";
+import { keyOf, serializeEvent } from "../events.js";
 import type { EventLogger } from "../kafka.js";
 import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../publisher.js";
 import type { OutgoingEvent } from "./pg-outbox.js";
@@ -21,7 +21,7 @@ function toStored({ topic, event, traceparent }: OutgoingEvent): StoredEvent {
   return {
     eventId: event.eventId,
     topic,
-    key: event.customerId,
+    key: keyOf(event),
     payload: serializeEvent(topic, event),
     headers: {
       [HEADERS.eventType]: topic,

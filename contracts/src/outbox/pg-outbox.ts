@@ -1,5 +1,5 @@
 import pg from "pg";
-import { serializeEvent } from "../events.js";
+import { keyOf, serializeEvent } from "../events.js";
 import type { Topic, EventMap } from "../generated/events.js";
 import type { EventLogger } from "../kafka.js";
 import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../publisher.js";
@@ -48,7 +48,7 @@ export async function enqueueEvents(tx: pg.ClientBase, events: readonly Outgoing
   const rows = events.map(({ topic, event, traceparent }) => ({
     eventId: event.eventId,
     topic,
-    key: event.customerId,
+    key: keyOf(event),
     payload: serializeEvent(topic, event),
     headers: {
       [HEADERS.eventType]: topic,

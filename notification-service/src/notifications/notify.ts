@@ -1,4 +1,4 @@
-import { AppError, PoisonRecordError, type FieldCipher } from "@coffer/contracts";
+import { AppError, PoisonRecordError, REPLAY_HEADERS, type FieldCipher } from "@coffer/contracts";
 import type pg from "pg";
 import { findCustomer, type KnownCustomer } from "../customers/customer-projection.js";
 import { deliverOnce } from "../deliveries/delivery-log.js";
@@ -17,9 +17,6 @@ export function openSecret(cipher: FieldCipher, topic: string, customerId: strin
     throw new PoisonRecordError(`the ${topic} secret cannot be opened with this service's keys`, { cause: error });
   }
 }
-
-export const REPLAY_RESEND_HEADER = "x-replay-resend";
-export const REPLAY_ID_HEADER = "x-replay-id";
 
 /** One notification an event causes: an inbox item for the customer and/or e-mail. */
 export type Notification = {
@@ -55,7 +52,7 @@ export class CustomerNotKnownYet extends AppError {
 
 /** The delivery key: '' normally; an operator's replay with the resend header sends once more. */
 export function deliveryKeyOf(headers: Record<string, string>): string {
-  return headers[REPLAY_RESEND_HEADER] === "true" ? (headers[REPLAY_ID_HEADER] ?? "resend") : "";
+  return headers[REPLAY_HEADERS.resend] === "true" ? (headers[REPLAY_HEADERS.id] ?? "resend") : "";
 }
 
 /**
