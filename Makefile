@@ -47,8 +47,11 @@ test: install ## every test against the real servers; stops what it started
 e2e: install build ## the user's journey and the request table, through the development gateway
 	@infra/bin/with-infra npx vitest run --project e2e
 
+# e2e starts its own notification-service on the shared topics: run beside the other projects,
+# either would mail the other's test addresses, so it runs after them.
 test-run: build
-	npx vitest run
+	npx vitest run --project '!e2e'
+	npx vitest run --project e2e
 	infra/bin/smoke-drill
 
 ops: ## the operator CLI against the local servers: make ops ARGS="lag notification-service" (after make build)
