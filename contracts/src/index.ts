@@ -81,6 +81,14 @@ export {
   registerHttpConventions,
 } from "./http/conventions.js";
 export { BEARER_AUTH, documentOnly, registerOpenApi, type DocumentedAnswer } from "./http/openapi.js";
+export {
+  buildRecordingRoutes,
+  codesOf,
+  documentedErrorCodes,
+  documentedOperations,
+  registeredOperations,
+  type OpenApiDocument,
+} from "./http/openapi-coverage.js";
 export { healthRoutes } from "./http/health-routes.js";
 export { createAuthenticate, requireAdmin } from "./http/authenticate.js";
 export {
