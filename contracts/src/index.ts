@@ -78,6 +78,7 @@ export {
   createErrorResponses,
   errorResponseOf,
   createServerOptions,
+  loggableUrl,
   registerHttpConventions,
 } from "./http/conventions.js";
 export { BEARER_AUTH, documentOnly, registerOpenApi, type DocumentedAnswer } from "./http/openapi.js";

@@ -1,3 +1,4 @@
+import { loggableUrl } from "@coffer/contracts";
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { CryptoKey } from "jose";
 import type { Logger } from "pino";
@@ -87,7 +88,7 @@ export function createGateway(options: GatewayOptions): Server {
           {
             correlationId: exchange.correlationId,
             method: exchange.method,
-            path: loggablePath(exchange.path),
+            path: loggableUrl(exchange.path), // a share link's token never reaches a log
             route: exchange.route?.name,
             status,
             ms: Math.round(performance.now() - started),
@@ -131,6 +132,3 @@ function createPlugin(
       return createRequestSizeLimiting((plugin as PluginInstance<"request-size-limiting">).config);
   }
 }
-
-/** Share links carry their secret in the path: it never reaches a log. */
-export const loggablePath = (path: string) => path.replace(/^\/s\/[^/]+/, "/s/[redacted]");
