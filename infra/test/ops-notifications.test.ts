@@ -3,11 +3,17 @@ import { TOPICS } from "@coffer/contracts";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../notification-service/src/app.js";
-import { createEventSource, createTestDatabase, testConfig } from "../../notification-service/test/support.js";
+import {
+  createEventSource,
+  createSmtpPath,
+  createTestDatabase,
+  testConfig,
+} from "../../notification-service/test/support.js";
 import { auditEnd, auditOf, ops, uniqueId } from "./ops-support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: FastifyInstance;
+let smtp: Awaited<ReturnType<typeof createSmtpPath>>;
 let auditFrom: Map<number, string>;
 const events = createEventSource();
 const groupId = uniqueId("ops-test-notification");
@@ -51,7 +57,18 @@ async function waitForMails(address: string, count: number): Promise<string[]> {
 beforeAll(async () => {
   auditFrom = await auditEnd();
   db = await createTestDatabase();
-  app = await buildApp(testConfig({ DATABASE_URL: db.url, CONSUMER_GROUP: groupId, MAIL_FROM: `Coffer <${sender}>` }));
+  smtp = await createSmtpPath();
+  app = await buildApp(
+    testConfig({
+      DATABASE_URL: db.url,
+      CONSUMER_GROUP: groupId,
+      MAIL_FROM: `Coffer <${sender}>`,
+      SMTP_URL: smtp.url,
+      // A mail outage outlasts this budget in a second: the event goes to the DLQ.
+      MAIL_RETRY_ATTEMPTS: "3",
+      MAIL_RETRY_MAX_DELAY_MS: "300",
+    }),
+  );
   // A new group starts at the end of the topics once it has fetched: wait until it sees a marker.
   await vi.waitFor(
     async () => {
@@ -75,6 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await events.close();
+  await smtp?.close();
   await db?.drop();
 });
 
@@ -167,7 +185,7 @@ async function deadLettered(customerId: string): Promise<string> {
       expect(record.headers).toMatchObject({
         "dlq-original-topic": TOPICS.shareAccessed,
         "dlq-consumer-group": groupId,
-        "dlq-error-class": "CustomerNotKnownYet",
+        "dlq-error-class": "SmtpUnavailable",
       });
       return `${record.partition}:${record.offset}`;
     },
@@ -175,38 +193,42 @@ async function deadLettered(customerId: string): Promise<string> {
   );
 }
 
-describe("coffer-ops dlq with notification-service", { timeout: 90_000 }, () => {
-  it("when a poison record is fixed and redriven from the DLQ, then it is processed and leaves the DLQ's pending list, on record", async () => {
-    // A share opened for a customer the service has never heard of: retried, then dead-lettered.
-    const customerId = randomUUID();
-    const email = `ops-${customerId}@example.com`;
+/** A share of the customer's opened while the mail server is unreachable for longer than the retries. */
+async function openedDuringMailOutage(customerId: string, fileName: string): Promise<string> {
+  await smtp.cut();
+  try {
     await events.publish(TOPICS.shareAccessed, {
       customerId,
       shareId: randomUUID(),
       fileId: randomUUID(),
-      fileName: "Plans.pdf",
+      fileName,
       accessedAt: new Date(),
     });
-    const at = await deadLettered(customerId);
+    return await deadLettered(customerId);
+  } finally {
+    await smtp.restore();
+  }
+}
+
+describe("coffer-ops dlq with notification-service", { timeout: 90_000 }, () => {
+  it("when a mail outage outlasted the retries and the mail server is back, then the redriven record is processed and leaves the DLQ's pending list, on record", async () => {
+    const { customerId, email } = await signedUp();
+    const at = await openedDuringMailOutage(customerId, "Plans.pdf");
 
     const listed = (await ops("--json", "dlq", "list", TOPICS.shareAccessed, "--group", dlqGroup)).json<{
       classes: { errorClass: string; count: number; offsets: string[]; newest: { errorMessage: string } }[];
     }>();
-    const notKnown = listed.classes.find((c) => c.errorClass === "CustomerNotKnownYet")!;
-    expect(notKnown.offsets).toContain(at);
-    expect(notKnown.count).toBe(notKnown.offsets.length);
-    expect(notKnown.newest.errorMessage).toMatch(/is not projected yet/);
-
-    // The fix: the customer's events arrive.
-    await events.publish(TOPICS.customerRegistered, { customerId, email, displayName: "Ada", locale: "en" });
-    await events.publish(TOPICS.customerEmailVerified, { customerId, email });
-    await waitForMails(email, 1);
+    const outage = listed.classes.find((c) => c.errorClass === "SmtpUnavailable")!;
+    expect(outage.offsets).toContain(at);
+    expect(outage.count).toBe(outage.offsets.length);
+    expect(outage.newest.errorMessage).toMatch(/the SMTP server did not take the mail/);
+    expect(await mailsTo(email)).toEqual(["Your Coffer account is ready"]);
 
     const redrive = ["dlq", "redrive", TOPICS.shareAccessed, "--offsets", at, "--group", dlqGroup];
     const dry = await ops("--json", ...redrive);
     expect(dry.json()).toMatchObject({
       executed: false,
-      redrive: [{ from: at, errorClass: "CustomerNotKnownYet" }],
+      redrive: [{ from: at, errorClass: "SmtpUnavailable" }],
     });
     const run = await ops("--json", ...redrive, "--execute");
     expect(run.code, run.stderr).toBe(0);
@@ -226,18 +248,11 @@ describe("coffer-ops dlq with notification-service", { timeout: 90_000 }, () => 
   });
 
   it("when an operator parks a dead letter with a reason, then the DLQ group moves past it and the reason is on record", async () => {
-    const customerId = randomUUID();
-    await events.publish(TOPICS.shareAccessed, {
-      customerId,
-      shareId: randomUUID(),
-      fileId: randomUUID(),
-      fileName: "Old.pdf",
-      accessedAt: new Date(),
-    });
-    const at = await deadLettered(customerId);
+    const { customerId } = await signedUp();
+    const at = await openedDuringMailOutage(customerId, "Old.pdf");
     const park = ["dlq", "park", TOPICS.shareAccessed, "--offsets", at, "--group", dlqGroup];
     expect((await ops(...park, "--execute")).code).toBe(2); // no reason, no parking
-    const run = await ops("--json", ...park, "--reason", "customer deleted long ago", "--execute");
+    const run = await ops("--json", ...park, "--reason", "the share was revoked since", "--execute");
     expect(run.code, run.stderr).toBe(0);
     const listed = (await ops("--json", "dlq", "list", TOPICS.shareAccessed, "--group", dlqGroup)).json<{
       classes: { offsets: string[] }[];
@@ -245,8 +260,8 @@ describe("coffer-ops dlq with notification-service", { timeout: 90_000 }, () => 
     expect(listed.classes.flatMap((c) => c.offsets)).not.toContain(at);
     const audit = await auditOf(run.json<{ actionId: string }>().actionId, auditFrom);
     expect(JSON.parse(audit[0]!.plan)).toMatchObject({
-      reason: "customer deleted long ago",
-      park: [{ at, errorClass: "CustomerNotKnownYet" }],
+      reason: "the share was revoked since",
+      park: [{ at, errorClass: "SmtpUnavailable" }],
     });
   });
 });

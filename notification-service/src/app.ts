@@ -26,6 +26,7 @@ import { inboxRoutes } from "./inbox/inbox-routes.js";
 import { createLiveStream } from "./inbox/live-stream.js";
 import { createMailer } from "./mail/mailer.js";
 import { loadTemplates } from "./mail/templates.js";
+import { dropParkedOlderThan } from "./customers/awaiting-customer.js";
 import { createEventHandlers } from "./notifications/event-handlers.js";
 
 export const SERVICE_NAME = "notification-service";
@@ -74,9 +75,16 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await runner.start();
 
   // Hourly: processed event ids older than any replay could bring back.
+  // Events that waited as long for a customer who never came are dropped, and counted.
   const sweep = setInterval(() => {
     purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS).catch((err: unknown) =>
       app.log.warn({ err }, "sweep failed"),
+    );
+    dropParkedOlderThan(pool, PROCESSED_EVENTS_RETENTION_DAYS).then(
+      (dropped) => {
+        if (dropped > 0) app.log.warn({ dropped }, "events dropped: their customer never arrived");
+      },
+      (err: unknown) => app.log.warn({ err }, "sweep failed"),
     );
   }, 60 * 60_000).unref();
   app.addHook("onClose", async () => clearInterval(sweep));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { TOPICS } from "@coffer/contracts";
+import { TOPICS, createEvent } from "@coffer/contracts";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
@@ -98,6 +98,40 @@ describe("e-mail", () => {
     // HTML-escaped as in the message (Handlebars escapes "=" inside the attribute).
     expect(mail!.html.replaceAll("&#x3D;", "=")).toContain(`href="https://coffer.example/verify-email?token=${token}"`);
     expect(mail!.html).toContain("Bienvenue sur Coffer, Ada");
+  });
+
+  it("when the verification is consumed before the registration, then the welcome mail waits for the customer's name and language without holding up other mail", async () => {
+    const customerId = randomUUID();
+    const email = `n-${customerId}@example.com`;
+    // Two topics, no order between them: here the verification is consumed first, and waits.
+    const verified = await events.publish(TOPICS.customerEmailVerified, { customerId, email });
+    await vi.waitFor(
+      async () => {
+        const { rows } = await db.pool.query("SELECT topic FROM awaiting_customer WHERE event_id = $1", [
+          verified.eventId,
+        ]);
+        expect(rows).toEqual([{ topic: TOPICS.customerEmailVerified }]);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    const other = await customer();
+    await waitForMails(other.email, 1);
+
+    const registered = createEvent(
+      TOPICS.customerRegistered,
+      { customerId, email, displayName: "Zoé", locale: "fr" },
+      { correlationId: `test-${randomUUID()}`, producer: "test" },
+    );
+    await events.republish(TOPICS.customerRegistered, {
+      ...registered,
+      occurredAt: new Date(verified.occurredAt.getTime() - 1000),
+    });
+    const [mail, ...more] = await waitForMails(email, 1);
+    expect(more).toEqual([]);
+    expect(mail!.subject).toBe("Votre compte Coffer est prêt");
+    expect(mail!.text).toContain("Zoé");
+    const { rows } = await db.pool.query("SELECT 1 FROM awaiting_customer WHERE customer_id = $1", [customerId]);
+    expect(rows).toEqual([]);
   });
 
   it("when an address was never verified, then it gets only the verification mail", async () => {

@@ -7,15 +7,21 @@ export type KnownCustomer = {
   locale: string;
   emailVerified: boolean;
   deleted: boolean;
+  /** An event carrying the whole profile (registered or updated) has been applied. */
+  profileKnown: boolean;
 };
 
 /**
  * Applies what a customer event says about the customer. Fields an event does not carry are
  * left as they are; an event older than the newest one applied changes nothing, so a replay
  * cannot roll the projection back. Verification and deletion only ever move forward.
+ *
+ * Customer events come from several topics, so a registration can arrive after the verification
+ * that followed it: an event carrying the whole profile (a locale is only sent with it) sets the
+ * name and locale even when older, as long as no such event has been applied yet.
  */
 export async function applyCustomerFacts(
-  db: pg.ClientBase,
+  db: pg.ClientBase | pg.Pool,
   facts: {
     customerId: string;
     occurredAt: Date;
@@ -26,16 +32,20 @@ export async function applyCustomerFacts(
     deleted?: boolean;
   },
 ): Promise<void> {
+  const profile = facts.locale !== undefined;
   await db.query(
-    `INSERT INTO customers AS c (id, email, display_name, locale, email_verified, deleted_at, updated_at)
-     VALUES ($1, $2, coalesce($3, ''), coalesce($4, 'en'), coalesce($5, false), CASE WHEN $6 THEN $7::timestamptz END, $7)
+    `INSERT INTO customers AS c (id, email, display_name, locale, email_verified, deleted_at, updated_at, profile_known)
+     VALUES ($1, $2, coalesce($3, ''), coalesce($4, 'en'), coalesce($5, false), CASE WHEN $6 THEN $7::timestamptz END, $7, $8)
      ON CONFLICT (id) DO UPDATE SET
        email          = CASE WHEN c.deleted_at IS NOT NULL OR $6 THEN NULL
-                             WHEN c.updated_at <= $7 THEN coalesce($2, c.email) ELSE c.email END,
-       display_name   = CASE WHEN c.updated_at <= $7 THEN coalesce($3, c.display_name) ELSE c.display_name END,
-       locale         = CASE WHEN c.updated_at <= $7 THEN coalesce($4, c.locale) ELSE c.locale END,
+                             WHEN c.updated_at <= $7 OR c.email IS NULL THEN coalesce($2, c.email) ELSE c.email END,
+       display_name   = CASE WHEN c.updated_at <= $7 OR (NOT c.profile_known AND $8) THEN coalesce($3, c.display_name)
+                             ELSE c.display_name END,
+       locale         = CASE WHEN c.updated_at <= $7 OR (NOT c.profile_known AND $8) THEN coalesce($4, c.locale)
+                             ELSE c.locale END,
        email_verified = c.email_verified OR coalesce($5, false),
        deleted_at     = coalesce(c.deleted_at, CASE WHEN $6 THEN $7::timestamptz END),
+       profile_known  = c.profile_known OR $8,
        updated_at     = greatest(c.updated_at, $7)`,
     [
       facts.customerId,
@@ -45,6 +55,7 @@ export async function applyCustomerFacts(
       facts.emailVerified ?? null,
       facts.deleted ?? false,
       facts.occurredAt,
+      profile,
     ],
   );
 }
@@ -54,7 +65,7 @@ export async function findCustomer(
   customerId: string,
 ): Promise<KnownCustomer | undefined> {
   const { rows } = await db.query(
-    "SELECT id, email, display_name, locale, email_verified, deleted_at FROM customers WHERE id = $1",
+    "SELECT id, email, display_name, locale, email_verified, deleted_at, profile_known FROM customers WHERE id = $1",
     [customerId],
   );
   const row = rows[0];
@@ -66,6 +77,7 @@ export async function findCustomer(
       locale: row.locale,
       emailVerified: row.email_verified,
       deleted: row.deleted_at !== null,
+      profileKnown: row.profile_known,
     }
   );
 }

@@ -1,3 +1,4 @@
+import { AppError } from "@coffer/contracts";
 import type pg from "pg";
 import type { Mailer } from "../mail/mailer.js";
 import { isPermanentSmtpFailure } from "../mail/mailer.js";
@@ -11,6 +12,17 @@ export type Delivery = {
   customerId: string | null;
   kind: string;
 };
+
+/** The SMTP server could not take the mail for now: the event is retried, then dead-lettered. */
+export class SmtpUnavailable extends AppError {
+  constructor(cause: unknown) {
+    super("SMTP_UNAVAILABLE", `the SMTP server did not take the mail: ${(cause as Error)?.message ?? cause}`, {
+      retriable: true,
+      cause,
+    });
+    this.name = "SmtpUnavailable";
+  }
+}
 
 /**
  * Sends a mail at most once per (event, recipient, kind, delivery key): the row is written as
@@ -50,7 +62,7 @@ export async function deliverOnce(
       [row.id, String((error as Error).message).slice(0, 1000), permanent],
     );
     // A transient failure (SMTP down) goes back to the consumer runner, which retries the event.
-    if (!permanent) throw error;
+    if (!permanent) throw new SmtpUnavailable(error);
     return "failed";
   }
 }

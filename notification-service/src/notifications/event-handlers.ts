@@ -1,10 +1,14 @@
-import { TOPICS, type HandlerContext, type Handlers } from "@coffer/contracts";
+import { TOPICS, type AnyEvent, type HandlerContext, type Handlers } from "@coffer/contracts";
 import type pg from "pg";
+import { park, parkedFor, unpark } from "../customers/awaiting-customer.js";
 import { applyCustomerFacts, findCustomer } from "../customers/customer-projection.js";
 import { CustomerNotKnownYet, notify, openSecret, type NotifyDeps } from "./notify.js";
 
 type Db = pg.PoolClient;
 type Ctx = HandlerContext<Db>;
+/** Every event handled here is about one customer. */
+type CustomerEvent = AnyEvent & { customerId: string };
+type Handle = (e: CustomerEvent, ctx: Ctx) => Promise<void>;
 
 export function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -31,12 +35,27 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
   const open = (topic: string, customerId: string, token: string) => openSecret(deps.cipher, topic, customerId, token);
   const localeOf = async (db: Db, customerId: string) => (await findCustomer(db, customerId))?.locale ?? "en";
 
-  return {
+  /** Hands back, oldest first, what waited for this customer's profile; what still cannot run stays. */
+  async function release(customerId: string, ctx: Ctx) {
+    for (const { topic, event, headers } of await parkedFor(ctx.db, customerId)) {
+      const { handle } = handlers[topic] as unknown as { handle: Handle };
+      try {
+        await handle(event, { ...ctx, topic, headers });
+      } catch (error) {
+        if (error instanceof CustomerNotKnownYet) continue;
+        throw error;
+      }
+      await unpark(ctx.db, event.eventId);
+    }
+  }
+
+  const handlers: Handlers<Db> = {
     [TOPICS.customerRegistered]: {
       deduplicate: false,
-      handle: async (e, { db }) => {
+      handle: async (e, ctx) => {
         const { customerId, occurredAt, email, displayName, locale } = e;
-        await applyCustomerFacts(db, { customerId, occurredAt, email, displayName, locale });
+        await applyCustomerFacts(ctx.db, { customerId, occurredAt, email, displayName, locale });
+        await release(customerId, ctx);
       },
     },
 
@@ -148,14 +167,15 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
 
     [TOPICS.customerProfileUpdated]: {
       deduplicate: false,
-      handle: async (e, { db }) => {
-        await applyCustomerFacts(db, {
+      handle: async (e, ctx) => {
+        await applyCustomerFacts(ctx.db, {
           customerId: e.customerId,
           occurredAt: e.occurredAt,
           email: e.email,
           displayName: e.displayName,
           locale: e.locale,
         });
+        await release(e.customerId, ctx);
       },
     },
 
@@ -177,11 +197,12 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
           },
           headers,
         ).catch((error: unknown) => {
-          if ((error as Error).name !== "CustomerNotKnownYet") throw error;
+          if (!(error instanceof CustomerNotKnownYet)) throw error;
         });
         await applyCustomerFacts(db, { customerId: e.customerId, occurredAt: e.occurredAt, deleted: true });
         await db.query("DELETE FROM inbox WHERE customer_id = $1", [e.customerId]);
         await db.query("DELETE FROM preferences WHERE customer_id = $1", [e.customerId]);
+        await db.query("DELETE FROM awaiting_customer WHERE customer_id = $1", [e.customerId]);
       },
     },
 
@@ -240,7 +261,7 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
       deduplicate: false,
       handle: async (e, { db, headers, log }) => {
         const owner = await findCustomer(db, e.customerId);
-        if (!owner?.email && !owner?.deleted) throw new CustomerNotKnownYet(e.customerId);
+        if (!owner?.deleted && !(owner?.email && owner.profileKnown)) throw new CustomerNotKnownYet(e.customerId);
         if (!e.token && e.recipients.length > 0)
           log.warn({ shareId: e.shareId }, "share.created without a link token: recipients are not mailed");
         const url = e.token ? link(`/s/${encodeURIComponent(open(TOPICS.shareCreated, e.customerId, e.token))}`) : null;
@@ -336,4 +357,27 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
       },
     },
   };
+
+  // An event whose mail needs a customer not projected yet is parked rather than retried: the
+  // retries would hold up the fetch that brings the customer's own events.
+  return Object.fromEntries(
+    Object.entries(handlers).map(([topic, spec]) => {
+      const { handle } = spec as unknown as { handle: Handle };
+      return [
+        topic,
+        {
+          deduplicate: false,
+          handle: async (e: CustomerEvent, ctx: Ctx) => {
+            try {
+              await handle(e, ctx);
+            } catch (error) {
+              if (!(error instanceof CustomerNotKnownYet)) throw error;
+              await park(ctx.db, { topic: ctx.topic, event: e, headers: ctx.headers });
+              ctx.log.info({ eventId: e.eventId, customerId: e.customerId }, "event waits for its customer's profile");
+            }
+          },
+        },
+      ];
+    }),
+  ) as Handlers<Db>;
 }

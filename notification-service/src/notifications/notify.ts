@@ -33,18 +33,14 @@ export type Notification = {
 };
 
 /**
- * The customer's own events have not been consumed yet (topics progress independently): worth a
- * few quick retries, not the SMTP budget; after that the event goes to the DLQ for a redrive.
+ * The customer's own events have not been consumed yet (topics progress independently): the
+ * event handlers park the event until the customer's profile arrives (awaiting-customer.ts).
  */
 export class CustomerNotKnownYet extends AppError {
   constructor(customerId: string) {
     super(
       "CUSTOMER_NOT_KNOWN_YET",
       `customer ${customerId} is not projected yet; its customer events have not been consumed`,
-      {
-        retriable: true,
-        maxAttempts: 5,
-      },
     );
     this.name = "CustomerNotKnownYet";
   }
@@ -70,6 +66,8 @@ export async function notify(
   if (customer?.deleted) return;
   const preferences = await getPreferences(db, notification.customerId);
   if (!isEnabled(preferences, notification.category)) return;
+  // A mail is written in the customer's language and name: wait until the profile is known.
+  if (notification.mailTo !== null && !customer?.profileKnown) throw new CustomerNotKnownYet(notification.customerId);
   const locale = customer?.locale ?? "en";
   const vars = { name: customer?.displayName || "there", ...notification.vars };
 
