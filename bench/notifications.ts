@@ -27,7 +27,7 @@ const TOPIC = TOPICS.fileUploaded;
 const logger = pino({ level: "warn" });
 const context = { correlationId: "bench", producer: "bench" };
 
-const pending = (topic: Topic, event: Parameters<typeof serializeEvent>[1]): PendingEvent => ({
+const pending = (topic: Topic, event: Parameters<typeof serializeEvent>[1] & { customerId: string }): PendingEvent => ({
   eventId: event.eventId,
   topic,
   key: event.customerId,
