@@ -65,5 +65,5 @@ up: ## docker compose, for machines that have Docker (writes .env with fresh sec
 down: ## stop docker compose
 	docker compose down
 
-bench: install build ## benchmarks against the local servers; prints tables, writes bench/results/
-	@infra/bin/with-infra bash -c "npx tsx bench/outbox-latency.ts && npx tsx bench/auth.ts && npx tsx bench/notifications.ts && npx tsx bench/file-transfer.ts"
+bench: install build ## benchmarks against the local servers: one table of ratios, bench/results/<date>.json (BENCH_* in bench/run.ts)
+	@infra/bin/with-infra npx tsx bench/run.ts

@@ -1,101 +1,69 @@
-// Upload and download throughput through file-service, each as a ratio to the minio client
-// talking to MinIO directly in the same run, and file-service's peak RSS during the largest
-// transfer. file-service runs as its own process, as in production.
-import { spawn } from "node:child_process";
+// Uploads and downloads through file-service (and through the development gateway, and tus),
+// each paired with the minio client moving the same bytes to or from MinIO directly, run
+// after run (A B A B …) so whatever else the machine does hits both. Also file-service's RSS,
+// sampled from /proc while it moves the largest file, against its idle RSS.
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import { Readable } from "node:stream";
+import { request, type IncomingMessage } from "node:http";
+import { readFileSync } from "node:fs";
+import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Writable } from "node:stream";
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
-import * as Minio from "minio";
-import pg from "pg";
+import type { BenchPlatform } from "./lib/platform.js";
+import { MiB, median, round, type BenchResult, type Row } from "./lib/report.js";
 
-const MiB = 2 ** 20;
-const SIZES = (process.env.BENCH_SIZES ?? "16,256,1024").split(",").map((s) => Number(s) * MiB);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+export type FileTransferOptions = {
+  sizesMiB: number[];
+  /** Runs for a size: more for small files, whose timings are noisier. */
+  runsFor: (sizeMiB: number) => number;
+  tusChunkMiB: number;
+};
 
-// Content generated on the fly from a repeating random block: no file on disk, no big buffer.
+const block = Buffer.alloc(MiB);
+for (let i = 0; i < block.length; i += 4) block.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, i);
+
+/** `size` bytes generated as they are read, from one random 1 MiB block: no file, no big buffer. */
 function content(size: number): Readable {
-  const block = Buffer.alloc(MiB);
-  for (let i = 0; i < block.length; i += 4) block.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, i);
   let sent = 0;
   return new Readable({
     read() {
-      if (sent >= size) return this.push(null);
+      if (sent >= size) return void this.push(null);
       const n = Math.min(MiB, size - sent);
       sent += n;
       this.push(n === MiB ? block : block.subarray(0, n));
     },
   });
 }
-const sink = () => new Writable({ write: (_c, _e, done) => done() });
 
-// A JWKS the service trusts for the run.
-const { publicKey, privateKey } = await generateKeyPair("RS256");
-const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "RS256", use: "sig" };
-const jwks = createServer((_, res) => res.end(JSON.stringify({ keys: [jwk] })));
-await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
-const customerId = randomUUID();
-const token = await new SignJWT({ roles: ["user"] })
-  .setProtectedHeader({ alg: "RS256", kid: "bench" })
-  .setIssuer("coffer")
-  .setAudience("coffer-api")
-  .setSubject(customerId)
-  .setIssuedAt()
-  .setExpirationTime("2h")
-  .sign(privateKey);
+const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
-const adminUrl = process.env.PG_ADMIN_URL!;
-const database = `bench_${randomUUID().replaceAll("-", "")}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${database}`);
-const bucket = `bench-${randomUUID()}`;
-const port = 3900 + Math.floor(Math.random() * 90);
-const service = spawn(process.execPath, ["file-service/dist/main.js"], {
-  env: {
-    ...process.env,
-    PORT: String(port),
-    LOG_LEVEL: "warn",
-    DATABASE_URL: Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString(),
-    MINIO_BUCKET: bucket,
-    JWKS_URL: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/`,
-    CONSUMER_GROUP: `bench-${randomUUID()}`,
-    CONSUMER_FROM_BEGINNING: "false",
-    DEFAULT_QUOTA_BYTES: String(100 * 2 ** 30),
-    MAX_FILE_SIZE_BYTES: String(5 * 2 ** 30),
-    MAX_VERSIONS: "1",
-  },
-  stdio: ["ignore", "inherit", "inherit"],
-});
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i += 1) {
-  if ((await fetch(`${base}/health/live`).catch(() => undefined))?.ok) break;
-  if (i > 300) throw new Error("file-service did not start");
-  await new Promise((r) => setTimeout(r, 100));
+/** One HTTP exchange with node:http (the minio client's own stack), the body streamed both ways. */
+function exchange(
+  url: string,
+  options: { method: string; headers: Record<string, string | number>; body?: Readable },
+): Promise<{ status: number; headers: IncomingMessage["headers"]; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      // Keep small answers (JSON); count and drop big ones (content).
+      res.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes < 64 * 1024) chunks.push(chunk);
+      });
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (options.body) options.body.pipe(req);
+    else req.end();
+  });
 }
-const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, "utf8"))![1]) * 1024;
-let peak = 0;
-const sampler = setInterval(() => (peak = Math.max(peak, rssOf())), 50);
-const idle = rssOf();
 
-const endpoint = new URL(process.env.MINIO_ENDPOINT!);
-const minio = new Minio.Client({
-  endPoint: endpoint.hostname,
-  port: Number(endpoint.port),
-  useSSL: false,
-  accessKey: process.env.MINIO_ACCESS_KEY!,
-  secretKey: process.env.MINIO_SECRET_KEY!,
-  partSize: 8 * MiB,
-});
-
-async function multipartUpload(size: number): Promise<string> {
+function multipartUpload(baseUrl: string, token: string, name: string, size: number) {
   const boundary = `----coffer${randomUUID()}`;
   const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const body = Readable.from(
@@ -105,102 +73,218 @@ async function multipartUpload(size: number): Promise<string> {
       yield tail;
     })(),
   );
-  const response = await fetch(`${base}/files`, {
+  return exchange(`${baseUrl}/files`, {
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": `multipart/form-data; boundary=${boundary}` },
-    body: Readable.toWeb(body) as ReadableStream,
-    duplex: "half",
-  } as RequestInit);
-  if (response.status !== 201) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { id: string }).id;
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+      "content-length": head.length + size + tail.length,
+    },
+    body,
+  }).then((r) => {
+    if (r.status !== 201) throw new Error(`upload answered ${r.status}: ${r.body}`);
+    return (JSON.parse(r.body) as { id: string }).id;
+  });
 }
 
-const timed = async (run: () => Promise<unknown>) => {
+/** tus creation, then PATCH chunk after chunk, then the status until the file is recorded. */
+async function tusUpload(baseUrl: string, token: string, name: string, size: number, chunk: number) {
+  const auth = { authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" };
+  const created = await exchange(`${baseUrl}/files/uploads`, {
+    method: "POST",
+    headers: {
+      ...auth,
+      "upload-length": size,
+      "upload-metadata": `filename ${Buffer.from(name).toString("base64")}`,
+    },
+  });
+  if (created.status !== 201) throw new Error(`tus creation answered ${created.status}: ${created.body}`);
+  const location = new URL(created.headers.location!, baseUrl).toString();
+  let status = "";
+  for (let offset = 0; offset < size; offset += chunk) {
+    const n = Math.min(chunk, size - offset);
+    const patched = await exchange(location, {
+      method: "PATCH",
+      headers: {
+        ...auth,
+        "upload-offset": offset,
+        "content-type": "application/offset+octet-stream",
+        "content-length": n,
+      },
+      body: content(n),
+    });
+    if (patched.status !== 204) throw new Error(`tus PATCH answered ${patched.status}: ${patched.body}`);
+    status = (patched.headers["coffer-upload-status"] as string | undefined) ?? status;
+  }
+  // The last chunk queues the completion (hashing the object, recording the version): wait for it.
+  for (;;) {
+    const answer = await exchange(new URL(status, baseUrl).toString(), { method: "GET", headers: auth });
+    const state = (JSON.parse(answer.body) as { state: string }).state;
+    if (state === "done") return;
+    if (state === "failed") throw new Error(`tus upload failed: ${answer.body}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function download(url: string, token: string, range?: [number, number]) {
+  const answer = await exchange(url, {
+    method: "GET",
+    headers: { authorization: `Bearer ${token}`, ...(range && { range: `bytes=${range[0]}-${range[1]}` }) },
+  });
+  if (answer.status !== (range ? 206 : 200)) throw new Error(`download answered ${answer.status}`);
+}
+
+function createRssSampler(pid: number) {
+  const status = () => readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status())![1]) * 1024;
+  let peak = 0;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    rss: () => kib("VmRSS"),
+    hwm: () => kib("VmHWM"),
+    /** Samples every 50 ms while `work` runs; the peak stays over every call. */
+    async during<T>(work: () => Promise<T>): Promise<T> {
+      timer = setInterval(() => (peak = Math.max(peak, kib("VmRSS"))), 50);
+      try {
+        return await work();
+      } finally {
+        clearInterval(timer);
+        peak = Math.max(peak, kib("VmRSS"));
+      }
+    },
+    peak: () => peak,
+  };
+}
+
+const seconds = async (work: () => Promise<unknown>) => {
   const started = performance.now();
-  await run();
+  await work();
   return (performance.now() - started) / 1000;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-type Row = Record<string, string | number>;
-const table: Record<string, Row> = {};
-const results: Record<string, unknown>[] = [];
-for (const size of SIZES) {
-  const label = `${size / MiB} MiB`;
-  const direct = { up: [] as number[], down: [] as number[] };
-  const service_ = { up: [] as number[], down: [] as number[], range: [] as number[] };
-  let fileId = "";
-  for (let run = 0; run < RUNS; run += 1) {
-    direct.up.push(size / MiB / (await timed(() => minio.putObject(bucket, `direct/${size}`, content(size)))));
-    direct.down.push(
-      size / MiB / (await timed(async () => pipeline(await minio.getObject(bucket, `direct/${size}`), sink()))),
+export async function runFileTransfer(platform: BenchPlatform, options: FileTransferOptions): Promise<BenchResult> {
+  const { token } = await platform.login();
+  const { minio, bucket } = platform;
+  const sampler = createRssSampler(platform.pids["file-service"]);
+  // Idle: started, connected, one small request served, nothing moving.
+  await multipartUpload(platform.fileUrl, token, "warm-up.bin", 1024);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const idleRss = sampler.rss();
+  const largest = Math.max(...options.sizesMiB);
+
+  type Runs = Record<string, number[]>; // MiB/s, one per run
+  const raw: Record<string, Runs> = {};
+  const rows: Row[] = [];
+  for (const sizeMiB of options.sizesMiB) {
+    const size = sizeMiB * MiB;
+    const runs: Runs = {
+      minioPut: [],
+      serviceUpload: [],
+      gatewayUpload: [],
+      tusUpload: [],
+      minioGet: [],
+      serviceDownload: [],
+      minioGetRange: [],
+      serviceDownloadRange: [],
+    };
+    const measure = async (name: string, bytes: number, work: () => Promise<unknown>) => {
+      const watched = sizeMiB === largest && name.startsWith("service") ? () => sampler.during(work) : work;
+      runs[name]!.push(bytes / MiB / (await seconds(watched)));
+    };
+    const directKey = `direct/${randomUUID()}`;
+    const fileName = `bench-${sizeMiB}.bin`;
+    let fileId = "";
+    const range: [number, number] = [size / 4, (size * 3) / 4 - 1];
+    for (let run = 0; run < options.runsFor(sizeMiB); run += 1) {
+      await measure("minioPut", size, () => minio.putObject(bucket, directKey, content(size)));
+      await measure("serviceUpload", size, async () => {
+        fileId = await multipartUpload(platform.fileUrl, token, fileName, size);
+      });
+      await measure("minioPut", size, () => minio.putObject(bucket, directKey, content(size)));
+      await measure("gatewayUpload", size, () => multipartUpload(platform.gatewayUrl, token, fileName, size));
+      if (sizeMiB === largest) {
+        await measure("minioPut", size, () => minio.putObject(bucket, directKey, content(size)));
+        await measure("tusUpload", size, () =>
+          tusUpload(platform.fileUrl, token, fileName, size, options.tusChunkMiB * MiB),
+        );
+      }
+      // The gateway's and tus's uploads made newer versions of the same file: download the newest.
+      const current = `${platform.fileUrl}/files/${fileId}/content`;
+      await measure("minioGet", size, async () => pipeline(await minio.getObject(bucket, directKey), sink()));
+      await measure("serviceDownload", size, () => download(current, token));
+      const rangeBytes = range[1] - range[0] + 1;
+      await measure("minioGetRange", rangeBytes, async () =>
+        pipeline(await minio.getPartialObject(bucket, directKey, range[0], rangeBytes), sink()),
+      );
+      await measure("serviceDownloadRange", rangeBytes, () => download(current, token, range));
+    }
+    await minio.removeObject(bucket, directKey);
+    raw[`${sizeMiB} MiB`] = runs;
+
+    const label = sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB` : `${sizeMiB} MiB`;
+    // The baseline runs come in the same order as the subject runs they pair with.
+    const pairs = (subject: string, baseline: string, every = 1, offset = 0) =>
+      runs[subject]!.map((x, i) => x / runs[baseline]![i * every + offset]!);
+    const uploadsPerRun = sizeMiB === largest ? 3 : 2;
+    const figures = (subject: string, baseline: string) =>
+      `${round(median(runs[subject]!), 0)} vs ${round(median(runs[baseline]!), 0)} MiB/s`;
+    rows.push(
+      {
+        what: `upload ${label}, multipart, file-service`,
+        baseline: "minio putObject",
+        ratios: pairs("serviceUpload", "minioPut", uploadsPerRun, 0),
+        target: { kind: "ratio-at-least", value: 0.8 },
+        context: figures("serviceUpload", "minioPut"),
+      },
+      {
+        what: `upload ${label}, multipart, through the gateway`,
+        baseline: "minio putObject",
+        ratios: pairs("gatewayUpload", "minioPut", uploadsPerRun, 1),
+        target: { kind: "ratio-at-least", value: 0.7 },
+        context: figures("gatewayUpload", "minioPut"),
+      },
     );
-    service_.up.push(size / MiB / (await timed(async () => (fileId = await multipartUpload(size)))));
-    service_.down.push(
-      size /
-        MiB /
-        (await timed(async () => {
-          const response = await fetch(`${base}/files/${fileId}/content`, {
-            headers: { authorization: `Bearer ${token}` },
-          });
-          await pipeline(Readable.fromWeb(response.body as never), sink());
-        })),
-    );
-    service_.range.push(
-      size /
-        2 /
-        MiB /
-        (await timed(async () => {
-          const response = await fetch(`${base}/files/${fileId}/content`, {
-            headers: { authorization: `Bearer ${token}`, range: `bytes=${size / 2}-` },
-          });
-          await pipeline(Readable.fromWeb(response.body as never), sink());
-        })),
+    if (sizeMiB === largest) {
+      rows.push({
+        what: `tus upload ${label} in ${options.tusChunkMiB} MiB chunks, until recorded`,
+        baseline: "minio putObject",
+        ratios: pairs("tusUpload", "minioPut", uploadsPerRun, 2),
+        target: { kind: "ratio-at-least", value: 0.7 },
+        context: figures("tusUpload", "minioPut"),
+      });
+    }
+    rows.push(
+      {
+        what: `download ${label}, full`,
+        baseline: "minio getObject",
+        ratios: pairs("serviceDownload", "minioGet"),
+        target: { kind: "ratio-at-least", value: 0.85 },
+        context: figures("serviceDownload", "minioGet"),
+      },
+      {
+        what: `download ${label}, ranged (middle half)`,
+        baseline: "minio getPartialObject",
+        ratios: pairs("serviceDownloadRange", "minioGetRange"),
+        target: { kind: "ratio-at-least", value: 0.85 },
+        context: figures("serviceDownloadRange", "minioGetRange"),
+      },
     );
   }
-  const row = {
-    size: label,
-    uploadMiBps: +median(service_.up).toFixed(1),
-    minioPutMiBps: +median(direct.up).toFixed(1),
-    uploadRatio: +(median(service_.up) / median(direct.up)).toFixed(2),
-    uploadRatioRange: `${(Math.min(...service_.up) / median(direct.up)).toFixed(2)}–${(Math.max(...service_.up) / median(direct.up)).toFixed(2)}`,
-    downloadMiBps: +median(service_.down).toFixed(1),
-    minioGetMiBps: +median(direct.down).toFixed(1),
-    downloadRatio: +(median(service_.down) / median(direct.down)).toFixed(2),
-    rangedDownloadRatio: +(median(service_.range) / median(direct.down)).toFixed(2),
+  const growthMiB = (sampler.peak() - idleRss) / MiB;
+  const largestLabel = largest >= 1024 ? `${largest / 1024} GiB` : `${largest} MiB`;
+  rows.push({
+    what: `file-service peak RSS during the ${largestLabel} uploads and downloads`,
+    baseline: "its idle RSS",
+    ratios: [],
+    target: { kind: "at-most", value: 100, unit: "MiB growth" },
+    measured: growthMiB,
+    context: `idle ${round(idleRss / MiB, 0)} MiB, peak ${round(sampler.peak() / MiB, 0)} MiB (+${round(growthMiB, 0)} MiB), VmHWM ${round(sampler.hwm() / MiB, 0)} MiB`,
+  });
+  return {
+    rows,
+    raw: {
+      mibPerSecond: raw,
+      rss: { idleMiB: idleRss / MiB, peakMiB: sampler.peak() / MiB, hwmMiB: sampler.hwm() / MiB },
+    },
   };
-  table[label] = row;
-  results.push(row);
 }
-clearInterval(sampler);
-
-service.kill("SIGTERM");
-await new Promise((resolve) => service.once("exit", resolve));
-jwks.close();
-const leftovers: string[] = [];
-for await (const item of minio.listObjectsV2(bucket, "", true)) leftovers.push((item as { name: string }).name);
-if (leftovers.length > 0) await minio.removeObjects(bucket, leftovers);
-await minio.removeBucket(bucket);
-await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-await admin.end();
-
-const result = {
-  benchmark: "file-service transfers vs the minio client direct (median of runs)",
-  runs: RUNS,
-  results,
-  rss: {
-    idleMiB: +(idle / MiB).toFixed(1),
-    peakMiB: +(peak / MiB).toFixed(1),
-    growthMiB: +((peak - idle) / MiB).toFixed(1),
-  },
-  machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  at: new Date().toISOString(),
-};
-console.log(`\n${result.benchmark}, ${RUNS} runs each`);
-console.table(table);
-console.log(
-  `file-service RSS: idle ${result.rss.idleMiB} MiB, peak ${result.rss.peakMiB} MiB (+${result.rss.growthMiB} MiB)`,
-);
-const dir = new URL("results/", import.meta.url);
-mkdirSync(dir, { recursive: true });
-writeFileSync(new URL(`${result.at.slice(0, 10)}-file-transfer.json`, dir), `${JSON.stringify(result, null, 2)}\n`);

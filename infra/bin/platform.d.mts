@@ -13,6 +13,8 @@ export type PlatformOptions = {
 
 export type Platform = {
   gatewayUrl: string;
+  /** Each process's id, e.g. to sample its memory. */
+  pids: Record<"customer-service" | "file-service" | "notification-service" | "gateway", number>;
   stop(): Promise<void>;
   /** Settles when a process exits on its own (not through stop). */
   exited: Promise<{ name: string; code: number | null; signal: string | null }>;

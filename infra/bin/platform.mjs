@@ -126,7 +126,8 @@ export async function startPlatform(options) {
     throw error;
   }
   early.catch(() => undefined);
-  return { gatewayUrl, stop, exited };
+  const pids = Object.fromEntries(children.map(({ name, child }) => [name, child.pid]));
+  return { gatewayUrl, pids, stop, exited };
 }
 
 /** `infra/bin/infra env` as an object: the servers' addresses and the development secrets. */

@@ -1,0 +1,101 @@
+// `make bench`: every benchmark against the local servers, one table, and
+// bench/results/<date>.json with the machine and every run's raw figures.
+//
+//   BENCH_ONLY=files,listing   a subset: notifications, files, listing, auth, outbox
+//   BENCH_SIZES=16,256,1024    upload/download sizes in MiB
+//   BENCH_RUNS=5               runs per size (default 5 below 256 MiB, 3 from 256 MiB)
+//   BENCH_EVENTS=10000         file.uploaded events for the notification pipeline
+//   BENCH_FILES=100000         files seeded for the listing benchmark
+//   BENCH_DURATION=10          seconds of each autocannon run
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { runAuth } from "./auth.js";
+import { runFileListing } from "./file-listing.js";
+import { runFileTransfer } from "./file-transfer.js";
+import { runNotifications } from "./notifications.js";
+import { runOutboxLatency } from "./outbox-latency.js";
+import { startBenchPlatform } from "./lib/platform.js";
+import { formatTable, isMet, median, type BenchResult, type Row } from "./lib/report.js";
+
+const env = process.env as Record<string, string>;
+const only = new Set((env.BENCH_ONLY ?? "notifications,files,listing,auth,outbox").split(","));
+const sizesMiB = (env.BENCH_SIZES ?? "16,256,1024").split(",").map(Number);
+const runs = env.BENCH_RUNS ? Number(env.BENCH_RUNS) : undefined;
+const events = Number(env.BENCH_EVENTS ?? 10_000);
+const files = Number(env.BENCH_FILES ?? 100_000);
+const durationSeconds = Number(env.BENCH_DURATION ?? 10);
+for (const key of ["PG_ADMIN_URL", "MONGO_URL", "KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "MINIO_ENDPOINT"]) {
+  if (!env[key]) throw new Error(`${key} is not set: run through infra/bin/with-infra (make bench)`);
+}
+
+const results: Record<string, BenchResult> = {};
+const startedAt = new Date();
+// First, before the platform starts: its notification-service would read the same events.
+if (only.has("notifications")) {
+  console.log(`notification pipeline: ${events} file.uploaded events…`);
+  results.notifications = await runNotifications(env, { events });
+}
+if (only.has("outbox")) {
+  console.log("outbox latency…");
+  results.outbox = await runOutboxLatency(env);
+}
+if (only.has("files") || only.has("listing") || only.has("auth")) {
+  const platform = await startBenchPlatform(env);
+  try {
+    if (only.has("files")) {
+      console.log(`uploads and downloads: ${sizesMiB.join(", ")} MiB…`);
+      results.files = await runFileTransfer(platform, {
+        sizesMiB,
+        runsFor: (size) => runs ?? (size < 256 ? 5 : 3),
+        tusChunkMiB: 8,
+      });
+    }
+    if (only.has("listing")) {
+      console.log(`GET /files with ${files} files…`);
+      results.listing = await runFileListing(platform, { files, durationSeconds, connections: 50 });
+    }
+    if (only.has("auth")) {
+      console.log("login and refresh…");
+      results.auth = await runAuth(platform, { durationSeconds });
+    }
+  } finally {
+    await platform.stop();
+  }
+}
+
+const rows: Row[] = Object.values(results).flatMap((r) => r.rows);
+const machine = {
+  cores: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+console.log(
+  `\nCoffer benchmarks, ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${commit}\n`,
+);
+console.log(formatTable(rows));
+const dir = new URL("results/", import.meta.url);
+mkdirSync(dir, { recursive: true });
+const file = new URL(`${startedAt.toISOString().slice(0, 10)}.json`, dir);
+writeFileSync(
+  file,
+  `${JSON.stringify(
+    {
+      at: startedAt.toISOString(),
+      commit,
+      machine,
+      settings: { only: [...only], sizesMiB, runs: runs ?? "5 below 256 MiB, else 3", events, files, durationSeconds },
+      rows: rows.map((row) => ({
+        ...row,
+        ratio: row.ratios.length > 0 ? median(row.ratios) : undefined,
+        met: isMet(row),
+      })),
+      raw: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.raw])),
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\nwritten to ${file.pathname}`);
