@@ -92,12 +92,14 @@ export async function startDrillPlatform() {
       DATABASE_URL: databaseUrl(databases.file),
       MINIO_BUCKET: bucket,
       CONSUMER_GROUP: `drills-file-service-${run}`,
+      CONSUMER_FROM_BEGINNING: "false",
     },
     "notification-service": {
       ...common,
       PORT: String(notificationPort),
       DATABASE_URL: databaseUrl(databases.notification),
       CONSUMER_GROUP: `drills-notification-service-${run}`,
+      CONSUMER_FROM_BEGINNING: "false",
       MAIL_FROM: `Coffer drills <drills@${mailDomain}>`,
     },
   };
@@ -144,13 +146,19 @@ export async function startDrillPlatform() {
     file: createService("file-service"),
     notification: createService("notification-service"),
   };
-  // Customer-service first: it writes the signing key the others read through its JWKS.
-  await services.customer.start();
-  await Promise.all([services.file.start(), services.notification.start()]);
-
   const filesDb = new pg.Pool({ connectionString: databaseUrl(databases.file), max: 2 });
   const notificationsDb = new pg.Pool({ connectionString: databaseUrl(databases.notification), max: 2 });
   for (const pool of [filesDb, notificationsDb]) pool.on("error", () => undefined);
+  try {
+    // Customer-service first: it writes the signing key the others read through its JWKS.
+    await services.customer.start();
+    await Promise.all([services.file.start(), services.notification.start()]);
+    await untilConsumersListen(services.customer.url, mailDomain, [filesDb, notificationsDb]);
+  } catch (error) {
+    await Promise.all(Object.values(services).map((s) => s.stop()));
+    throw error;
+  }
+
   const endpoint = new URL(infraEnv.MINIO_ENDPOINT!);
   const minio = new Minio.Client({
     endPoint: endpoint.hostname,
@@ -188,6 +196,32 @@ export async function startDrillPlatform() {
       else console.log(`drill logs kept in ${logDir}`);
     },
   };
+}
+
+/**
+ * New consumer groups start at the end of their topics once they have fetched: an event caused
+ * before that would be skipped. A marker customer, seen by both consumers, says they are reading.
+ */
+async function untilConsumersListen(customerUrl: string, mailDomain: string, pools: pg.Pool[]): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const email = `marker-${randomUUID().slice(0, 8)}@${mailDomain}`;
+      const marker = await send(`${customerUrl}/auth/register`, {
+        json: { email, password: `marker-${randomUUID()}`, displayName: "Marker" },
+      });
+      if (marker.status !== 201) throw new Error(`registering the marker answered ${marker.status}`);
+      await vi.waitFor(
+        async () => {
+          for (const pool of pools) {
+            const { rowCount } = await pool.query("SELECT 1 FROM customers WHERE id = $1", [marker.body.id]);
+            if (rowCount !== 1) throw new Error("the consumers are not reading yet");
+          }
+        },
+        { timeout: 3000, interval: 200 },
+      );
+    },
+    { timeout: 90_000, interval: 0 },
+  );
 }
 
 export type DrillPlatform = Awaited<ReturnType<typeof startDrillPlatform>>;
@@ -343,3 +377,37 @@ export async function inParallel<I, R>(items: readonly I[], concurrency: number,
   );
   return results;
 }
+
+/** How many mails MailHog holds for each recipient whose address starts with `prefix`, in the run's domain. */
+export async function mailCountByRecipient(platform: DrillPlatform, prefix: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const { to } of await mailsTo(platform.mailDomain)) {
+    const address = /[^\s<>]+@[^\s<>]+/.exec(to)?.[0] ?? to;
+    if (address.startsWith(prefix)) counts.set(address, (counts.get(address) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** One share link of the file per recipient, each mailed to its one recipient: `count` share.created events. */
+export function shareWithRecipients(
+  platform: DrillPlatform,
+  customer: { accessToken: string },
+  fileId: string,
+  recipients: readonly string[],
+  concurrency: number,
+  onAnswer: (answered: number) => void = () => undefined,
+): Promise<Answer[]> {
+  let answered = 0;
+  return inParallel(recipients, concurrency, async (recipient) => {
+    const answer = await send(`${platform.services.file.url}/files/${fileId}/shares`, {
+      token: customer.accessToken,
+      json: { recipients: [recipient] },
+    });
+    onAnswer((answered += 1));
+    return answer;
+  });
+}
+
+/** `count` addresses of the run's mail domain starting with `prefix`. */
+export const recipientsOf = (platform: DrillPlatform, prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}${i}@${platform.mailDomain}`);
