@@ -47,7 +47,12 @@ test("when Kafka is killed (-9) during 300 uploads and restarted 20 s later, the
           await infra("up", "kafka");
         })();
       }
-      const answer = await upload(platform.services.file.url, customer.accessToken, `upload-${i}.bin`, randomBytes(1024));
+      const answer = await upload(
+        platform.services.file.url,
+        customer.accessToken,
+        `upload-${i}.bin`,
+        randomBytes(1024),
+      );
       answered += 1;
       return answer;
     },

@@ -51,7 +51,10 @@ test("when MinIO is stopped during uploads and a purge, then uploads answer 503 
     async () => {
       const first = await upload(fileUrl, token, names[0]!, randomBytes(64 * 1024));
       if (first.status !== 201) throw new Error(`the first retry answered ${first.status}`);
-      return [first, ...(await inParallel(names.slice(1), 4, (name) => upload(fileUrl, token, name, randomBytes(64 * 1024))))];
+      return [
+        first,
+        ...(await inParallel(names.slice(1), 4, (name) => upload(fileUrl, token, name, randomBytes(64 * 1024)))),
+      ];
     },
     { timeout: 60_000, interval: 500 },
   );
@@ -73,5 +76,7 @@ test("when MinIO is stopped during uploads and a purge, then uploads answer 503 
   expect(objects.sort()).toEqual(rows.map((r) => r.object_key).sort());
   expect(objects).not.toContain(doomedObject);
   expect(rows).toHaveLength(UPLOADS);
-  time(`${refused.length} uploads refused with 503 STORAGE_UNAVAILABLE, ${retried.length} retried with 201; purge completed`);
+  time(
+    `${refused.length} uploads refused with 503 STORAGE_UNAVAILABLE, ${retried.length} retried with 201; purge completed`,
+  );
 });

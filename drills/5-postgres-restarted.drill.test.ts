@@ -51,5 +51,7 @@ test("when PostgreSQL restarts, then file-service and notification-service recov
     { timeout: 90_000, interval: 500 },
   );
   expect(after.status).toBe(201);
-  time(`upload during the outage answered ${during.status} ${String(during.body.code)}; both services ready again, relay resumed`);
+  time(
+    `upload during the outage answered ${during.status} ${String(during.body.code)}; both services ready again, relay resumed`,
+  );
 });

@@ -108,7 +108,10 @@ export async function startDrillPlatform() {
     const url = `http://127.0.0.1:${envs[name].PORT}`;
     const log = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
     let child: ChildProcess | undefined;
-    const exited = () => new Promise<void>((resolve) => (child!.exitCode !== null || child!.signalCode !== null ? resolve() : child!.once("exit", () => resolve())));
+    const exited = () =>
+      new Promise<void>((resolve) =>
+        child!.exitCode !== null || child!.signalCode !== null ? resolve() : child!.once("exit", () => resolve()),
+      );
     return {
       url,
       async start(ready = "ready") {
@@ -326,7 +329,11 @@ export async function recordsOf<T extends Topic>(
   topic: T,
   key: string,
 ): Promise<EventMap[T][]> {
-  const kafka = createKafka({ clientId: "drills", brokers: infraEnv.KAFKA_BROKERS!.split(","), logger: pino({ level: "warn" }) });
+  const kafka = createKafka({
+    clientId: "drills",
+    brokers: infraEnv.KAFKA_BROKERS!.split(","),
+    logger: pino({ level: "warn" }),
+  });
   const registry = createEventRegistry(infraEnv.SCHEMA_REGISTRY_URL!);
   const admin = kafka.admin();
   await admin.connect();
@@ -364,7 +371,11 @@ export function createTimer(drill: string) {
 }
 
 /** Runs `task` over `items` with at most `concurrency` at a time, in order of the items. */
-export async function inParallel<I, R>(items: readonly I[], concurrency: number, task: (item: I, index: number) => Promise<R>): Promise<R[]> {
+export async function inParallel<I, R>(
+  items: readonly I[],
+  concurrency: number,
+  task: (item: I, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -111,7 +111,10 @@ export function registerHttpConventions(
     if (options.isDependencyDown?.(error)) {
       return reply
         .code(503)
-        .send({ code: "DEPENDENCY_UNAVAILABLE", message: "A service this request needs is unavailable; try again shortly" });
+        .send({
+          code: "DEPENDENCY_UNAVAILABLE",
+          message: "A service this request needs is unavailable; try again shortly",
+        });
     }
     return reply.code(500).send({ code: "INTERNAL_ERROR", message: "Internal server error" });
   });
