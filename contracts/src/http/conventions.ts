@@ -109,12 +109,10 @@ export function registerHttpConventions(
     }
     request.log.error({ err: error }, "request failed");
     if (options.isDependencyDown?.(error)) {
-      return reply
-        .code(503)
-        .send({
-          code: "DEPENDENCY_UNAVAILABLE",
-          message: "A service this request needs is unavailable; try again shortly",
-        });
+      return reply.code(503).send({
+        code: "DEPENDENCY_UNAVAILABLE",
+        message: "A service this request needs is unavailable; try again shortly",
+      });
     }
     return reply.code(500).send({ code: "INTERNAL_ERROR", message: "Internal server error" });
   });
