@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 INFRA := infra/bin/infra
 
-.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e up down bench ops
+.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e drills up down bench ops
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test-run: build
 	npx vitest run --project '!e2e'
 	npx vitest run --project e2e
 	infra/bin/smoke-drill
+
+drills: install build ## fault drills: kill or stop each server in turn under traffic and check the outcome (README, Reliability)
+	@infra/bin/with-infra npx vitest run --config vitest.drills.config.ts
 
 ops: ## the operator CLI against the local servers: make ops ARGS="lag notification-service" (after make build)
 	@while IFS='=' read -r key value; do [ -n "$${!key:-}" ] || export "$$key=$$value"; done < <($(INFRA) env); \

@@ -36,13 +36,24 @@ export const SERVICE_NAME = "customer-service";
 const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
+/** MongoDB cannot be reached: the request may succeed once it is back, so it is a 503, not a 500. */
+function isMongoUnreachable(error: unknown): boolean {
+  return (
+    error instanceof mongoose.mongo.MongoNetworkError ||
+    error instanceof mongoose.mongo.MongoServerSelectionError ||
+    error instanceof mongoose.Error.MongooseServerSelectionError ||
+    // mongoose queues commands while disconnected, then gives up with this
+    (error instanceof mongoose.Error && /buffering timed out/.test(error.message))
+  );
+}
+
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel }),
     trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  registerHttpConventions(app);
+  registerHttpConventions(app, { isDependencyDown: isMongoUnreachable });
 
   const mongo = mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 5000 });
   mongo.on("error", (err: unknown) => app.log.error({ err }, "mongodb connection error"));

@@ -43,6 +43,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
   // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
   pool.on("error", (err) => app.log.warn({ err }, "idle postgres client failed"));
+  // So must a checked-out client's, whose connection breaks between two queries (the relay holds
+  // one while it waits for Kafka): its next query fails, and the pool drops it on release.
+  pool.on("connect", (client) => client.on("error", (err) => app.log.warn({ err }, "postgres connection lost")));
   app.addHook("onClose", async () => pool.end());
   await migrate(pool, new URL("../migrations/", import.meta.url));
 

@@ -83,8 +83,14 @@ export function createServerOptions(options: { service: string; logLevel: string
   };
 }
 
-/** Echoes the correlation id and maps every error to `{ code, message }`, never leaking a 500's cause. */
-export function registerHttpConventions(app: FastifyInstance): void {
+/**
+ * Echoes the correlation id and maps every error to `{ code, message }`, never leaking a 500's cause.
+ * An error `isDependencyDown` recognises (the database unreachable) answers 503 DEPENDENCY_UNAVAILABLE.
+ */
+export function registerHttpConventions(
+  app: FastifyInstance,
+  options: { isDependencyDown?: (error: unknown) => boolean } = {},
+): void {
   app.addHook("onSend", async (request, reply) => {
     reply.header(CORRELATION_ID_HEADER, request.id);
   });
@@ -102,6 +108,12 @@ export function registerHttpConventions(app: FastifyInstance): void {
       return reply.code(status).send({ code: error.code ?? "BAD_REQUEST", message: error.message });
     }
     request.log.error({ err: error }, "request failed");
+    if (options.isDependencyDown?.(error)) {
+      return reply.code(503).send({
+        code: "DEPENDENCY_UNAVAILABLE",
+        message: "A service this request needs is unavailable; try again shortly",
+      });
+    }
     return reply.code(500).send({ code: "INTERNAL_ERROR", message: "Internal server error" });
   });
 
