@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import {
   createCustomer,
   createTimer,
-  mailCountByRecipient,
+  messageIdsByRecipient,
   recipientsOf,
   shareWithRecipients,
   startDrillPlatform,
@@ -21,7 +21,10 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-test("when notification-service is killed (-9) mid-stream of 1,000 share.created events and restarted, then every recipient gets its mail exactly once", async () => {
+// SMTP has no idempotency: a process killed after the server accepted a mail and before the
+// delivery log says so hands that one mail over again on restart (README: the residual window).
+// The copy carries the same Message-ID, made from the delivery row, so it is the same message.
+test("when notification-service is killed (-9) mid-stream of 1,000 share.created events and restarted, then every recipient gets its one message: no mail lost, no second message, at most the one in flight re-handed with its Message-ID", async () => {
   const time = createTimer("2 notification-service killed mid-stream of 1,000 events");
   const customer = await createCustomer(platform, "stream-drill");
   const file = await upload(platform.services.file.url, customer.accessToken, "shared.bin", randomBytes(1024));
@@ -47,17 +50,24 @@ test("when notification-service is killed (-9) mid-stream of 1,000 share.created
 
   const counts = await vi.waitFor(
     async () => {
-      const counts = await mailCountByRecipient(platform, "recipient-");
-      if (counts.size < EVENTS) throw new Error(`${counts.size} of ${EVENTS} recipients mailed`);
-      return counts;
+      const copies = await messageIdsByRecipient(platform, "recipient-");
+      if (copies.size < EVENTS) throw new Error(`${copies.size} of ${EVENTS} recipients mailed`);
+      return copies;
     },
     { timeout: 240_000, interval: 1000 },
   );
   expect([...counts.keys()].sort()).toEqual([...recipients].sort());
-  expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
+  // One message per recipient (one Message-ID, of this recipient's own delivery row).
+  expect([...counts].filter(([, ids]) => new Set(ids).size !== 1 || !/^<delivery\.[^@]+@/.test(ids[0]!))).toEqual([]);
+  const rehanded = [...counts].filter(([, ids]) => ids.length > 1);
+  expect(rehanded.length).toBeLessThanOrEqual(1); // one kill: at most the one mail in flight
+  expect(rehanded.flatMap(([, ids]) => ids).length).toBeLessThanOrEqual(2);
   const { rows } = await platform.notificationsDb.query<{ status: string; n: number }>(
     "SELECT status, count(*)::int AS n FROM deliveries WHERE kind = 'share-created' GROUP BY status",
   );
   expect(rows).toEqual([{ status: "sent", n: EVENTS }]);
-  time(`killed after ${killedAfter} mails; ${counts.size}/${EVENTS} recipients mailed, each once`);
+  time(
+    `killed after ${killedAfter} mails; ${counts.size}/${EVENTS} recipients got their one message` +
+      (rehanded.length ? `, ${rehanded.length} re-handed to SMTP with its Message-ID` : ", no copy"),
+  );
 });

@@ -18,8 +18,7 @@ test("when PostgreSQL restarts, then file-service and notification-service recov
 
   await infra("down", "postgres");
   const during = await upload(fileUrl, customer.accessToken, "during.bin", randomBytes(1024));
-  // Not yet a 503 with a code of its own: file-service answers PostgreSQL errors with a generic 500.
-  expect(during.status).toBeGreaterThanOrEqual(500);
+  expect(during).toMatchObject({ status: 503, body: { code: "DEPENDENCY_UNAVAILABLE" } });
   await infra("up", "postgres");
 
   for (const service of [platform.services.file, platform.services.notification])

@@ -240,7 +240,13 @@ export type Answer = { status: number; body: Record<string, unknown> };
 /** One HTTP request; a refused connection is an answer too (status 0), so a drill can count it. */
 export async function send(
   url: string,
-  init: { method?: string; token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    token?: string;
+    json?: unknown;
+    body?: NonNullable<RequestInit["body"]>;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -275,14 +281,18 @@ export function upload(fileUrl: string, token: string, name: string, content: Bu
 type MailHogMessage = { ID: string; Content: { Headers: Record<string, string[]> } };
 
 /** Every message MailHog holds whose recipient contains `query` (e.g. the run's mail domain). */
-export async function mailsTo(query: string): Promise<{ to: string; subject: string }[]> {
-  const found: { to: string; subject: string }[] = [];
+export async function mailsTo(query: string): Promise<{ to: string; subject: string; messageId: string }[]> {
+  const found: { to: string; subject: string; messageId: string }[] = [];
   for (let start = 0; ; start += 250) {
     const url = new URL("/api/v2/search", process.env.MAILHOG_API_URL);
     url.search = new URLSearchParams({ kind: "to", query, start: String(start), limit: "250" }).toString();
     const { items, total } = (await (await fetch(url)).json()) as { items: MailHogMessage[]; total: number };
     for (const m of items)
-      found.push({ to: m.Content.Headers.To?.[0] ?? "", subject: m.Content.Headers.Subject?.[0] ?? "" });
+      found.push({
+        to: m.Content.Headers.To?.[0] ?? "",
+        subject: m.Content.Headers.Subject?.[0] ?? "",
+        messageId: m.Content.Headers["Message-ID"]?.[0] ?? "",
+      });
     if (items.length === 0 || start + items.length >= total) return found;
   }
 }
@@ -390,13 +400,14 @@ export async function inParallel<I, R>(
 }
 
 /** How many mails MailHog holds for each recipient whose address starts with `prefix`, in the run's domain. */
-export async function mailCountByRecipient(platform: DrillPlatform, prefix: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const { to } of await mailsTo(platform.mailDomain)) {
+/** The Message-ID of every copy MailHog received, by recipient (those starting with `prefix`). */
+export async function messageIdsByRecipient(platform: DrillPlatform, prefix: string): Promise<Map<string, string[]>> {
+  const copies = new Map<string, string[]>();
+  for (const { to, messageId } of await mailsTo(platform.mailDomain)) {
     const address = /[^\s<>]+@[^\s<>]+/.exec(to)?.[0] ?? to;
-    if (address.startsWith(prefix)) counts.set(address, (counts.get(address) ?? 0) + 1);
+    if (address.startsWith(prefix)) copies.set(address, [...(copies.get(address) ?? []), messageId]);
   }
-  return counts;
+  return copies;
 }
 
 /** One share link of the file per recipient, each mailed to its one recipient: `count` share.created events. */

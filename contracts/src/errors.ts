@@ -22,6 +22,17 @@ export class AppError extends Error {
  * A Kafka record that can never be handled, however often it is retried: it cannot be decoded,
  * does not match its schema, or its handler refused it. The consumer runner dead-letters it.
  */
+/**
+ * The schema registry cannot be reached to read a record's writer schema. Not the record's fault:
+ * a consumer waits for the registry (however long) rather than dead-lettering what it cannot read yet.
+ */
+export class RegistryUnavailable extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "RegistryUnavailable";
+  }
+}
+
 export class PoisonRecordError extends Error {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, options);

@@ -1,5 +1,5 @@
 export * from "./generated/events.js";
-export { AppError, PoisonRecordError } from "./errors.js";
+export { AppError, PoisonRecordError, RegistryUnavailable } from "./errors.js";
 export { ConfigError, parseEnv } from "./config.js";
 export {
   AVRO_OPTIONS,
@@ -97,3 +97,4 @@ export {
   type AccessTokenVerifier,
   type VerifiedCustomer,
 } from "./http/access-token-verifier.js";
+export { isPostgresUnavailable } from "./dependency-errors.js";

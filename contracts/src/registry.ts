@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import type avro from "avsc";
-import { PoisonRecordError } from "./errors.js";
+import { PoisonRecordError, RegistryUnavailable } from "./errors.js";
 import { AVRO_OPTIONS, avroTypeOf, assertValidEvent, EventValidationError } from "./events.js";
 import { SCHEMAS, type EventMap, type Topic } from "./generated/events.js";
 
@@ -14,8 +14,8 @@ export type EventRegistry = {
   encode<T extends Topic>(topic: T, event: EventMap[T]): Promise<Buffer>;
   /**
    * Reads a record written with any registered version of the topic's schema into the
-   * catalogue's version. Throws PoisonRecordError when the record can never be read; other
-   * errors (the registry is down) are transient.
+   * catalogue's version. Throws PoisonRecordError when the record can never be read, and
+   * RegistryUnavailable when its writer schema cannot be fetched now.
    */
   decode<T extends Topic>(topic: T, message: Buffer | null): Promise<EventMap[T]>;
 };
@@ -36,7 +36,7 @@ export function createEventRegistry(url: string): EventRegistry {
     } catch (error) {
       if (statusOf(error) === 404)
         throw new PoisonRecordError(`schema id ${id} is unknown to the registry`, { cause: error });
-      throw error;
+      throw new RegistryUnavailable(`schema id ${id}: ${(error as Error)?.message ?? error}`, { cause: error });
     }
   }
 

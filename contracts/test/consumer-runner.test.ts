@@ -20,6 +20,7 @@ import {
 import { sampleEvent } from "./samples.js";
 import {
   brokers,
+  createTcpPath,
   createTestDatabase,
   endOffsets,
   kafka as rawKafka,
@@ -195,5 +196,72 @@ describe("the consumer runner", () => {
     expect(calls.get(shortBudget.eventId)).toBe(2);
     expect(await effectRows(refused.eventId)).toBe(0);
     expect(await effectRows(failing.eventId)).toBe(0);
+  });
+});
+
+describe("the consumer runner without its schema registry", () => {
+  const markerTopic = TOPICS.fileTrashed;
+  it("when the registry is unreachable for longer than the retry budget, then the record waits (not dead-lettered) and is processed once the registry is back", async () => {
+    const path = await createTcpPath(new URL(registryUrl));
+    const seen: string[] = [];
+    const retries: string[] = [];
+    const retryLogger = pino(
+      { level: "warn" },
+      {
+        write: (line: string) => {
+          const entry = JSON.parse(line) as { msg: string; err?: { type?: string } };
+          if (entry.msg === "event handling failed; retrying") retries.push(entry.err?.type ?? "");
+        },
+      },
+    );
+    const blind = createConsumerRunner({
+      kafka,
+      // a registry client of its own: no schema cached
+      registry: createEventRegistry(path.url),
+      groupId: uniqueId("runner-registry-test"),
+      logger: retryLogger,
+      fromBeginning: false,
+      retry: { attempts: 2, initialDelayMs: 20, maxDelayMs: 100 },
+      store: createPgIdempotencyStore(db.pool),
+      handlers: {
+        [markerTopic]: async (event) => void seen.push(event.eventId),
+        [topic]: async (event) => void seen.push(event.eventId),
+      },
+    });
+    try {
+      await blind.start();
+      // The marker is on another topic: the runner has not fetched share.accessed's schema yet.
+      await untilConsuming(
+        async () => {
+          const marker = sampleEvent(markerTopic, randomUUID(), uniqueId("blind-marker"));
+          await publisher.publish([
+            {
+              eventId: marker.eventId,
+              topic: markerTopic,
+              key: marker.customerId,
+              payload: serializeEvent(markerTopic, marker),
+              headers: { "event-type": markerTopic, "correlation-id": marker.correlationId },
+            },
+          ]);
+          return marker.eventId;
+        },
+        (id) => seen.includes(id),
+      );
+      const from = await endOffsets([dlqTopicOf(topic)]);
+      await path.cut();
+      const event = accessEvent("during-registry-outage.pdf");
+      await publisher.publish([pending(event)]); // the publisher's schema id is cached: it needs no registry
+      // Three times the budget of 2 attempts, and still waiting.
+      await expect.poll(() => retries.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(6);
+      expect(new Set(retries)).toEqual(new Set(["RegistryUnavailable"]));
+      expect(seen).not.toContain(event.eventId);
+      await path.restore();
+      await expect.poll(() => seen.includes(event.eventId), { timeout: 20_000 }).toBe(true);
+      const dead = await readFrom(from, (all) => all.some((m) => String(m.key) === event.customerId), 2000);
+      expect(dead.filter((m) => String(m.key) === event.customerId)).toEqual([]);
+    } finally {
+      await blind.stop();
+      await path.close();
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
   registerHttpConventions,
   registerOpenApi,
   type DependencyCheck,
+  isPostgresUnavailable,
 } from "@coffer/contracts";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -55,7 +56,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     // Uploads stream for as long as they take; the per-request timeout stays off.
     requestTimeout: 0,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  registerHttpConventions(app);
+  registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
 
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
   // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.

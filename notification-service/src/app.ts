@@ -16,6 +16,7 @@ import {
   registerHttpConventions,
   registerOpenApi,
   type DependencyCheck,
+  isPostgresUnavailable,
 } from "@coffer/contracts";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -38,7 +39,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify(
     createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel }),
   ).withTypeProvider<TypeBoxTypeProvider>();
-  registerHttpConventions(app);
+  registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
 
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
   // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { createServer as createTcpServer, connect, type Socket } from "node:net";
 import {
   createEvent,
   createEventPublisher,
@@ -18,6 +17,7 @@ import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import pg from "pg";
 import { pino } from "pino";
 import { vi } from "vitest";
+import { createTcpPath } from "../../contracts/test/support.js";
 import { loadConfig, type Config } from "../src/config.js";
 
 export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -76,40 +76,7 @@ export async function createTokenIssuer() {
 }
 
 /** A TCP relay to the real MailHog that a test can cut and restore: an SMTP outage for this service only. */
-export async function createSmtpPath() {
-  const target = new URL(process.env.SMTP_URL!);
-  const sockets = new Set<Socket>();
-  let server = listen(0);
-  function listen(port: number) {
-    const s = createTcpServer((client) => {
-      const upstream = connect(Number(target.port), target.hostname);
-      sockets.add(client).add(upstream);
-      client.pipe(upstream).pipe(client);
-      const end = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on("error", end).on("close", end);
-      upstream.on("error", end).on("close", end);
-    });
-    s.listen(port, "127.0.0.1");
-    return s;
-  }
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    async cut() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-    async restore() {
-      server = listen(port);
-      await new Promise((resolve) => server.once("listening", resolve));
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+export const createSmtpPath = () => createTcpPath(new URL(process.env.SMTP_URL!));
 
 export function testConfig(overrides: Record<string, string>): Config {
   return loadConfig({

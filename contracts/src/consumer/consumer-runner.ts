@@ -1,5 +1,5 @@
 import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Producer } from "kafkajs";
-import { AppError, PoisonRecordError } from "../errors.js";
+import { AppError, PoisonRecordError, RegistryUnavailable } from "../errors.js";
 import type { EventMap, Topic } from "../generated/events.js";
 import { ensureTopics, type Logger } from "../kafka.js";
 import { HEADERS } from "../publisher.js";
@@ -161,7 +161,9 @@ export function createConsumerRunner<Db>(options: {
         log.info({ eventId: event.eventId, ms: Math.round(performance.now() - started) }, "event handled");
         return;
       } catch (error) {
-        if (isPoison(error, attempt) || attempt >= policy.attempts) {
+        // The registry down is an outage, not a bad record: wait for it, however many attempts.
+        const outage = error instanceof RegistryUnavailable;
+        if (!outage && (isPoison(error, attempt) || attempt >= policy.attempts)) {
           log.error({ err: error, attempts: attempt }, "event dead-lettered");
           await deadLetter(topic, partition, message, error, attempt);
           return;

@@ -31,7 +31,8 @@ export class SmtpUnavailable extends AppError {
  *
  * The one residual window: the process dies after the SMTP server accepted the mail and before
  * the row says `sent`. The event is then redelivered, finds the row still `pending`, and sends
- * once more. The window is the time of one UPDATE on the local database.
+ * once more, with the same Message-ID (made from the row), so the copy is recognisably the same
+ * message. The window is the time of one UPDATE on the local database.
  */
 export async function deliverOnce(
   db: pg.ClientBase,
@@ -49,7 +50,7 @@ export async function deliverOnce(
   const row = rows[0]!;
   if (row.status !== "pending") return "skipped";
   try {
-    const messageId = await mailer.send(delivery.recipient, mail);
+    const messageId = await mailer.send(delivery.recipient, mail, `delivery.${row.id}`);
     await db.query(
       "UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = attempts + 1, message_id = $2, last_error = NULL WHERE id = $1",
       [row.id, messageId],

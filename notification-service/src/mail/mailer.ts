@@ -2,8 +2,11 @@ import nodemailer from "nodemailer";
 import type { RenderedMail } from "./templates.js";
 
 export type Mailer = {
-  /** Resolves with the SMTP server's message id once it accepted the mail. */
-  send(to: string, mail: RenderedMail): Promise<string>;
+  /**
+   * Resolves with the message id once the SMTP server accepted the mail. `id` names the delivery:
+   * the Message-ID is made from it, so a mail handed to SMTP twice is recognisably one message.
+   */
+  send(to: string, mail: RenderedMail, id: string): Promise<string>;
   verify(): Promise<void>;
   close(): void;
 };
@@ -15,6 +18,7 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
 }
 
 export function createMailer(options: { smtpUrl: string; from: string }): Mailer {
+  const domain = /@([^\s>]+)/.exec(options.from)?.[1] ?? "coffer.localhost";
   const transport = nodemailer.createTransport(options.smtpUrl, {
     // Reuse SMTP connections: one per mail would cost a handshake (and TLS) per recipient.
     pool: true,
@@ -25,8 +29,9 @@ export function createMailer(options: { smtpUrl: string; from: string }): Mailer
     socketTimeout: 15_000,
   } as never);
   return {
-    async send(to, mail) {
+    async send(to, mail, id) {
       const info = await transport.sendMail({
+        messageId: `<${id}@${domain}>`,
         from: options.from,
         to,
         subject: mail.subject,
