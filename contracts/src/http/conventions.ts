@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from "fastify";
 import Type, { type TObject } from "typebox";
 import { AppError } from "../errors.js";
 
@@ -17,6 +24,8 @@ export const HTTP_ERRORS = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   ROUTE_NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL_ERROR: 500,
   DEPENDENCY_UNAVAILABLE: 503,
 } as const;
@@ -76,11 +85,29 @@ export function createServerOptions(options: { service: string; logLevel: string
       // Probes poll every few seconds; their request lines would drown everything else.
       disableRequestLogging: (request) => request.url.startsWith("/health/"),
     }),
+    // A path the router cannot decode, or a parameter over its 100 characters, is refused before
+    // any hook or error handler runs: answer it in our shape all the same.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(400)
+        .header(CORRELATION_ID_HEADER, request.id)
+        .send({ code: "VALIDATION_FAILED", message: error.message }),
     genReqId: (req) => {
       const given = req.headers[CORRELATION_ID_HEADER];
       return typeof given === "string" && CORRELATION_ID.test(given) ? given : randomUUID();
     },
   };
+}
+
+/**
+ * What Fastify and its plugins refuse a request with (`FST_ERR_CTP_INVALID_JSON_BODY`,
+ * `FST_INVALID_MULTIPART_CONTENT_TYPE`, …), in our vocabulary: clients see only documented codes.
+ * A body of the wrong type is 415 whoever notices it (@fastify/multipart says 406).
+ */
+function frameworkRefusal(status: number): { status: number; code: keyof typeof HTTP_ERRORS } {
+  if (status === 413) return { status, code: "PAYLOAD_TOO_LARGE" };
+  if (status === 406 || status === 415) return { status: 415, code: "UNSUPPORTED_MEDIA_TYPE" };
+  return { status: 400, code: "VALIDATION_FAILED" };
 }
 
 /**
@@ -105,7 +132,8 @@ export function registerHttpConventions(
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ code: error.code ?? "BAD_REQUEST", message: error.message });
+      const refusal = frameworkRefusal(status);
+      return reply.code(refusal.status).send({ code: refusal.code, message: error.message });
     }
     request.log.error({ err: error }, "request failed");
     if (options.isDependencyDown?.(error)) {

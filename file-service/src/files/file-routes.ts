@@ -22,6 +22,9 @@ import { restoreVersion, uploadFile, type UploadDeps } from "./upload-service.js
 /** A generous bound on the multipart boundaries and part headers around the file. */
 const MULTIPART_FRAMING_BYTES = 8 * 1024;
 
+/** Versions are numbered in a PostgreSQL integer: a larger number is refused, not sent to the database. */
+const VersionNumber = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 });
+
 const filesDoc = documented("files");
 const versionsDoc = documented("versions");
 
@@ -49,6 +52,9 @@ export type FileRoutesOptions = {
   storage: FileStorage;
   authenticate: preHandlerAsyncHookHandler;
 };
+
+const isFastifyError = (error: unknown) =>
+  error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === "number";
 
 /** The checksum a client sent with an upload: `x-checksum-sha256` (hex) or `Repr-Digest: sha-256=:…:`. */
 export function expectedChecksum(headers: FastifyRequest["headers"]): string | undefined {
@@ -86,6 +92,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
           ...errorResponses(
             "VALIDATION_FAILED",
             "FILE_REQUIRED",
+            "INVALID_MULTIPART",
             "INVALID_CHECKSUM",
             "INVALID_NAME",
             "CHECKSUM_MISMATCH",
@@ -99,7 +106,12 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const part = await request.file({ limits: { fileSize: opts.upload.limits.maxFileSizeBytes + 1, files: 1 } });
+      const part = await request
+        .file({ limits: { fileSize: opts.upload.limits.maxFileSizeBytes + 1, files: 1 } })
+        .catch((error: unknown) => {
+          // @fastify/multipart's own refusals carry a status; busboy's parse errors (no boundary, …) do not.
+          throw isFastifyError(error) ? error : Errors.invalidMultipart(error);
+        });
       if (!part) throw Errors.noFile();
       let expectedSha256: string | undefined;
       try {
@@ -108,6 +120,9 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
         part.file.resume(); // answer only once the body is read, or the client may never see it
         throw error;
       }
+      // The part fails when the body does (truncated, a malformed part header): the client's fault, not ours.
+      let bodyError: unknown;
+      part.file.once("error", (error) => (bodyError = error));
       const file = await uploadFile(opts.upload, {
         ...ctx(request),
         folderId: request.query.folderId,
@@ -116,6 +131,8 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
         content: part.file,
         expectedSha256,
         announcedBytes: Number(request.headers["content-length"] ?? 0) - MULTIPART_FRAMING_BYTES,
+      }).catch((error: unknown) => {
+        throw error === bodyError ? Errors.invalidMultipart(error) : error;
       });
       return reply.code(201).send(toFileResponse(file));
     },
@@ -291,7 +308,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       schema: {
         ...versionsDoc,
         summary: "Download one version's content (Range, If-None-Match)",
-        params: Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Uuid, n: VersionNumber }),
         response: errorResponses(...contentErrors, "STORAGE_UNAVAILABLE"),
       },
     },
@@ -309,7 +326,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       schema: {
         ...versionsDoc,
         summary: "Make an old version current again, as a new version",
-        params: Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Uuid, n: VersionNumber }),
         response: {
           201: FileResponse,
           ...errorResponses(
