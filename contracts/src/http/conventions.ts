@@ -17,6 +17,7 @@ import { AppError } from "../errors.js";
 
 export const CORRELATION_ID_HEADER = "x-correlation-id";
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The codes the shared HTTP machinery answers with, and their status; every service's catalogue includes them. */
 export const HTTP_ERRORS = {
@@ -120,6 +121,19 @@ export function registerHttpConventions(
 ): void {
   app.addHook("onSend", async (request, reply) => {
     reply.header(CORRELATION_ID_HEADER, request.id);
+  });
+
+  // JSON.parse reads invalid UTF-8 as U+FFFD, which would then be stored: refuse it instead.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(body as Buffer);
+    } catch {
+      return done(Object.assign(new Error("The body is not valid UTF-8"), { statusCode: 400 }), undefined);
+    }
+    parseJson(request, text, done);
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {

@@ -96,7 +96,8 @@ function addErrorCode(operation: Operation, status: string, code: string, descri
   const json = response.content?.["application/json"]?.schema;
   const codes = json && "properties" in json ? json.properties?.code?.enum : undefined;
   if (codes?.includes(code)) return;
-  const schema = codes || !json ? errorResponseOf([...(codes ?? []), code]) : { anyOf: [json, errorResponseOf([code])] };
+  const schema =
+    codes || !json ? errorResponseOf([...(codes ?? []), code]) : { anyOf: [json, errorResponseOf([code])] };
   response.content = { ...response.content, "application/json": { schema } };
 }
 

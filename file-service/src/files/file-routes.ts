@@ -1,5 +1,6 @@
+import { PassThrough } from "node:stream";
 import { documentOnly } from "@coffer/contracts";
-import type {} from "@fastify/multipart";
+import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
@@ -56,6 +57,40 @@ export type FileRoutesOptions = {
 const isFastifyError = (error: unknown) =>
   error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === "number";
 
+/**
+ * The upload's file part, its content a stream that fails with INVALID_MULTIPART when the body
+ * does (truncated, a malformed part header) or when another file follows: the upload then
+ * stores nothing, instead of keeping the first file and dropping the second unseen.
+ */
+async function theFilePart(request: FastifyRequest, fileSize: number) {
+  const parts = request.parts({ limits: { fileSize, files: 1 } });
+  const refuse = (error: unknown): never => {
+    // @fastify/multipart's own refusals carry a status; busboy's parse errors (no boundary, …) do not.
+    throw isFastifyError(error) ? error : Errors.invalidMultipart(error);
+  };
+  let next = await parts.next().catch(refuse);
+  while (!next.done && next.value.type !== "file") next = await parts.next().catch(refuse);
+  if (next.done) return undefined;
+  const part = next.value as MultipartFile;
+  const content = new PassThrough();
+  // The body can fail before the upload reads it (while it checks the folder): the upload then
+  // finds the error on the stream (pipeline checks `errored`), so no listener must crash the process.
+  content.on("error", () => undefined);
+  part.file.on("error", (error: Error) => content.destroy(Errors.invalidMultipart(error)));
+  part.file.on("end", () => {
+    void (async () => {
+      for (let rest = await parts.next(); !rest.done; rest = await parts.next()) {
+        if (rest.value.type === "file") throw new Error("send one file per request");
+      }
+    })().then(
+      () => content.end(),
+      (error: unknown) => content.destroy(Errors.invalidMultipart(error)),
+    );
+  });
+  part.file.pipe(content, { end: false });
+  return { filename: part.filename, mimetype: part.mimetype, content };
+}
+
 /** The checksum a client sent with an upload: `x-checksum-sha256` (hex) or `Repr-Digest: sha-256=:…:`. */
 export function expectedChecksum(headers: FastifyRequest["headers"]): string | undefined {
   const hex = headers["x-checksum-sha256"];
@@ -106,33 +141,23 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const part = await request
-        .file({ limits: { fileSize: opts.upload.limits.maxFileSizeBytes + 1, files: 1 } })
-        .catch((error: unknown) => {
-          // @fastify/multipart's own refusals carry a status; busboy's parse errors (no boundary, …) do not.
-          throw isFastifyError(error) ? error : Errors.invalidMultipart(error);
-        });
+      const part = await theFilePart(request, opts.upload.limits.maxFileSizeBytes + 1);
       if (!part) throw Errors.noFile();
       let expectedSha256: string | undefined;
       try {
         expectedSha256 = expectedChecksum(request.headers);
       } catch (error) {
-        part.file.resume(); // answer only once the body is read, or the client may never see it
+        part.content.resume(); // answer only once the body is read, or the client may never see it
         throw error;
       }
-      // The part fails when the body does (truncated, a malformed part header): the client's fault, not ours.
-      let bodyError: unknown;
-      part.file.once("error", (error) => (bodyError = error));
       const file = await uploadFile(opts.upload, {
         ...ctx(request),
         folderId: request.query.folderId,
         fileName: part.filename,
         contentType: part.mimetype,
-        content: part.file,
+        content: part.content,
         expectedSha256,
         announcedBytes: Number(request.headers["content-length"] ?? 0) - MULTIPART_FRAMING_BYTES,
-      }).catch((error: unknown) => {
-        throw error === bodyError ? Errors.invalidMultipart(error) : error;
       });
       return reply.code(201).send(toFileResponse(file));
     },
