@@ -1,4 +1,7 @@
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCustomer, platform, type Customer } from "./support.js";
@@ -49,9 +52,11 @@ function schemathesis(service: keyof typeof EXCLUDED_PATHS, url: string, token: 
     "--no-color",
     ...EXCLUDED_PATHS[service].flatMap((path) => ["--exclude-path", path]),
   ];
+  // schemathesis keeps a cache in its working directory: not in the checkout.
+  const workDir = mkdtempSync(join(tmpdir(), "coffer-schemathesis-"));
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(st, args, {
-      cwd: root,
+      cwd: workDir,
       env: { ...process.env, PYTHONPATH: `${root}fuzz`, SCHEMATHESIS_HOOKS: "schemathesis_hooks" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -60,6 +65,7 @@ function schemathesis(service: keyof typeof EXCLUDED_PATHS, url: string, token: 
     child.stderr.on("data", (chunk: Buffer) => (output += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
+      rmSync(workDir, { recursive: true, force: true });
       const summary = /Test cases:\n\s+(.+)/.exec(output)?.[1] ?? "no summary";
       const operations = /Tested: (\d+)/.exec(output)?.[1] ?? "?";
       console.log(`schemathesis ${service}: ${operations} operations, ${summary}`);
