@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 INFRA := infra/bin/infra
 
-.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e drills up down bench ops
+.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e drills fuzz fuzz-install up down bench ops
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,6 +46,12 @@ test: install ## every test against the real servers; stops what it started
 
 e2e: install build ## the user's journey and the request table, through the development gateway
 	@infra/bin/with-infra npx vitest run --project e2e
+
+fuzz: install fuzz-install build ## schemathesis against each service's OpenAPI document, then the hand-written bad input
+	@infra/bin/with-infra npx vitest run --config vitest.fuzz.config.ts
+
+fuzz-install:
+	@fuzz/bin/install-schemathesis >/dev/null
 
 # e2e starts its own notification-service on the shared topics: run beside the other projects,
 # either would mail the other's test addresses, so it runs after them.

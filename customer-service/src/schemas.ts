@@ -4,7 +4,12 @@ import Type from "typebox";
 /** An address; surrounding spaces are allowed here and trimmed (and the address lower-cased) by the service. */
 export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: "^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$" });
 export const Password = Type.String({ minLength: 10, maxLength: 128 });
-export const DisplayName = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
+// Something visible, and no control characters (NUL, line breaks): the name goes into mail headers and greetings.
+export const DisplayName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: "^[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$",
+});
 export const Locale = Type.String({ pattern: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", maxLength: 35 });
 export const Secret = Type.String({ minLength: 10, maxLength: 200 });
 

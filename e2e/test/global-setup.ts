@@ -29,6 +29,9 @@ declare module "vitest" {
       bucket: string;
       fileDatabaseUrl: string;
       notificationDatabaseUrl: string;
+      mongoUrl: string;
+      /** Each service's own address, behind the gateway. */
+      serviceUrls: { customer: string; file: string; notification: string };
       quotaBytes: number;
     } | null;
   }
@@ -105,6 +108,12 @@ export default async function setup(project: TestProject) {
     bucket,
     fileDatabaseUrl,
     notificationDatabaseUrl,
+    mongoUrl,
+    serviceUrls: {
+      customer: `http://127.0.0.1:${customer}`,
+      file: `http://127.0.0.1:${file}`,
+      notification: `http://127.0.0.1:${notification}`,
+    },
     quotaBytes: QUOTA_BYTES,
   });
 

@@ -30,6 +30,7 @@ import { createCustomerHandlers } from "./events/customer-handlers.js";
 import { fileRoutes } from "./files/file-routes.js";
 import { resumableRoutes } from "./files/resumable-routes.js";
 import {
+  abandonResumableUpload,
   completeResumableUploads,
   createResumableUploads,
   expireResumableUploads,
@@ -178,7 +179,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     authenticate,
   });
   await app.register(trashRoutes, { files: fileDeps, authenticate });
-  await app.register(resumableRoutes, { tus, pool, authenticate, onFinishedChunk: complete });
+  await app.register(resumableRoutes, {
+    tus,
+    pool,
+    authenticate,
+    onFinishedChunk: complete,
+    onTerminated: (uploadId) => abandonResumableUpload(resumable, uploadId),
+  });
   const shareDeps: ShareDeps = {
     pool,
     cipher: createFieldCipher(config.eventEncryptionKeys),

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   INVALID_CHECKSUM: 400,
   CHECKSUM_MISMATCH: 400,
   FILE_REQUIRED: 400,
+  INVALID_MULTIPART: 400,
   LENGTH_REQUIRED: 400,
   SHARE_EXPIRY_IN_PAST: 400,
   SHARE_EXPIRY_TOO_LATE: 400,
@@ -62,6 +63,10 @@ export const Errors = {
   badChecksumHeader: () =>
     appError("INVALID_CHECKSUM", "x-checksum-sha256 must be 64 hex digits (or Repr-Digest: sha-256=:base64:)"),
   noFile: () => appError("FILE_REQUIRED", "Send the file as a multipart/form-data part named file"),
+  invalidMultipart: (cause: unknown) =>
+    appError("INVALID_MULTIPART", `The multipart/form-data body is malformed: ${(cause as Error).message}`, {
+      cause,
+    }),
   rangeNotSatisfiable: () => appError("RANGE_NOT_SATISFIABLE", "The requested range is outside the file"),
   storageUnavailable: (cause: unknown) =>
     appError("STORAGE_UNAVAILABLE", "File storage is unavailable; try again shortly", { cause, retriable: true }),

@@ -78,7 +78,8 @@ const ContentHeaders = {
 
 /** The answers a download streams itself: the content (none for HEAD), one range of it, or not modified. */
 export function downloadAnswers({ body }: { body: boolean }): Record<number, DocumentedAnswer> {
-  const content = body ? { content: { "application/octet-stream": Binary } } : {};
+  // The file's own type, whatever the uploader said it was.
+  const content = body ? { content: { "*/*": Binary } } : {};
   return {
     200: { description: "The content, with the file's own Content-Type", headers: ContentHeaders, ...content },
     206: {

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from "fastify";
 import Type, { type TObject } from "typebox";
 import { AppError } from "../errors.js";
 
@@ -10,6 +17,7 @@ import { AppError } from "../errors.js";
 
 export const CORRELATION_ID_HEADER = "x-correlation-id";
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The codes the shared HTTP machinery answers with, and their status; every service's catalogue includes them. */
 export const HTTP_ERRORS = {
@@ -17,6 +25,8 @@ export const HTTP_ERRORS = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   ROUTE_NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL_ERROR: 500,
   DEPENDENCY_UNAVAILABLE: 503,
 } as const;
@@ -76,11 +86,29 @@ export function createServerOptions(options: { service: string; logLevel: string
       // Probes poll every few seconds; their request lines would drown everything else.
       disableRequestLogging: (request) => request.url.startsWith("/health/"),
     }),
+    // A path the router cannot decode, or a parameter over its 100 characters, is refused before
+    // any hook or error handler runs: answer it in our shape all the same.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(400)
+        .header(CORRELATION_ID_HEADER, request.id)
+        .send({ code: "VALIDATION_FAILED", message: error.message }),
     genReqId: (req) => {
       const given = req.headers[CORRELATION_ID_HEADER];
       return typeof given === "string" && CORRELATION_ID.test(given) ? given : randomUUID();
     },
   };
+}
+
+/**
+ * What Fastify and its plugins refuse a request with (`FST_ERR_CTP_INVALID_JSON_BODY`,
+ * `FST_INVALID_MULTIPART_CONTENT_TYPE`, …), in our vocabulary: clients see only documented codes.
+ * A body of the wrong type is 415 whoever notices it (@fastify/multipart says 406).
+ */
+function frameworkRefusal(status: number): { status: number; code: keyof typeof HTTP_ERRORS } {
+  if (status === 413) return { status, code: "PAYLOAD_TOO_LARGE" };
+  if (status === 406 || status === 415) return { status: 415, code: "UNSUPPORTED_MEDIA_TYPE" };
+  return { status: 400, code: "VALIDATION_FAILED" };
 }
 
 /**
@@ -95,6 +123,19 @@ export function registerHttpConventions(
     reply.header(CORRELATION_ID_HEADER, request.id);
   });
 
+  // JSON.parse reads invalid UTF-8 as U+FFFD, which would then be stored: refuse it instead.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(body as Buffer);
+    } catch {
+      return done(Object.assign(new Error("The body is not valid UTF-8"), { statusCode: 400 }), undefined);
+    }
+    parseJson(request, text, done);
+  });
+
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       if (error.statusCode >= 500) request.log.error({ err: error }, "request failed");
@@ -105,7 +146,8 @@ export function registerHttpConventions(
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ code: error.code ?? "BAD_REQUEST", message: error.message });
+      const refusal = frameworkRefusal(status);
+      return reply.code(refusal.status).send({ code: refusal.code, message: error.message });
     }
     request.log.error({ err: error }, "request failed");
     if (options.isDependencyDown?.(error)) {

@@ -68,7 +68,8 @@ export function documentOnly(doc: DocumentedOnly): { swaggerTransform: SwaggerTr
   };
 }
 
-type Response = { description?: string } | { $ref: string };
+type JsonAnswer = { schema: { properties?: { code?: { enum?: string[] } } } | { anyOf: unknown[] } };
+type Response = { description?: string; content?: Record<string, JsonAnswer> } | { $ref: string };
 type Operation = { responses: Record<string, Response>; requestBody?: { required?: boolean }; [OPTIONAL_BODY]?: true };
 type Document = {
   paths?: Record<string, Record<string, Operation>>;
@@ -76,8 +77,34 @@ type Document = {
 };
 
 const OPERATIONS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+const BODY_METHODS = new Set(["put", "post", "delete", "patch"]);
 
-/** What every route shares: a generic 500, the unknown-route 404, a status text instead of "Default Response". */
+/** Fastify refuses a body it cannot read before any handler runs, on every method that may carry one. */
+const BODY_REFUSALS = {
+  400: { code: "VALIDATION_FAILED", description: "The body is malformed or fails the schema" },
+  413: { code: "PAYLOAD_TOO_LARGE", description: "The body is over the limit" },
+  415: { code: "UNSUPPORTED_MEDIA_TYPE", description: "The body's Content-Type is not one this operation reads" },
+} as const;
+
+/** Adds an error code to an operation's answer for the status, beside what it documents already. */
+function addErrorCode(operation: Operation, status: string, code: string, description: string): void {
+  const response = operation.responses[status];
+  if (!response || "$ref" in response) {
+    operation.responses[status] = { description, content: { "application/json": { schema: errorResponseOf([code]) } } };
+    return;
+  }
+  const json = response.content?.["application/json"]?.schema;
+  const codes = json && "properties" in json ? json.properties?.code?.enum : undefined;
+  if (codes?.includes(code)) return;
+  const schema =
+    codes || !json ? errorResponseOf([...(codes ?? []), code]) : { anyOf: [json, errorResponseOf([code])] };
+  response.content = { ...response.content, "application/json": { schema } };
+}
+
+/**
+ * What every route shares: a generic 500, the unknown-route 404, Fastify's refusals of a body, a
+ * status text instead of "Default Response".
+ */
 function addConventions(document: Document): void {
   const answer = (description: string, code: string) => ({
     description,
@@ -90,7 +117,7 @@ function addConventions(document: Document): void {
       RouteNotFound: answer("The answer to any method and path this document does not list", "ROUTE_NOT_FOUND"),
     },
   };
-  for (const pathItem of Object.values(document.paths ?? {})) {
+  for (const [path, pathItem] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(pathItem)) {
       if (!OPERATIONS.has(method)) continue;
       if (operation[OPTIONAL_BODY]) {
@@ -101,6 +128,13 @@ function addConventions(document: Document): void {
         if ("description" in response && response.description === "Default Response") {
           response.description = STATUS_CODES[status] ?? status;
         }
+      }
+      if (/{\w+}/.test(path)) {
+        addErrorCode(operation, "400", "VALIDATION_FAILED", "A path parameter is malformed or too long");
+      }
+      if (BODY_METHODS.has(method)) {
+        for (const [status, { code, description }] of Object.entries(BODY_REFUSALS))
+          addErrorCode(operation, status, code, description);
       }
       operation.responses["500"] ??= { $ref: "#/components/responses/InternalError" };
     }

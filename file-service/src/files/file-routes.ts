@@ -1,5 +1,6 @@
+import { PassThrough } from "node:stream";
 import { documentOnly } from "@coffer/contracts";
-import type {} from "@fastify/multipart";
+import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
@@ -21,6 +22,9 @@ import { restoreVersion, uploadFile, type UploadDeps } from "./upload-service.js
 
 /** A generous bound on the multipart boundaries and part headers around the file. */
 const MULTIPART_FRAMING_BYTES = 8 * 1024;
+
+/** Versions are numbered in a PostgreSQL integer: a larger number is refused, not sent to the database. */
+const VersionNumber = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 });
 
 const filesDoc = documented("files");
 const versionsDoc = documented("versions");
@@ -49,6 +53,43 @@ export type FileRoutesOptions = {
   storage: FileStorage;
   authenticate: preHandlerAsyncHookHandler;
 };
+
+const isFastifyError = (error: unknown) =>
+  error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === "number";
+
+/**
+ * The upload's file part, its content a stream that fails with INVALID_MULTIPART when the body
+ * does (truncated, a malformed part header) or when another file follows: the upload then
+ * stores nothing, instead of keeping the first file and dropping the second unseen.
+ */
+async function theFilePart(request: FastifyRequest, fileSize: number) {
+  const parts = request.parts({ limits: { fileSize, files: 1 } });
+  const refuse = (error: unknown): never => {
+    // @fastify/multipart's own refusals carry a status; busboy's parse errors (no boundary, …) do not.
+    throw isFastifyError(error) ? error : Errors.invalidMultipart(error);
+  };
+  let next = await parts.next().catch(refuse);
+  while (!next.done && next.value.type !== "file") next = await parts.next().catch(refuse);
+  if (next.done) return undefined;
+  const part = next.value as MultipartFile;
+  const content = new PassThrough();
+  // The body can fail before the upload reads it (while it checks the folder): the upload then
+  // finds the error on the stream (pipeline checks `errored`), so no listener must crash the process.
+  content.on("error", () => undefined);
+  part.file.on("error", (error: Error) => content.destroy(Errors.invalidMultipart(error)));
+  part.file.on("end", () => {
+    void (async () => {
+      for (let rest = await parts.next(); !rest.done; rest = await parts.next()) {
+        if (rest.value.type === "file") throw new Error("send one file per request");
+      }
+    })().then(
+      () => content.end(),
+      (error: unknown) => content.destroy(Errors.invalidMultipart(error)),
+    );
+  });
+  part.file.pipe(content, { end: false });
+  return { filename: part.filename, mimetype: part.mimetype, content };
+}
 
 /** The checksum a client sent with an upload: `x-checksum-sha256` (hex) or `Repr-Digest: sha-256=:…:`. */
 export function expectedChecksum(headers: FastifyRequest["headers"]): string | undefined {
@@ -86,6 +127,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
           ...errorResponses(
             "VALIDATION_FAILED",
             "FILE_REQUIRED",
+            "INVALID_MULTIPART",
             "INVALID_CHECKSUM",
             "INVALID_NAME",
             "CHECKSUM_MISMATCH",
@@ -99,13 +141,13 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const part = await request.file({ limits: { fileSize: opts.upload.limits.maxFileSizeBytes + 1, files: 1 } });
+      const part = await theFilePart(request, opts.upload.limits.maxFileSizeBytes + 1);
       if (!part) throw Errors.noFile();
       let expectedSha256: string | undefined;
       try {
         expectedSha256 = expectedChecksum(request.headers);
       } catch (error) {
-        part.file.resume(); // answer only once the body is read, or the client may never see it
+        part.content.resume(); // answer only once the body is read, or the client may never see it
         throw error;
       }
       const file = await uploadFile(opts.upload, {
@@ -113,7 +155,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
         folderId: request.query.folderId,
         fileName: part.filename,
         contentType: part.mimetype,
-        content: part.file,
+        content: part.content,
         expectedSha256,
         announcedBytes: Number(request.headers["content-length"] ?? 0) - MULTIPART_FRAMING_BYTES,
       });
@@ -291,7 +333,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       schema: {
         ...versionsDoc,
         summary: "Download one version's content (Range, If-None-Match)",
-        params: Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Uuid, n: VersionNumber }),
         response: errorResponses(...contentErrors, "STORAGE_UNAVAILABLE"),
       },
     },
@@ -309,7 +351,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       schema: {
         ...versionsDoc,
         summary: "Make an old version current again, as a new version",
-        params: Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Uuid, n: VersionNumber }),
         response: {
           201: FileResponse,
           ...errorResponses(

@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import * as Minio from "minio";
 
 /** The MinIO side: objects are keyed `<customerId>/<uuid>`, never by a user-supplied name. */
@@ -13,7 +13,20 @@ export type FileStorage = {
 export function createFileStorage(client: Minio.Client, bucket: string): FileStorage {
   return {
     async put(key, content, contentType) {
-      await client.putObject(bucket, key, content, undefined, { "Content-Type": contentType });
+      // A stream of unknown length goes up as a multipart upload, and S3 refuses one of no parts:
+      // an empty file is put as an empty buffer.
+      const chunks = content[Symbol.asyncIterator]();
+      const first = await chunks.next();
+      const body = first.done
+        ? Buffer.alloc(0)
+        : Readable.from(
+            (async function* () {
+              yield first.value;
+              for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+            })(),
+            { objectMode: false },
+          );
+      await client.putObject(bucket, key, body, undefined, { "Content-Type": contentType });
     },
     async copy(fromKey, toKey) {
       await client.copyObject(bucket, toKey, `/${bucket}/${fromKey}`, new Minio.CopyConditions());

@@ -15,6 +15,8 @@ export function validateName(raw: string): string {
   if (Buffer.byteLength(name, "utf8") > MAX_NAME_BYTES)
     throw Errors.invalidName(`it is longer than ${MAX_NAME_BYTES} bytes`);
   if (FORBIDDEN.test(name)) throw Errors.invalidName("it contains / or \\ or a control character");
+  // U+FFFD is what invalid UTF-8 (a filename part, tus metadata) decodes to; a lone surrogate cannot be stored.
+  if (/[\p{Cs}\uFFFD]/u.test(name)) throw Errors.invalidName("it is not valid UTF-8");
   if (name === "." || name === "..") throw Errors.invalidName('"." and ".." are reserved');
   if (name.trim() !== name || name.trim().length === 0) throw Errors.invalidName("it starts or ends with spaces");
   return name;

@@ -53,6 +53,7 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
   pool: pg.Pool;
   authenticate: preHandlerAsyncHookHandler;
   onFinishedChunk: () => void;
+  onTerminated: (uploadId: string) => Promise<void>;
 }> = async (app, opts) => {
   // tus reads the request body itself, as a stream: Fastify must leave it untouched.
   app.addContentTypeParser("application/offset+octet-stream", (_request, _payload, done) => done(null));
@@ -66,6 +67,12 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
     reply.hijack();
     await handOver(opts.tus, request.raw, reply.raw, customerId, request.id);
     if (request.method === "PATCH") opts.onFinishedChunk();
+    if (request.method === "DELETE" && reply.raw.statusCode === 204) {
+      // The answer is sent: a failure can only be logged, and expiry gives the reservation back later.
+      await opts
+        .onTerminated(uploadIdOf(request.params.id!))
+        .catch((err: unknown) => request.log.error({ err }, "abandoning a terminated upload failed"));
+    }
   }
 
   app.post(

@@ -192,6 +192,22 @@ export async function completeResumableUploads(deps: ResumableDeps): Promise<num
   }
 }
 
+/**
+ * A terminated upload (tus DELETE). tus aborts its multipart upload and deletes its info, but not
+ * the `.part` object holding a chunk shorter than a part: that goes here, with the upload's row,
+ * and its reservation is given back.
+ */
+export async function abandonResumableUpload(deps: ResumableDeps, id: string): Promise<void> {
+  await deps.storage.remove([`${id}.part`]);
+  await inTransaction(deps.pool, async (tx) => {
+    const { rows } = await tx.query<{ customer_id: string; size: string }>(
+      "DELETE FROM resumable_uploads WHERE id = $1 AND state = 'uploading' RETURNING customer_id, size",
+      [id],
+    );
+    if (rows[0]) await releaseBytes(tx, rows[0].customer_id, Number(rows[0].size));
+  });
+}
+
 /** Abandoned uploads: tus aborts their multipart parts in MinIO; we give their reservation back. */
 export async function expireResumableUploads(deps: ResumableDeps, server: Server): Promise<void> {
   await server.cleanUpExpiredUploads().catch((err: unknown) => deps.logger.warn({ err }, "tus expiry cleanup failed"));

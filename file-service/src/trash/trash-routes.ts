@@ -99,7 +99,11 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
         ...documented("admin"),
         summary: "Set a customer's storage quota",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
-        body: Type.Object({ quotaBytes: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          // A JSON number is exact up to 2^53 - 1; PostgreSQL's bigint goes further.
+          { quotaBytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) },
+          { additionalProperties: false },
+        ),
         response: {
           204: Type.Null(),
           ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "CUSTOMER_NOT_FOUND"),

@@ -19,11 +19,14 @@ const InboxItemSchema = Type.Object({
   read: Type.Boolean(),
 });
 const Id = Type.String({ pattern: "^[1-9][0-9]{0,17}$" });
-const PreferencesSchema = Type.Object(
-  Object.fromEntries(CATEGORIES.map((c) => [c, Type.Boolean()])) as Record<
-    (typeof CATEGORIES)[number],
-    ReturnType<typeof Type.Boolean>
-  >,
+const categorySwitches = Object.fromEntries(CATEGORIES.map((c) => [c, Type.Boolean()])) as Record<
+  (typeof CATEGORIES)[number],
+  ReturnType<typeof Type.Boolean>
+>;
+const PreferencesSchema = Type.Object(categorySwitches, { additionalProperties: false });
+// One closed object: an intersection of two closed objects admits no value at all.
+const PreferencesAnswer = Type.Object(
+  { ...categorySwitches, security: Type.Literal(true) },
   { additionalProperties: false },
 );
 const inboxDoc = { tags: ["notifications"], security: BEARER_AUTH };
@@ -121,7 +124,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
         ...preferencesDoc,
         summary: "Which categories reach the customer (e-mail and inbox alike); security always does",
         response: {
-          200: Type.Intersect([PreferencesSchema, Type.Object({ security: Type.Literal(true) })]),
+          200: PreferencesAnswer,
           ...errorResponses("UNAUTHORIZED"),
         },
       },
@@ -140,7 +143,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
         summary: "Choose which categories reach the customer",
         body: PreferencesSchema,
         response: {
-          200: Type.Intersect([PreferencesSchema, Type.Object({ security: Type.Literal(true) })]),
+          200: PreferencesAnswer,
           ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED"),
         },
       },
