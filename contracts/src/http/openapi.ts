@@ -102,8 +102,8 @@ function addErrorCode(operation: Operation, status: string, code: string, descri
 }
 
 /**
- * What every route shares: a generic 500, the unknown-route 404, Fastify's refusals of a body, a
- * status text instead of "Default Response".
+ * What every route shares: a generic 500, a 503 when a server it needs is down, the unknown-route
+ * 404, Fastify's refusals of a body, a status text instead of "Default Response".
  */
 function addConventions(document: Document): void {
   const answer = (description: string, code: string) => ({
@@ -136,6 +136,8 @@ function addConventions(document: Document): void {
         for (const [status, { code, description }] of Object.entries(BODY_REFUSALS))
           addErrorCode(operation, status, code, description);
       }
+      // registerHttpConventions' isDependencyDown: the database (or another server) unreachable
+      addErrorCode(operation, "503", "DEPENDENCY_UNAVAILABLE", "A server this request needs is unreachable; try again");
       operation.responses["500"] ??= { $ref: "#/components/responses/InternalError" };
     }
   }
