@@ -45,23 +45,30 @@ export type EventPublisher = {
  * one request in flight so a retry cannot reorder one customer's events.
  */
 export function createEventPublisher(kafka: Kafka, registry: EventRegistry): EventPublisher {
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // Bounded, so a relay holding claimed rows gives them back when Kafka is down.
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
-  });
-  let connected: Promise<void> | undefined;
+  const createProducer = () =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded, so a relay holding claimed rows gives them back when Kafka is down.
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+  let session: { producer: Producer; connected: Promise<void> } | undefined;
+
+  /**
+   * A failed send ends the producer: after a broker dies mid-request, kafkajs's idempotent
+   * producer keeps sequence numbers the restarted broker refuses (OUT_OF_ORDER_SEQUENCE_NUMBER,
+   * UNKNOWN_PRODUCER_ID) on every later send. The next publish starts a new producer id; what
+   * the failed send may have written is written again, and consumers deduplicate on event ids.
+   */
+  function discard(failed: NonNullable<typeof session>) {
+    if (session === failed) session = undefined;
+    failed.producer.disconnect().catch(() => undefined);
+  }
 
   return {
     async publish(events) {
       if (events.length === 0) return;
-      connected ??= producer.connect().catch((error: unknown) => {
-        connected = undefined;
-        throw error;
-      });
-      await connected;
       const byTopic = new Map<string, Message[]>();
       for (const pending of events) {
         if (!isTopic(pending.topic)) throw new Error(`unknown topic ${pending.topic}`);
@@ -70,13 +77,26 @@ export function createEventPublisher(kafka: Kafka, registry: EventRegistry): Eve
         messages.push({ key: pending.key, value, headers: pending.headers });
         byTopic.set(pending.topic, messages);
       }
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      if (!session) {
+        const producer = createProducer();
+        session = { producer, connected: producer.connect() };
+      }
+      const current = session;
+      try {
+        await current.connected;
+        await current.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      } catch (error) {
+        discard(current);
+        throw error;
+      }
     },
     async close() {
-      if (connected) await producer.disconnect();
+      const current = session;
+      session = undefined;
+      if (current) await current.producer.disconnect();
     },
   };
 }

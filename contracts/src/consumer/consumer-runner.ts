@@ -182,8 +182,10 @@ export function createConsumerRunner<Db>(options: {
     async start() {
       stopping = false;
       await ensureTopics(kafka, [...topics, ...topics.map(dlqTopicOf)]);
+      // Not idempotent: kafkajs's idempotent producer refuses every send after a broker restart
+      // (stale sequence numbers, see publisher.ts), which would stop this consumer for good. A
+      // dead letter written twice is redriven once: consumers deduplicate on event ids.
       dlqProducer = kafka.producer({
-        idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
