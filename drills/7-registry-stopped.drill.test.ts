@@ -32,7 +32,7 @@ const inboxCount = async (customerId: string) =>
 // per process), so the drill restarts file-service while the registry is down: a fresh producer
 // must keep its events pending in the outbox. The consumer's side is a producer with a cached id
 // (the drill's own) whose events notification-service, with the writer schema cached, reads.
-test("when the schema registry is stopped, then a fresh producer keeps its outbox events pending and publishes them after it returns, and consumers with cached schemas keep consuming", async () => {
+test("when the schema registry is stopped, then a fresh producer keeps its outbox events pending and publishes them after it returns, consumers with cached schemas keep consuming, and the late event reaches the inbox", async () => {
   const time = createTimer("7 schema registry stopped");
   const customer = await createCustomer(platform, "registry-drill");
   const fileUrl = platform.services.file.url;
@@ -107,12 +107,13 @@ test("when the schema registry is stopped, then a fresh producer keeps its outbo
       },
       { timeout: 120_000, interval: 500 },
     );
-    // Not asserted: notification-service consuming that event. Found by this drill and not fixed
-    // yet: the registry restarted by `infra` forgets its schemas (its H2 file does not keep them),
-    // so file-service registers file.uploaded anew under id 1, which was CustomerRegistered's,
-    // and the consumer (with id 1 cached) dead-letters the record as poison.
+    // …and notification-service reads it: the inbox has the upload made during the outage.
+    await vi.waitFor(async () => expect(await inboxCount(customer.customerId)).toBe(4), {
+      timeout: 120_000,
+      interval: 500,
+    });
     time(
-      `outbox event pending through ${attempts}+ failed publish attempts, published after; a cached-schema event consumed during the outage`,
+      `outbox event pending through ${attempts}+ failed publish attempts, published and consumed after; a cached-schema event consumed during the outage`,
     );
   } finally {
     await publisher.close();
