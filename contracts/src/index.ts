@@ -98,3 +98,4 @@ export {
   type VerifiedCustomer,
 } from "./http/access-token-verifier.js";
 export { isPostgresUnavailable } from "./dependency-errors.js";
+export { createTcpPath } from "./tcp-path.js";

@@ -10,6 +10,7 @@ import {
   createEventPublisher,
   createEventRegistry,
   createKafka,
+  createTcpPath,
   createPgIdempotencyStore,
   dlqTopicOf,
   serializeEvent,
@@ -20,7 +21,6 @@ import {
 import { sampleEvent } from "./samples.js";
 import {
   brokers,
-  createTcpPath,
   createTestDatabase,
   endOffsets,
   kafka as rawKafka,

@@ -6,6 +6,7 @@ import {
   createEventRegistry,
   createKafka,
   createFieldCipher,
+  createTcpPath,
   keyOf,
   parseFieldKeys,
   serializeEvent,
@@ -17,7 +18,6 @@ import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import pg from "pg";
 import { pino } from "pino";
 import { vi } from "vitest";
-import { createTcpPath } from "../../contracts/test/support.js";
 import { loadConfig, type Config } from "../src/config.js";
 
 export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
