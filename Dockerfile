@@ -13,6 +13,7 @@ COPY notification-service/package.json notification-service/
 COPY kong/package.json kong/
 COPY infra/package.json infra/
 COPY e2e/package.json e2e/
+COPY fuzz/package.json fuzz/
 RUN npm ci --no-audit --no-fund
 COPY contracts contracts
 COPY ${SERVICE} ${SERVICE}
