@@ -35,17 +35,27 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
   const open = (topic: string, customerId: string, token: string) => openSecret(deps.cipher, topic, customerId, token);
   const localeOf = async (db: Db, customerId: string) => (await findCustomer(db, customerId))?.locale ?? "en";
 
-  /** Hands back, oldest first, what waited for this customer's profile; what still cannot run stays. */
+  /**
+   * Hands back, oldest first, what waited for this customer's profile; what still cannot run
+   * stays. One release per customer at a time (an advisory lock on this connection), so an event
+   * parked while the profile arrived is handled once, by whichever side saw both.
+   */
   async function release(customerId: string, ctx: Ctx) {
-    for (const { topic, event, headers } of await parkedFor(ctx.db, customerId)) {
-      const { handle } = handlers[topic] as unknown as { handle: Handle };
-      try {
-        await handle(event, { ...ctx, topic, headers });
-      } catch (error) {
-        if (error instanceof CustomerNotKnownYet) continue;
-        throw error;
+    const lock = [`awaiting-customer:${customerId}`];
+    await ctx.db.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", lock);
+    try {
+      for (const { topic, event, headers } of await parkedFor(ctx.db, customerId)) {
+        const { handle } = handlers[topic] as unknown as { handle: Handle };
+        try {
+          await handle(event, { ...ctx, topic, headers });
+        } catch (error) {
+          if (error instanceof CustomerNotKnownYet) continue;
+          throw error;
+        }
+        await unpark(ctx.db, event.eventId);
       }
-      await unpark(ctx.db, event.eventId);
+    } finally {
+      await ctx.db.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", lock);
     }
   }
 
@@ -374,6 +384,8 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
               if (!(error instanceof CustomerNotKnownYet)) throw error;
               await park(ctx.db, { topic: ctx.topic, event: e, headers: ctx.headers });
               ctx.log.info({ eventId: e.eventId, customerId: e.customerId }, "event waits for its customer's profile");
+              // The profile may have been applied (and its release found nothing) while this ran.
+              if ((await findCustomer(ctx.db, e.customerId))?.profileKnown) await release(e.customerId, ctx);
             }
           },
         },
