@@ -8,6 +8,7 @@ import {
   createSmtpPath,
   createTestDatabase,
   testConfig,
+  untilConsuming,
 } from "../../notification-service/test/support.js";
 import { auditEnd, auditOf, ops, uniqueId } from "./ops-support.js";
 
@@ -69,25 +70,7 @@ beforeAll(async () => {
       MAIL_RETRY_MAX_DELAY_MS: "300",
     }),
   );
-  // A new group starts at the end of the topics once it has fetched: wait until it sees a marker.
-  await vi.waitFor(
-    async () => {
-      const marker = await events.publish(TOPICS.customerRegistered, {
-        customerId: randomUUID(),
-        email: "marker@example.com",
-        displayName: "Marker",
-        locale: "en",
-      });
-      await vi.waitFor(
-        async () => {
-          const { rowCount } = await db.pool.query("SELECT 1 FROM customers WHERE id = $1", [marker.customerId]);
-          if (rowCount !== 1) throw new Error("marker not consumed yet");
-        },
-        { timeout: 1500, interval: 100 },
-      );
-    },
-    { timeout: 30_000, interval: 0 },
-  );
+  await untilConsuming(events, db.pool);
 });
 afterAll(async () => {
   await app?.close();

@@ -4,7 +4,14 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import { addInboxItem } from "../src/inbox/inbox-repository.js";
-import { createEventSource, createTestDatabase, createTokenIssuer, testConfig, waitForMails } from "./support.js";
+import {
+  createEventSource,
+  createTestDatabase,
+  createTokenIssuer,
+  testConfig,
+  waitForMails,
+  untilConsuming,
+} from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
@@ -22,24 +29,7 @@ beforeAll(async () => {
   other = await buildApp(config); // a second instance of the service, same database and group
   baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
   otherUrl = await other.listen({ host: "127.0.0.1", port: 0 });
-  await vi.waitFor(
-    async () => {
-      const marker = await events.publish(TOPICS.customerRegistered, {
-        customerId: randomUUID(),
-        email: "m@example.com",
-        displayName: "M",
-        locale: "en",
-      });
-      await vi.waitFor(
-        async () => {
-          const { rowCount } = await db.pool.query("SELECT 1 FROM customers WHERE id = $1", [marker.customerId]);
-          if (rowCount !== 1) throw new Error("marker not consumed yet");
-        },
-        { timeout: 1500, interval: 100 },
-      );
-    },
-    { timeout: 30_000, interval: 0 },
-  );
+  await untilConsuming(events, db.pool);
 });
 afterAll(async () => {
   await other?.close();

@@ -12,6 +12,7 @@ import {
   mailsTo,
   testConfig,
   waitForMails,
+  untilConsuming,
 } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -25,25 +26,7 @@ beforeAll(async () => {
   issuer = await createTokenIssuer();
   smtp = await createSmtpPath();
   app = await buildApp(testConfig({ DATABASE_URL: db.url, JWKS_URL: issuer.jwksUrl, SMTP_URL: smtp.url }));
-  // A new group starts at the end of the topics once it has fetched: wait until it sees a marker.
-  await vi.waitFor(
-    async () => {
-      const marker = await events.publish(TOPICS.customerRegistered, {
-        customerId: randomUUID(),
-        email: "marker@example.com",
-        displayName: "Marker",
-        locale: "en",
-      });
-      await vi.waitFor(
-        async () => {
-          const { rowCount } = await db.pool.query("SELECT 1 FROM customers WHERE id = $1", [marker.customerId]);
-          if (rowCount !== 1) throw new Error("marker not consumed yet");
-        },
-        { timeout: 1500, interval: 100 },
-      );
-    },
-    { timeout: 30_000, interval: 0 },
-  );
+  await untilConsuming(events, db.pool);
 });
 afterAll(async () => {
   await app?.close();

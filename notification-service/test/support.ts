@@ -10,6 +10,7 @@ import {
   keyOf,
   parseFieldKeys,
   serializeEvent,
+  TOPICS,
   type EventPayload,
   type EventMap,
   type Topic,
@@ -93,6 +94,31 @@ export function testConfig(overrides: Record<string, string>): Config {
 }
 
 /** Produces events as the other services' outbox relays do. */
+/**
+ * A new consumer group starts at the end of the topics once it has fetched: publishes markers
+ * until the service has projected one.
+ */
+export async function untilConsuming(events: ReturnType<typeof createEventSource>, pool: pg.Pool): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const marker = await events.publish(TOPICS.customerRegistered, {
+        customerId: randomUUID(),
+        email: "marker@example.com",
+        displayName: "Marker",
+        locale: "en",
+      });
+      await vi.waitFor(
+        async () => {
+          const { rowCount } = await pool.query("SELECT 1 FROM customers WHERE id = $1", [marker.customerId]);
+          if (rowCount !== 1) throw new Error("marker not consumed yet");
+        },
+        { timeout: 1500, interval: 100 },
+      );
+    },
+    { timeout: 30_000, interval: 0 },
+  );
+}
+
 export function createEventSource() {
   const kafka = createKafka({ clientId: "notification-test", brokers: process.env.KAFKA_BROKERS!.split(","), logger });
   const publisher = createEventPublisher(kafka, createEventRegistry(process.env.SCHEMA_REGISTRY_URL!));
