@@ -1,0 +1,77 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
+
+/** Debian's Chromium (make install): Playwright's own browser download cannot reach its servers here. */
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Where a failed test leaves its trace (`npx playwright show-trace <zip>`) and last screenshot. */
+export const ARTIFACTS_DIR = join(import.meta.dirname, "..", "artifacts");
+/** Set COFFER_SCREENSHOTS=1 to refresh the README's pictures (docs/screenshots) from the tests. */
+const SCREENSHOTS_DIR = join(import.meta.dirname, "..", "..", "docs", "screenshots");
+
+const LAUNCH_ARGS = [
+  // Chromium refuses to start as root with its sandbox; CI runs as root.
+  ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
+  "--disable-gpu",
+  // The machine's network is closed: these spare Chromium's calls home, refused by the dozen.
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/**
+ * One Chromium for the test file; `open()` gives each test a fresh context (cookies, storage) and
+ * page. A failed test leaves a trace and a screenshot in e2e/artifacts.
+ */
+export function useBrowser() {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  return {
+    async open(options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+      if (!browser) throw new Error("useBrowser() must be called at the top of the test file");
+      const context = await browser.newContext({ acceptDownloads: true, locale: "en-GB", ...options });
+      await context.tracing.start({ screenshots: true, snapshots: true });
+      const page = await context.newPage();
+      const testName = (expect.getState().currentTestName ?? "test").replace(/[^A-Za-z0-9]+/g, "-").slice(0, 100);
+      onTestFinished(async ({ task }) => {
+        if (task.result?.state === "fail") {
+          mkdirSync(ARTIFACTS_DIR, { recursive: true });
+          await page
+            .screenshot({ path: join(ARTIFACTS_DIR, `${testName}.png`), fullPage: true })
+            .catch(() => undefined);
+          await context.tracing.stop({ path: join(ARTIFACTS_DIR, `${testName}.trace.zip`) });
+          console.error(`browser trace: ${join(ARTIFACTS_DIR, `${testName}.trace.zip`)}`);
+        }
+        await context.close();
+      });
+      return { context, page };
+    },
+  };
+}
+
+/** No serious or critical axe-core violation on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    `accessibility of ${page.url()}`,
+  ).toEqual([]);
+}
+
+/** A picture of the page for the README, when COFFER_SCREENSHOTS=1. */
+export async function screenshotForReadme(page: Page, name: string): Promise<void> {
+  if (process.env.COFFER_SCREENSHOTS !== "1") return;
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+}
