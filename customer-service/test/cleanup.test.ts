@@ -51,7 +51,10 @@ describe("the cleanup job (what TTL indexes would do on MongoDB)", () => {
     });
     await customer("tombstone", { deletedAt: ago(2 * 24 * HOUR), outboxPending: false });
     await customer("tombstone-unpublished", { deletedAt: ago(2 * 24 * HOUR), outboxPending: true });
-    await models.LoginThrottle.create({ _id: `email:${randomUUID()}`, failures: 2, firstFailureAt: ago(HOUR) });
+    const attempt = (key: string, at: Date) =>
+      models.LoginAttempt.create({ _id: `${key}#1`, key, n: 1, at, outcome: "counted" });
+    await attempt(`email:${randomUUID()}`, ago(HOUR));
+    const recent = await attempt(`email:${randomUUID()}`, ago(60_000));
 
     await cleanUp(
       models,
@@ -63,6 +66,6 @@ describe("the cleanup job (what TTL indexes would do on MongoDB)", () => {
     expect((await models.Customer.findById("fresh-link").lean())?.verification).not.toBeNull();
     expect(await models.Customer.exists({ _id: "tombstone" })).toBeNull();
     expect(await models.Customer.exists({ _id: "tombstone-unpublished" })).not.toBeNull();
-    expect(await models.LoginThrottle.countDocuments()).toBe(0);
+    expect((await models.LoginAttempt.find().lean()).map((a) => a._id)).toEqual([recent._id]);
   });
 });

@@ -1,66 +1,68 @@
 import type { Models } from "../customers/customer-model.js";
 import { Errors } from "../errors.js";
+import { createAttemptLedger, type Attempt, type Decide } from "../limits/attempt-ledger.js";
 
 const WINDOW_MS = 15 * 60_000;
 
-/** A counter of failed logins: the account's address, or the client's network address. */
-export type ThrottleKey = { id: string; maxFailures: number };
+/** A login being tried: it counts as a failure until it is known to have succeeded. */
+export type LoginAttempt = { succeeded(): Promise<void> };
 
 /**
  * Failed logins counted per account (by the address typed, whether or not it exists, so the
  * throttle reveals nothing) and per client address (with a higher limit: many people may share
  * one). From `maxFailures` failures in the window on, the key is locked for 1 s, 2 s, 4 s, … up
- * to `maxLockSeconds`.
+ * to `maxLockSeconds`, counted from the latest one.
+ *
+ * A login takes its attempt on both keys before the password is hashed, and the attempt counts
+ * as a failure while it is being verified: parallel guesses, on any number of instances, are
+ * refused as soon as the attempts taken reach the limit, not once their failures are recorded.
  */
 export function createLoginThrottle(
   models: Models,
   options: { maxFailures: number; maxFailuresPerClient: number; maxLockSeconds: number },
 ) {
-  const { LoginThrottle } = models;
+  const ledger = createAttemptLedger(models.LoginAttempt);
+  // Failures must be remembered for as long as the longest lock they can cause.
+  const windowMs = Math.max(WINDOW_MS, options.maxLockSeconds * 1000);
+
+  function limit(maxFailures: number, forgivenBySuccess: boolean): Decide {
+    return (recent: readonly Attempt[], now: number) => {
+      const lastSuccess = forgivenBySuccess ? recent.findIndex((a) => a.outcome === "succeeded") : -1;
+      const failures = (lastSuccess === -1 ? recent : recent.slice(0, lastSuccess)).filter(
+        (a) => a.outcome === "counted",
+      );
+      const over = failures.length - maxFailures;
+      if (over < 0) return 0;
+      const lockedUntil = failures[0]!.at.getTime() + Math.min(options.maxLockSeconds, 2 ** over) * 1000;
+      return Math.max(0, (lockedUntil - now) / 1000);
+    };
+  }
+  // A success forgives the account's earlier failures, not the client's: one success does not excuse a spray.
+  const perAccount = limit(options.maxFailures, true);
+  const perClient = limit(options.maxFailuresPerClient, false);
+
   return {
-    keysFor(email: string, clientAddress: string): ThrottleKey[] {
-      return [
-        { id: `email:${email}`, maxFailures: options.maxFailures },
-        { id: `ip:${clientAddress}`, maxFailures: options.maxFailuresPerClient },
-      ];
-    },
-
-    async assertAllowed(keys: readonly ThrottleKey[]): Promise<void> {
-      const now = Date.now();
-      const ids = keys.map((k) => k.id);
-      const locks = await LoginThrottle.find({ _id: { $in: ids }, lockedUntil: { $gt: new Date(now) } }).lean();
-      const until = Math.max(0, ...locks.map((l) => l.lockedUntil!.getTime()));
-      if (until > now) throw Errors.tooManyAttempts(Math.ceil((until - now) / 1000));
-    },
-
-    async recordFailure(keys: readonly ThrottleKey[]): Promise<void> {
-      const now = new Date();
-      for (const { id: key, maxFailures } of keys) {
-        const current = await LoginThrottle.findById(key).lean();
-        const fresh = !current || now.getTime() - current.firstFailureAt.getTime() > WINDOW_MS;
-        const failures = fresh ? 1 : current.failures + 1;
-        const over = failures - maxFailures;
-        const lockedUntil =
-          over >= 0 ? new Date(now.getTime() + Math.min(options.maxLockSeconds, 2 ** over) * 1000) : null;
-        await LoginThrottle.updateOne(
-          { _id: key },
-          { $set: { failures, lockedUntil, firstFailureAt: fresh ? now : current.firstFailureAt } },
-          { upsert: true },
-        );
+    /** Takes the attempt on the account's key and the client's, or on neither: TOO_MANY_ATTEMPTS. */
+    async begin(email: string, clientAddress: string): Promise<LoginAttempt> {
+      const since = new Date(Date.now() - windowMs);
+      const account = await ledger.take(`email:${email}`, since, perAccount);
+      if (!account.ok) throw Errors.tooManyAttempts(account.retryAfterSeconds);
+      const client = await ledger.take(`ip:${clientAddress}`, since, perClient);
+      if (!client.ok) {
+        await ledger.settle(account.id, "void");
+        throw Errors.tooManyAttempts(client.retryAfterSeconds);
       }
+      return {
+        async succeeded() {
+          await ledger.settle(account.id, "succeeded");
+          await ledger.settle(client.id, "succeeded");
+        },
+      };
     },
 
-    async clear(key: ThrottleKey): Promise<void> {
-      await LoginThrottle.deleteOne({ _id: key.id });
-    },
-
-    /** Forgets windows that ended and locks that expired. */
-    async purgeExpired(): Promise<void> {
-      const now = new Date();
-      await LoginThrottle.deleteMany({
-        firstFailureAt: { $lt: new Date(now.getTime() - WINDOW_MS) },
-        $or: [{ lockedUntil: null }, { lockedUntil: { $lt: now } }],
-      });
+    /** Forgets attempts too old to count. */
+    async purgeExpired(now = new Date()): Promise<void> {
+      await ledger.purgeBefore(new Date(now.getTime() - windowMs));
     },
   };
 }
