@@ -36,7 +36,8 @@ const sessionsTag = { tags: ["sessions"] };
 const RefreshCookie = Type.String({
   description: `${REFRESH_COOKIE}: the refresh token, HttpOnly, Secure, SameSite=Strict, Path=/auth`,
 });
-const withRefreshCookie = { headers: { "set-cookie": RefreshCookie } };
+const NoStore = Type.Literal("no-store", { description: "Tokens are never kept by a browser or proxy cache" });
+const withTokens = { headers: { "set-cookie": RefreshCookie, "cache-control": NoStore } };
 const RefreshTokenBody = Type.Object(
   { refreshToken: Type.Optional(Secret) },
   { ...strictly, description: "Optional: the refresh token may come in its cookie instead" },
@@ -48,6 +49,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   const mailRateLimit = { rateLimit: { max: 5, timeWindow: "15 minutes" } };
 
   function sendTokens(reply: FastifyReply, tokens: sessions.IssuedTokens) {
+    reply.header("cache-control", "no-store");
     // Browser apps never hold the refresh token in script: it travels in this cookie, only to /auth.
     reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, {
       httpOnly: true,
@@ -119,7 +121,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post(
     "/auth/login",
     {
-      config: documentOnly({ responses: { 200: withRefreshCookie, 429: { headers: { "retry-after": RetryAfter } } } }),
+      config: documentOnly({ responses: { 200: withTokens, 429: { headers: { "retry-after": RetryAfter } } } }),
       schema: {
         ...auth,
         summary: "Log in: an access token, and a refresh token (also as a cookie)",
@@ -161,7 +163,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     "/auth/refresh",
     {
       preValidation: emptyBodyAllowed,
-      config: documentOnly({ bodyOptional: true, responses: { 200: withRefreshCookie } }),
+      config: documentOnly({ bodyOptional: true, responses: { 200: withTokens } }),
       schema: {
         ...auth,
         summary: "Trade the refresh token (body or cookie) for a new pair; a reused one revokes the session",
