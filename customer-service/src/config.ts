@@ -22,6 +22,9 @@ const EnvSchema = Type.Object({
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
   LOGIN_MAX_FAILURES_PER_CLIENT: Type.Integer({ minimum: 1, default: 50 }),
   LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  ACCOUNT_MAIL_INTERVAL_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
+  ACCOUNT_MAILS_PER_DAY: Type.Integer({ minimum: 1, default: 5 }),
+  UNVERIFIED_ACCOUNT_TTL_HOURS: Type.Integer({ minimum: 24, default: 72 }),
 });
 
 export type Config = Readonly<{
@@ -37,6 +40,9 @@ export type Config = Readonly<{
   adminEmails: ReadonlySet<string>;
   trustProxy: boolean;
   loginThrottle: Readonly<{ maxFailures: number; maxFailuresPerClient: number; maxLockSeconds: number }>;
+  /** Verification and reset mails an address can be sent on request (see mail-allowance.ts). */
+  accountMails: Readonly<{ intervalSeconds: number; perDay: number }>;
+  unverifiedAccountTtlHours: number;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
@@ -69,5 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailuresPerClient: e.LOGIN_MAX_FAILURES_PER_CLIENT,
       maxLockSeconds: e.LOGIN_LOCK_MAX_SECONDS,
     }),
+    accountMails: Object.freeze({ intervalSeconds: e.ACCOUNT_MAIL_INTERVAL_SECONDS, perDay: e.ACCOUNT_MAILS_PER_DAY }),
+    unverifiedAccountTtlHours: e.UNVERIFIED_ACCOUNT_TTL_HOURS,
   });
 }

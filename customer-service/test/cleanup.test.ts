@@ -3,8 +3,7 @@ import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createModels, type Models } from "../src/customers/customer-model.js";
 import { cleanUp } from "../src/jobs/cleanup.js";
-import { createLoginThrottle } from "../src/sessions/login-throttle.js";
-import { dropDatabase, testConfig } from "./support.js";
+import { cleanupDepsFor, dropDatabase, testConfig } from "./support.js";
 
 const config = testConfig();
 let connection: mongoose.Connection;
@@ -56,10 +55,7 @@ describe("the cleanup job (what TTL indexes would do on MongoDB)", () => {
     await attempt(`email:${randomUUID()}`, ago(HOUR));
     const recent = await attempt(`email:${randomUUID()}`, ago(60_000));
 
-    await cleanUp(
-      models,
-      createLoginThrottle(models, { maxFailures: 5, maxFailuresPerClient: 50, maxLockSeconds: 900 }),
-    );
+    await cleanUp(cleanupDepsFor(models, config));
 
     expect((await models.Session.find().lean()).map((s) => s._id)).toEqual(["alive"]);
     expect((await models.Customer.findById("stale-link").lean())?.verification).toBeNull();
