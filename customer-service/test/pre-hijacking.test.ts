@@ -135,6 +135,28 @@ describe("account pre-hijacking", () => {
   });
 });
 
+describe("registrations of one address at once", () => {
+  it("when an address is registered ten times at once, then one account stands, with its own link and password, and every retired id is published deleted", async () => {
+    const email = newEmail();
+    const passwords = Array.from({ length: 10 }, (_, i) => `${ATTACKER_PASSWORD} ${i}`);
+    const answers = await Promise.all(passwords.map((password) => register(email, password)));
+    expect(answers.map((a) => a.statusCode)).toEqual(passwords.map(() => 201));
+
+    const ids = answers.map((a) => a.json().id as string);
+    const stored = await models.Customer.find({ _id: { $in: ids } }).lean();
+    const live = stored.filter((c) => c.deletedAt === null);
+    expect(live).toHaveLength(1);
+    expect(await models.Customer.countDocuments({ email })).toBe(1);
+    expect(stored.length).toBeLessThanOrEqual(config.accountMails.perDay);
+    for (const retired of stored.filter((c) => c.deletedAt !== null))
+      await tap.next(TOPICS.customerDeleted, retired._id);
+
+    const winner = live[0]!._id;
+    const token = await verificationTokenOf(tap, winner);
+    expect((await verify(token, passwords[ids.indexOf(winner)]!)).statusCode).toBe(204);
+  });
+});
+
 describe("register answers tell nothing about the address", () => {
   it("when a verified account's address is registered again, then the answer looks like any registration, nothing changes, and the owner is mailed a reset link", async () => {
     const owner = await registerVerifiedCustomer(app, tap, { displayName: "Owner" });

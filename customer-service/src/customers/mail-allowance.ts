@@ -27,7 +27,7 @@ export function createMailAllowance(models: Models, options: { intervalSeconds: 
     async take(kind: MailKind, email: string): Promise<{ giveBack(): Promise<void> } | null> {
       const taken = await ledger.take(`${kind}:${email}`, new Date(Date.now() - DAY_MS), secondsToWait);
       if (!taken.ok) return null;
-      return { giveBack: () => ledger.settle(taken.id, "void") };
+      return { giveBack: () => ledger.settle(taken, "void") };
     },
 
     async purgeExpired(now = new Date()): Promise<void> {

@@ -2,7 +2,7 @@ import type { Model } from "mongoose";
 
 /**
  * One attempt at something limited (a login, a mail): `counted` from the moment it is taken,
- * until its taker says it `succeeded` or gave it back (`void`).
+ * until its taker says it `succeeded`, or it no longer counts (`void`: given back, or forgiven).
  */
 export type Attempt = {
   _id: string;
@@ -12,10 +12,10 @@ export type Attempt = {
   outcome: "counted" | "succeeded" | "void";
 };
 
-/** Seconds to wait before another attempt may be taken, from the key's recent attempts (newest first); 0: now. */
+/** Seconds to wait before another attempt may be taken, from the key's recent counted attempts (newest first); 0: now. */
 export type Decide = (recent: readonly Attempt[], now: number) => number;
 
-export type Taken = { ok: true; id: string } | { ok: false; retryAfterSeconds: number };
+export type Taken = { ok: true; key: string; n: number } | { ok: false; retryAfterSeconds: number };
 
 // Every taker that loses a slot re-reads and decides again; losing this often means a crowd.
 const MAX_ROUNDS = 8;
@@ -38,16 +38,15 @@ export function createAttemptLedger(model: Model<Attempt>) {
         // pick a number already taken (and lose the insert), never decide on less than it knows.
         const latest = await model.findOne({ key }).sort({ n: -1 }).lean<Attempt>();
         const recent = await model
-          .find({ key, at: { $gt: since }, outcome: { $ne: "void" } })
+          .find({ key, at: { $gt: since }, outcome: "counted" })
           .sort({ n: -1 })
           .lean<Attempt[]>();
         const wait = decide(recent, now.getTime());
         if (wait > 0) return { ok: false, retryAfterSeconds: Math.ceil(wait) };
         const n = (latest?.n ?? 0) + 1;
-        const id = `${key}#${n}`;
         try {
-          await model.create({ _id: id, key, n, at: now, outcome: "counted" });
-          return { ok: true, id };
+          await model.create({ _id: `${key}#${n}`, key, n, at: now, outcome: "counted" });
+          return { ok: true, key, n };
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
         }
@@ -55,9 +54,17 @@ export function createAttemptLedger(model: Model<Attempt>) {
       return { ok: false, retryAfterSeconds: 1 };
     },
 
-    /** Only the taker writes its attempt, so a plain update is safe. */
-    async settle(id: string, outcome: "succeeded" | "void"): Promise<void> {
-      await model.updateOne({ _id: id }, { $set: { outcome } });
+    /** Only the taker settles its attempt, so a plain update is safe. */
+    async settle(attempt: { key: string; n: number }, outcome: "succeeded" | "void"): Promise<void> {
+      await model.updateOne({ _id: `${attempt.key}#${attempt.n}` }, { $set: { outcome } });
+    },
+
+    /** The key's attempts taken before this one no longer count. */
+    async forgiveBefore(attempt: { key: string; n: number }): Promise<void> {
+      await model.updateMany(
+        { key: attempt.key, n: { $lt: attempt.n }, outcome: "counted" },
+        { $set: { outcome: "void" } },
+      );
     },
 
     async purgeBefore(horizon: Date): Promise<void> {
