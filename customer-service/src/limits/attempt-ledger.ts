@@ -72,5 +72,3 @@ export function createAttemptLedger(model: Model<Attempt>) {
     },
   };
 }
-
-export type AttemptLedger = ReturnType<typeof createAttemptLedger>;
