@@ -316,7 +316,7 @@ export async function createCustomer(platform: DrillPlatform, label: string) {
     },
     { timeout: 60_000, interval: 250 },
   );
-  const verified = await send(`${base}/auth/verify-email`, { json: { token } });
+  const verified = await send(`${base}/auth/verify-email`, { json: { token, password } });
   if (verified.status !== 204) throw new Error(`verify-email answered ${verified.status}`);
   const login = await send(`${base}/auth/login`, { json: { email, password } });
   if (login.status !== 200) throw new Error(`login answered ${login.status}`);

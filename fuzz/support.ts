@@ -23,7 +23,7 @@ export async function createCustomer(options: { admin?: boolean } = {}): Promise
   const id = registered.json<{ id: string }>().id;
   const mail = await waitForMail(email, /Verify your e-mail address/);
   const token = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(mail.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token } })).status).toBe(204);
+  expect((await send("POST", "/auth/verify-email", { json: { token, password } })).status).toBe(204);
   if (options.admin) {
     // Roles are granted by an operator, in the database: there is no route for it.
     const connection = await mongoose.createConnection(mongoUrl).asPromise();

@@ -24,6 +24,7 @@ import type { Config } from "./config.js";
 import { createModels } from "./customers/customer-model.js";
 import { customerRoutes } from "./customers/customer-routes.js";
 import type { CustomerDeps } from "./customers/customer-service.js";
+import { createMailAllowance } from "./customers/mail-allowance.js";
 import { Errors } from "./errors.js";
 import { cleanUp } from "./jobs/cleanup.js";
 import { authRoutes } from "./sessions/auth-routes.js";
@@ -83,17 +84,19 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
 
   const throttle = createLoginThrottle(models, config.loginThrottle);
-  const cleanup = setInterval(() => {
-    cleanUp(models, throttle).catch((err: unknown) => app.log.warn({ err }, "cleanup failed"));
-  }, CLEANUP_INTERVAL_MS).unref();
-  app.addHook("onClose", async () => clearInterval(cleanup));
-
   const customers: CustomerDeps = {
     models,
     cipher: createFieldCipher(config.eventEncryptionKeys),
     wakeRelay: () => relay.wake(),
     adminEmails: config.adminEmails,
+    mails: createMailAllowance(models, config.accountMails),
   };
+  const cleanupDeps = { customers, throttle, unverifiedAccountTtlHours: config.unverifiedAccountTtlHours };
+  const cleanup = setInterval(() => {
+    cleanUp(cleanupDeps).catch((err: unknown) => app.log.warn({ err }, "cleanup failed"));
+  }, CLEANUP_INTERVAL_MS).unref();
+  app.addHook("onClose", async () => clearInterval(cleanup));
+
   const sessions: SessionDeps = { models, tokens, throttle, refreshTtlSeconds: config.refreshTtlSeconds };
   const authenticate = createAuthenticate(tokens);
 

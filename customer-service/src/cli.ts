@@ -30,7 +30,7 @@ async function main(args: string[]): Promise<number> {
   const connection = await mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
   try {
     if (!(await grantAdmin(createModels(connection), argument))) {
-      console.error(`no customer with the address ${argument}`);
+      console.error(`no customer with the address ${argument}, or it is not verified yet`);
       return 1;
     }
     console.log(`${argument} is now an admin (from their next login)`);

@@ -21,7 +21,11 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
   LOGIN_MAX_FAILURES_PER_CLIENT: Type.Integer({ minimum: 1, default: 50 }),
+  LOGIN_LOCK_FIRST_SECONDS: Type.Integer({ minimum: 1, default: 1 }),
   LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  ACCOUNT_MAIL_INTERVAL_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
+  ACCOUNT_MAILS_PER_DAY: Type.Integer({ minimum: 1, default: 5 }),
+  UNVERIFIED_ACCOUNT_TTL_HOURS: Type.Integer({ minimum: 24, default: 72 }),
 });
 
 export type Config = Readonly<{
@@ -36,7 +40,15 @@ export type Config = Readonly<{
   refreshTtlSeconds: number;
   adminEmails: ReadonlySet<string>;
   trustProxy: boolean;
-  loginThrottle: Readonly<{ maxFailures: number; maxFailuresPerClient: number; maxLockSeconds: number }>;
+  loginThrottle: Readonly<{
+    maxFailures: number;
+    maxFailuresPerClient: number;
+    firstLockSeconds: number;
+    maxLockSeconds: number;
+  }>;
+  /** Verification and reset mails an address can be sent on request (see mail-allowance.ts). */
+  accountMails: Readonly<{ intervalSeconds: number; perDay: number }>;
+  unverifiedAccountTtlHours: number;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
@@ -67,7 +79,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginThrottle: Object.freeze({
       maxFailures: e.LOGIN_MAX_FAILURES,
       maxFailuresPerClient: e.LOGIN_MAX_FAILURES_PER_CLIENT,
+      firstLockSeconds: e.LOGIN_LOCK_FIRST_SECONDS,
       maxLockSeconds: e.LOGIN_LOCK_MAX_SECONDS,
     }),
+    accountMails: Object.freeze({ intervalSeconds: e.ACCOUNT_MAIL_INTERVAL_SECONDS, perDay: e.ACCOUNT_MAILS_PER_DAY }),
+    unverifiedAccountTtlHours: e.UNVERIFIED_ACCOUNT_TTL_HOURS,
   });
 }

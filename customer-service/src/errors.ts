@@ -15,7 +15,6 @@ export const ERROR_CODES = {
   INVALID_PASSWORD: 403,
   SESSION_NOT_FOUND: 404,
   CUSTOMER_NOT_FOUND: 404,
-  EMAIL_TAKEN: 409,
   TOO_MANY_ATTEMPTS: 429,
   RATE_LIMITED: 429,
 } as const;
@@ -27,7 +26,6 @@ const appError = (code: ErrorCode, message: string) => new AppError(code, messag
 const NOT_FOUND = { Session: "SESSION_NOT_FOUND", Customer: "CUSTOMER_NOT_FOUND" } as const;
 
 export const Errors = {
-  emailTaken: () => appError("EMAIL_TAKEN", "An account with this email already exists"),
   invalidCredentials: () => appError("INVALID_CREDENTIALS", "Email or password is incorrect"),
   emailNotVerified: () => appError("EMAIL_NOT_VERIFIED", "Verify your email address before logging in"),
   accountDisabled: () => appError("ACCOUNT_DISABLED", "This account is disabled"),
@@ -45,9 +43,9 @@ export const Errors = {
   refreshTokenReused: () =>
     appError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session is revoked"),
   forbidden: () => appError("FORBIDDEN", "You are not allowed to do this"),
-  wrongPassword: () => appError("INVALID_PASSWORD", "The current password is incorrect"),
+  wrongPassword: (message = "The current password is incorrect") => appError("INVALID_PASSWORD", message),
   notFound: (what: keyof typeof NOT_FOUND) => appError(NOT_FOUND[what], `${what} not found`),
 };
 
-/** The `{ code, message }` answers of a route, by status: `errorResponses("VALIDATION_FAILED", "EMAIL_TAKEN")`. */
+/** The `{ code, message }` answers of a route, by status: `errorResponses("VALIDATION_FAILED", "INVALID_TOKEN")`. */
 export const errorResponses = createErrorResponses(ERROR_CODES);

@@ -3,8 +3,7 @@ import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createModels, type Models } from "../src/customers/customer-model.js";
 import { cleanUp } from "../src/jobs/cleanup.js";
-import { createLoginThrottle } from "../src/sessions/login-throttle.js";
-import { dropDatabase, testConfig } from "./support.js";
+import { cleanupDepsFor, dropDatabase, testConfig } from "./support.js";
 
 const config = testConfig();
 let connection: mongoose.Connection;
@@ -51,18 +50,18 @@ describe("the cleanup job (what TTL indexes would do on MongoDB)", () => {
     });
     await customer("tombstone", { deletedAt: ago(2 * 24 * HOUR), outboxPending: false });
     await customer("tombstone-unpublished", { deletedAt: ago(2 * 24 * HOUR), outboxPending: true });
-    await models.LoginThrottle.create({ _id: `email:${randomUUID()}`, failures: 2, firstFailureAt: ago(HOUR) });
+    const attempt = (key: string, at: Date) =>
+      models.LoginAttempt.create({ _id: `${key}#1`, key, n: 1, at, outcome: "counted" });
+    await attempt(`email:${randomUUID()}`, ago(HOUR));
+    const recent = await attempt(`email:${randomUUID()}`, ago(60_000));
 
-    await cleanUp(
-      models,
-      createLoginThrottle(models, { maxFailures: 5, maxFailuresPerClient: 50, maxLockSeconds: 900 }),
-    );
+    await cleanUp(cleanupDepsFor(models, config));
 
     expect((await models.Session.find().lean()).map((s) => s._id)).toEqual(["alive"]);
     expect((await models.Customer.findById("stale-link").lean())?.verification).toBeNull();
     expect((await models.Customer.findById("fresh-link").lean())?.verification).not.toBeNull();
     expect(await models.Customer.exists({ _id: "tombstone" })).toBeNull();
     expect(await models.Customer.exists({ _id: "tombstone-unpublished" })).not.toBeNull();
-    expect(await models.LoginThrottle.countDocuments()).toBe(0);
+    expect((await models.LoginAttempt.find().lean()).map((a) => a._id)).toEqual([recent._id]);
   });
 });

@@ -54,7 +54,7 @@ describe("customer-service logs", () => {
       id: string;
     };
     const verificationToken = await verificationTokenOf(tap, registered.id);
-    expect((await post("/auth/verify-email", { token: verificationToken })).status).toBe(204);
+    expect((await post("/auth/verify-email", { token: verificationToken, password })).status).toBe(204);
     const login = (await (await post("/auth/login", { email, password })).json()) as {
       accessToken: string;
       refreshToken: string;

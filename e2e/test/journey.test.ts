@@ -89,7 +89,7 @@ describe.skipIf(local === null)("a customer's journey through the gateway", () =
     const customerId = registered.json<{ id: string }>().id;
     const verification = await waitForMail(email, /Verify your e-mail address/);
     const verifyToken = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
-    expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken } })).status).toBe(204);
+    expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken, password } })).status).toBe(204);
     const login = await send("POST", "/auth/login", { json: { email, password } });
     expect(login.status).toBe(200);
     let tokens = login.json<{ accessToken: string; refreshToken: string }>();

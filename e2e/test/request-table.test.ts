@@ -30,7 +30,7 @@ beforeAll(async () => {
   expect((await send("POST", "/auth/register", { json: { email, password, displayName: "Table" } })).status).toBe(201);
   const verification = await waitForMail(email, /Verify your e-mail address/);
   const verifyToken = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken } })).status).toBe(204);
+  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken, password } })).status).toBe(204);
   const login = await send("POST", "/auth/login", { json: { email, password } });
   expect(login.status).toBe(200);
   tokens.set("valid", login.json<{ accessToken: string }>().accessToken);

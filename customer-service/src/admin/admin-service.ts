@@ -59,10 +59,10 @@ export async function setDisabled(models: Models, customerId: string, disabled: 
   if (disabled) await models.Session.updateMany({ customerId, revokedAt: null }, { $set: { revokedAt: now } });
 }
 
-/** Grants the admin role (the `grant-admin` command). */
+/** Grants the admin role (the `grant-admin` command), only to a verified address: whoever registered it first may not own it. */
 export async function grantAdmin(models: Models, email: string): Promise<boolean> {
   const result = await models.Customer.updateOne(
-    { email: email.trim().toLowerCase(), deletedAt: null },
+    { email: email.trim().toLowerCase(), deletedAt: null, emailVerifiedAt: { $ne: null } },
     { $addToSet: { roles: "admin" } },
   );
   return result.matchedCount === 1;

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from "mongoose";
+import type { Attempt } from "../limits/attempt-ledger.js";
 import type { Role } from "../tokens/access-tokens.js";
 
 export type OneTimeToken = { tokenHash: string; expiresAt: Date; sentAt: Date };
@@ -33,8 +34,6 @@ export type Session = {
   expiresAt: Date;
   revokedAt: Date | null;
 };
-
-export type LoginThrottle = { _id: string; failures: number; firstFailureAt: Date; lockedUntil: Date | null };
 
 const oneTimeToken = new mongoose.Schema<OneTimeToken>(
   { tokenHash: { type: String, required: true }, expiresAt: { type: Date, required: true }, sentAt: Date },
@@ -90,19 +89,21 @@ export function createModels(connection: Connection) {
       { timestamps: { createdAt: true, updatedAt: false }, collection: "sessions", versionKey: false },
     ),
   );
-  const LoginThrottle = connection.model(
-    "LoginThrottle",
-    new mongoose.Schema(
+  const attempts = (collection: string) =>
+    new mongoose.Schema<Attempt>(
       {
         _id: { type: String, required: true },
-        failures: { type: Number, default: 0 },
-        firstFailureAt: { type: Date, required: true },
-        lockedUntil: { type: Date, default: null },
+        key: { type: String, required: true },
+        n: { type: Number, required: true },
+        at: { type: Date, required: true, index: true },
+        outcome: { type: String, enum: ["counted", "succeeded", "void"], required: true },
       },
-      { collection: "login_throttle", versionKey: false },
-    ),
-  );
-  return { Customer, Session, LoginThrottle };
+      { collection, versionKey: false },
+    ).index({ key: 1, n: -1 });
+  // Login attempts per account and per client; mails sent per address (see attempt-ledger.ts).
+  const LoginAttempt = connection.model("LoginAttempt", attempts("login_attempts"));
+  const SentMail = connection.model("SentMail", attempts("sent_mails"));
+  return { Customer, Session, LoginAttempt, SentMail };
 }
 
 export type Models = ReturnType<typeof createModels>;

@@ -10,14 +10,14 @@ import {
   type Topic,
 } from "@coffer/contracts";
 import { Errors } from "../errors.js";
-import type { Role } from "../tokens/access-tokens.js";
 import { hashPassword, hashSecret, newSecret, normalizeEmail, verifyPassword } from "./credentials.js";
 import type { Customer, Models } from "./customer-model.js";
+import type { MailAllowance } from "./mail-allowance.js";
 
 export const PRODUCER = "customer-service";
 const VERIFICATION_TTL_MS = 24 * 3600_000;
 const RESET_TTL_MS = 30 * 60_000;
-const RESEND_INTERVAL_MS = 60_000;
+const EXPIRY_BATCH = 500;
 
 export type CustomerDeps = {
   models: Models;
@@ -25,6 +25,8 @@ export type CustomerDeps = {
   /** Tells the outbox relay that events were just committed. */
   wakeRelay: () => void;
   adminEmails: ReadonlySet<string>;
+  /** Verification and reset mails sent on request, per address. */
+  mails: MailAllowance;
 };
 
 /** What a request contributes to the events it causes. */
@@ -62,6 +64,42 @@ function oneTimeToken(cipher: FieldCipher, topic: Topic, customerId: string, ttl
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
+/** What a deleted account keeps: its id, and the `customer.deleted` event until it is published. */
+const tombstone = (customerId: string) => ({
+  email: `deleted:${customerId}`,
+  passwordHash: "!",
+  displayName: "",
+  deletedAt: new Date(),
+  verification: null,
+  passwordReset: null,
+});
+
+/** Admin (ADMIN_EMAILS) is granted to an address once it is proven, never to whoever typed it. */
+const grantsOnVerification = (deps: CustomerDeps, email: string) =>
+  deps.adminEmails.has(email) ? { $addToSet: { roles: "admin" } } : {};
+
+/**
+ * Deletes a registration nobody verified (replaced, or expired), publishing `customer.deleted` so
+ * that what other services made for its id goes too; false if it was verified meanwhile.
+ */
+async function retireUnverified(deps: CustomerDeps, customerId: string, ctx: RequestContext): Promise<boolean> {
+  const result = await deps.models.Customer.updateOne(
+    { _id: customerId, emailVerifiedAt: null, deletedAt: null },
+    withOutbox({ $set: tombstone(customerId) }, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)]),
+  );
+  return result.modifiedCount === 1;
+}
+
+/**
+ * Registers an address. The answer is the same whatever the address's state, so it tells nobody
+ * whether the address has an account:
+ * - a new address: an unverified account, and a verification link mailed;
+ * - an address registered but never verified: this registration replaces that one, whose id is
+ *   retired (`customer.deleted`) and whose link then verifies nothing: whoever registered an
+ *   address first cannot keep it, or its password, from the address's owner;
+ * - a verified (or disabled) account: nothing changes; a verified owner is mailed a reset link.
+ * An address gets at most its allowance of verification mails; beyond it, nothing changes.
+ */
 export async function register(
   deps: CustomerDeps,
   input: { email: string; password: string; displayName: string; locale?: string },
@@ -69,52 +107,88 @@ export async function register(
 ): Promise<PublicCustomer> {
   const { Customer } = deps.models;
   const email = normalizeEmail(input.email);
-  if (await Customer.exists({ email })) throw Errors.emailTaken();
-  const _id = randomUUID();
   const displayName = input.displayName.trim();
   const locale = input.locale ?? "en";
-  const roles: Role[] = deps.adminEmails.has(email) ? ["user", "admin"] : ["user"];
-  const verification = oneTimeToken(deps.cipher, TOPICS.customerEmailVerificationRequested, _id, VERIFICATION_TTL_MS);
-  const events = [
-    outgoing(TOPICS.customerRegistered, { customerId: _id, email, displayName, locale }, ctx),
-    outgoing(
-      TOPICS.customerEmailVerificationRequested,
-      { customerId: _id, email, displayName, token: verification.sealed, expiresAt: verification.stored.expiresAt },
-      ctx,
-    ),
-  ];
+  // Hashed whatever happens next, so that every answer takes about as long.
+  const passwordHash = await hashPassword(input.password);
+  const unchanged = (): PublicCustomer => ({
+    id: randomUUID(),
+    email,
+    displayName,
+    locale,
+    roles: ["user"],
+    emailVerified: false,
+    createdAt: new Date().toISOString(),
+  });
+
+  const existing = await Customer.findOne({ email, deletedAt: null }).lean<Customer>();
+  if (existing?.emailVerifiedAt || existing?.disabledAt) {
+    if (!existing.disabledAt) await sendPasswordReset(deps, existing, ctx);
+    return unchanged();
+  }
+  const mail = await deps.mails.take("verification", email);
+  if (!mail) return unchanged();
   try {
+    if (existing && !(await retireUnverified(deps, existing._id, ctx))) {
+      await mail.giveBack();
+      return unchanged();
+    }
+    const _id = randomUUID();
+    const verification = oneTimeToken(deps.cipher, TOPICS.customerEmailVerificationRequested, _id, VERIFICATION_TTL_MS);
+    const events = [
+      outgoing(TOPICS.customerRegistered, { customerId: _id, email, displayName, locale }, ctx),
+      outgoing(
+        TOPICS.customerEmailVerificationRequested,
+        { customerId: _id, email, displayName, token: verification.sealed, expiresAt: verification.stored.expiresAt },
+        ctx,
+      ),
+    ];
     const created = await Customer.create({
       _id,
       email,
-      passwordHash: await hashPassword(input.password),
+      passwordHash,
       displayName,
       locale,
-      roles,
+      roles: ["user"],
       verification: verification.stored,
       ...outboxFields(events),
     });
-    deps.wakeRelay();
     return toPublic(created.toObject() as Customer);
   } catch (error) {
-    if (isDuplicateKey(error)) throw Errors.emailTaken(); // a concurrent registration won
-    throw error;
+    if (!isDuplicateKey(error)) throw error;
+    await mail.giveBack(); // a concurrent registration of the address won
+    return unchanged();
+  } finally {
+    deps.wakeRelay();
   }
 }
 
-export async function verifyEmail(deps: CustomerDeps, token: string, ctx: RequestContext): Promise<void> {
+/**
+ * Verifies the address with the token of the link and the password chosen at registration: the
+ * link proves the address, the password that the registration is the verifier's own. A link
+ * mailed for someone else's registration of the address thus verifies nothing.
+ */
+export async function verifyEmail(
+  deps: CustomerDeps,
+  input: { token: string; password: string },
+  ctx: RequestContext,
+): Promise<void> {
   const { Customer } = deps.models;
   const now = new Date();
+  const tokenHash = hashSecret(input.token);
   const customer = await Customer.findOne({
-    "verification.tokenHash": hashSecret(token),
+    "verification.tokenHash": tokenHash,
     "verification.expiresAt": { $gt: now },
     deletedAt: null,
   }).lean<Customer>();
   if (!customer) throw Errors.invalidToken();
+  if (!(await verifyPassword(customer.passwordHash, input.password))) {
+    throw Errors.wrongPassword("This is not the password this address was registered with");
+  }
   // The token hash in the filter makes the token single-use: a second request matches nothing.
   const updated = await Customer.updateOne(
-    { _id: customer._id, "verification.tokenHash": hashSecret(token) },
-    withOutbox({ $set: { emailVerifiedAt: now, verification: null } }, [
+    { _id: customer._id, "verification.tokenHash": tokenHash },
+    withOutbox({ $set: { emailVerifiedAt: now, verification: null }, ...grantsOnVerification(deps, customer.email) }, [
       outgoing(TOPICS.customerEmailVerified, { customerId: customer._id, email: customer.email }, ctx),
     ]),
   );
@@ -122,12 +196,12 @@ export async function verifyEmail(deps: CustomerDeps, token: string, ctx: Reques
   deps.wakeRelay();
 }
 
-/** Sends a new verification link unless the address is verified, unknown, or was sent one a minute ago. */
+/** Sends a new verification link unless the address is verified, unknown, or had its share of such mails. */
 export async function resendVerification(deps: CustomerDeps, rawEmail: string, ctx: RequestContext): Promise<void> {
   const { Customer } = deps.models;
   const customer = await Customer.findOne({ email: normalizeEmail(rawEmail), deletedAt: null }).lean<Customer>();
   if (!customer || customer.emailVerifiedAt || customer.disabledAt) return;
-  if (customer.verification && Date.now() - customer.verification.sentAt.getTime() < RESEND_INTERVAL_MS) return;
+  if (!(await deps.mails.take("verification", customer.email))) return;
   const verification = oneTimeToken(
     deps.cipher,
     TOPICS.customerEmailVerificationRequested,
@@ -151,6 +225,22 @@ export async function resendVerification(deps: CustomerDeps, rawEmail: string, c
     ]),
   );
   deps.wakeRelay();
+}
+
+/** Deletes the registrations not verified within `ttlHours` (their links expired long before). */
+export async function expireUnverified(deps: CustomerDeps, ttlHours: number, now = new Date()): Promise<number> {
+  const stale = await deps.models.Customer.find(
+    { emailVerifiedAt: null, deletedAt: null, createdAt: { $lt: new Date(now.getTime() - ttlHours * 3600_000) } },
+    { _id: 1 },
+  )
+    .limit(EXPIRY_BATCH)
+    .lean<Pick<Customer, "_id">[]>();
+  let expired = 0;
+  for (const { _id } of stale) {
+    if (await retireUnverified(deps, _id, { correlationId: randomUUID() })) expired += 1;
+  }
+  if (expired > 0) deps.wakeRelay();
+  return expired;
 }
 
 export async function getActiveCustomer(deps: CustomerDeps, customerId: string): Promise<Customer> {
@@ -203,17 +293,12 @@ export async function changePassword(
   );
 }
 
-/**
- * Starts a reset for the address if it belongs to an account. The caller answers 202 without
- * waiting, so the answer takes the same time whether or not the account exists.
- */
-export async function requestPasswordReset(deps: CustomerDeps, rawEmail: string, ctx: RequestContext): Promise<void> {
-  const { Customer } = deps.models;
-  const customer = await Customer.findOne({ email: normalizeEmail(rawEmail), deletedAt: null }).lean<Customer>();
-  if (!customer || customer.disabledAt) return;
+/** Mails the customer a reset link, unless the address had its share of such mails. */
+async function sendPasswordReset(deps: CustomerDeps, customer: Customer, ctx: RequestContext): Promise<void> {
+  if (!(await deps.mails.take("password-reset", customer.email))) return;
   const reset = oneTimeToken(deps.cipher, TOPICS.customerPasswordResetRequested, customer._id, RESET_TTL_MS);
-  await Customer.updateOne(
-    { _id: customer._id },
+  await deps.models.Customer.updateOne(
+    { _id: customer._id, deletedAt: null },
     withOutbox({ $set: { passwordReset: reset.stored } }, [
       outgoing(
         TOPICS.customerPasswordResetRequested,
@@ -225,7 +310,23 @@ export async function requestPasswordReset(deps: CustomerDeps, rawEmail: string,
   deps.wakeRelay();
 }
 
-/** Sets a new password from a reset link and ends every session. The link proves the address too. */
+/**
+ * Starts a reset for the address if it belongs to an account. The caller answers 202 without
+ * waiting, so the answer takes the same time whether or not the account exists.
+ */
+export async function requestPasswordReset(deps: CustomerDeps, rawEmail: string, ctx: RequestContext): Promise<void> {
+  const customer = await deps.models.Customer.findOne({
+    email: normalizeEmail(rawEmail),
+    deletedAt: null,
+  }).lean<Customer>();
+  if (!customer || customer.disabledAt) return;
+  await sendPasswordReset(deps, customer, ctx);
+}
+
+/**
+ * Sets a new password from a reset link and ends every session. The link proves the address too:
+ * an unverified account becomes verified (and its registrant's password is gone).
+ */
 export async function resetPassword(
   deps: CustomerDeps,
   input: { token: string; newPassword: string },
@@ -239,6 +340,8 @@ export async function resetPassword(
     deletedAt: null,
   }).lean<Customer>();
   if (!customer) throw Errors.invalidToken();
+  const facts = { customerId: customer._id, email: customer.email };
+  const verifies = customer.emailVerifiedAt === null;
   const updated = await Customer.updateOne(
     { _id: customer._id, "passwordReset.tokenHash": tokenHash },
     withOutbox(
@@ -246,10 +349,14 @@ export async function resetPassword(
         $set: {
           passwordHash: await hashPassword(input.newPassword),
           passwordReset: null,
-          emailVerifiedAt: customer.emailVerifiedAt ?? new Date(),
+          ...(verifies && { emailVerifiedAt: new Date(), verification: null }),
         },
+        ...(verifies && grantsOnVerification(deps, customer.email)),
       },
-      [outgoing(TOPICS.customerPasswordChanged, { customerId: customer._id, email: customer.email }, ctx)],
+      [
+        ...(verifies ? [outgoing(TOPICS.customerEmailVerified, facts, ctx)] : []),
+        outgoing(TOPICS.customerPasswordChanged, facts, ctx),
+      ],
     ),
   );
   if (updated.modifiedCount !== 1) throw Errors.invalidToken();
@@ -272,19 +379,7 @@ export async function deleteAccount(
   if (!(await verifyPassword(customer.passwordHash, password))) throw Errors.wrongPassword();
   await deps.models.Customer.updateOne(
     { _id: customerId },
-    withOutbox(
-      {
-        $set: {
-          email: `deleted:${customerId}`,
-          passwordHash: "!",
-          displayName: "",
-          deletedAt: new Date(),
-          verification: null,
-          passwordReset: null,
-        },
-      },
-      [outgoing(TOPICS.customerDeleted, { customerId }, ctx)],
-    ),
+    withOutbox({ $set: tombstone(customerId) }, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)]),
   );
   deps.wakeRelay();
   await deps.models.Session.updateMany({ customerId, revokedAt: null }, { $set: { revokedAt: new Date() } });

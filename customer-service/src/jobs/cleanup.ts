@@ -1,19 +1,24 @@
-import type { Models } from "../customers/customer-model.js";
+import { expireUnverified, type CustomerDeps } from "../customers/customer-service.js";
 import type { LoginThrottle } from "../sessions/login-throttle.js";
 
 const DAY_MS = 24 * 3600_000;
 
+export type CleanupDeps = { customers: CustomerDeps; throttle: LoginThrottle; unverifiedAccountTtlHours: number };
+
 /**
  * What TTL indexes would do on MongoDB, done by the service (FerretDB has none): forget dead
- * sessions, expired link tokens, old throttle windows, and tombstones whose event is published.
+ * sessions, expired link tokens, old login attempts and mails, and tombstones whose event is
+ * published. Registrations left unverified are deleted (and `customer.deleted` published).
  */
-export async function cleanUp(models: Models, throttle: LoginThrottle, now = new Date()): Promise<void> {
-  const { Customer, Session } = models;
+export async function cleanUp(deps: CleanupDeps, now = new Date()): Promise<void> {
+  const { Customer, Session } = deps.customers.models;
   await Session.deleteMany({
     $or: [{ expiresAt: { $lt: now } }, { revokedAt: { $lt: new Date(now.getTime() - 7 * DAY_MS) } }],
   });
   await Customer.updateMany({ "verification.expiresAt": { $lt: now } }, { $set: { verification: null } });
   await Customer.updateMany({ "passwordReset.expiresAt": { $lt: now } }, { $set: { passwordReset: null } });
   await Customer.deleteMany({ deletedAt: { $lt: new Date(now.getTime() - DAY_MS) }, outboxPending: false });
-  await throttle.purgeExpired();
+  await expireUnverified(deps.customers, deps.unverifiedAccountTtlHours, now);
+  await deps.throttle.purgeExpired(now);
+  await deps.customers.mails.purgeExpired(now);
 }

@@ -36,7 +36,8 @@ const sessionsTag = { tags: ["sessions"] };
 const RefreshCookie = Type.String({
   description: `${REFRESH_COOKIE}: the refresh token, HttpOnly, Secure, SameSite=Strict, Path=/auth`,
 });
-const withRefreshCookie = { headers: { "set-cookie": RefreshCookie } };
+const NoStore = Type.Literal("no-store", { description: "Tokens are never kept by a browser or proxy cache" });
+const withTokens = { headers: { "set-cookie": RefreshCookie, "cache-control": NoStore } };
 const RefreshTokenBody = Type.Object(
   { refreshToken: Type.Optional(Secret) },
   { ...strictly, description: "Optional: the refresh token may come in its cookie instead" },
@@ -48,6 +49,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   const mailRateLimit = { rateLimit: { max: 5, timeWindow: "15 minutes" } };
 
   function sendTokens(reply: FastifyReply, tokens: sessions.IssuedTokens) {
+    reply.header("cache-control", "no-store");
     // Browser apps never hold the refresh token in script: it travels in this cookie, only to /auth.
     reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, {
       httpOnly: true,
@@ -72,11 +74,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       schema: {
         ...auth,
         summary: "Register; a verification link is mailed",
+        description:
+          "The answer is the same whether or not the address has an account. A registration of an address never verified replaces it; for a verified account nothing changes and its owner is mailed a reset link. An address gets at most one such mail a minute and a few a day.",
         body: Type.Object(
           { email: Email, password: Password, displayName: DisplayName, locale: Type.Optional(Locale) },
           strictly,
         ),
-        response: { 201: CustomerResponse, ...errorResponses("VALIDATION_FAILED", "EMAIL_TAKEN") },
+        response: { 201: CustomerResponse, ...errorResponses("VALIDATION_FAILED") },
       },
     },
     async (request, reply) =>
@@ -88,13 +92,16 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     {
       schema: {
         ...auth,
-        summary: "Verify the e-mail address with the token of the link",
-        body: Type.Object({ token: Secret }, strictly),
-        response: { 204: Type.Null(), ...errorResponses("VALIDATION_FAILED", "INVALID_TOKEN") },
+        summary: "Verify the e-mail address with the token of the link and the password chosen at registration",
+        body: Type.Object({ token: Secret, password: Type.String({ minLength: 1, maxLength: 128 }) }, strictly),
+        response: {
+          204: Type.Null(),
+          ...errorResponses("VALIDATION_FAILED", "INVALID_TOKEN", "INVALID_PASSWORD"),
+        },
       },
     },
     async (request, reply) => {
-      await customers.verifyEmail(opts.customers, request.body.token, ctx(request));
+      await customers.verifyEmail(opts.customers, request.body, ctx(request));
       return reply.code(204).send(null);
     },
   );
@@ -105,7 +112,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       config: { ...mailRateLimit, ...documentOnly({ responses: { 429: { headers: { "retry-after": RetryAfter } } } }) },
       schema: {
         ...auth,
-        summary: "Send a new verification link, at most one a minute",
+        summary: "Send a new verification link, at most one a minute and a few a day",
         body: Type.Object({ email: Email }, strictly),
         response: { 202: Accepted, ...errorResponses("VALIDATION_FAILED", "RATE_LIMITED") },
       },
@@ -119,7 +126,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post(
     "/auth/login",
     {
-      config: documentOnly({ responses: { 200: withRefreshCookie, 429: { headers: { "retry-after": RetryAfter } } } }),
+      config: documentOnly({ responses: { 200: withTokens, 429: { headers: { "retry-after": RetryAfter } } } }),
       schema: {
         ...auth,
         summary: "Log in: an access token, and a refresh token (also as a cookie)",
@@ -161,7 +168,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     "/auth/refresh",
     {
       preValidation: emptyBodyAllowed,
-      config: documentOnly({ bodyOptional: true, responses: { 200: withRefreshCookie } }),
+      config: documentOnly({ bodyOptional: true, responses: { 200: withTokens } }),
       schema: {
         ...auth,
         summary: "Trade the refresh token (body or cookie) for a new pair; a reused one revokes the session",
@@ -261,7 +268,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       config: { ...mailRateLimit, ...documentOnly({ responses: { 429: { headers: { "retry-after": RetryAfter } } } }) },
       schema: {
         ...auth,
-        summary: "Mail a password reset link, if the address belongs to an account",
+        summary: "Mail a password reset link, if the address belongs to an account (one a minute, a few a day)",
         body: Type.Object({ email: Email }, strictly),
         response: { 202: Accepted, ...errorResponses("VALIDATION_FAILED", "RATE_LIMITED") },
       },

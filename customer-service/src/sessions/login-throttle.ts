@@ -1,66 +1,66 @@
 import type { Models } from "../customers/customer-model.js";
 import { Errors } from "../errors.js";
+import { createAttemptLedger, type Attempt, type Decide } from "../limits/attempt-ledger.js";
 
 const WINDOW_MS = 15 * 60_000;
 
-/** A counter of failed logins: the account's address, or the client's network address. */
-export type ThrottleKey = { id: string; maxFailures: number };
+/** A login being tried: it counts as a failure until it is known to have succeeded. */
+export type LoginAttempt = { succeeded(): Promise<void> };
 
 /**
  * Failed logins counted per account (by the address typed, whether or not it exists, so the
  * throttle reveals nothing) and per client address (with a higher limit: many people may share
- * one). From `maxFailures` failures in the window on, the key is locked for 1 s, 2 s, 4 s, … up
- * to `maxLockSeconds`.
+ * one). From `maxFailures` failures in the window on, the key is locked for `firstLockSeconds`,
+ * then twice as long after each further failure, up to `maxLockSeconds`, from the latest one.
+ *
+ * A login takes its attempt on both keys before the password is hashed, and the attempt counts
+ * as a failure while it is being verified: parallel guesses, on any number of instances, are
+ * refused as soon as the attempts taken reach the limit, not once their failures are recorded.
  */
 export function createLoginThrottle(
   models: Models,
-  options: { maxFailures: number; maxFailuresPerClient: number; maxLockSeconds: number },
+  options: { maxFailures: number; maxFailuresPerClient: number; firstLockSeconds: number; maxLockSeconds: number },
 ) {
-  const { LoginThrottle } = models;
+  const ledger = createAttemptLedger(models.LoginAttempt);
+  // Failures must be remembered for as long as the longest lock they can cause.
+  const windowMs = Math.max(WINDOW_MS, options.maxLockSeconds * 1000);
+
+  function limit(maxFailures: number): Decide {
+    return (failures: readonly Attempt[], now: number) => {
+      const over = failures.length - maxFailures;
+      if (over < 0) return 0;
+      const lockSeconds = Math.min(options.maxLockSeconds, options.firstLockSeconds * 2 ** over);
+      const lockedUntil = failures[0]!.at.getTime() + lockSeconds * 1000;
+      return Math.max(0, (lockedUntil - now) / 1000);
+    };
+  }
+  const perAccount = limit(options.maxFailures);
+  const perClient = limit(options.maxFailuresPerClient);
+
   return {
-    keysFor(email: string, clientAddress: string): ThrottleKey[] {
-      return [
-        { id: `email:${email}`, maxFailures: options.maxFailures },
-        { id: `ip:${clientAddress}`, maxFailures: options.maxFailuresPerClient },
-      ];
-    },
-
-    async assertAllowed(keys: readonly ThrottleKey[]): Promise<void> {
-      const now = Date.now();
-      const ids = keys.map((k) => k.id);
-      const locks = await LoginThrottle.find({ _id: { $in: ids }, lockedUntil: { $gt: new Date(now) } }).lean();
-      const until = Math.max(0, ...locks.map((l) => l.lockedUntil!.getTime()));
-      if (until > now) throw Errors.tooManyAttempts(Math.ceil((until - now) / 1000));
-    },
-
-    async recordFailure(keys: readonly ThrottleKey[]): Promise<void> {
-      const now = new Date();
-      for (const { id: key, maxFailures } of keys) {
-        const current = await LoginThrottle.findById(key).lean();
-        const fresh = !current || now.getTime() - current.firstFailureAt.getTime() > WINDOW_MS;
-        const failures = fresh ? 1 : current.failures + 1;
-        const over = failures - maxFailures;
-        const lockedUntil =
-          over >= 0 ? new Date(now.getTime() + Math.min(options.maxLockSeconds, 2 ** over) * 1000) : null;
-        await LoginThrottle.updateOne(
-          { _id: key },
-          { $set: { failures, lockedUntil, firstFailureAt: fresh ? now : current.firstFailureAt } },
-          { upsert: true },
-        );
+    /** Takes the attempt on the account's key and the client's, or on neither: TOO_MANY_ATTEMPTS. */
+    async begin(email: string, clientAddress: string): Promise<LoginAttempt> {
+      const since = new Date(Date.now() - windowMs);
+      const account = await ledger.take(`email:${email}`, since, perAccount);
+      if (!account.ok) throw Errors.tooManyAttempts(account.retryAfterSeconds);
+      const client = await ledger.take(`ip:${clientAddress}`, since, perClient);
+      if (!client.ok) {
+        await ledger.settle(account, "void");
+        throw Errors.tooManyAttempts(client.retryAfterSeconds);
       }
+      return {
+        async succeeded() {
+          await ledger.settle(account, "succeeded");
+          await ledger.settle(client, "succeeded");
+          // The account's earlier failures are forgiven, not the client's: one success does not excuse a spray.
+          await ledger.forgiveBefore(account);
+        },
+      };
     },
 
-    async clear(key: ThrottleKey): Promise<void> {
-      await LoginThrottle.deleteOne({ _id: key.id });
-    },
-
-    /** Forgets windows that ended and locks that expired. */
-    async purgeExpired(): Promise<void> {
-      const now = new Date();
-      await LoginThrottle.deleteMany({
-        firstFailureAt: { $lt: new Date(now.getTime() - WINDOW_MS) },
-        $or: [{ lockedUntil: null }, { lockedUntil: { $lt: now } }],
-      });
+    /** Forgets attempts too old to count. */
+    async purgeExpired(now = new Date()): Promise<void> {
+      await ledger.purgeBefore(new Date(now.getTime() - windowMs));
     },
   };
 }

@@ -51,15 +51,13 @@ export async function login(
   input: { email: string; password: string; ip: string; userAgent: string },
 ): Promise<IssuedTokens> {
   const email = normalizeEmail(input.email);
-  const keys = deps.throttle.keysFor(email, input.ip);
-  await deps.throttle.assertAllowed(keys);
+  const attempt = await deps.throttle.begin(email, input.ip);
   const customer = await deps.models.Customer.findOne({ email, deletedAt: null }).lean<Customer>();
   // Runs argon2 whether or not the account exists: same answer, similar time.
   if (!(await verifyPassword(customer?.passwordHash, input.password)) || !customer) {
-    await deps.throttle.recordFailure(keys);
     throw Errors.invalidCredentials();
   }
-  await deps.throttle.clear(keys[0]!); // the client's counter stays: one success does not excuse a spray
+  await attempt.succeeded();
   if (!customer.emailVerifiedAt) throw Errors.emailNotVerified();
   if (customer.disabledAt) throw Errors.accountDisabled();
 

@@ -1,0 +1,39 @@
+import { createAttemptLedger, type Attempt } from "../limits/attempt-ledger.js";
+import type { Models } from "./customer-model.js";
+
+const DAY_MS = 24 * 3600_000;
+
+/** The mails anyone can make us send to an address by asking. */
+export type MailKind = "verification" | "password-reset";
+
+/**
+ * How many of those mails an address gets: one a minute (`intervalSeconds`) and `perDay` a day,
+ * per kind, counted in the database, so that every instance counts the same mails and a burst
+ * of requests sends one.
+ */
+export function createMailAllowance(models: Models, options: { intervalSeconds: number; perDay: number }) {
+  const ledger = createAttemptLedger(models.SentMail);
+
+  function secondsToWait(sent: readonly Attempt[], now: number): number {
+    const [latest] = sent;
+    const interval = latest ? latest.at.getTime() + options.intervalSeconds * 1000 - now : 0;
+    const oldestOfDay = sent[options.perDay - 1];
+    const day = oldestOfDay ? oldestOfDay.at.getTime() + DAY_MS - now : 0;
+    return Math.max(0, interval, day) / 1000;
+  }
+
+  return {
+    /** Takes one mail of the address's allowance; `null`: it had its share, send nothing. */
+    async take(kind: MailKind, email: string): Promise<{ giveBack(): Promise<void> } | null> {
+      const taken = await ledger.take(`${kind}:${email}`, new Date(Date.now() - DAY_MS), secondsToWait);
+      if (!taken.ok) return null;
+      return { giveBack: () => ledger.settle(taken, "void") };
+    },
+
+    async purgeExpired(now = new Date()): Promise<void> {
+      await ledger.purgeBefore(new Date(now.getTime() - DAY_MS));
+    },
+  };
+}
+
+export type MailAllowance = ReturnType<typeof createMailAllowance>;
