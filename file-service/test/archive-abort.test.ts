@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { request } from "node:http";
+import { request, type IncomingMessage } from "node:http";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -91,7 +91,7 @@ describe("folder archives", () => {
     // A client that reads the first bytes of the zip, then goes away.
     const aborted = request(`${base}/folders/${folder.id}/archive`, { headers: auth });
     aborted.end();
-    const [response] = (await once(aborted, "response")) as [import("node:http").IncomingMessage];
+    const [response] = (await once(aborted, "response")) as [IncomingMessage];
     expect(response.statusCode).toBe(200);
     await once(response, "data");
     const inFlight = watch.fetchesUnder(`${config.minio.bucket}/${customerId}/`);
