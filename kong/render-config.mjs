@@ -52,11 +52,22 @@ function signingKeyPem() {
   return readFileSync(join(keysDir, pems.at(-1)), "utf8");
 }
 
-const publicKey = createPublicKey(signingKeyPem()).export({ type: "spki", format: "pem" });
 const origins = (process.env.CORS_ORIGINS ?? "http://localhost:5173,http://127.0.0.1:5173")
   .split(",")
   .map((origin) => origin.trim())
   .filter(Boolean);
+// kong.yml's cors plugin sends credentials (the refresh cookie): an origin any site can present
+// (`*`, `null`, a pattern) would let every site read a signed-in customer's answers.
+const notExact = origins.filter(
+  (origin) => !/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin) || new URL(origin).origin !== origin.toLowerCase(),
+);
+if (notExact.length > 0) {
+  console.error(
+    `render-config: CORS_ORIGINS must list exact origins such as https://app.example (credentials are allowed, so *, null and patterns are refused): ${notExact.join(", ")}`,
+  );
+  process.exit(1);
+}
+const publicKey = createPublicKey(signingKeyPem()).export({ type: "spki", format: "pem" });
 
 const template = readFileSync(values.template, "utf8");
 const placeholders = {

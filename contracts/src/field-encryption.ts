@@ -7,6 +7,9 @@ export type EncryptedString = string & { readonly [encrypted]: true };
 export type FieldKey = { id: string; key: Buffer };
 
 const PREFIX = "enc1";
+const IV_BYTES = 12;
+// Pinned: without it a decipher accepts any tag from 4 bytes up, and a short tag is easy to forge.
+const TAG_BYTES = 16;
 
 /**
  * Parses `EVENT_ENCRYPTION_KEYS`: comma-separated `<id>:<base64 of 32 bytes>`, the first is used
@@ -36,21 +39,32 @@ export function createFieldCipher(keys: readonly FieldKey[]): FieldCipher {
   if (!current) throw new Error("at least one field encryption key is required");
   return {
     encrypt(plaintext, context) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", current.key, iv).setAAD(Buffer.from(context));
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv("aes-256-gcm", current.key, iv, { authTagLength: TAG_BYTES }).setAAD(
+        Buffer.from(context),
+      );
       const sealed = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
       const parts = [iv, sealed, cipher.getAuthTag()].map((b) => b.toString("base64url"));
       return [PREFIX, current.id, ...parts].join(".") as EncryptedString;
     },
     decrypt(value, context) {
-      const [prefix, keyId, iv, sealed, tag] = value.split(".");
+      const [prefix, keyId, iv, sealed, tag, ...rest] = value.split(".");
       const key = keys.find((k) => k.id === keyId);
-      if (prefix !== PREFIX || !key || !iv || sealed === undefined || !tag) {
+      const ivBytes = Buffer.from(iv ?? "", "base64url");
+      const tagBytes = Buffer.from(tag ?? "", "base64url");
+      if (
+        prefix !== PREFIX ||
+        !key ||
+        sealed === undefined ||
+        rest.length > 0 ||
+        ivBytes.length !== IV_BYTES ||
+        tagBytes.length !== TAG_BYTES
+      ) {
         throw new Error("not a value this service can decrypt");
       }
-      const decipher = createDecipheriv("aes-256-gcm", key.key, Buffer.from(iv, "base64url"))
+      const decipher = createDecipheriv("aes-256-gcm", key.key, ivBytes, { authTagLength: TAG_BYTES })
         .setAAD(Buffer.from(context))
-        .setAuthTag(Buffer.from(tag, "base64url"));
+        .setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(sealed, "base64url")), decipher.final()]).toString("utf8");
     },
   };

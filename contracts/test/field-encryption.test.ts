@@ -24,6 +24,19 @@ describe("field encryption", () => {
     expect(() => cipher.decrypt("plain-token", "ctx")).toThrow("not a value this service can decrypt");
   });
 
+  it("when a sealed value's tag is truncated (a shorter GCM tag is far easier to forge), then it does not open", () => {
+    const cipher = createFieldCipher(parseFieldKeys(keySpec("k1")));
+    const parts = cipher.encrypt("token", "ctx").split(".");
+    const tag = Buffer.from(parts[4]!, "base64url");
+    expect(tag).toHaveLength(16);
+    for (const length of [4, 8, 12, 15]) {
+      const truncated = [...parts.slice(0, 4), tag.subarray(0, length).toString("base64url")].join(".");
+      expect(() => cipher.decrypt(truncated, "ctx")).toThrow("not a value this service can decrypt");
+    }
+    const longer = [...parts.slice(0, 4), Buffer.concat([tag, Buffer.from([0])]).toString("base64url")].join(".");
+    expect(() => cipher.decrypt(longer, "ctx")).toThrow("not a value this service can decrypt");
+  });
+
   it("when keys rotate, then values sealed with the previous key still open and new ones use the new key", () => {
     const previous = keySpec("k1");
     const before = createFieldCipher(parseFieldKeys(previous)).encrypt("token", "ctx");

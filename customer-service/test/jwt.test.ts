@@ -65,6 +65,7 @@ describe("access tokens, verified through the published JWKS", () => {
       customerId: customer.id,
       roles: ["user"],
       sessionId: customer.refreshToken.split(".")[0],
+      expiresAt: JSON.parse(Buffer.from(customer.accessToken.split(".")[1]!, "base64url").toString()).exp * 1000,
     });
     const jwks = (await (await fetch(`${baseUrl}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
     expect(jwks.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig", kid: expect.any(String) });

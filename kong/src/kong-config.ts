@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import Type, { type Static, type TSchema } from "typebox";
 import Value from "typebox/value";
 import { parse } from "yaml";
+import { corsConfigProblems } from "./plugins/cors.js";
 
 /**
  * The part of Kong's declarative format the development gateway implements, checked strictly:
@@ -248,6 +249,8 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
         if (![limits.second, limits.minute, limits.hour, limits.day].some(Boolean))
           bad.push(`${at}/config: set at least one of second, minute, hour, day`);
       }
+      if (name === "cors" && bad.length === 0)
+        bad.push(...corsConfigProblems(config as PluginConfigs["cors"], `${at}/config`));
       pluginProblems.push(...bad);
       return [{ name, config, scope: `${scope}/plugins/${i}` } as PluginInstance];
     });

@@ -53,7 +53,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   app.addHook("onClose", async () => mailer.close());
 
-  const live = createLiveStream({ pool, connectionString: config.databaseUrl, logger: app.log });
+  const live = createLiveStream({
+    pool,
+    connectionString: config.databaseUrl,
+    logger: app.log,
+    limits: config.streams,
+  });
   await live.start();
   app.addHook("onClose", async () => live.stop());
 

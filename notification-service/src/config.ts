@@ -23,6 +23,10 @@ const EnvSchema = Type.Object({
   MAIL_RETRY_ATTEMPTS: Type.Integer({ minimum: 1, default: 12 }),
   MAIL_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 10, default: 30_000 }),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
+  STREAMS_PER_CUSTOMER: Type.Integer({ minimum: 1, default: 5 }),
+  STREAMS_PER_INSTANCE: Type.Integer({ minimum: 1, default: 2000 }),
+  // How long a dead instance's streams still count against their customers' cap.
+  STREAM_LEASE_SECONDS: Type.Integer({ minimum: 3, default: 60 }),
 });
 
 export type Config = Readonly<{
@@ -41,6 +45,7 @@ export type Config = Readonly<{
   jwt: Readonly<{ jwksUrl: string; issuer: string; audience: string }>;
   mailRetry: Readonly<{ attempts: number; maxDelayMs: number }>;
   heartbeatMs: number;
+  streams: Readonly<{ perCustomer: number; perInstance: number; leaseMs: number }>;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
@@ -62,5 +67,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwt: Object.freeze({ jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }),
     mailRetry: Object.freeze({ attempts: e.MAIL_RETRY_ATTEMPTS, maxDelayMs: e.MAIL_RETRY_MAX_DELAY_MS }),
     heartbeatMs: e.SSE_HEARTBEAT_SECONDS * 1000,
+    streams: Object.freeze({
+      perCustomer: e.STREAMS_PER_CUSTOMER,
+      perInstance: e.STREAMS_PER_INSTANCE,
+      leaseMs: e.STREAM_LEASE_SECONDS * 1000,
+    }),
   });
 }

@@ -1,6 +1,12 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
 
-export type VerifiedCustomer = { customerId: string; roles: string[]; sessionId: string };
+export type VerifiedCustomer = {
+  customerId: string;
+  roles: string[];
+  sessionId: string;
+  /** When the token expires (epoch ms): what a long-lived answer, such as a live stream, must not outlive. */
+  expiresAt: number;
+};
 
 export type AccessTokenVerifier = (token: string) => Promise<VerifiedCustomer>;
 
@@ -27,6 +33,7 @@ export function createAccessTokenVerifier(options: {
       customerId: payload.sub!,
       roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
       sessionId: String(payload.sid ?? ""),
+      expiresAt: payload.exp! * 1000,
     };
   };
 }

@@ -7,20 +7,29 @@ type Cursor = { createdAt: string; id: string };
 const encodeCursor = (c: Customer) =>
   Buffer.from(JSON.stringify({ createdAt: c.createdAt.toISOString(), id: c._id })).toString("base64url");
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Exactly what `encodeCursor` writes, or nothing: the cursor is the client's to forge. */
 function decodeCursor(cursor: string): Cursor {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
-    if (
-      typeof value.createdAt !== "string" ||
-      typeof value.id !== "string" ||
-      Number.isNaN(Date.parse(value.createdAt))
-    ) {
-      throw new Error("bad cursor");
-    }
-    return value;
+    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     throw Errors.invalidCursor();
   }
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    !("createdAt" in value && "id" in value) ||
+    typeof value.createdAt !== "string" ||
+    typeof value.id !== "string" ||
+    !UUID.test(value.id) ||
+    // The round trip refuses what Date.parse stretches (2026-02-30 is March 2nd) or cannot read.
+    !(Number.isFinite(Date.parse(value.createdAt)) && new Date(value.createdAt).toISOString() === value.createdAt)
+  ) {
+    throw Errors.invalidCursor();
+  }
+  return { createdAt: value.createdAt, id: value.id };
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -25,16 +25,50 @@ export type FileQuery = {
   limit: number;
 };
 
+/** The sort value as PostgreSQL compares it: its own lower(), microseconds of updated_at. */
+const CURSOR_VALUES: Record<keyof typeof SORT_COLUMNS, string> = {
+  name: "lower(name)",
+  size: "size",
+  updatedAt: `to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+/** Where a page starts: the last row's sort value and id, opaque to the client (base64url JSON). */
 type Cursor = { v: string | number; id: string };
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
-function decodeCursor(raw: string): Cursor {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Microseconds: a millisecond cursor would repeat the row it ends on.
+const TIMESTAMP = /^((?!0000)\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/** A sort value of the right type and in its column's range, or nothing: the cursor is the client's to forge. */
+const SORT_VALUE: Record<keyof typeof SORT_COLUMNS, (v: unknown) => boolean> = {
+  name: (v) => typeof v === "string" && v.length <= 1000 && !v.includes("\u0000"),
+  size: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+  updatedAt: (v) => {
+    const date = typeof v === "string" ? TIMESTAMP.exec(v)?.[1] : undefined;
+    const time = date === undefined ? NaN : Date.parse(v as string);
+    // Date.parse takes 2026-02-30 for March 2nd: the day must survive the round trip.
+    return Number.isFinite(time) && new Date(time).toISOString().startsWith(date!);
+  },
+};
+
+function decodeCursor(raw: string, sort: keyof typeof SORT_COLUMNS): Cursor {
+  let cursor: unknown;
   try {
-    const c = JSON.parse(Buffer.from(raw, "base64url").toString()) as Cursor;
-    if ((typeof c.v === "string" || typeof c.v === "number") && typeof c.id === "string") return c;
+    cursor = JSON.parse(Buffer.from(raw, "base64url").toString());
   } catch {
-    // fall through
+    throw Errors.invalidCursor();
   }
-  throw Errors.invalidCursor();
+  if (
+    typeof cursor !== "object" ||
+    cursor === null ||
+    !("v" in cursor && "id" in cursor) ||
+    typeof cursor.id !== "string" ||
+    !UUID.test(cursor.id) ||
+    !SORT_VALUE[sort](cursor.v)
+  ) {
+    throw Errors.invalidCursor();
+  }
+  return cursor as Cursor;
 }
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -56,23 +90,22 @@ export async function listFiles(deps: FileDeps, ctx: Ctx, query: FileQuery) {
   const column = SORT_COLUMNS[query.sort];
   const direction = query.order === "desc" ? "DESC" : "ASC";
   if (query.cursor) {
-    const cursor = decodeCursor(query.cursor);
-    const value = query.sort === "updatedAt" ? new Date(String(cursor.v)) : cursor.v;
-    params.push(value, cursor.id);
+    const cursor = decodeCursor(query.cursor, query.sort);
+    params.push(cursor.v, cursor.id);
     where.push(`(${column}, id) ${direction === "ASC" ? ">" : "<"} ($${params.length - 1}, $${params.length})`);
   }
   params.push(query.limit + 1);
   const { rows } = await deps.pool.query(
-    `SELECT * FROM files WHERE ${where.join(" AND ")} ORDER BY ${column} ${direction}, id ${direction} LIMIT $${params.length}`,
+    `SELECT *, ${CURSOR_VALUES[query.sort]} AS cursor_value
+       FROM files WHERE ${where.join(" AND ")} ORDER BY ${column} ${direction}, id ${direction} LIMIT $${params.length}`,
     params,
   );
-  const files = rows.slice(0, query.limit).map(toFile);
-  const last = files.at(-1);
-  const sortValue = (f: FileRecord) =>
-    query.sort === "name" ? f.name.toLowerCase() : query.sort === "size" ? f.size : f.updatedAt.toISOString();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const v = query.sort === "size" ? Number(last?.cursor_value) : (last?.cursor_value as string);
   return {
-    files,
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ v: sortValue(last), id: last.id }) : null,
+    files: page.map(toFile),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ v, id: last.id as string }) : null,
   };
 }
 

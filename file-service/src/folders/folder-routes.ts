@@ -181,9 +181,13 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
       try {
         await streamFolderArchive({ pool: opts.files.pool, storage: opts.storage }, c.customerId, folder.id, reply.raw);
       } catch (err) {
-        // Headers are gone: all that is left is to cut the stream, so the client sees a broken zip, not a good one.
-        request.log.error({ err }, "archive failed");
-        reply.raw.destroy(err as Error);
+        // The archive has cut the stream (headers are gone), so the client sees a broken zip, not a good one.
+        if ((err as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") {
+          request.log.info("archive download abandoned by the client");
+        } else {
+          request.log.error({ err }, "archive failed");
+          reply.raw.destroy(err as Error);
+        }
       }
     },
   );

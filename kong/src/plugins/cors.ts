@@ -2,19 +2,33 @@ import type { PluginConfigs } from "../kong-config.js";
 import type { PluginHandler } from "./plugin.js";
 
 const REGEX_CHARACTERS = /[*+?()[\]{}|\\^$]/;
+/** Origins any site can present: `null` is a sandboxed frame's or a redirected request's. */
+const ANYONE = ["null", "https://any-site.invalid", "http://any-site.invalid"];
+
+/** As Kong matches a configured origin: `*`, a regex when it has regex characters, else exactly. */
+const originMatcher = (origin: string): ((candidate: string) => boolean) =>
+  origin === "*"
+    ? () => true
+    : REGEX_CHARACTERS.test(origin)
+      ? (
+          (regex: RegExp) => (candidate: string) =>
+            regex.test(candidate)
+        )(new RegExp(`^(?:${origin})$`))
+      : (candidate: string) => candidate.toLowerCase() === origin.toLowerCase();
+
+/** With credentials, an origin any site can present would let every site read a signed-in customer's answers. */
+export function corsConfigProblems(config: PluginConfigs["cors"], at: string): string[] {
+  if (!config.credentials) return [];
+  return config.origins.flatMap((origin, i) =>
+    ANYONE.some(originMatcher(origin))
+      ? [`${at}/origins/${i}: "${origin}" admits any site, which credentials: true forbids (list exact origins)`]
+      : [],
+  );
+}
 
 /** Answers preflights itself and adds the CORS headers to every other answer, as Kong's cors plugin. */
 export function createCors(config: PluginConfigs["cors"]): PluginHandler {
-  const matchers = config.origins.map((origin) =>
-    origin === "*"
-      ? () => true
-      : REGEX_CHARACTERS.test(origin)
-        ? (
-            (regex: RegExp) => (candidate: string) =>
-              regex.test(candidate)
-          )(new RegExp(`^(?:${origin})$`))
-        : (candidate: string) => candidate.toLowerCase() === origin.toLowerCase(),
-  );
+  const matchers = config.origins.map(originMatcher);
   const wildcard = config.origins.includes("*");
 
   return {

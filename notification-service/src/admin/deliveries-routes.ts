@@ -4,6 +4,7 @@ import type { preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
+import { IdCursor, parseIdCursor } from "../id-cursor.js";
 
 const Delivery = Type.Object({
   id: Type.String(),
@@ -37,19 +38,20 @@ export const deliveriesRoutes: FastifyPluginAsyncTypebox<{
           {
             customerId: Type.Optional(Type.String({ maxLength: 100 })),
             status: Type.Optional(Type.Enum(["pending", "sent", "failed"])),
-            cursor: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,17}$" })),
+            cursor: IdCursor,
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
           },
           { additionalProperties: false },
         ),
         response: {
           200: Type.Object({ deliveries: Type.Array(Delivery), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
-          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN"),
+          ...errorResponses("VALIDATION_FAILED", "INVALID_CURSOR", "UNAUTHORIZED", "FORBIDDEN"),
         },
       },
     },
     async (request) => {
-      const { customerId, status, cursor, limit } = request.query;
+      const { customerId, status, limit } = request.query;
+      const cursor = parseIdCursor(request.query.cursor);
       const { rows } = await pool.query(
         `SELECT id, event_id, customer_id, recipient, kind, status, attempts, last_error, delivery_key, created_at, sent_at
            FROM deliveries

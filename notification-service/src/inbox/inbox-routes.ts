@@ -4,9 +4,10 @@ import type { preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";
 import Type from "typebox";
 import { Errors, errorResponses } from "../errors.js";
+import { IdCursor, parseIdCursor } from "../id-cursor.js";
 import { CATEGORIES, getPreferences, setPreferences } from "../preferences/preferences-repository.js";
 import { inboxSince, listInbox, markAllRead, markRead, type InboxItem } from "./inbox-repository.js";
-import type { LiveStream } from "./live-stream.js";
+import type { LiveStream, StreamEndReason } from "./live-stream.js";
 
 const InboxItemSchema = Type.Object({
   id: Type.String(),
@@ -29,6 +30,8 @@ const PreferencesAnswer = Type.Object(
   { ...categorySwitches, security: Type.Literal(true) },
   { additionalProperties: false },
 );
+// setTimeout's longest delay: a token living longer is ended then, and the client reconnects.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const inboxDoc = { tags: ["notifications"], security: BEARER_AUTH };
 const preferencesDoc = { tags: ["preferences"], security: BEARER_AUTH };
 
@@ -38,7 +41,9 @@ const streamAnswer = documentOnly({
     200: {
       description:
         "Server-Sent Events: each new inbox item as `event: notification`, `id:` its id, `data:` the item as JSON " +
-        "(the schema of GET /notifications items); a `: heartbeat` comment while idle; `retry: 3000` first",
+        "(the schema of GET /notifications items); a `: heartbeat` comment while idle; `retry: 3000` first. " +
+        'When the server ends the stream it says why last, as `event: end` with `data: {"reason": …}`: ' +
+        "`token-expired` (reconnect with a fresh token), `lease-lost` or `shutdown` (reconnect).",
       content: { "text/event-stream": Type.String() },
     },
   },
@@ -51,11 +56,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
   heartbeatMs: number;
 }> = async (app, { pool, live, authenticate, heartbeatMs }) => {
   app.addHook("preHandler", authenticate);
-  const open = new Set<() => void>();
-  // Streams never end on their own: close them so the server can shut down.
-  app.addHook("preClose", async () => {
-    for (const close of open) close();
-  });
+  // Streams outlive any request: end them so the server can shut down.
+  app.addHook("preClose", async () => live.endStreams(() => true, "shutdown"));
 
   app.get(
     "/notifications",
@@ -64,7 +66,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
         ...inboxDoc,
         summary: "The inbox, newest first, a page at a time, with the unread count",
         querystring: Type.Object(
-          { cursor: Type.Optional(Id), limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
+          { cursor: IdCursor, limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
           { additionalProperties: false },
         ),
         response: {
@@ -73,13 +75,13 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
             unread: Type.Integer(),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
-          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED"),
+          ...errorResponses("VALIDATION_FAILED", "INVALID_CURSOR", "UNAUTHORIZED"),
         },
       },
     },
     async (request) =>
       listInbox(pool, request.verifiedCustomer.customerId, {
-        before: request.query.cursor,
+        before: parseIdCursor(request.query.cursor),
         limit: request.query.limit,
       }),
   );
@@ -157,7 +159,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
   /**
    * Server-Sent Events: each new inbox item as `event: notification` with its id, so a client
    * that reconnects with `Last-Event-ID` gets what it missed first. Comments every
-   * `heartbeatMs` keep proxies from closing an idle stream.
+   * `heartbeatMs` keep proxies from closing an idle stream. The stream ends when its token
+   * expires (the client reconnects with a fresh one), and counts against the caps until then.
    */
   app.get(
     "/notifications/stream",
@@ -167,22 +170,46 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
         ...inboxDoc,
         summary: "New inbox items as they arrive (Server-Sent Events); Last-Event-ID replays what was missed",
         headers: Type.Object({ "last-event-id": Type.Optional(Id) }),
-        response: errorResponses("VALIDATION_FAILED", "UNAUTHORIZED"),
+        response: errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "TOO_MANY_STREAMS", "STREAM_CAPACITY_REACHED"),
       },
     },
     async (request, reply) => {
-      const customerId = request.verifiedCustomer.customerId;
+      const { customerId, sessionId, expiresAt } = request.verifiedCustomer;
+      const raw = reply.raw;
+      // Whatever the stream holds is undone once, by whichever comes first: the client leaving
+      // (even before the stream is set up), the token expiring, the server ending it.
+      const undo: (() => void)[] = [];
+      let ended = false;
+      const hold = (release: () => void) => (ended ? release() : undo.push(release));
+      const end = (reason?: StreamEndReason) => {
+        if (ended) return;
+        ended = true;
+        for (const release of undo.reverse()) release();
+        if (!raw.headersSent) return; // not set up yet: the handler sees `ended`
+        if (reason) raw.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+        raw.end();
+      };
+      raw.once("close", () => end());
+      // Gone while it was authenticated: nothing to set up, nobody to answer.
+      if (raw.destroyed) return reply.hijack();
+
+      hold(await live.admit({ customerId, sessionId, end }));
+      if (ended) {
+        // Gone while it was admitted, or the server is shutting down: what was held is released.
+        raw.destroy();
+        return reply.hijack();
+      }
+
       let lastSent = BigInt(request.headers["last-event-id"] ?? 0);
       let replaying = true;
       const buffered: InboxItem[] = [];
-      const raw = reply.raw;
       const write = (item: InboxItem) => {
-        if (BigInt(item.id) <= lastSent) return;
+        if (ended || BigInt(item.id) <= lastSent) return;
         lastSent = BigInt(item.id);
         raw.write(`id: ${item.id}\nevent: notification\ndata: ${JSON.stringify(item)}\n\n`);
       };
       // Subscribe before reading what was missed, so nothing falls between the two.
-      const unsubscribe = live.subscribe(customerId, (item) => (replaying ? buffered.push(item) : write(item)));
+      hold(live.subscribe(customerId, (item) => (replaying ? buffered.push(item) : write(item))));
       reply.hijack();
       raw.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8",
@@ -193,14 +220,9 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
       });
       raw.write("retry: 3000\n\n");
       const heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), heartbeatMs);
-      const close = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        open.delete(close);
-        raw.end();
-      };
-      open.add(close);
-      request.raw.on("close", close);
+      hold(() => clearInterval(heartbeat));
+      const expiry = setTimeout(() => end("token-expired"), Math.min(expiresAt - Date.now(), MAX_TIMEOUT_MS));
+      hold(() => clearTimeout(expiry));
       try {
         if (lastSent > 0n) for (const item of await inboxSince(pool, customerId, lastSent.toString())) write(item);
       } finally {

@@ -1,10 +1,32 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { EventLogger } from "@coffer/contracts";
+import { Errors } from "../errors.js";
 import { INBOX_CHANNEL, getInboxItem, type InboxItem } from "./inbox-repository.js";
+import {
+  acquireStreamLease,
+  releaseInstanceLeases,
+  releaseStreamLease,
+  renewStreamLeases,
+} from "./stream-lease-repository.js";
+
+/** Why the server ended a stream: told to the client in a last `event: end`. */
+export type StreamEndReason = "token-expired" | "lease-lost" | "shutdown";
+
+/** One open stream as the fan-out sees it; `end` is idempotent. */
+export type StreamHolder = { customerId: string; sessionId: string; end(reason: StreamEndReason): void };
 
 export type LiveStream = {
   /** Calls `push` with each new inbox item of the customer, whichever instance stored it. */
   subscribe(customerId: string, push: (item: InboxItem) => void): () => void;
+  /**
+   * Claims a place for one more stream: under this instance's cap (memory) and the customer's
+   * (a lease row every instance counts). Throws TOO_MANY_STREAMS or STREAM_CAPACITY_REACHED;
+   * returns what gives the place back, once, however often it is called.
+   */
+  admit(holder: StreamHolder): Promise<() => void>;
+  /** Ends this instance's streams that match, e.g. all of them at shutdown. */
+  endStreams(match: (holder: StreamHolder) => boolean, reason: StreamEndReason): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -18,16 +40,23 @@ export function createLiveStream(options: {
   pool: pg.Pool;
   connectionString: string;
   logger: EventLogger;
+  limits: { perCustomer: number; perInstance: number; leaseMs: number };
 }): LiveStream {
+  const { pool, limits, logger } = options;
   const subscribers = new Map<string, Set<(item: InboxItem) => void>>();
+  const instanceId = randomUUID();
+  /** Admitted streams, and those on their way in: they count against this instance's cap from the start. */
+  const admitted = new Map<StreamHolder, { leaseId: string; since: number }>();
+  let admissions = 0;
   let listener: pg.Client | undefined;
+  let renewal: NodeJS.Timeout | undefined;
   let stopped = false;
 
   async function deliver(payload: string | undefined) {
     const [customerId, id] = (payload ?? "").split(":");
     const pushes = customerId ? subscribers.get(customerId) : undefined;
     if (!pushes || !id) return;
-    const item = await getInboxItem(options.pool, customerId!, id);
+    const item = await getInboxItem(pool, customerId!, id);
     if (item) for (const push of pushes) push(item);
   }
 
@@ -35,10 +64,10 @@ export function createLiveStream(options: {
     if (stopped) return;
     const client = new pg.Client({ connectionString: options.connectionString });
     client.on("notification", (message) => {
-      deliver(message.payload).catch((err: unknown) => options.logger.warn({ err }, "live notification lost"));
+      deliver(message.payload).catch((err: unknown) => logger.warn({ err }, "live notification lost"));
     });
     client.on("error", (err) => {
-      options.logger.warn({ err }, "inbox LISTEN connection lost; reconnecting");
+      logger.warn({ err }, "inbox LISTEN connection lost; reconnecting");
       client.end().catch(() => undefined);
       if (listener === client) listener = undefined;
       setTimeout(() => void listen(), 1000);
@@ -49,8 +78,23 @@ export function createLiveStream(options: {
       listener = client;
     } catch (err) {
       await client.end().catch(() => undefined);
-      options.logger.warn({ err }, "inbox LISTEN failed; retrying");
+      logger.warn({ err }, "inbox LISTEN failed; retrying");
       setTimeout(() => void listen(), 1000);
+    }
+  }
+
+  /**
+   * Keeps this instance's leases alive. A stream whose lease lapsed anyway (the database was out
+   * of reach too long) no longer counts for the other instances: it ends, and its client reconnects.
+   */
+  async function renew() {
+    const before = admissions;
+    try {
+      const held = await renewStreamLeases(pool, instanceId, limits.leaseMs);
+      for (const [holder, place] of admitted)
+        if (place.since <= before && !held.has(place.leaseId)) holder.end("lease-lost");
+    } catch (err) {
+      logger.warn({ err }, "stream leases not renewed");
     }
   }
 
@@ -64,10 +108,52 @@ export function createLiveStream(options: {
         if (set.size === 0) subscribers.delete(customerId);
       };
     },
-    start: () => listen(),
+    async admit(holder) {
+      if (admitted.size >= limits.perInstance) throw Errors.streamCapacityReached();
+      // Counted by renew() only once its lease is in: until then it may not be visible to the renewal.
+      const place = { leaseId: randomUUID(), since: Infinity };
+      admitted.set(holder, place);
+      let taken: boolean;
+      try {
+        taken = await acquireStreamLease(pool, {
+          id: place.leaseId,
+          customerId: holder.customerId,
+          instanceId,
+          max: limits.perCustomer,
+          ttlMs: limits.leaseMs,
+        });
+      } catch (err) {
+        admitted.delete(holder);
+        throw err;
+      }
+      if (!taken) {
+        admitted.delete(holder);
+        throw Errors.tooManyStreams(limits.perCustomer);
+      }
+      place.since = ++admissions;
+      return () => {
+        if (admitted.get(holder) !== place) return;
+        admitted.delete(holder);
+        // Should the delete fail, the lease lapses on its own.
+        releaseStreamLease(pool, place.leaseId).catch((err: unknown) =>
+          logger.warn({ err }, "stream lease not released"),
+        );
+      };
+    },
+    endStreams(match, reason) {
+      for (const holder of [...admitted.keys()]) if (match(holder)) holder.end(reason);
+    },
+    async start() {
+      await listen();
+      renewal = setInterval(() => void renew(), Math.floor(limits.leaseMs / 3)).unref();
+    },
     async stop() {
       stopped = true;
+      clearInterval(renewal);
       await listener?.end().catch(() => undefined);
+      await releaseInstanceLeases(pool, instanceId).catch((err: unknown) =>
+        logger.warn({ err }, "stream leases not released; they lapse on their own"),
+      );
     },
   };
 }
