@@ -1,6 +1,6 @@
 export * from "./generated/events.js";
 export { AppError, PoisonRecordError, RegistryUnavailable } from "./errors.js";
-export { ConfigError, parseEnv } from "./config.js";
+export { ConfigError, TrustedProxies, parseEnv, parseTrustedProxies } from "./config.js";
 export {
   AVRO_OPTIONS,
   EventValidationError,

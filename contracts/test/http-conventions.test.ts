@@ -14,7 +14,9 @@ const errorResponses = createErrorResponses({ ...HTTP_ERRORS, THING_NOT_FOUND: 4
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  app = Fastify(createServerOptions({ service: "things", logLevel: "silent" })).withTypeProvider<TypeBoxTypeProvider>();
+  app = Fastify(
+    createServerOptions({ service: "things", logLevel: "silent", trustedProxies: [] }),
+  ).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app);
   await registerOpenApi(app, { title: "things", version: "1.0.0", description: "Things." });
   app.post(

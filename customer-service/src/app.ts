@@ -51,8 +51,7 @@ function isMongoUnreachable(error: unknown): boolean {
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
-    ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel }),
-    trustProxy: config.trustProxy,
+    ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isMongoUnreachable });
 

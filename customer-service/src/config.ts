@@ -1,4 +1,11 @@
-import { fieldKeysProblems, parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
+import {
+  TrustedProxies,
+  fieldKeysProblems,
+  parseEnv,
+  parseFieldKeys,
+  parseTrustedProxies,
+  type FieldKey,
+} from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 
 export { ConfigError } from "@coffer/contracts";
@@ -18,7 +25,7 @@ const EnvSchema = Type.Object({
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 3600, default: 30 * 24 * 3600 }),
   ADMIN_EMAILS: Type.String({ default: "" }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  TRUSTED_PROXIES: TrustedProxies,
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
   LOGIN_MAX_FAILURES_PER_CLIENT: Type.Integer({ minimum: 1, default: 50 }),
   LOGIN_LOCK_FIRST_SECONDS: Type.Integer({ minimum: 1, default: 1 }),
@@ -39,7 +46,7 @@ export type Config = Readonly<{
   jwt: Readonly<{ issuer: string; audience: string; keysDir: string; generateKey: boolean; accessTtlSeconds: number }>;
   refreshTtlSeconds: number;
   adminEmails: ReadonlySet<string>;
-  trustProxy: boolean;
+  trustedProxies: readonly string[];
   loginThrottle: Readonly<{
     maxFailures: number;
     maxFailuresPerClient: number;
@@ -75,7 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean),
     ),
-    trustProxy: e.TRUST_PROXY,
+    trustedProxies: parseTrustedProxies(e.TRUSTED_PROXIES),
     loginThrottle: Object.freeze({
       maxFailures: e.LOGIN_MAX_FAILURES,
       maxFailuresPerClient: e.LOGIN_MAX_FAILURES_PER_CLIENT,

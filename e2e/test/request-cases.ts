@@ -28,6 +28,8 @@ export type RequestCase = {
 };
 
 const UNAUTHORIZED = { message: "Unauthorized" };
+/** A share token no share has. */
+const NO_SHARE = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 const ALLOWED_ORIGIN = "http://localhost:5173";
 
 export const REQUEST_CASES: RequestCase[] = [
@@ -44,7 +46,7 @@ export const REQUEST_CASES: RequestCase[] = [
   },
   {
     name: "a share link needs no token (an unknown one is the service's 404)",
-    path: "/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    path: `/s/${NO_SHARE}`,
     expect: { status: 404, body: { code: "SHARE_NOT_FOUND" } },
   },
   {
@@ -134,6 +136,30 @@ export const REQUEST_CASES: RequestCase[] = [
     method: "DELETE",
     path: "/.well-known/jwks.json",
     expect: { status: 404, body: { message: "no Route matched with those values" } },
+  },
+
+  // Paths: matched as Kong normalizes them; what nginx cannot normalize is refused before any route.
+  {
+    name: "an encoded slash is not a separator: a share link, not the unlock route",
+    method: "POST",
+    path: `/s/${NO_SHARE}%2Funlock`,
+    json: { password: "guess" },
+    expect: { status: 404, headers: { "x-ratelimit-limit-minute": "600" } },
+  },
+  {
+    name: "a path climbing above the root",
+    path: "/files/../../files",
+    expect: { status: 400, body: { message: "Bad request" } },
+  },
+  {
+    name: "a malformed percent-encoding",
+    path: "/files/%zz",
+    expect: { status: 400, body: { message: "Bad request" } },
+  },
+  {
+    name: "an encoded NUL",
+    path: "/files%00",
+    expect: { status: 400, body: { message: "Bad request" } },
   },
 
   // Sizes: JSON bodies are small; whole files go to the upload routes.
@@ -229,11 +255,20 @@ export const RATE_LIMIT_CASES = [
     path: "/auth/password/forgot",
     json: () => ({ email: someone() }),
   },
-  {
-    name: "share unlock",
+  // Every spelling of the unlock path that file-service would route to the unlock handler.
+  ...[
+    `/s/${NO_SHARE}/unlock`,
+    `/s/${NO_SHARE}/%75nlock`,
+    `/%73/${NO_SHARE}/unlock`,
+    `//s/${NO_SHARE}//unlock`,
+    `/s/${NO_SHARE}/./unlock`,
+    `/files/../s/${NO_SHARE}/unlock`,
+    `/s/${NO_SHARE}/x/%2e%2E/unlock`,
+  ].map((path) => ({
+    name: `share unlock as ${path.replace(NO_SHARE, "<t>")}`,
     perMinute: 5,
     method: "POST",
-    path: "/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/unlock",
+    path,
     json: () => ({ password: "guess" }),
-  },
+  })),
 ];

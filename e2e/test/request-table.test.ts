@@ -1,14 +1,16 @@
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SignJWT, importPKCS8 } from "jose";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { RATE_LIMIT_CASES, REQUEST_CASES, type RequestCase, type TokenKind } from "./request-cases.js";
 import { createClient, someLoopbackAddress, waitForMail } from "./support.js";
 
 const base = inject("gatewayUrl");
-const keysDir = inject("local")?.keysDir ?? process.env.JWT_KEYS_DIR;
+const local = inject("local");
+const keysDir = local?.keysDir ?? process.env.JWT_KEYS_DIR;
 const tokens = new Map<TokenKind, string>();
+const customer = { email: `table-${randomUUID()}@example.com`, password: "correct horse battery staple" };
 
 async function signed(options: { key: string; iss: string; expiresIn: number }) {
   const now = Math.floor(Date.now() / 1000);
@@ -25,8 +27,7 @@ async function signed(options: { key: string; iss: string; expiresIn: number }) 
 beforeAll(async () => {
   // A real customer's token, through the gateway like any client.
   const send = createClient(base, { localAddress: someLoopbackAddress() });
-  const email = `table-${randomUUID()}@example.com`;
-  const password = "correct horse battery staple";
+  const { email, password } = customer;
   expect((await send("POST", "/auth/register", { json: { email, password, displayName: "Table" } })).status).toBe(201);
   const verification = await waitForMail(email, /Verify your e-mail address/);
   const verifyToken = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
@@ -101,6 +102,95 @@ describe(`the edge at ${base}`, () => {
       const refused = answers.at(-1)!;
       check(refused, { status: 429, body: { message: "API rate limit exceeded" } });
       expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    },
+  );
+});
+
+/** The address customer-service lists for a session opened by this login. */
+async function sessionAddress(send: ReturnType<typeof createClient>, headers: Record<string, string>) {
+  const login = await send("POST", "/auth/login", { headers, json: customer });
+  expect(login.status).toBe(200);
+  const token = login.json<{ accessToken: string }>().accessToken;
+  const sessions = await send("GET", "/auth/sessions", { headers, token });
+  return sessions.json<{ sessions: { current: boolean; ip: string }[] }>().sessions.find((s) => s.current)?.ip;
+}
+
+describe("the client's address", () => {
+  const forged = { "x-forwarded-for": "1.2.3.4", "x-real-ip": "1.2.3.4" };
+
+  it("when a client sends its own X-Forwarded-For through the gateway, then its session is listed from its real address", async () => {
+    const address = someLoopbackAddress();
+    const seen = await sessionAddress(createClient(base, { localAddress: address }), forged);
+    expect(seen).not.toBe("1.2.3.4");
+    if (new URL(base).hostname === "127.0.0.1") expect(seen).toBe(address);
+  });
+
+  it("when a client forges a new X-Forwarded-For for every request, then customer-service's per-address mail limit still counts one client", async () => {
+    const send = createClient(base, { localAddress: someLoopbackAddress() });
+    const statuses = [];
+    for (let i = 1; i <= 6; i += 1) {
+      const answer = await send("POST", "/auth/verify-email/resend", {
+        headers: { "x-forwarded-for": `10.9.8.${i}` },
+        json: { email: `nobody-${randomUUID()}@example.com` },
+      });
+      statuses.push(answer.status);
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+  });
+
+  it.skipIf(!local)(
+    "when a request reaches customer-service straight from an address that is not the gateway's, then its X-Forwarded-For is ignored",
+    async () => {
+      const address = someLoopbackAddress();
+      expect(await sessionAddress(createClient(local!.serviceUrls.customer, { localAddress: address }), forged)).toBe(
+        address,
+      );
+    },
+  );
+});
+
+describe("logs", () => {
+  it.skipIf(!local)(
+    "when requests carry tokens in their path or query, however spelled, then no process writes them to its log",
+    async () => {
+      const secret = randomBytes(32).toString("base64url");
+      const run = randomUUID();
+      const send = createClient(base, { localAddress: someLoopbackAddress() });
+      const requests = [
+        ["GET", `/s/${secret}`],
+        ["GET", `/s/${secret}/content`],
+        ["POST", `//s/${secret}//unlock`],
+        ["GET", `/%73/${secret}`],
+        ["GET", `/files/../s/${secret}`],
+        ["GET", `/reset-password?token=${secret}`],
+        ["GET", `/verify-email?token=${secret}&then=/`],
+        ["GET", `/files?jwt=${secret}`],
+        ["GET", `/files?jwt=${tokens.get("valid")}`],
+        ["GET", `/s/${secret}/%zz`], // refused before any plugin: no correlation id
+        ["GET", "/.well-known/jwks.json"],
+      ] as const;
+      for (const [i, [method, path]] of requests.entries()) {
+        await send(method, path, {
+          headers: { "x-correlation-id": `${run}-${i}` },
+          ...(method === "POST" && { json: { password: "guess" } }),
+        });
+      }
+      const gatewayLog = join(local!.logDir, "gateway.log");
+      await vi.waitFor(
+        () => {
+          const text = readFileSync(gatewayLog, "utf8");
+          expect(text).toContain(`"correlationId":"${run}-${requests.length - 1}"`);
+        },
+        { timeout: 10_000, interval: 100 },
+      );
+      const leaks = readdirSync(local!.logDir).flatMap((file) =>
+        readFileSync(join(local!.logDir, file), "utf8")
+          .split("\n")
+          .filter((line) => line.includes(secret) || line.includes(tokens.get("valid")!))
+          .map((line) => `${file}: ${line}`),
+      );
+      expect(leaks).toEqual([]);
+      expect(readFileSync(gatewayLog, "utf8")).toContain('"path":"/s/[redacted]/unlock"');
     },
   );
 });

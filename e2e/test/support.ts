@@ -30,7 +30,9 @@ export function createClient(base: string, options: { correlationId?: string; lo
     // Node frames a DELETE's body only when told its length.
     if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
     return new Promise((resolve, reject) => {
-      const req = httpRequest(`${base}${path}`, { method, headers, ...(local && { localAddress: local }) }, (res) => {
+      // `path` goes as given: the URL alone would resolve its dot segments before sending.
+      const options = { method, path, headers, ...(local && { localAddress: local }) };
+      const req = httpRequest(`${base}${path}`, options, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {

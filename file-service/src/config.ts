@@ -1,4 +1,11 @@
-import { fieldKeysProblems, parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
+import {
+  TrustedProxies,
+  fieldKeysProblems,
+  parseEnv,
+  parseFieldKeys,
+  parseTrustedProxies,
+  type FieldKey,
+} from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 
 export { ConfigError } from "@coffer/contracts";
@@ -7,6 +14,7 @@ const EnvSchema = Type.Object({
   HOST: Type.String({ default: "127.0.0.1" }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
+  TRUSTED_PROXIES: TrustedProxies,
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
   MINIO_ENDPOINT: Type.String({ pattern: "^https?://[^/]+/?$" }),
   MINIO_ACCESS_KEY: Type.String({ minLength: 3 }),
@@ -33,6 +41,7 @@ export type Config = Readonly<{
   host: string;
   port: number;
   logLevel: Static<typeof EnvSchema>["LOG_LEVEL"];
+  trustedProxies: readonly string[];
   databaseUrl: string;
   minio: Readonly<{
     endPoint: string;
@@ -67,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    trustedProxies: parseTrustedProxies(e.TRUSTED_PROXIES),
     databaseUrl: e.DATABASE_URL,
     minio: Object.freeze({
       endPoint: minioUrl.hostname,

@@ -28,13 +28,15 @@ export async function startPlatform(options) {
     JWT_GENERATE_KEY: "false",
     JWKS_URL: `${customerUrl}/.well-known/jwks.json`,
     PUBLIC_BASE_URL: gatewayUrl,
+    // The development gateway reaches the services from here: the one hop they believe.
+    TRUSTED_PROXIES: "127.0.0.1",
   };
   const processes = [
     {
       name: "customer-service",
       script: "customer-service/dist/main.js",
       port: ports.customer,
-      env: { ...common, TRUST_PROXY: "true", ...options.env?.customer },
+      env: { ...common, ...options.env?.customer },
     },
     {
       name: "file-service",

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { BlockList } from "node:net";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadConfig as loadCustomerConfig } from "../../customer-service/src/config.js";
@@ -18,8 +19,12 @@ type ComposeService = {
   volumes?: string[];
   command?: string[];
   image?: string;
+  networks?: Record<string, { ipv4_address?: string } | null>;
 };
-type Compose = { services: Record<string, ComposeService> };
+type Compose = {
+  services: Record<string, ComposeService>;
+  networks?: Record<string, { ipam?: { config?: { subnet?: string; ip_range?: string }[] } }>;
+};
 
 const root = new URL("../../", import.meta.url);
 const compose = parse(readFileSync(new URL("docker-compose.yml", root), "utf8"), { merge: true }) as Compose;
@@ -57,6 +62,22 @@ function addressesIn(value: string): { host: string; port: string }[] {
 }
 
 const ourServices = Object.entries(compose.services).filter(([, s]) => s.build);
+const loadConfigOf = {
+  "customer-service": loadCustomerConfig,
+  "file-service": loadFileConfig,
+  "notification-service": loadNotificationConfig,
+};
+
+/** The host side of a service's bind mount of `path`. */
+const volumeAt = (service: ComposeService, path: string) =>
+  service.volumes?.find((v) => v.split(":")[1] === path)?.split(":")[0];
+
+const within = (cidr: string, address: string) => {
+  const [network, bits] = cidr.split("/") as [string, string];
+  const list = new BlockList();
+  list.addSubnet(network, Number(bits));
+  return list.check(address);
+};
 
 describe("docker-compose.yml", () => {
   it("builds the three services from the Dockerfile", () => {
@@ -122,8 +143,6 @@ describe("docker-compose.yml", () => {
 
   it("gives Kong the configuration rendered from the key customer-service signs with, and commits no key", () => {
     const init = compose.services["kong-config"]!;
-    const volumeAt = (service: ComposeService, path: string) =>
-      service.volumes?.find((v) => v.split(":")[1] === path)?.split(":")[0];
     const option = (name: string) => init.command![init.command!.indexOf(name) + 1]!;
 
     // The init container writes where Kong reads, from the key directory customer-service reads.
@@ -144,5 +163,60 @@ describe("docker-compose.yml", () => {
     const template = readFileSync(new URL("kong/kong.yml", root), "utf8");
     expect(template).not.toMatch(/BEGIN (RSA |)(PUBLIC|PRIVATE) KEY/);
     expect(template).toContain('"__COFFER_JWT_PUBLIC_KEY__"');
+  });
+  it("lets the services believe X-Forwarded-For from Kong's fixed address only, which no other container can be given", () => {
+    const kongAddress = compose.services.kong!.networks?.default?.ipv4_address;
+    const { subnet, ip_range } = compose.networks?.default?.ipam?.config?.[0] ?? {};
+    expect(kongAddress && subnet && ip_range, "Kong's address, the network's subnet and its ip_range").toBeTruthy();
+    expect(within(subnet!, kongAddress!)).toBe(true);
+    expect(within(ip_range!, kongAddress!), "dynamic addresses come from ip_range").toBe(false);
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (name !== "kong") expect(service.networks?.default?.ipv4_address, name).toBeUndefined();
+    }
+    for (const [name] of ourServices) {
+      const config = loadConfigOf[name as keyof typeof loadConfigOf](environmentOf(name));
+      expect(config.trustedProxies, name).toEqual([kongAddress]);
+    }
+  });
+
+  it("writes Kong's access log in a format without query strings, share tokens or the Referer", () => {
+    const kongService = compose.services.kong!;
+    const [target, format] = String(kongService.environment!.KONG_PROXY_ACCESS_LOG).split(/\s+/);
+    expect(target).toBe("/dev/stdout");
+    const included = volumeAt(kongService, String(kongService.environment!.KONG_NGINX_HTTP_INCLUDE));
+    expect(included, "the included file is mounted from the repository").toMatch(/^\.\//);
+    const conf = readFileSync(new URL(included!, root), "utf8");
+
+    const definition = new RegExp(`log_format\\s+${format}\\s+((?:'[^']*'\\s*)+);`).exec(conf);
+    expect(definition, `log_format ${format}`).not.toBeNull();
+    const variables = [...definition![1]!.matchAll(/\$(\w+)/g)].map(([, name]) => name);
+    // $request, $request_uri, $args, $arg_*, $http_referer… would each write a token.
+    const safe = new Set([
+      "remote_addr",
+      "time_local",
+      "request_method",
+      "coffer_log_path",
+      "server_protocol",
+      "status",
+      "body_bytes_sent",
+      "request_time",
+      "http_user_agent",
+      "http_x_correlation_id",
+      "kong_request_id",
+    ]);
+    expect(variables.filter((name) => !safe.has(name!))).toEqual([]);
+    expect(variables).toContain("coffer_log_path");
+
+    // The path is nginx's $uri (no query) with a share link's token masked: the map, applied here.
+    const map = /map\s+\$uri\s+\$coffer_log_path\s*\{\s*"~\*([^"]+)"\s+"([^"]+)";\s*default\s+\$uri;\s*\}/.exec(conf);
+    expect(map, "map $uri $coffer_log_path").not.toBeNull();
+    const logged = (uri: string) => {
+      const match = new RegExp(map![1]!, "i").exec(uri);
+      return match ? map![2]!.replace(/\$(\w+)/g, (_, name: string) => match.groups![name]!) : uri;
+    };
+    expect(logged("/s/c2VjcmV0LXRva2Vu")).toBe("/s/[redacted]");
+    expect(logged("/s/c2VjcmV0LXRva2Vu/content")).toBe("/s/[redacted]/content");
+    expect(logged("/S/c2VjcmV0LXRva2Vu/unlock")).toBe("/s/[redacted]/unlock");
+    expect(logged("/files/123/content")).toBe("/files/123/content");
   });
 });

@@ -11,6 +11,7 @@ import { kongError } from "./plugins/plugin.js";
 import { createRateLimiting } from "./plugins/rate-limiting.js";
 import { createRequestSizeLimiting } from "./plugins/request-size-limiting.js";
 import { proxy, type Address } from "./proxy.js";
+import { escapePath, parseRequestTarget } from "./request-target.js";
 import { createRouter } from "./router.js";
 
 export type GatewayOptions = {
@@ -62,12 +63,13 @@ export function createGateway(options: GatewayOptions): Server {
 
   const server = createServer((request, response) => {
     const started = performance.now();
-    const url = new URL(request.url ?? "/", "http://gateway");
+    const target = parseRequestTarget(request.url ?? "/");
     const exchange: Exchange = {
       request,
       method: request.method ?? "GET",
-      path: url.pathname,
-      query: url.searchParams,
+      path: target?.path ?? "/",
+      query: new URLSearchParams(target?.query),
+      search: target?.query === undefined ? "" : `?${target.query}`,
       clientIp: (request.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
       route: undefined,
       upstreamHeaders: { ...request.headers },
@@ -76,7 +78,10 @@ export function createGateway(options: GatewayOptions): Server {
       bodyLimitBytes: undefined,
       correlationId: undefined,
     };
-    handle(request, response, exchange)
+    const handled = target
+      ? handle(request, response, exchange)
+      : Promise.resolve(send(response, exchange, kongError(400, "Bad request")));
+    handled
       .catch((error: unknown) => {
         logger.error({ err: error, correlationId: exchange.correlationId }, "gateway failure");
         if (!response.headersSent) return send(response, exchange, kongError(500, "An unexpected error occurred"));
@@ -88,7 +93,8 @@ export function createGateway(options: GatewayOptions): Server {
           {
             correlationId: exchange.correlationId,
             method: exchange.method,
-            path: loggableUrl(exchange.path), // a share link's token never reaches a log
+            // A share link's token never reaches a log, however its path was spelled; nor does a query.
+            path: target && loggableUrl(escapePath(exchange.path)),
             route: exchange.route?.name,
             status,
             ms: Math.round(performance.now() - started),

@@ -2,6 +2,7 @@ import type { Agent } from "node:http";
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import { Transform, pipeline } from "node:stream";
 import type { Upstream } from "./kong-config.js";
+import { escapePath } from "./request-target.js";
 import type { Exchange, Exit } from "./plugins/plugin.js";
 import { kongError } from "./plugins/plugin.js";
 import { REQUEST_TOO_LARGE } from "./plugins/request-size-limiting.js";
@@ -46,7 +47,6 @@ export function proxy(
   const target = options.resolve(upstream);
   const headers = forwardedHeaders(exchange, options.listenPort);
   if (!exchange.route?.preserveHost) headers.host = `${upstream.url.hostname}:${upstream.url.port || 80}`;
-  const search = exchange.query.size > 0 ? `?${exchange.query}` : "";
 
   return new Promise((resolve) => {
     let settled = false;
@@ -73,7 +73,7 @@ export function proxy(
       host: target.host,
       port: target.port,
       method: exchange.method,
-      path: upstreamPath + search,
+      path: escapePath(upstreamPath) + exchange.search,
       headers,
     });
 
@@ -157,7 +157,7 @@ function forwardedHeaders(exchange: Exchange, listenPort: number): OutgoingHttpH
   headers["x-forwarded-proto"] = "http";
   headers["x-forwarded-host"] = (request.headers.host ?? "").replace(/:\d+$/, "");
   headers["x-forwarded-port"] = String(listenPort);
-  headers["x-forwarded-path"] = exchange.path;
+  headers["x-forwarded-path"] = escapePath(exchange.path);
   headers["x-real-ip"] = exchange.clientIp;
   return headers;
 }

@@ -6,6 +6,7 @@ import { createServer, request, type IncomingMessage, type Server } from "node:h
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { SignJWT, importPKCS8 } from "jose";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -133,16 +134,13 @@ function client() {
   const localAddress = `127.0.0.${nextAddress++}`;
   return (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
     new Promise<{ status: number; headers: IncomingMessage["headers"]; body: string }>((resolve, reject) => {
-      const req = request(
-        `${base}${path}`,
-        { method: init.method ?? "GET", headers: init.headers, localAddress },
-        (res) => {
-          let body = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (body += c));
-          res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-        },
-      );
+      // The path as given, byte for byte: a URL would resolve its dot segments before sending.
+      const req = request(base, { path, method: init.method ?? "GET", headers: init.headers, localAddress }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      });
       req.on("error", reject);
       req.end(init.body);
     });
@@ -338,5 +336,134 @@ describe("the development gateway", () => {
     expect(slow.headers["x-correlation-id"]).toBe("given-id-1");
     expect((await get("/public/y")).headers["x-correlation-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(received.find((r) => r.url === "/slow")!.headers["x-correlation-id"]).toBe("given-id-1");
+  });
+  it("when a path is spelled with encoded unreserved characters, dot segments or doubled slashes, then it is routed and forwarded as Kong normalizes it", async () => {
+    const cases: [sent: string, upstream: string][] = [
+      ["/public/%66%69le", "/public/file"],
+      ["//public///x", "/public/x"],
+      ["/public/a/./b/../c", "/public/a/c"],
+      ["/down/../public/%2e%2E/public/y", "/public/y"],
+      ["/short/%2e/a", "/a"],
+      // Reserved characters stay encoded: an encoded slash never becomes a separator.
+      ["/public/a%2fb/%3a", "/public/a%2Fb/%3A"],
+      ["/public/%7e%41", "/public/~A"],
+      // Decoded to match, encoded again to travel; the query goes as it came.
+      ["/public/a%20b%c3%a9?q=a%20b&flag", "/public/a%20b%C3%A9?q=a%20b&flag"],
+    ];
+    for (const [sent, upstream] of cases) {
+      const answer = await client()(sent); // the test's rate limit is 3 a minute per address
+      expect({ sent, status: answer.status, url: JSON.parse(answer.body).url }).toEqual({
+        sent,
+        status: 200,
+        url: upstream,
+      });
+    }
+    // The route, and so its plugins, are chosen on the normalized path: the POST-only upload route
+    // (64 KiB) takes `/%75pload`, where the catch-all (1 KiB) would refuse the body.
+    const upload = await client()("/%75pl%6fad", { method: "POST", body: "y".repeat(60_000) });
+    expect({ status: upload.status, body: JSON.parse(upload.body) }).toEqual({
+      status: 200,
+      body: { url: "/upload", bytes: 60_000 },
+    });
+  });
+
+  it("when a request target cannot be normalized, then 400 as nginx answers it, and nothing reaches the upstream", async () => {
+    const get = client();
+    received.length = 0;
+    for (const target of [
+      "/..",
+      "/public/../../x",
+      "/public/%2e%2e/%2e%2e/x",
+      "/public/%zz",
+      "/public/%4",
+      "/public/%00",
+      "/public/a#b",
+      "*",
+    ]) {
+      const answer = await get(target);
+      expect({ target, status: answer.status, body: answer.body }).toEqual({
+        target,
+        status: 400,
+        body: JSON.stringify({ message: "Bad request" }),
+      });
+    }
+    expect(received).toEqual([]);
+  });
+
+  it("when a client sends its own X-Forwarded-For, then the gateway's rate limit still counts its real address, and the upstream sees that address last", async () => {
+    const localAddress = `127.0.0.${nextAddress++}`;
+    const send = (forged: string) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const req = request(
+          base,
+          { path: "/public/z", headers: { "x-forwarded-for": forged, "x-real-ip": forged }, localAddress },
+          (res) => {
+            res.resume();
+            resolve(res);
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+    received.length = 0;
+    const statuses = [];
+    for (let i = 1; i <= 4; i += 1) statuses.push((await send(`203.0.113.${i}`)).statusCode);
+    // A window boundary may fall between the requests: then the last ones start a new count.
+    if (statuses[3] === 200) return;
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(received[0]!.headers).toMatchObject({
+      "x-forwarded-for": `203.0.113.1, ${localAddress}`,
+      "x-real-ip": localAddress,
+    });
+  });
+
+  it("when requests carry tokens in their path or query, however spelled, then the gateway's log lines never contain them", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+        callback();
+      },
+    });
+    const config = parseKongConfig(kongFile(1));
+    const logged = createGateway({
+      config,
+      jwtKeys: await importJwtKeys(config.credentials),
+      logger: pino({ level: "info" }, sink),
+      resolve: () => ({ host: "127.0.0.1", port: 9 }),
+      listenPort: 0,
+    });
+    logged.listen(0, "127.0.0.1");
+    await once(logged, "listening");
+    try {
+      const secret = randomBytes(32).toString("base64url");
+      const targets = [
+        `/s/${secret}`,
+        `/s/${secret}/content`,
+        `//s/${secret}/unlock`,
+        `/%73/${secret}`,
+        `/x/../s/${secret}`,
+        `/reset-password?token=${secret}`,
+        `/verify-email?token=${secret}&next=/`,
+        `/files?jwt=${secret}`,
+        `/s/${secret}/%zz`,
+      ];
+      for (const path of targets) {
+        await new Promise<void>((resolve, reject) => {
+          const req = request(`http://127.0.0.1:${(logged.address() as AddressInfo).port}`, { path }, (res) => {
+            res.resume();
+            res.on("end", resolve);
+          });
+          req.on("error", reject);
+          req.end();
+        });
+      }
+      await expect.poll(() => lines.filter((l) => JSON.parse(l).msg === "request").length).toBe(targets.length);
+      expect(lines.filter((l) => l.includes(secret))).toEqual([]);
+      expect(lines.map((l) => JSON.parse(l).path)).toContain("/s/[redacted]/unlock");
+    } finally {
+      logged.closeAllConnections();
+      logged.close();
+    }
   });
 });

@@ -37,7 +37,7 @@ const PROCESSED_EVENTS_RETENTION_DAYS = 30;
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify(
-    createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel }),
+    createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   ).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
 

@@ -1,4 +1,11 @@
-import { fieldKeysProblems, parseEnv, parseFieldKeys, type FieldKey } from "@coffer/contracts";
+import {
+  TrustedProxies,
+  fieldKeysProblems,
+  parseEnv,
+  parseFieldKeys,
+  parseTrustedProxies,
+  type FieldKey,
+} from "@coffer/contracts";
 import Type, { type Static } from "typebox";
 
 export { ConfigError } from "@coffer/contracts";
@@ -7,6 +14,7 @@ const EnvSchema = Type.Object({
   HOST: Type.String({ default: "127.0.0.1" }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3003 }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
+  TRUSTED_PROXIES: TrustedProxies,
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
   SMTP_URL: Type.String({ pattern: "^smtps?://" }),
   MAIL_FROM: Type.String({ minLength: 3, default: "Coffer <no-reply@coffer.localhost>" }),
@@ -33,6 +41,7 @@ export type Config = Readonly<{
   host: string;
   port: number;
   logLevel: Static<typeof EnvSchema>["LOG_LEVEL"];
+  trustedProxies: readonly string[];
   databaseUrl: string;
   smtpUrl: string;
   mailFrom: string;
@@ -55,6 +64,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    trustedProxies: parseTrustedProxies(e.TRUSTED_PROXIES),
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

@@ -37,8 +37,8 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
 });
 
-/** The URL as logs may show it: share tokens masked. */
-export const loggableUrl = (url: string) => url.replace(/^\/s\/[^/?]+/, "/s/[redacted]");
+/** The URL as logs may show it: the path alone (queries carry verification and reset tokens), a share token masked. */
+export const loggableUrl = (url: string) => url.replace(/[?#].*$/s, "").replace(/^\/s\/[^/]+/, "/s/[redacted]");
 
 /** An error answer whose `code` is one of these. */
 export const errorResponseOf = (codes: readonly string[]) =>
@@ -58,9 +58,15 @@ export function createErrorResponses<Code extends string>(catalogue: Readonly<Re
   };
 }
 
-/** Logger, correlation id and body limits for `Fastify(…)`. */
-export function createServerOptions(options: { service: string; logLevel: string }): FastifyServerOptions {
+/** Logger, correlation id, body limits and the client's address for `Fastify(…)`. */
+export function createServerOptions(options: {
+  service: string;
+  logLevel: string;
+  /** TRUSTED_PROXIES: `request.ip` is the right-most X-Forwarded-For address these did not add. */
+  trustedProxies: readonly string[];
+}): FastifyServerOptions {
   return {
+    trustProxy: [...options.trustedProxies],
     logger: {
       level: options.logLevel,
       base: { service: options.service },

@@ -5,8 +5,11 @@ import type { JwtCredential, Route } from "../kong-config.js";
 export type Exchange = {
   request: IncomingMessage;
   method: string;
+  /** Normalized as Kong routes on it (see request-target.ts). */
   path: string;
   query: URLSearchParams;
+  /** `?` and the query as the client sent it, or "": what goes upstream. */
+  search: string;
   clientIp: string;
   route: Route | undefined;
   /** The headers that will go upstream; plugins add and remove. */
