@@ -33,6 +33,8 @@ const EnvSchema = Type.Object({
   ACCOUNT_MAIL_INTERVAL_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
   ACCOUNT_MAILS_PER_DAY: Type.Integer({ minimum: 1, default: 5 }),
   UNVERIFIED_ACCOUNT_TTL_HOURS: Type.Integer({ minimum: 24, default: 72 }),
+  // The gateway's address as people reach it: the only Origin the pages accept forms from.
+  PUBLIC_BASE_URL: Type.String({ pattern: "^https?://", default: "http://127.0.0.1:8000" }),
 });
 
 export type Config = Readonly<{
@@ -56,6 +58,7 @@ export type Config = Readonly<{
   /** Verification and reset mails an address can be sent on request (see mail-allowance.ts). */
   accountMails: Readonly<{ intervalSeconds: number; perDay: number }>;
   unverifiedAccountTtlHours: number;
+  publicBaseUrl: string;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
@@ -91,5 +94,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     accountMails: Object.freeze({ intervalSeconds: e.ACCOUNT_MAIL_INTERVAL_SECONDS, perDay: e.ACCOUNT_MAILS_PER_DAY }),
     unverifiedAccountTtlHours: e.UNVERIFIED_ACCOUNT_TTL_HOURS,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
   });
 }

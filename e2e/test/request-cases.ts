@@ -255,6 +255,24 @@ export const RATE_LIMIT_CASES = [
     path: "/auth/password/forgot",
     json: () => ({ email: someone() }),
   },
+  {
+    name: "forgot-password page's form",
+    perMinute: 5,
+    method: "POST",
+    path: "/forgot-password",
+    json: () => ({ email: someone() }),
+  },
+  {
+    name: "reset-password page's form",
+    perMinute: 5,
+    method: "POST",
+    path: "/reset-password",
+    json: () => ({
+      token: "made-up-token-made-up",
+      newPassword: "a guess a guess",
+      confirmPassword: "a guess a guess",
+    }),
+  },
   // Every spelling of the unlock path that file-service would route to the unlock handler.
   ...[
     `/s/${NO_SHARE}/unlock`,
