@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { TOPICS } from "@coffer/contracts";
 import type { FastifyInstance } from "fastify";
 import * as tus from "tus-js-client";
@@ -142,5 +143,105 @@ describe("resumable uploads (tus)", () => {
       headers: { authorization: `Bearer ${other}`, "tus-resumable": "1.0.0" },
     });
     expect(foreign.status).toBe(404);
+  });
+});
+
+/** A tus request exactly as written: fetch would drop a fragment and resolve dot segments. */
+function rawRequest(
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(base);
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method,
+        headers: { ...headers, ...(body && { "content-length": String(body.length) }) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Creates an upload of `size` bytes and answers its path, `/files/uploads/<segment>`. */
+async function createUpload(token: string, size: number, name = "part.bin"): Promise<string> {
+  const created = await fetch(`${base}/files/uploads`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "tus-resumable": "1.0.0",
+      "upload-length": String(size),
+      "upload-metadata": `filename ${Buffer.from(name).toString("base64")}`,
+    },
+  });
+  expect(created.status).toBe(201);
+  return created.headers.get("location")!;
+}
+
+const tusHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" });
+
+describe("resumable uploads: the upload checked is the upload acted on", () => {
+  it("when A's token names A's upload and the URL carries B's id (query, fragment, encoded or dot segments), then B's upload is untouched", async () => {
+    const alice = randomUUID();
+    const bob = randomUUID();
+    const aliceToken = await issuer.token(alice);
+    const bobToken = await issuer.token(bob);
+    const mine = await createUpload(aliceToken, 1000);
+    const theirs = await createUpload(bobToken, 2000, "bob-secret.bin");
+    const theirSegment = theirs.split("/").at(-1)!;
+    const theirId = theirSegment.replace("~", "/");
+    const disguises = [
+      `${mine}?x=/${theirSegment}`,
+      `${mine}?/${theirSegment}`,
+      `${mine}#/${theirSegment}`,
+      `${mine}/../${theirSegment}`,
+      `${mine}%2F..%2F${theirSegment}`,
+      `${mine}%2F${theirSegment}`,
+      `${mine};/${theirSegment}`,
+      `${mine}//${theirSegment}`,
+    ];
+    for (const path of disguises) {
+      const head = await rawRequest(path, "HEAD", tusHeaders(aliceToken));
+      expect(head.status, `HEAD ${path}`).toBeGreaterThanOrEqual(400);
+      expect(head.headers["upload-length"], `HEAD ${path}`).toBeUndefined();
+      expect(head.headers["upload-metadata"], `HEAD ${path}`).toBeUndefined();
+      const patch = await rawRequest(
+        path,
+        "PATCH",
+        { ...tusHeaders(aliceToken), "upload-offset": "0", "content-type": "application/offset+octet-stream" },
+        Buffer.alloc(100, 1),
+      );
+      expect(patch.status, `PATCH ${path}`).toBeGreaterThanOrEqual(400);
+      const del = await rawRequest(path, "DELETE", tusHeaders(aliceToken));
+      expect(del.status, `DELETE ${path}`).toBeGreaterThanOrEqual(400);
+    }
+    for (const path of [`${mine}?x=/${theirSegment}`, `${mine}#/${theirSegment}`]) {
+      const refused = await rawRequest(path, "DELETE", tusHeaders(aliceToken));
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.text)).toMatchObject({ code: "INVALID_UPLOAD_URL" });
+    }
+
+    const bobs = await fetch(`${base}${theirs}`, { method: "HEAD", headers: tusHeaders(bobToken) });
+    expect(bobs.status).toBe(200);
+    expect(bobs.headers.get("upload-offset")).toBe("0");
+    const { rows } = await db.pool.query("SELECT state FROM resumable_uploads WHERE id = $1", [theirId]);
+    expect(rows).toEqual([{ state: "uploading" }]);
+    const reserved = await db.pool.query("SELECT reserved_bytes FROM customers WHERE id = $1", [bob]);
+    expect(Number(reserved.rows[0].reserved_bytes)).toBe(2000);
+    const alices = await fetch(`${base}${mine}`, { method: "HEAD", headers: tusHeaders(aliceToken) });
+    expect(alices.status).toBe(200);
   });
 });

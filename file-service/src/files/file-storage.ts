@@ -8,7 +8,11 @@ export type FileStorage = {
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   remove(keys: readonly string[]): Promise<void>;
   list(prefix: string): Promise<string[]>;
+  /** Every object under the prefix with its size and when it was written, as MinIO lists them. */
+  scan(prefix: string): AsyncIterable<StoredObject>;
 };
+
+export type StoredObject = { key: string; size: number; lastModified: Date };
 
 export function createFileStorage(client: Minio.Client, bucket: string): FileStorage {
   return {
@@ -45,6 +49,12 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
         if ((item as { name?: string }).name) keys.push((item as { name: string }).name);
       }
       return keys;
+    },
+    async *scan(prefix) {
+      for await (const item of client.listObjectsV2(bucket, prefix, true)) {
+        const { name, size, lastModified } = item as { name?: string; size: number; lastModified: Date };
+        if (name) yield { key: name, size, lastModified };
+      }
     },
   };
 }
