@@ -15,7 +15,7 @@ import {
   toFileResponse,
 } from "../schemas.js";
 import { sendContent } from "./download.js";
-import { watchIdleBody } from "./idle-body.js";
+import { watchBody } from "./idle-body.js";
 import { findVersion, listVersions } from "./file-repository.js";
 import * as files from "./file-service.js";
 import type { FileStorage } from "./file-storage.js";
@@ -65,23 +65,23 @@ const isFastifyError = (error: unknown) =>
  * does (truncated, a malformed part header) or when another file follows: the upload then
  * stores nothing, instead of keeping the first file and dropping the second unseen.
  */
-async function theFilePart(request: FastifyRequest, fileSize: number, idle: AbortSignal) {
+async function theFilePart(request: FastifyRequest, fileSize: number, stalled: AbortSignal) {
   const parts = request.parts({ limits: { fileSize, files: 1 } });
   const refuse = (error: unknown): never => {
     // @fastify/multipart's own refusals carry a status; busboy's parse errors (no boundary, …) do not.
     throw isFastifyError(error) ? error : Errors.invalidMultipart(error);
   };
-  const timedOut = new Promise<never>((_, reject) =>
-    idle.addEventListener("abort", () => reject(idle.reason as Error), { once: true }),
+  const stall = new Promise<never>((_, reject) =>
+    stalled.addEventListener("abort", () => reject(stalled.reason as Error), { once: true }),
   );
-  timedOut.catch(() => undefined);
-  const nextPart = () => Promise.race([parts.next(), timedOut]).catch(refuse);
+  stall.catch(() => undefined);
+  const nextPart = () => Promise.race([parts.next(), stall]).catch(refuse);
   let next = await nextPart();
   while (!next.done && next.value.type !== "file") next = await nextPart();
   if (next.done) return undefined;
   const part = next.value as MultipartFile;
   const content = new PassThrough();
-  idle.addEventListener("abort", () => content.destroy(idle.reason as Error), { once: true });
+  stalled.addEventListener("abort", () => content.destroy(stalled.reason as Error), { once: true });
   // The body can fail before the upload reads it (while it checks the folder): the upload then
   // finds the error on the stream (pipeline checks `errored`), so no listener must crash the process.
   content.on("error", () => undefined);
@@ -153,14 +153,21 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const idle = new AbortController();
-      const stopWatching = watchIdleBody(request.raw, opts.idleTimeoutMs, () => {
-        // The client holds its connection open with the rest of a body it does not send: the answer closes it.
+      // A body that stalls fails the upload, which then gives everything back: an idle client is
+      // answered (and its connection, holding the rest of a body it does not send, closed); a
+      // vanished one is not, but its upload ends all the same instead of waiting forever.
+      const stalled = new AbortController();
+      const stopWatching = watchBody(request.raw, opts.idleTimeoutMs, (why) => {
         reply.header("connection", "close");
-        idle.abort(Errors.uploadTimeout(opts.idleTimeoutMs / 1000));
+        stalled.abort(
+          why === "idle"
+            ? Errors.uploadTimeout(opts.idleTimeoutMs / 1000)
+            : Errors.invalidMultipart(new Error("the connection closed before the body's end")),
+        );
       });
+      let part: Awaited<ReturnType<typeof theFilePart>> = undefined;
       try {
-        const part = await theFilePart(request, opts.upload.limits.maxFileSizeBytes + 1, idle.signal);
+        part = await theFilePart(request, opts.upload.limits.maxFileSizeBytes + 1, stalled.signal);
         if (!part) throw Errors.noFile();
         let expectedSha256: string | undefined;
         try {
@@ -179,6 +186,11 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
           announcedBytes: Number(request.headers["content-length"] ?? 0) - MULTIPART_FRAMING_BYTES,
         });
         return await reply.code(201).send(toFileResponse(file));
+      } catch (error) {
+        // Stopped mid-body (a limit, storage, an idle client): the rest of the body is never read,
+        // so the connection cannot carry another request. The answer closes it.
+        if (!request.raw.complete && part?.content.destroyed) reply.header("connection", "close");
+        throw error;
       } finally {
         stopWatching();
       }

@@ -30,7 +30,14 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
             })(),
             { objectMode: false },
           );
-      await client.putObject(bucket, key, body, undefined, { "Content-Type": contentType });
+      // minio pipes a stream body without listening for its errors: a body that fails (a limit hit,
+      // an idle or vanished client) must fail this put, not the process. minio's multipart upload
+      // is then left incomplete: tus's expiry aborts every incomplete upload of the bucket.
+      const failed =
+        body instanceof Readable
+          ? new Promise<never>((_, reject) => body.once("error", reject))
+          : new Promise<never>(() => undefined);
+      await Promise.race([client.putObject(bucket, key, body, undefined, { "Content-Type": contentType }), failed]);
     },
     async copy(fromKey, toKey) {
       await client.copyObject(bucket, toKey, `/${bucket}/${fromKey}`, new Minio.CopyConditions());

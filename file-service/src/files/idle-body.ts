@@ -1,28 +1,37 @@
 import type { IncomingMessage } from "node:http";
 
 /**
- * Calls `onIdle` once if a request's body stalls: no byte arrived on its connection for `idleMs`
- * while none waited unread (a body held back because storage is slow to take it is not idle).
- * It watches the socket's byte count instead of listening to the body, so whoever reads the body
- * (busboy, tus) reads all of it. Returns the function that stops watching.
+ * Calls `onStall` once if a request's body stops before its end: "gone" when the connection
+ * closes, "idle" when no byte arrived for `idleMs` while none waited unread (a body held back
+ * because storage is slow to take it is not idle). It watches the socket's byte count instead of
+ * listening to the body, so whoever reads the body (busboy, tus) reads all of it. Returns the
+ * function that stops watching.
  */
-export function watchIdleBody(raw: IncomingMessage, idleMs: number, onIdle: () => void): () => void {
+export function watchBody(raw: IncomingMessage, idleMs: number, onStall: (why: "idle" | "gone") => void): () => void {
   let seen = raw.socket.bytesRead;
   let quietSince = Date.now();
+  const stall = (why: "idle" | "gone") => {
+    stop();
+    onStall(why);
+  };
   const timer = setInterval(
     () => {
-      if (raw.complete || raw.destroyed) return stop();
+      if (raw.complete) return stop();
       const read = raw.socket.bytesRead;
       if (read !== seen || raw.readableLength > 0) {
         seen = read;
         quietSince = Date.now();
       } else if (Date.now() - quietSince >= idleMs) {
-        stop();
-        onIdle();
+        stall("idle");
       }
     },
     Math.min(1000, Math.max(50, idleMs / 10)),
   ).unref();
-  const stop = () => clearInterval(timer);
+  const onClose = () => (raw.complete ? stop() : stall("gone"));
+  raw.once("close", onClose);
+  function stop() {
+    clearInterval(timer);
+    raw.off("close", onClose);
+  }
   return stop;
 }

@@ -8,7 +8,7 @@ import Type from "typebox";
 import { Errors, errorResponses, type ErrorCode } from "../errors.js";
 import { Binary, FileResponse, toFileResponse } from "../schemas.js";
 import { findFile } from "./file-repository.js";
-import { watchIdleBody } from "./idle-body.js";
+import { watchBody } from "./idle-body.js";
 import { UPLOADS_PATH, handOver, uploadIdOf } from "./resumable-uploads.js";
 import type { UploadSlots } from "./upload-slots.js";
 
@@ -78,9 +78,11 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
     const uploadId = segment ? uploadIdOf(segment) : `${customerId}/${randomUUID()}`;
     if (!uploadId.startsWith(`${customerId}/`)) throw Errors.notFound("Upload");
     const slot = carriesContent(request) ? await opts.slots.open(customerId, 0) : undefined;
-    // A body that stops arriving is cut off: tus keeps what it received, the client resumes from there.
+    // A body that stops arriving is cut off: tus keeps what it received, the client resumes from
+    // there. (A connection that closes, tus notices itself.)
     const stopWatching = slot
-      ? watchIdleBody(request.raw, opts.idleTimeoutMs, () => {
+      ? watchBody(request.raw, opts.idleTimeoutMs, (why) => {
+          if (why !== "idle") return;
           request.log.info({ uploadId }, "an upload's body stalled: its connection is closed");
           request.raw.destroy();
         })
