@@ -13,3 +13,11 @@ CREATE TABLE upload_reservations (
 );
 CREATE INDEX upload_reservations_by_customer ON upload_reservations (customer_id, expires_at);
 CREATE INDEX upload_reservations_by_expiry ON upload_reservations (expires_at);
+
+-- Before this table, a process that died mid-upload kept its bytes reserved for good. What is
+-- legitimately reserved when no service runs (migrations run before they start) is the length of
+-- each open resumable upload: anything above it was leaked.
+UPDATE customers c SET reserved_bytes = coalesce(
+  (SELECT sum(size) FROM resumable_uploads u WHERE u.customer_id = c.id AND u.state IN ('uploading', 'processing')),
+  0
+);
