@@ -175,6 +175,45 @@ describe("uploads in flight: caps, idle bodies, reservations a crash cannot leak
     await expect.poll(() => storage().keys(`${id}/`), { timeout: 10_000 }).toEqual([]);
   });
 
+  it("when a tus chunk's body stops arriving, then its connection is closed, its slot given back, and the upload resumes from what arrived", async () => {
+    const { id, token } = await newCustomer();
+    const tus = { authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" };
+    const data = randomBytes(64 * KiB);
+    const created = await fetch(`${impatient.base}/files/uploads`, {
+      method: "POST",
+      headers: { ...tus, "upload-length": String(data.length), "upload-metadata": `filename ${btoa("tus.bin")}` },
+    });
+    expect(created.status).toBe(201);
+    const url = `${impatient.base}${created.headers.get("location")!}`;
+    const cutOff = await new Promise<string>((resolve) => {
+      const req = httpRequest(url, {
+        method: "PATCH",
+        headers: {
+          ...tus,
+          "upload-offset": "0",
+          "content-type": "application/offset+octet-stream",
+          "content-length": String(data.length),
+        },
+      });
+      req.on("response", (res) => resolve(`answered ${res.statusCode}`));
+      req.on("error", (error) => resolve(`closed: ${error.message}`));
+      req.write(data.subarray(0, KiB));
+    });
+    expect(cutOff).toMatch(/^closed/);
+    await expect.poll(() => openReservations(id), { timeout: 10_000 }).toBe(0);
+
+    const head = await fetch(url, { method: "HEAD", headers: tus });
+    const offset = Number(head.headers.get("upload-offset"));
+    expect(offset).toBeLessThanOrEqual(KiB);
+    const rest = await fetch(url, {
+      method: "PATCH",
+      headers: { ...tus, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+      body: data.subarray(offset),
+    });
+    expect(rest.status).toBe(204);
+    expect(rest.headers.get("upload-offset")).toBe(String(data.length));
+  });
+
   it("when an upload runs out of quota mid-stream or its client vanishes mid-body, then it is refused or dropped, its reservation given back, and file-service keeps serving", async () => {
     const { id, token } = await newCustomer();
     const [a] = instances as [(typeof instances)[0]];
