@@ -9,7 +9,8 @@ export type OpenedReservation = { id: string } | { refused: "TOO_MANY_UPLOADS" |
 /**
  * Opens a reservation of `bytes` for a request about to stream content, leased to `owner` for
  * `leaseMs`. Refused when the customer already has `maxOpen` open (counted over every instance)
- * or the quota has no room for the bytes. The customer's row must exist.
+ * or the quota has no room for the bytes (none reserved needs no room: a tus chunk's upload
+ * reserved its length already). The customer's row must exist.
  */
 export async function openReservation(
   pool: pg.Pool,
@@ -27,7 +28,7 @@ export async function openReservation(
     const { rowCount } = await tx.query(
       `WITH granted AS (
          UPDATE customers SET reserved_bytes = reserved_bytes + $2
-          WHERE id = $1 AND used_bytes + reserved_bytes + $2 <= quota_bytes RETURNING id
+          WHERE id = $1 AND ($2 = 0 OR used_bytes + reserved_bytes + $2 <= quota_bytes) RETURNING id
        )
        INSERT INTO upload_reservations (id, customer_id, bytes, owner, expires_at)
        SELECT $3, id, $2, $4, now() + make_interval(secs => $5) FROM granted`,
