@@ -30,7 +30,6 @@ import { createCustomerHandlers } from "./events/customer-handlers.js";
 import { fileRoutes } from "./files/file-routes.js";
 import { resumableRoutes } from "./files/resumable-routes.js";
 import {
-  abandonResumableUpload,
   completeResumableUploads,
   createResumableUploads,
   expireResumableUploads,
@@ -39,8 +38,10 @@ import {
 import type { FileDeps } from "./files/file-service.js";
 import { purgeExpiredTrash } from "./files/file-service.js";
 import { createFileStorage } from "./files/file-storage.js";
+import { createUploadSlots } from "./files/upload-slots.js";
 import { folderRoutes } from "./folders/folder-routes.js";
 import { createObjectDeleter } from "./jobs/object-deleter.js";
+import { reconcileStorage } from "./jobs/storage-reconciler.js";
 import { publicShareRoutes, shareRoutes } from "./shares/share-routes.js";
 import type { ShareDeps } from "./shares/share-service.js";
 import { trashRoutes } from "./trash/trash-routes.js";
@@ -88,6 +89,16 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await publisher.close();
   });
 
+  // Reservations of uploads in flight, leased to this instance: it renews its own, any instance reaps a crashed one's.
+  const slots = createUploadSlots({
+    pool,
+    defaultQuotaBytes: config.limits.defaultQuotaBytes,
+    limits: config.uploads,
+    logger: app.log,
+  });
+  slots.start();
+  app.addHook("onClose", async () => slots.stop());
+
   const fileDeps: FileDeps = { pool, defaultQuotaBytes: config.limits.defaultQuotaBytes, wakeDeleter: deleter.wake };
   const runner = createConsumerRunner({
     kafka,
@@ -107,6 +118,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     storage,
     limits: config.limits,
     wakeDeleter: deleter.wake,
+    slots,
     logger: app.log,
     expirationMs: 24 * 3600_000,
     s3: {
@@ -132,12 +144,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await completing;
   });
 
-  // Hourly: trash past its retention, expired share grants, processed event ids past any replay.
+  // Hourly: trash past its retention, expired share grants, processed event ids past any replay,
+  // objects no row references (older than an upload can stay open).
   const sweep = setInterval(() => {
     Promise.all([
       purgeExpiredTrash(fileDeps, config.limits.trashRetentionDays),
       pool.query("DELETE FROM share_grants WHERE expires_at < now()"),
       purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS),
+      reconcileStorage({ pool, storage, logger: app.log }, resumable.expirationMs),
     ]).catch((err: unknown) => app.log.warn({ err }, "hourly sweep failed"));
   }, TRASH_SWEEP_MS).unref();
   app.addHook("onClose", async () => clearInterval(sweep));
@@ -168,9 +182,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(healthRoutes, { checks });
   await app.register(fileRoutes, {
     files: fileDeps,
-    upload: { pool, storage, limits: config.limits, wakeDeleter: deleter.wake },
+    upload: { pool, storage, limits: config.limits, wakeDeleter: deleter.wake, slots },
     storage,
     authenticate,
+    idleTimeoutMs: config.uploads.idleTimeoutMs,
   });
   await app.register(folderRoutes, {
     folders: { pool, defaultQuotaBytes: config.limits.defaultQuotaBytes },
@@ -183,8 +198,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     tus,
     pool,
     authenticate,
+    slots,
+    idleTimeoutMs: config.uploads.idleTimeoutMs,
     onFinishedChunk: complete,
-    onTerminated: (uploadId) => abandonResumableUpload(resumable, uploadId),
   });
   const shareDeps: ShareDeps = {
     pool,

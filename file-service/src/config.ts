@@ -33,6 +33,10 @@ const EnvSchema = Type.Object({
   TRASH_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
   EVENT_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
   PUBLIC_BASE_URL: Type.String({ pattern: "^https?://", default: "http://127.0.0.1:8000" }),
+  MAX_UPLOADS_PER_CUSTOMER: Type.Integer({ minimum: 1, default: 4 }),
+  MAX_UPLOADS_PER_INSTANCE: Type.Integer({ minimum: 1, default: 32 }),
+  UPLOAD_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
+  UPLOAD_LEASE_MS: Type.Integer({ minimum: 300, default: 120_000 }),
   SHARE_DEFAULT_DAYS: Type.Integer({ minimum: 1, default: 7 }),
   SHARE_MAX_DAYS: Type.Integer({ minimum: 1, default: 30 }),
 });
@@ -62,6 +66,8 @@ export type Config = Readonly<{
     maxVersions: number;
     trashRetentionDays: number;
   }>;
+  /** Requests streaming content: caps on those in flight, their idle timeout, their reservations' lease. */
+  uploads: Readonly<{ maxPerCustomer: number; maxPerInstance: number; idleTimeoutMs: number; leaseMs: number }>;
   eventEncryptionKeys: readonly FieldKey[];
   publicBaseUrl: string;
   shares: Readonly<{ defaultDays: number; maxDays: number }>;
@@ -96,6 +102,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFileSizeBytes: e.MAX_FILE_SIZE_BYTES,
       maxVersions: e.MAX_VERSIONS,
       trashRetentionDays: e.TRASH_RETENTION_DAYS,
+    }),
+    uploads: Object.freeze({
+      maxPerCustomer: e.MAX_UPLOADS_PER_CUSTOMER,
+      maxPerInstance: e.MAX_UPLOADS_PER_INSTANCE,
+      idleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS,
+      leaseMs: e.UPLOAD_LEASE_MS,
     }),
     eventEncryptionKeys: parseFieldKeys(e.EVENT_ENCRYPTION_KEYS),
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   CHECKSUM_MISMATCH: 400,
   FILE_REQUIRED: 400,
   INVALID_MULTIPART: 400,
+  INVALID_UPLOAD_URL: 400,
   LENGTH_REQUIRED: 400,
   SHARE_EXPIRY_IN_PAST: 400,
   SHARE_EXPIRY_TOO_LATE: 400,
@@ -21,6 +22,7 @@ export const ERROR_CODES = {
   CUSTOMER_NOT_FOUND: 404,
   UPLOAD_NOT_FOUND: 404,
   SHARE_NOT_FOUND: 404,
+  UPLOAD_TIMEOUT: 408,
   NAME_TAKEN: 409,
   FOLDER_CYCLE: 409,
   ROOT_FOLDER: 409,
@@ -32,7 +34,9 @@ export const ERROR_CODES = {
   QUOTA_EXCEEDED: 413,
   RANGE_NOT_SATISFIABLE: 416,
   TOO_MANY_ATTEMPTS: 429,
+  TOO_MANY_UPLOADS: 429,
   STORAGE_UNAVAILABLE: 503,
+  UPLOADS_BUSY: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -68,6 +72,14 @@ export const Errors = {
       cause,
     }),
   rangeNotSatisfiable: () => appError("RANGE_NOT_SATISFIABLE", "The requested range is outside the file"),
+  invalidUploadUrl: () =>
+    appError("INVALID_UPLOAD_URL", "An upload's URL is its Location exactly: no query, fragment or encoded characters"),
+  uploadTimeout: (seconds: number) =>
+    appError("UPLOAD_TIMEOUT", `Nothing of the upload arrived for ${seconds} s; nothing was stored`),
+  tooManyUploads: (max: number) =>
+    appError("TOO_MANY_UPLOADS", `At most ${max} uploads at a time; send this one when another has finished`),
+  uploadsBusy: () =>
+    appError("UPLOADS_BUSY", "This server carries as many uploads as it can; try again shortly", { retriable: true }),
   storageUnavailable: (cause: unknown) =>
     appError("STORAGE_UNAVAILABLE", "File storage is unavailable; try again shortly", { cause, retriable: true }),
 };

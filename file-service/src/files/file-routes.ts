@@ -15,6 +15,7 @@ import {
   toFileResponse,
 } from "../schemas.js";
 import { sendContent } from "./download.js";
+import { watchBody } from "./idle-body.js";
 import { findVersion, listVersions } from "./file-repository.js";
 import * as files from "./file-service.js";
 import type { FileStorage } from "./file-storage.js";
@@ -52,6 +53,8 @@ export type FileRoutesOptions = {
   upload: UploadDeps;
   storage: FileStorage;
   authenticate: preHandlerAsyncHookHandler;
+  /** How long an upload's body may send nothing before it is refused. */
+  idleTimeoutMs: number;
 };
 
 const isFastifyError = (error: unknown) =>
@@ -62,17 +65,23 @@ const isFastifyError = (error: unknown) =>
  * does (truncated, a malformed part header) or when another file follows: the upload then
  * stores nothing, instead of keeping the first file and dropping the second unseen.
  */
-async function theFilePart(request: FastifyRequest, fileSize: number) {
+async function theFilePart(request: FastifyRequest, fileSize: number, stalled: AbortSignal) {
   const parts = request.parts({ limits: { fileSize, files: 1 } });
   const refuse = (error: unknown): never => {
     // @fastify/multipart's own refusals carry a status; busboy's parse errors (no boundary, …) do not.
     throw isFastifyError(error) ? error : Errors.invalidMultipart(error);
   };
-  let next = await parts.next().catch(refuse);
-  while (!next.done && next.value.type !== "file") next = await parts.next().catch(refuse);
+  const stall = new Promise<never>((_, reject) =>
+    stalled.addEventListener("abort", () => reject(stalled.reason as Error), { once: true }),
+  );
+  stall.catch(() => undefined);
+  const nextPart = () => Promise.race([parts.next(), stall]).catch(refuse);
+  let next = await nextPart();
+  while (!next.done && next.value.type !== "file") next = await nextPart();
   if (next.done) return undefined;
   const part = next.value as MultipartFile;
   const content = new PassThrough();
+  stalled.addEventListener("abort", () => content.destroy(stalled.reason as Error), { once: true });
   // The body can fail before the upload reads it (while it checks the folder): the upload then
   // finds the error on the stream (pipeline checks `errored`), so no listener must crash the process.
   content.on("error", () => undefined);
@@ -133,33 +142,58 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
             "CHECKSUM_MISMATCH",
             "UNAUTHORIZED",
             "FOLDER_NOT_FOUND",
+            "UPLOAD_TIMEOUT",
             "FILE_TOO_LARGE",
             "QUOTA_EXCEEDED",
+            "TOO_MANY_UPLOADS",
             "STORAGE_UNAVAILABLE",
+            "UPLOADS_BUSY",
           ),
         },
       },
     },
     async (request, reply) => {
-      const part = await theFilePart(request, opts.upload.limits.maxFileSizeBytes + 1);
-      if (!part) throw Errors.noFile();
-      let expectedSha256: string | undefined;
-      try {
-        expectedSha256 = expectedChecksum(request.headers);
-      } catch (error) {
-        part.content.resume(); // answer only once the body is read, or the client may never see it
-        throw error;
-      }
-      const file = await uploadFile(opts.upload, {
-        ...ctx(request),
-        folderId: request.query.folderId,
-        fileName: part.filename,
-        contentType: part.mimetype,
-        content: part.content,
-        expectedSha256,
-        announcedBytes: Number(request.headers["content-length"] ?? 0) - MULTIPART_FRAMING_BYTES,
+      // A body that stalls fails the upload, which then gives everything back: an idle client is
+      // answered (and its connection, holding the rest of a body it does not send, closed); a
+      // vanished one is not, but its upload ends all the same instead of waiting forever.
+      const stalled = new AbortController();
+      const stopWatching = watchBody(request.raw, opts.idleTimeoutMs, (why) => {
+        reply.header("connection", "close");
+        stalled.abort(
+          why === "idle"
+            ? Errors.uploadTimeout(opts.idleTimeoutMs / 1000)
+            : Errors.invalidMultipart(new Error("the connection closed before the body's end")),
+        );
       });
-      return reply.code(201).send(toFileResponse(file));
+      let part: Awaited<ReturnType<typeof theFilePart>> = undefined;
+      try {
+        part = await theFilePart(request, opts.upload.limits.maxFileSizeBytes + 1, stalled.signal);
+        if (!part) throw Errors.noFile();
+        let expectedSha256: string | undefined;
+        try {
+          expectedSha256 = expectedChecksum(request.headers);
+        } catch (error) {
+          part.content.resume(); // answer only once the body is read, or the client may never see it
+          throw error;
+        }
+        const file = await uploadFile(opts.upload, {
+          ...ctx(request),
+          folderId: request.query.folderId,
+          fileName: part.filename,
+          contentType: part.mimetype,
+          content: part.content,
+          expectedSha256,
+          announcedBytes: Number(request.headers["content-length"] ?? 0) - MULTIPART_FRAMING_BYTES,
+        });
+        return await reply.code(201).send(toFileResponse(file));
+      } catch (error) {
+        // Stopped mid-body (a limit, storage, an idle client): the rest of the body is never read,
+        // so the connection cannot carry another request. The answer closes it.
+        if (!request.raw.complete && part?.content.destroyed) reply.header("connection", "close");
+        throw error;
+      } finally {
+        stopWatching();
+      }
     },
   );
 

@@ -8,7 +8,11 @@ export type FileStorage = {
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   remove(keys: readonly string[]): Promise<void>;
   list(prefix: string): Promise<string[]>;
+  /** Every object under the prefix with its size and when it was written, as MinIO lists them. */
+  scan(prefix: string): AsyncIterable<StoredObject>;
 };
+
+export type StoredObject = { key: string; size: number; lastModified: Date };
 
 export function createFileStorage(client: Minio.Client, bucket: string): FileStorage {
   return {
@@ -26,7 +30,14 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
             })(),
             { objectMode: false },
           );
-      await client.putObject(bucket, key, body, undefined, { "Content-Type": contentType });
+      // minio pipes a stream body without listening for its errors: a body that fails (a limit hit,
+      // an idle or vanished client) must fail this put, not the process. minio's multipart upload
+      // is then left incomplete: tus's expiry aborts every incomplete upload of the bucket.
+      const failed =
+        body instanceof Readable
+          ? new Promise<never>((_, reject) => body.once("error", reject))
+          : new Promise<never>(() => undefined);
+      await Promise.race([client.putObject(bucket, key, body, undefined, { "Content-Type": contentType }), failed]);
     },
     async copy(fromKey, toKey) {
       await client.copyObject(bucket, toKey, `/${bucket}/${fromKey}`, new Minio.CopyConditions());
@@ -45,6 +56,12 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
         if ((item as { name?: string }).name) keys.push((item as { name: string }).name);
       }
       return keys;
+    },
+    async *scan(prefix) {
+      for await (const item of client.listObjectsV2(bucket, prefix, true)) {
+        const { name, size, lastModified } = item as { name?: string; size: number; lastModified: Date };
+        if (name) yield { key: name, size, lastModified };
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { BEARER_AUTH, documentOnly, errorResponseOf, type DocumentedAnswer } from "@coffer/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Server } from "@tus/server";
@@ -7,7 +8,15 @@ import Type from "typebox";
 import { Errors, errorResponses, type ErrorCode } from "../errors.js";
 import { Binary, FileResponse, toFileResponse } from "../schemas.js";
 import { findFile } from "./file-repository.js";
+import { watchBody } from "./idle-body.js";
 import { UPLOADS_PATH, handOver, uploadIdOf } from "./resumable-uploads.js";
+import type { UploadSlots } from "./upload-slots.js";
+
+/** A chunk (PATCH) or a creation with its first chunk: what streams, and so takes an upload slot. */
+const carriesContent = (request: FastifyRequest) =>
+  request.method === "PATCH" ||
+  (request.method === "POST" &&
+    (Number(request.headers["content-length"] ?? 0) > 0 || request.headers["transfer-encoding"] !== undefined));
 
 const Segment = Type.String({ pattern: "^[A-Za-z0-9-]{1,100}~[0-9a-f-]{36}$" });
 
@@ -52,8 +61,9 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
   tus: Server;
   pool: pg.Pool;
   authenticate: preHandlerAsyncHookHandler;
+  slots: UploadSlots;
+  idleTimeoutMs: number;
   onFinishedChunk: () => void;
-  onTerminated: (uploadId: string) => Promise<void>;
 }> = async (app, opts) => {
   // tus reads the request body itself, as a stream: Fastify must leave it untouched.
   app.addContentTypeParser("application/offset+octet-stream", (_request, _payload, done) => done(null));
@@ -61,18 +71,30 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
 
   async function toTus(request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) {
     const customerId = request.verifiedCustomer.customerId;
-    if (request.params.id && !uploadIdOf(request.params.id).startsWith(`${customerId}/`)) {
-      throw Errors.notFound("Upload");
-    }
+    // The URL must be exactly the upload's Location: tus would otherwise find another id in
+    // what follows the segment Fastify matched (a query, a fragment, an encoded slash).
+    const segment = request.params.id;
+    if (request.raw.url !== (segment ? `${UPLOADS_PATH}/${segment}` : UPLOADS_PATH)) throw Errors.invalidUploadUrl();
+    const uploadId = segment ? uploadIdOf(segment) : `${customerId}/${randomUUID()}`;
+    if (!uploadId.startsWith(`${customerId}/`)) throw Errors.notFound("Upload");
+    const slot = carriesContent(request) ? await opts.slots.open(customerId, 0) : undefined;
+    // A body that stops arriving is cut off: tus keeps what it received, the client resumes from
+    // there. (A connection that closes, tus notices itself.)
+    const stopWatching = slot
+      ? watchBody(request.raw, opts.idleTimeoutMs, (why) => {
+          if (why !== "idle") return;
+          request.log.info({ uploadId }, "an upload's body stalled: its connection is closed");
+          request.raw.destroy();
+        })
+      : undefined;
     reply.hijack();
-    await handOver(opts.tus, request.raw, reply.raw, customerId, request.id);
-    if (request.method === "PATCH") opts.onFinishedChunk();
-    if (request.method === "DELETE" && reply.raw.statusCode === 204) {
-      // The answer is sent: a failure can only be logged, and expiry gives the reservation back later.
-      await opts
-        .onTerminated(uploadIdOf(request.params.id!))
-        .catch((err: unknown) => request.log.error({ err }, "abandoning a terminated upload failed"));
+    try {
+      await handOver(opts.tus, request.raw, reply.raw, { customerId, uploadId, correlationId: request.id });
+    } finally {
+      stopWatching?.();
+      await slot?.release().catch((err: unknown) => request.log.warn({ err }, "releasing an upload slot failed"));
     }
+    if (request.method === "PATCH") opts.onFinishedChunk();
   }
 
   app.post(
@@ -110,7 +132,7 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         ...uploadsDoc,
         summary: "Create a resumable upload (tus creation, creation-with-upload)",
-        response: errorResponses("UNAUTHORIZED"),
+        response: errorResponses("INVALID_UPLOAD_URL", "UNAUTHORIZED", "TOO_MANY_UPLOADS", "UPLOADS_BUSY"),
       },
     },
     toTus,
@@ -120,13 +142,25 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
     UPLOADS_PATH,
     {
       config: tusOptions,
-      schema: { ...uploadsDoc, summary: "The tus capabilities", response: errorResponses("UNAUTHORIZED") },
+      schema: {
+        ...uploadsDoc,
+        summary: "The tus capabilities",
+        response: errorResponses("INVALID_UPLOAD_URL", "UNAUTHORIZED"),
+      },
     },
     toTus,
   );
 
   const params = Type.Object({ id: Segment });
-  const uploadErrors = errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "UPLOAD_NOT_FOUND");
+  const uploadErrors = errorResponses("VALIDATION_FAILED", "INVALID_UPLOAD_URL", "UNAUTHORIZED", "UPLOAD_NOT_FOUND");
+  const chunkErrors = errorResponses(
+    "VALIDATION_FAILED",
+    "INVALID_UPLOAD_URL",
+    "UNAUTHORIZED",
+    "UPLOAD_NOT_FOUND",
+    "TOO_MANY_UPLOADS",
+    "UPLOADS_BUSY",
+  );
 
   app.head(
     `${UPLOADS_PATH}/:id`,
@@ -178,7 +212,7 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
           ...tusRefusals,
         },
       }),
-      schema: { ...uploadsDoc, summary: "Send the next chunk", params, response: uploadErrors },
+      schema: { ...uploadsDoc, summary: "Send the next chunk", params, response: chunkErrors },
     },
     toTus,
   );
@@ -214,7 +248,7 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
             file: Type.Optional(FileResponse),
             errorCode: Type.Optional(Type.String({ description: "Why it failed: CHECKSUM_MISMATCH, EXPIRED" })),
           }),
-          ...uploadErrors,
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "UPLOAD_NOT_FOUND"),
         },
       },
     },

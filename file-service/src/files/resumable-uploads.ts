@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
 import { inTransaction, type EventLogger } from "@coffer/contracts";
 import { S3Store } from "@tus/s3-store";
-import { Server, type Upload } from "@tus/server";
+import { EVENTS, Server, type Upload } from "@tus/server";
 
 import { ensureCustomer, releaseBytes, reserveBytes } from "../customers/customer-account.js";
 import { tusError } from "../errors.js";
@@ -16,6 +16,8 @@ import { recordVersion, type UploadDeps } from "./upload-service.js";
 export const UPLOADS_PATH = "/files/uploads";
 /** Set by the route from the verified JWT (a client's own value is dropped first). */
 export const CUSTOMER_HEADER = "x-coffer-customer";
+/** Set by the route: the upload it checked (or, for a creation, the id it chose). tus acts on this one. */
+export const UPLOAD_HEADER = "x-coffer-upload";
 const CORRELATION_HEADER = "x-correlation-id";
 
 /** The object key has a slash; the URL has one segment: `<customerId>~<uuid>`. */
@@ -28,16 +30,21 @@ export type ResumableDeps = UploadDeps & {
   logger: EventLogger;
 };
 
+type TusRequest = { headers: Headers; method: string; url: string };
+const trusted = (req: TusRequest, name: string) => req.headers.get(name) ?? "";
+
 /**
  * tus 1.0 at /files/uploads, with @tus/server and its S3 store on MinIO: creation,
  * creation-with-upload, termination, expiration. Upload state lives in MinIO, so an upload
  * resumes after a restart. Creation checks the name, the folder and the size limit, and
  * reserves the whole length against the quota; the last chunk only queues the completion,
  * which the completion worker does in the background (see `completeResumableUploads`).
+ *
+ * tus never reads an upload id from the URL: it takes the one the route checked, from a header
+ * only the route sets, and checks again, per request, that this customer has it open.
  */
 export function createResumableUploads(deps: ResumableDeps): Server {
-  const customerOf = (req: { headers: Headers }) => req.headers.get(CUSTOMER_HEADER) ?? "";
-  return new Server({
+  const server = new Server({
     path: UPLOADS_PATH,
     datastore: new S3Store({
       partSize: 8 * 2 ** 20,
@@ -53,11 +60,15 @@ export function createResumableUploads(deps: ResumableDeps): Server {
     maxSize: deps.limits.maxFileSizeBytes,
     relativeLocation: true,
     respectForwardedHeaders: true,
-    namingFunction: (req) => `${customerOf(req)}/${randomUUID()}`,
+    disableTerminationForFinishedUploads: true,
+    namingFunction: (req) => trusted(req, UPLOAD_HEADER),
     generateUrl: (_req, { path, id }) => `${path}/${segmentOf(id)}`,
-    getFileIdFromRequest: (_req, lastPath) => (lastPath ? uploadIdOf(lastPath) : undefined),
+    getFileIdFromRequest: (req) => trusted(req, UPLOAD_HEADER) || undefined,
+    async onIncomingRequest(req, id) {
+      await assertOwnOpenUpload(deps, req, id);
+    },
     async onUploadCreate(req, upload) {
-      const customerId = customerOf(req);
+      const customerId = trusted(req, CUSTOMER_HEADER);
       if (upload.size === undefined)
         throw tusError("LENGTH_REQUIRED", "Send Upload-Length: deferred lengths are not supported");
       const meta = upload.metadata ?? {};
@@ -89,31 +100,66 @@ export function createResumableUploads(deps: ResumableDeps): Server {
           meta.filetype || "application/octet-stream",
           upload.size,
           sha256?.toLowerCase() ?? null,
-          req.headers.get(CORRELATION_HEADER) ?? randomUUID(),
+          trusted(req, CORRELATION_HEADER) || randomUUID(),
         ],
       );
       return {};
     },
     async onUploadFinish(_req, upload: Upload) {
-      await deps.pool.query(
+      const { rowCount } = await deps.pool.query(
         "UPDATE resumable_uploads SET state = 'processing', updated_at = now() WHERE id = $1 AND state = 'uploading'",
         [upload.id],
       );
+      if (rowCount === 0) {
+        // Terminated or expired meanwhile (its reservation given back): what was stored goes too.
+        await discardUploadObjects(deps, upload.id);
+        throw tusError("UPLOAD_NOT_FOUND", "This upload is no longer open; nothing of it was kept");
+      }
       return { headers: { "coffer-upload-status": `${UPLOADS_PATH}/${segmentOf(upload.id)}/status` } };
     },
   });
+  // The id tus terminated, whatever led to it: that upload's row goes, and its reservation.
+  server.on(EVENTS.POST_TERMINATE, (_req: unknown, _res: unknown, id: string) => {
+    abandonResumableUpload(deps, id).catch((err: unknown) =>
+      deps.logger.error({ err, uploadId: id }, "abandoning a terminated upload failed"),
+    );
+  });
+  return server;
 }
 
-/** Hands a request to tus; the route has checked the JWT and the upload's owner. */
+/**
+ * tus's own check, before it touches an upload: the id is the one the route checked, the URL
+ * names it and nothing else, and this customer has it (open, unless the request only reads it).
+ */
+async function assertOwnOpenUpload(deps: ResumableDeps, req: TusRequest, id: string): Promise<void> {
+  const customerId = trusted(req, CUSTOMER_HEADER);
+  const url = new URL(req.url);
+  const refuse = () => tusError("UPLOAD_NOT_FOUND", "Upload not found");
+  if (!customerId || id !== trusted(req, UPLOAD_HEADER) || !id.startsWith(`${customerId}/`)) throw refuse();
+  if (url.search !== "" || url.hash !== "") throw refuse();
+  if (req.method === "POST") {
+    if (url.pathname !== UPLOADS_PATH) throw refuse();
+    return;
+  }
+  if (url.pathname !== `${UPLOADS_PATH}/${segmentOf(id)}`) throw refuse();
+  const { rows } = await deps.pool.query<{ state: string }>(
+    "SELECT state FROM resumable_uploads WHERE id = $1 AND customer_id = $2",
+    [id, customerId],
+  );
+  const state = rows[0]?.state;
+  if (state === undefined || (req.method !== "HEAD" && state !== "uploading")) throw refuse();
+}
+
+/** Hands a request to tus; the route has checked the JWT, the URL and the upload's owner. */
 export function handOver(
   server: Server,
   raw: IncomingMessage,
   res: ServerResponse,
-  customerId: string,
-  correlationId: string,
+  checked: { customerId: string; uploadId: string; correlationId: string },
 ) {
-  setTrustedHeader(raw, CUSTOMER_HEADER, customerId);
-  setTrustedHeader(raw, CORRELATION_HEADER, correlationId);
+  setTrustedHeader(raw, CUSTOMER_HEADER, checked.customerId);
+  setTrustedHeader(raw, UPLOAD_HEADER, checked.uploadId);
+  setTrustedHeader(raw, CORRELATION_HEADER, checked.correlationId);
   return server.handle(raw, res);
 }
 
@@ -125,6 +171,15 @@ function setTrustedHeader(raw: IncomingMessage, name: string, value: string) {
   }
   raw.rawHeaders.splice(0, raw.rawHeaders.length, ...kept, name, value);
   raw.headers[name] = value;
+}
+
+/** What tus may have stored of an upload: the object, its `.info`, a `.part` shorter than a part. */
+async function discardUploadObjects(deps: ResumableDeps, id: string): Promise<void> {
+  const keys = [id, `${id}.info`, `${id}.part`];
+  await deps.storage.remove(keys).catch(async () => {
+    // MinIO is down: the deleter removes them when it is back.
+    await inTransaction(deps.pool, (tx) => queueObjectDeletions(tx, keys));
+  });
 }
 
 async function sha256Of(storage: FileStorage, key: string): Promise<{ sha256: string; size: number }> {

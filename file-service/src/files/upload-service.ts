@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
 import { TOPICS, createEvent, enqueueEvents, inTransaction, type OutgoingEvent } from "@coffer/contracts";
 import type pg from "pg";
-import { PRODUCER, changeUsage, ensureCustomer, releaseBytes, reserveBytes } from "../customers/customer-account.js";
+import { PRODUCER, changeUsage, ensureCustomer } from "../customers/customer-account.js";
 import { Errors } from "../errors.js";
 import type { FileStorage } from "./file-storage.js";
 import {
@@ -17,12 +17,14 @@ import {
 } from "./file-repository.js";
 import { validateName } from "./names.js";
 import { UploadMeter } from "./upload-meter.js";
+import type { UploadSlot, UploadSlots } from "./upload-slots.js";
 
 export type UploadDeps = {
   pool: pg.Pool;
   storage: FileStorage;
   wakeDeleter: () => void;
   limits: { defaultQuotaBytes: number; maxFileSizeBytes: number; maxVersions: number };
+  slots: UploadSlots;
 };
 
 export type UploadInput = {
@@ -40,13 +42,14 @@ export type UploadInput = {
 
 /**
  * Streams an upload to MinIO in constant memory while hashing and counting it; the size limit
- * and the quota are enforced while it streams. Only then are the rows written, with the
- * `file.uploaded` event, in one transaction. A failure anywhere removes the object: nothing is
- * recorded, nothing is left in storage. A name that exists in the folder gets a new version.
+ * and the quota are enforced while it streams, against a reservation a crash cannot leak (see
+ * `UploadSlots`). Only then are the rows written, with the `file.uploaded` event, in one
+ * transaction. A failure anywhere removes the object: nothing is recorded, nothing is left in
+ * storage. A name that exists in the folder gets a new version.
  */
 export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<FileRecord> {
   const { pool, storage, limits } = deps;
-  let folderId: string, name: string, contentType: string, announced: number;
+  let folderId: string, name: string, contentType: string, announced: number, slot: UploadSlot;
   try {
     const rootId = await ensureCustomer(pool, input.customerId, limits.defaultQuotaBytes);
     folderId = input.folderId ?? rootId;
@@ -57,35 +60,33 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
     // outright, instead of both reserving piecemeal until neither fits.
     announced = Math.max(0, input.announcedBytes ?? 0);
     if (announced > limits.maxFileSizeBytes) throw Errors.fileTooLarge(limits.maxFileSizeBytes);
-    if (announced > 0 && !(await reserveBytes(pool, input.customerId, announced))) throw Errors.quotaExceeded();
+    slot = await deps.slots.open(input.customerId, announced);
   } catch (error) {
     // Read and drop the body: a client that sends it all before reading the answer must get the answer.
     input.content.resume();
     throw error;
   }
   const objectKey = `${input.customerId}/${randomUUID()}`;
-  const meter = new UploadMeter(
-    limits.maxFileSizeBytes,
-    (bytes) => reserveBytes(pool, input.customerId, bytes),
-    announced,
-  );
+  const meter = new UploadMeter(limits.maxFileSizeBytes, (bytes) => slot.grow(bytes), announced);
   let stored = false;
   try {
-    let limitError: unknown;
+    let limitError: unknown, bodyError: unknown;
     meter.once("error", (error) => (limitError = error));
+    input.content.once("error", (error) => (bodyError = error));
     await Promise.all([pipeline(input.content, meter), storage.put(objectKey, meter, contentType)]).catch(
       (error: unknown) => {
         // Either side may fail first: stop the other so nothing keeps streaming. A limit the
-        // meter enforced is the cause to report, whatever storage said about the cut stream.
+        // meter enforced, or the body's own failure, is the cause to report, whatever storage
+        // said about the cut stream.
         input.content.destroy();
         meter.destroy();
-        throw limitError ?? error;
+        throw limitError ?? bodyError ?? error;
       },
     );
     stored = true;
     const sha256 = meter.sha256;
     if (input.expectedSha256 && input.expectedSha256 !== sha256) throw Errors.checksumMismatch();
-    return await inTransaction(pool, (tx) =>
+    return await inTransaction(pool, async (tx) =>
       recordVersion(tx, deps, {
         ...input,
         folderId,
@@ -94,11 +95,10 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
         objectKey,
         size: meter.bytes,
         sha256,
-        reserved: meter.reserved,
+        reserved: await slot.consume(tx),
       }),
     );
   } catch (error) {
-    await releaseBytes(pool, input.customerId, meter.reserved).catch(() => undefined);
     await storage.remove([objectKey]).catch(async () => {
       // MinIO is down: the deleter removes the object when it is back.
       const client = await pool.connect();
@@ -106,6 +106,8 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
     });
     if (!stored && isStorageFailure(error)) throw Errors.storageUnavailable(error);
     throw error;
+  } finally {
+    await slot.release().catch(() => undefined);
   }
 }
 
@@ -123,11 +125,11 @@ export async function restoreVersion(
   if (!file) throw Errors.notFound("File");
   const version = await findVersion(deps.pool, file.id, versionNumber);
   if (!version) throw Errors.notFound("Version");
-  if (!(await reserveBytes(deps.pool, ctx.customerId, version.size))) throw Errors.quotaExceeded();
+  const slot = await deps.slots.open(ctx.customerId, version.size, { capped: false });
   const objectKey = `${ctx.customerId}/${randomUUID()}`;
   try {
     await deps.storage.copy(version.objectKey, objectKey);
-    const restored = await inTransaction(deps.pool, (tx) =>
+    const restored = await inTransaction(deps.pool, async (tx) =>
       recordVersion(tx, deps, {
         ...ctx,
         folderId: file.folderId,
@@ -136,15 +138,16 @@ export async function restoreVersion(
         objectKey,
         size: version.size,
         sha256: version.sha256,
-        reserved: version.size,
+        reserved: await slot.consume(tx),
       }),
     );
     deps.wakeDeleter();
     return restored;
   } catch (error) {
-    await releaseBytes(deps.pool, ctx.customerId, version.size).catch(() => undefined);
     await deps.storage.remove([objectKey]).catch(() => undefined);
     throw isStorageFailure(error) ? Errors.storageUnavailable(error) : error;
+  } finally {
+    await slot.release().catch(() => undefined);
   }
 }
 
