@@ -184,15 +184,18 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
         request.params.token,
         typeof grantHeader === "string" ? grantHeader : undefined,
       );
-      const meter: ServedMeter = async (length) => {
-        const served = { shareId: share.id, fileName: file.name, fileSize: version.size, bytes: Math.max(length, 1) };
-        await chargeDownload(opts.shares.pool, served, request.id);
-        return (sent) => {
-          // The client is gone: a refund that fails leaves the visitor charged, nothing worse.
-          refundDownload(opts.shares.pool, share.id, length - sent).catch((err: unknown) =>
-            request.log.warn({ err, shareId: share.id }, "giving back unsent share bytes failed"),
-          );
-        };
+      const meter: ServedMeter = {
+        stallMs: opts.shares.limits.downloadStallSeconds * 1000,
+        async charge(length) {
+          const served = { shareId: share.id, fileName: file.name, fileSize: version.size, bytes: Math.max(length, 1) };
+          await chargeDownload(opts.shares.pool, served, request.id);
+          return (sent) => {
+            // The client is gone: a refund that fails leaves the visitor charged, nothing worse.
+            refundDownload(opts.shares.pool, share.id, length - sent).catch((err: unknown) =>
+              request.log.warn({ err, shareId: share.id }, "giving back unsent share bytes failed"),
+            );
+          };
+        },
       };
       return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head, meter });
     };
