@@ -43,6 +43,7 @@ import { folderRoutes } from "./folders/folder-routes.js";
 import { createObjectDeleter } from "./jobs/object-deleter.js";
 import { reconcileStorage } from "./jobs/storage-reconciler.js";
 import { publicShareRoutes, shareRoutes } from "./shares/share-routes.js";
+import { purgeOldShareSends } from "./shares/share-sends.js";
 import type { ShareDeps } from "./shares/share-service.js";
 import { trashRoutes } from "./trash/trash-routes.js";
 
@@ -144,12 +145,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await completing;
   });
 
-  // Hourly: trash past its retention, expired share grants, processed event ids past any replay,
-  // objects no row references (older than an upload can stay open).
+  // Hourly: trash past its retention, expired share grants, share sends past their window,
+  // processed event ids past any replay, objects no row references (older than an upload can stay open).
   const sweep = setInterval(() => {
     Promise.all([
       purgeExpiredTrash(fileDeps, config.limits.trashRetentionDays),
       pool.query("DELETE FROM share_grants WHERE expires_at < now()"),
+      purgeOldShareSends(pool),
       purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS),
       reconcileStorage({ pool, storage, logger: app.log }, resumable.expirationMs),
     ]).catch((err: unknown) => app.log.warn({ err }, "hourly sweep failed"));

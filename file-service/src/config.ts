@@ -39,6 +39,11 @@ const EnvSchema = Type.Object({
   UPLOAD_LEASE_MS: Type.Integer({ minimum: 300, default: 120_000 }),
   SHARE_DEFAULT_DAYS: Type.Integer({ minimum: 1, default: 7 }),
   SHARE_MAX_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  // Coffer mails links for its customers: these keep it from being anyone's mail relay.
+  SHARE_MAX_RECIPIENTS: Type.Integer({ minimum: 0, maximum: 50, default: 10 }),
+  SHARE_RECIPIENTS_PER_DAY: Type.Integer({ minimum: 0, default: 50 }),
+  SHARES_PER_HOUR: Type.Integer({ minimum: 1, default: 30 }),
+  SHARE_DOWNLOAD_STALL_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
 });
 
 export type Config = Readonly<{
@@ -70,7 +75,16 @@ export type Config = Readonly<{
   uploads: Readonly<{ maxPerCustomer: number; maxPerInstance: number; idleTimeoutMs: number; leaseMs: number }>;
   eventEncryptionKeys: readonly FieldKey[];
   publicBaseUrl: string;
-  shares: Readonly<{ defaultDays: number; maxDays: number }>;
+  shares: Readonly<{
+    defaultDays: number;
+    maxDays: number;
+    /** Per share; per customer over a rolling 24 hours; shares per customer over a rolling hour. */
+    maxRecipients: number;
+    recipientsPerDay: number;
+    perHour: number;
+    /** A share download whose client takes nothing this long is ended (and what it did not take given back). */
+    downloadStallSeconds: number;
+  }>;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
@@ -111,6 +125,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     eventEncryptionKeys: parseFieldKeys(e.EVENT_ENCRYPTION_KEYS),
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
-    shares: Object.freeze({ defaultDays: e.SHARE_DEFAULT_DAYS, maxDays: e.SHARE_MAX_DAYS }),
+    shares: Object.freeze({
+      defaultDays: e.SHARE_DEFAULT_DAYS,
+      maxDays: e.SHARE_MAX_DAYS,
+      maxRecipients: e.SHARE_MAX_RECIPIENTS,
+      recipientsPerDay: e.SHARE_RECIPIENTS_PER_DAY,
+      perHour: e.SHARES_PER_HOUR,
+      downloadStallSeconds: e.SHARE_DOWNLOAD_STALL_SECONDS,
+    }),
   });
 }
