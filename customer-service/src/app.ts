@@ -72,7 +72,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl));
   const relay = createMongoOutboxRelay({
-    collections: [mongo.db!.collection("customers")],
+    collections: [mongo.db!.collection("customers"), mongo.db!.collection("sessions")],
     publisher,
     logger: app.log,
   });
@@ -94,8 +94,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     wakeRelay: () => relay.wake(),
     adminEmails: config.adminEmails,
   };
-  const sessions: SessionDeps = { models, tokens, throttle, refreshTtlSeconds: config.refreshTtlSeconds };
-  const authenticate = createAuthenticate(tokens);
+  const sessions: SessionDeps = {
+    models,
+    tokens,
+    throttle,
+    refreshTtlSeconds: config.refreshTtlSeconds,
+    wakeRelay: () => relay.wake(),
+  };
+  const authenticate = createAuthenticate(tokens, models);
 
   const checks: DependencyCheck[] = [
     {
@@ -126,6 +132,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(healthRoutes, { checks });
   await app.register(authRoutes, { customers, sessions, keys, authenticate });
   await app.register(customerRoutes, { customers, authenticate });
-  await app.register(adminRoutes, { models, authenticate });
+  await app.register(adminRoutes, { admin: customers, authenticate });
   return app;
 }

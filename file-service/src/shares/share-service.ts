@@ -113,9 +113,15 @@ export async function revokeShare(deps: ShareDeps, customerId: string, shareId: 
 }
 
 async function findByToken(db: pg.ClientBase | pg.Pool, token: string): Promise<ShareRow> {
-  const { rows } = await db.query<ShareRow>("SELECT * FROM shares WHERE token_hash = $1", [hashToken(token)]);
+  // A disabled or deleted owner's links serve nothing (customer_access: the projection of their account).
+  const { rows } = await db.query<ShareRow & { owner_inactive: boolean }>(
+    `SELECT s.*, coalesce(a.disabled OR a.deleted_at IS NOT NULL, false) AS owner_inactive
+       FROM shares s LEFT JOIN customer_access a ON a.customer_id = s.customer_id WHERE s.token_hash = $1`,
+    [hashToken(token)],
+  );
   const share = rows[0];
   if (!share) throw ShareErrors.notFound();
+  if (share.owner_inactive) throw ShareErrors.ownerInactive();
   if (share.revoked_at) throw ShareErrors.revoked();
   if (share.expires_at.getTime() <= Date.now()) throw ShareErrors.expired();
   if (share.max_downloads !== null && share.download_count >= share.max_downloads) throw ShareErrors.exhausted();

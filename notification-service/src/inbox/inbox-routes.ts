@@ -7,6 +7,7 @@ import { Errors, errorResponses } from "../errors.js";
 import { CATEGORIES, getPreferences, setPreferences } from "../preferences/preferences-repository.js";
 import { inboxSince, listInbox, markAllRead, markRead, type InboxItem } from "./inbox-repository.js";
 import type { LiveStream } from "./live-stream.js";
+import type { StreamRevocations } from "./stream-revocations.js";
 
 const InboxItemSchema = Type.Object({
   id: Type.String(),
@@ -47,9 +48,10 @@ const streamAnswer = documentOnly({
 export const inboxRoutes: FastifyPluginAsyncTypebox<{
   pool: pg.Pool;
   live: LiveStream;
+  revocations: StreamRevocations;
   authenticate: preHandlerAsyncHookHandler;
   heartbeatMs: number;
-}> = async (app, { pool, live, authenticate, heartbeatMs }) => {
+}> = async (app, { pool, live, revocations, authenticate, heartbeatMs }) => {
   app.addHook("preHandler", authenticate);
   const open = new Set<() => void>();
   // Streams never end on their own: close them so the server can shut down.
@@ -196,11 +198,14 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
       const close = () => {
         clearInterval(heartbeat);
         unsubscribe();
+        unwatch();
         open.delete(close);
         raw.end();
       };
       open.add(close);
       request.raw.on("close", close);
+      // The session's revocation (logout, password change, disable, deletion) ends the stream.
+      const unwatch = revocations.watch(request.verifiedCustomer, close);
       try {
         if (lastSent > 0n) for (const item of await inboxSince(pool, customerId, lastSent.toString())) write(item);
       } finally {
