@@ -3,13 +3,7 @@ import type { Models, Session } from "../customers/customer-model.js";
 import { outgoing, type RequestContext } from "../customers/outgoing-events.js";
 
 export type RevocationReason =
-  | "logout"
-  | "revoked"
-  | "refresh-token-reused"
-  | "password-changed"
-  | "password-reset"
-  | "disabled"
-  | "deleted";
+  "logout" | "revoked" | "refresh-token-reused" | "password-changed" | "password-reset" | "disabled" | "deleted";
 
 /**
  * Ends the live sessions that match, each in one write with its `session.revoked` event (the
