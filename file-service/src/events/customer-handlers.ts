@@ -6,7 +6,7 @@ import type { FileStorage } from "../files/file-storage.js";
 
 const ERASE_BATCH = 500;
 
-/** Removes the rows of up to `limit` of the customer's files and queues their objects; how many there were. */
+/** Removes up to `limit` of the customer's files (all when null) and queues their objects; how many objects. */
 async function eraseFiles(tx: pg.ClientBase, customerId: string, limit: number | null): Promise<number> {
   const { rows } = await tx.query<{ object_key: string }>(
     `WITH batch AS (SELECT id FROM files WHERE customer_id = $1 LIMIT $2),
@@ -54,7 +54,7 @@ export function createCustomerHandlers(deps: {
         for (;;) {
           const erased = await inTransaction(deps.pool, (tx) => eraseFiles(tx, event.customerId, ERASE_BATCH));
           deps.wakeDeleter();
-          if (erased < ERASE_BATCH) break;
+          if (erased === 0) break;
         }
         await inTransaction(deps.pool, async (tx) => {
           await tx.query("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", [event.customerId]);
