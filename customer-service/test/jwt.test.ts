@@ -96,7 +96,7 @@ describe("access tokens, verified through the published JWKS", () => {
     const hsHeader = base64url.encode(JSON.stringify({ alg: "HS256", typ: "JWT", kid }));
     const hsPayload = base64url.encode(JSON.stringify({ ...claims, roles: ["admin"] }));
     const hs256 = `${hsHeader}.${hsPayload}.${createHmac("sha256", publicPem).update(`${hsHeader}.${hsPayload}`).digest("base64url")}`;
-    const wrongAudience = await new SignJWT({ roles: ["user"] })
+    const wrongAudience = await new SignJWT({ roles: ["user"], sid: claims.sid })
       .setProtectedHeader({ alg: "RS256", kid })
       .setIssuer("coffer")
       .setAudience("another-api")

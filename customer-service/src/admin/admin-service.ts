@@ -56,7 +56,9 @@ export async function listCustomers(
 
 /**
  * Disabling ends every session at once and tells every service (`customer.disabled`): they refuse
- * the customer's tokens and public links until `customer.enabled`.
+ * the customer's tokens and public links until `customer.enabled`. Each call announces the state,
+ * changed or not (the services apply the newest), so disabling again reaches a service that
+ * missed it.
  */
 export async function setDisabled(
   deps: AdminDeps,
@@ -66,14 +68,13 @@ export async function setDisabled(
 ): Promise<void> {
   const { Customer } = deps.models;
   const result = await Customer.updateOne(
-    { _id: customerId, deletedAt: null, disabledAt: disabled ? null : { $ne: null } },
+    { _id: customerId, deletedAt: null },
     withOutbox({ $set: { disabledAt: disabled ? new Date() : null } }, [
       outgoing(disabled ? TOPICS.customerDisabled : TOPICS.customerEnabled, { customerId }, ctx),
     ]),
   );
-  if (result.modifiedCount === 1) deps.wakeRelay();
-  else if (!(await Customer.exists({ _id: customerId, deletedAt: null }))) throw Errors.notFound("Customer");
-  // Also when it was disabled already: a login that raced the first disable ends here.
+  if (result.matchedCount === 0) throw Errors.notFound("Customer");
+  deps.wakeRelay();
   if (disabled) await endSessions(deps, { customerId }, "disabled", ctx);
 }
 
