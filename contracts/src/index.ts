@@ -91,12 +91,24 @@ export {
   type OpenApiDocument,
 } from "./http/openapi-coverage.js";
 export { healthRoutes } from "./http/health-routes.js";
-export { createAuthenticate, requireAdmin } from "./http/authenticate.js";
+export { AccessErrors, createAuthenticate, requireAdmin, type AccessCheck } from "./http/authenticate.js";
 export {
+  MAX_ACCESS_TOKEN_TTL_SECONDS,
   createAccessTokenVerifier,
   type AccessTokenVerifier,
   type VerifiedCustomer,
 } from "./http/access-token-verifier.js";
+export {
+  ACCESS_REVOKED_CHANNEL,
+  applyAccessFacts,
+  createAccessProjectionHandlers,
+  createPgAccessCheck,
+  isTombstoned,
+  purgeRevokedSessions,
+  recordRevokedSession,
+  tombstoneCustomer,
+  type AccessRevoked,
+} from "./access/pg-access-projection.js";
 export { isPostgresUnavailable } from "./dependency-errors.js";
 export { createTcpPath } from "./tcp-path.js";
 export {

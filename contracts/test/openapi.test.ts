@@ -48,6 +48,12 @@ describe("contracts: OpenAPI document", () => {
     expect(responses["400"].content["application/json"].schema.properties.code.enum).toEqual(["VALIDATION_FAILED"]);
     expect(responses["404"].content["application/json"].schema.properties.code.enum).toEqual(["THING_NOT_FOUND"]);
     expect(responses["409"].content["application/json"].schema.properties.code.enum).toEqual(["THING_LOCKED"]);
+    // Answering UNAUTHORIZED means authenticating: the other refusals of the authentication come with it.
+    expect(responses["401"].content["application/json"].schema.properties.code.enum).toEqual([
+      "UNAUTHORIZED",
+      "TOKEN_REVOKED",
+    ]);
+    expect(responses["403"].content["application/json"].schema.properties.code.enum).toEqual(["ACCOUNT_DISABLED"]);
     expect(responses["404"].description).toBe("Not Found");
     expect(responses["500"]).toEqual({ $ref: "#/components/responses/InternalError" });
   });

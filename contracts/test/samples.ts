@@ -30,6 +30,10 @@ export function samplePayloads(customerId: string): { [T in Topic]: EventPayload
     "customer.password-changed.v1": { customerId, email: "ada@example.com" },
     "customer.profile-updated.v1": { customerId, email: "ada@example.com", displayName: "Ada L.", locale: "fr-CA" },
     "customer.deleted.v1": { customerId },
+    "customer.disabled.v1": { customerId },
+    "customer.enabled.v1": { customerId },
+    "customer.roles-changed.v1": { customerId, roles: ["user", "admin"] },
+    "session.revoked.v1": { customerId, sessionId: randomUUID(), reason: "logout" },
     "file.uploaded.v1": {
       customerId,
       fileId,

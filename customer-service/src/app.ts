@@ -74,7 +74,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl));
   const relay = createMongoOutboxRelay({
-    collections: [mongo.db!.collection("customers")],
+    collections: [mongo.db!.collection("customers"), mongo.db!.collection("sessions")],
     publisher,
     logger: app.log,
   });
@@ -98,8 +98,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   }, CLEANUP_INTERVAL_MS).unref();
   app.addHook("onClose", async () => clearInterval(cleanup));
 
-  const sessions: SessionDeps = { models, tokens, throttle, refreshTtlSeconds: config.refreshTtlSeconds };
-  const authenticate = createAuthenticate(tokens);
+  const sessions: SessionDeps = {
+    models,
+    tokens,
+    throttle,
+    refreshTtlSeconds: config.refreshTtlSeconds,
+    wakeRelay: () => relay.wake(),
+  };
+  const authenticate = createAuthenticate(tokens, models);
 
   const checks: DependencyCheck[] = [
     {
@@ -130,7 +136,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(healthRoutes, { checks });
   await app.register(authRoutes, { customers, sessions, keys, authenticate });
   await app.register(customerRoutes, { customers, authenticate });
-  await app.register(adminRoutes, { models, authenticate });
+  await app.register(adminRoutes, { admin: customers, authenticate });
   await app.register(accountPages, {
     customers,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),

@@ -1,17 +1,20 @@
 // Operator commands of customer-service, run where the service's configuration is:
 //   node dist/cli.js grant-admin <email>     give an existing customer the admin role
+//   node dist/cli.js revoke-admin <email>    take it away (every service refuses it at once)
 //   node dist/cli.js rotate-key              add a new JWT signing key (restart to sign with it)
+import { randomUUID } from "node:crypto";
 import mongoose from "mongoose";
-import { grantAdmin } from "./admin/admin-service.js";
+import { setAdmin } from "./admin/admin-service.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createModels } from "./customers/customer-model.js";
 import { generateSigningKey } from "./tokens/signing-keys.js";
 
-const USAGE = "usage: cli grant-admin <email> | rotate-key";
+const USAGE = "usage: cli grant-admin <email> | revoke-admin <email> | rotate-key";
+const ROLE_COMMANDS = ["grant-admin", "revoke-admin"];
 
 async function main(args: string[]): Promise<number> {
   const [command, argument] = args;
-  if (command !== "grant-admin" && command !== "rotate-key") {
+  if (!command || (!ROLE_COMMANDS.includes(command) && command !== "rotate-key")) {
     console.error(USAGE);
     return 2;
   }
@@ -29,11 +32,14 @@ async function main(args: string[]): Promise<number> {
   }
   const connection = await mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
   try {
-    if (!(await grantAdmin(createModels(connection), argument))) {
-      console.error(`no customer with the address ${argument}, or it is not verified yet`);
+    // The running service's outbox relay publishes the event (it polls for writes made elsewhere).
+    const deps = { models: createModels(connection), wakeRelay: () => undefined };
+    const grant = command === "grant-admin";
+    if (!(await setAdmin(deps, argument, grant, { correlationId: `cli-${randomUUID()}` }))) {
+      console.error(`no customer with the address ${argument}${grant ? ", or it is not verified yet" : ""}`);
       return 1;
     }
-    console.log(`${argument} is now an admin (from their next login)`);
+    console.log(grant ? `${argument} is now an admin (from their next login)` : `${argument} is no longer an admin`);
     return 0;
   } finally {
     await connection.close();

@@ -38,6 +38,7 @@ export const Errors = {
   invalidCursor: () => appError("INVALID_CURSOR", "The cursor is malformed"),
   invalidToken: () => appError("INVALID_TOKEN", "The link is invalid, used or expired"),
   unauthorized: (message = "Authentication required") => appError("UNAUTHORIZED", message),
+  tokenRevoked: (message = "This session has ended; log in again") => appError("TOKEN_REVOKED", message),
   invalidRefreshToken: (message = "The refresh token is invalid or expired") =>
     appError("INVALID_REFRESH_TOKEN", message),
   refreshTokenReused: () =>

@@ -72,7 +72,7 @@ describe("access tokens, verified through the published JWKS", () => {
     expect(jwks.keys[0]).not.toHaveProperty("d"); // never the private part
   });
 
-  it("when a token is tampered with, expired, unsigned, HMAC-signed with the public key, or for another audience, then it is rejected", async () => {
+  it("when a token is tampered with, expired, unsigned, HMAC-signed with the public key, for another audience or names no session, then it is rejected", async () => {
     const customer = await registerVerifiedCustomer(app, tap);
     const [header, payload, signature] = customer.accessToken.split(".");
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
@@ -83,7 +83,11 @@ describe("access tokens, verified through the published JWKS", () => {
       base64url.encode(JSON.stringify({ ...claims, sub: "someone-else", roles: ["admin"] })),
       signature,
     ].join(".");
-    const expired = await signed({ roles: ["user"] }, { kid, expiresIn: Math.floor(Date.now() / 1000) - 60 });
+    const expired = await signed(
+      { roles: ["user"], sid: claims.sid },
+      { kid, expiresIn: Math.floor(Date.now() / 1000) - 60 },
+    );
+    const sessionless = await signed({ roles: ["user"] }, { kid }); // nothing a revocation could name
     const none = [
       base64url.encode(JSON.stringify({ alg: "none", typ: "JWT", kid })),
       base64url.encode(JSON.stringify({ ...claims, roles: ["admin"] })),
@@ -93,7 +97,7 @@ describe("access tokens, verified through the published JWKS", () => {
     const hsHeader = base64url.encode(JSON.stringify({ alg: "HS256", typ: "JWT", kid }));
     const hsPayload = base64url.encode(JSON.stringify({ ...claims, roles: ["admin"] }));
     const hs256 = `${hsHeader}.${hsPayload}.${createHmac("sha256", publicPem).update(`${hsHeader}.${hsPayload}`).digest("base64url")}`;
-    const wrongAudience = await new SignJWT({ roles: ["user"] })
+    const wrongAudience = await new SignJWT({ roles: ["user"], sid: claims.sid })
       .setProtectedHeader({ alg: "RS256", kid })
       .setIssuer("coffer")
       .setAudience("another-api")
@@ -104,6 +108,7 @@ describe("access tokens, verified through the published JWKS", () => {
 
     await expect(verify(tampered)).rejects.toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
     await expect(verify(expired)).rejects.toMatchObject({ code: "ERR_JWT_EXPIRED" });
+    await expect(verify(sessionless)).rejects.toMatchObject({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "sid" });
     await expect(verify(none)).rejects.toThrow();
     await expect(verify(hs256)).rejects.toThrow();
     await expect(verify(wrongAudience)).rejects.toMatchObject({

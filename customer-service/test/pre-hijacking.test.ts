@@ -127,10 +127,11 @@ describe("account pre-hijacking", () => {
   });
 
   it("when the operator grants admin to an address not verified yet, then nothing is granted", async () => {
-    const { grantAdmin } = await import("../src/admin/admin-service.js");
+    const { setAdmin } = await import("../src/admin/admin-service.js");
     const email = newEmail();
     const id = (await register(email, ATTACKER_PASSWORD)).json().id;
-    expect(await grantAdmin(models, email)).toBe(false);
+    const deps = { models, wakeRelay: () => undefined };
+    expect(await setAdmin(deps, email, true, { correlationId: `test-${randomUUID()}` })).toBe(false);
     expect((await models.Customer.findById(id).lean())?.roles).toEqual(["user"]);
   });
 });

@@ -234,7 +234,14 @@ describe.skipIf(local === null)("a customer's journey through the gateway", () =
     const rotated = refreshed.json<{ accessToken: string; refreshToken: string }>();
     expect(rotated.refreshToken).not.toBe(tokens.refreshToken);
     expect((await send("POST", "/auth/refresh", { json: { refreshToken: tokens.refreshToken } })).status).toBe(401);
-    tokens = rotated;
+    // Presenting a spent refresh token looks like theft: the session ends, its access tokens with it.
+    await vi.waitFor(
+      async () => expect((await send("GET", "/files", { token: rotated.accessToken })).status).toBe(401),
+      { timeout: 30_000, interval: 200 },
+    );
+    const again = await send("POST", "/auth/login", { json: { email, password } });
+    expect(again.status).toBe(200);
+    tokens = again.json<{ accessToken: string; refreshToken: string }>();
 
     // The customer's objects, before the account goes.
     const endpoint = new URL(process.env.MINIO_ENDPOINT!);

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import {
   createAccessTokenVerifier,
   createAuthenticate,
+  createAccessProjectionHandlers,
   createConsumerRunner,
   createFieldCipher,
   createEventPublisher,
@@ -9,12 +10,14 @@ import {
   createKafka,
   createKafkaCheck,
   createPgIdempotencyStore,
+  createPgAccessCheck,
   createPgOutboxRelay,
   createSchemaRegistryCheck,
   createServerOptions,
   healthRoutes,
   migrate,
   purgeProcessedEvents,
+  purgeRevokedSessions,
   registerHttpConventions,
   registerOpenApi,
   type DependencyCheck,
@@ -108,7 +111,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     fromBeginning: config.consumerFromBeginning,
     logger: app.log,
     store: createPgIdempotencyStore(pool),
-    handlers: createCustomerHandlers({ ...fileDeps, storage }),
+    handlers: { ...createAccessProjectionHandlers(), ...createCustomerHandlers({ ...fileDeps, storage }) },
   });
   app.addHook("onClose", async () => runner.stop());
   await runner.start();
@@ -154,6 +157,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       purgeOldShareSends(pool),
       purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS),
       reconcileStorage({ pool, storage, logger: app.log }, resumable.expirationMs),
+      purgeRevokedSessions(pool),
     ]).catch((err: unknown) => app.log.warn({ err }, "hourly sweep failed"));
   }, TRASH_SWEEP_MS).unref();
   app.addHook("onClose", async () => clearInterval(sweep));
@@ -173,7 +177,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await Promise.all(checks.map((c) => c.close?.()));
   });
 
-  const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt));
+  const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } });
   await registerOpenApi(app, {
     title: SERVICE_NAME,

@@ -93,6 +93,7 @@ export const ShareErrors = {
   revoked: () => appError("SHARE_REVOKED", "This share link was revoked by its owner"),
   exhausted: () => appError("SHARE_EXHAUSTED", "This share link has reached its download limit"),
   unavailable: () => appError("SHARE_UNAVAILABLE", "The shared file is no longer available"),
+  ownerInactive: () => appError("SHARE_UNAVAILABLE", "This share link is unavailable"),
   passwordRequired: () => appError("SHARE_PASSWORD_REQUIRED", "Unlock this share with its password first"),
   wrongPassword: () => appError("SHARE_WRONG_PASSWORD", "The password is not right"),
   expiryTooLate: (days: number) => appError("SHARE_EXPIRY_TOO_LATE", `Share links last at most ${days} days`),

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import {
+  createAccessProjectionHandlers,
   createAccessTokenVerifier,
   createAuthenticate,
   createConsumerRunner,
@@ -7,12 +8,14 @@ import {
   createFieldCipher,
   createKafka,
   createKafkaCheck,
+  createPgAccessCheck,
   createPgIdempotencyStore,
   createSchemaRegistryCheck,
   createServerOptions,
   healthRoutes,
   migrate,
   purgeProcessedEvents,
+  purgeRevokedSessions,
   registerHttpConventions,
   registerOpenApi,
   type DependencyCheck,
@@ -25,6 +28,7 @@ import { deliveriesRoutes } from "./admin/deliveries-routes.js";
 import type { Config } from "./config.js";
 import { inboxRoutes } from "./inbox/inbox-routes.js";
 import { createLiveStream } from "./inbox/live-stream.js";
+import { createStreamRevocations } from "./inbox/stream-revocations.js";
 import { createMailer } from "./mail/mailer.js";
 import { loadTemplates } from "./mail/templates.js";
 import { dropParkedOlderThan } from "./customers/awaiting-customer.js";
@@ -61,6 +65,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   await live.start();
   app.addHook("onClose", async () => live.stop());
+  const accessCheck = createPgAccessCheck(pool);
+  const revocations = createStreamRevocations({
+    connectionString: config.databaseUrl,
+    check: accessCheck,
+    logger: app.log,
+  });
+  await revocations.start();
+  app.addHook("onClose", async () => revocations.stop());
 
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const runner = createConsumerRunner({
@@ -72,12 +84,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     store: createPgIdempotencyStore(pool),
     // SMTP down: the partition waits and retries (up to minutes), then dead-letters with the reason.
     retry: { attempts: config.mailRetry.attempts, initialDelayMs: 250, maxDelayMs: config.mailRetry.maxDelayMs },
-    handlers: createEventHandlers({
-      templates: loadTemplates(new URL("../templates/", import.meta.url)),
-      mailer,
-      cipher: createFieldCipher(config.eventEncryptionKeys),
-      publicBaseUrl: config.publicBaseUrl,
-    }),
+    handlers: {
+      ...createAccessProjectionHandlers(),
+      ...createEventHandlers({
+        templates: loadTemplates(new URL("../templates/", import.meta.url)),
+        mailer,
+        cipher: createFieldCipher(config.eventEncryptionKeys),
+        publicBaseUrl: config.publicBaseUrl,
+      }),
+    },
   });
   // Registered before the pool's hook, so hooks run in reverse: the consumer stops first.
   app.addHook("onClose", async () => runner.stop());
@@ -86,8 +101,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   // Hourly: processed event ids older than any replay could bring back.
   // Events that waited as long for a customer who never came are dropped, and counted.
   const sweep = setInterval(() => {
-    purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS).catch((err: unknown) =>
-      app.log.warn({ err }, "sweep failed"),
+    Promise.all([purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS), purgeRevokedSessions(pool)]).catch(
+      (err: unknown) => app.log.warn({ err }, "sweep failed"),
     );
     dropParkedOlderThan(pool, PROCESSED_EVENTS_RETENTION_DAYS).then(
       (dropped) => {
@@ -108,14 +123,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await Promise.all(checks.map((c) => c.close?.()));
   });
 
-  const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt));
+  const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), accessCheck);
   await registerOpenApi(app, {
     title: SERVICE_NAME,
     version: SERVICE_VERSION,
     description: "Coffer's notifications: the in-app inbox and its live stream, preferences, the delivery log.",
   });
   await app.register(healthRoutes, { checks });
-  await app.register(inboxRoutes, { pool, live, authenticate, heartbeatMs: config.heartbeatMs });
+  await app.register(inboxRoutes, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
   await app.register(deliveriesRoutes, { pool, authenticate });
   return app;
 }

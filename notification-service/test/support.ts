@@ -63,8 +63,8 @@ export async function createTokenIssuer() {
   const { port } = server.address() as { port: number };
   return {
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    token: (customerId: string, roles: string[] = ["user"]) =>
-      new SignJWT({ roles, sid: randomUUID() })
+    token: (customerId: string, roles: string[] = ["user"], sessionId: string = randomUUID()) =>
+      new SignJWT({ roles, sid: sessionId })
         .setProtectedHeader({ alg: "RS256", kid: "test-key" })
         .setIssuer("coffer")
         .setAudience("coffer-api")

@@ -23,7 +23,9 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 export const HTTP_ERRORS = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
+  TOKEN_REVOKED: 401,
   FORBIDDEN: 403,
+  ACCOUNT_DISABLED: 403,
   ROUTE_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -44,14 +46,21 @@ export const loggableUrl = (url: string) => url.replace(/[?#].*$/s, "").replace(
 export const errorResponseOf = (codes: readonly string[]) =>
   Type.Object({ code: Type.Enum([...codes], { description: "Stable error code" }), message: Type.String() });
 
+/** What every authenticated route can answer: the authentication refuses a revoked session or a disabled account. */
+const AUTHENTICATION_REFUSALS = ["UNAUTHORIZED", "TOKEN_REVOKED", "ACCOUNT_DISABLED"] as const;
+
 /**
  * Documents the errors a route can answer, from a service's catalogue of codes and their status:
  * `errorResponses("FILE_NOT_FOUND", "NAME_TAKEN")` gives one `{ code, message }` schema for 404 and
  * one for 409, each listing exactly the codes given for its status. A code outside the catalogue
- * does not compile.
+ * does not compile. A route that answers UNAUTHORIZED authenticates, so it also answers the
+ * other refusals of `createAuthenticate` (TOKEN_REVOKED, ACCOUNT_DISABLED).
  */
 export function createErrorResponses<Code extends string>(catalogue: Readonly<Record<Code, number>>) {
-  return (...codes: Code[]): Record<number, TObject> => {
+  return (...given: Code[]): Record<number, TObject> => {
+    const authenticated = given.includes("UNAUTHORIZED" as Code);
+    const refusals = AUTHENTICATION_REFUSALS.filter((code) => code in catalogue) as string[] as Code[];
+    const codes = authenticated ? [...new Set([...given, ...refusals])] : given;
     const byStatus = new Map<number, Code[]>();
     for (const code of codes) byStatus.set(catalogue[code], [...(byStatus.get(catalogue[code]) ?? []), code]);
     return Object.fromEntries([...byStatus].map(([status, sameStatus]) => [status, errorResponseOf(sameStatus)]));

@@ -3,15 +3,14 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { requireAdmin } from "../auth/authenticate.js";
-import type { Models } from "../customers/customer-model.js";
 import { errorResponses } from "../errors.js";
 import { CustomerResponse } from "../schemas.js";
-import { listCustomers, setDisabled } from "./admin-service.js";
+import { listCustomers, setDisabled, type AdminDeps } from "./admin-service.js";
 
 const admin = { tags: ["admin"], security: BEARER_AUTH };
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{
-  models: Models;
+  admin: AdminDeps;
   authenticate: preHandlerAsyncHookHandler;
 }> = async (app, opts) => {
   app.addHook("preHandler", opts.authenticate);
@@ -40,7 +39,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request) => listCustomers(opts.models, request.query),
+    async (request) => listCustomers(opts.admin.models, request.query),
   );
 
   for (const action of ["disable", "enable"] as const) {
@@ -61,7 +60,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         },
       },
       async (request, reply) => {
-        await setDisabled(opts.models, request.params.id, action === "disable");
+        await setDisabled(opts.admin, request.params.id, action === "disable", { correlationId: request.id });
         return reply.code(204).send(null);
       },
     );

@@ -1,6 +1,12 @@
+import { TOPICS, withOutbox } from "@coffer/contracts";
 import type { Customer, Models } from "../customers/customer-model.js";
 import { toPublic, type PublicCustomer } from "../customers/customer-service.js";
+import { outgoing, type RequestContext } from "../customers/outgoing-events.js";
 import { Errors } from "../errors.js";
+import { endSessions } from "../sessions/session-revocation.js";
+import type { Role } from "../tokens/access-tokens.js";
+
+export type AdminDeps = { models: Models; wakeRelay: () => void };
 
 type Cursor = { createdAt: string; id: string };
 
@@ -57,22 +63,51 @@ export async function listCustomers(
   };
 }
 
-/** Disabling ends every session at once; the customer cannot log in until enabled again. */
-export async function setDisabled(models: Models, customerId: string, disabled: boolean): Promise<void> {
-  const now = new Date();
-  const result = await models.Customer.updateOne(
+/**
+ * Disabling ends every session at once and tells every service (`customer.disabled`): they refuse
+ * the customer's tokens and public links until `customer.enabled`. Each call announces the state,
+ * changed or not (the services apply the newest), so disabling again reaches a service that
+ * missed it.
+ */
+export async function setDisabled(
+  deps: AdminDeps,
+  customerId: string,
+  disabled: boolean,
+  ctx: RequestContext,
+): Promise<void> {
+  const { Customer } = deps.models;
+  const result = await Customer.updateOne(
     { _id: customerId, deletedAt: null },
-    { $set: { disabledAt: disabled ? now : null } },
+    withOutbox({ $set: { disabledAt: disabled ? new Date() : null } }, [
+      outgoing(disabled ? TOPICS.customerDisabled : TOPICS.customerEnabled, { customerId }, ctx),
+    ]),
   );
   if (result.matchedCount === 0) throw Errors.notFound("Customer");
-  if (disabled) await models.Session.updateMany({ customerId, revokedAt: null }, { $set: { revokedAt: now } });
+  deps.wakeRelay();
+  if (disabled) await endSessions(deps, { customerId }, "disabled", ctx);
 }
 
-/** Grants the admin role (the `grant-admin` command), only to a verified address: whoever registered it first may not own it. */
-export async function grantAdmin(models: Models, email: string): Promise<boolean> {
-  const result = await models.Customer.updateOne(
-    { email: email.trim().toLowerCase(), deletedAt: null, emailVerifiedAt: { $ne: null } },
-    { $addToSet: { roles: "admin" } },
+/**
+ * Grants or takes away the admin role (the `grant-admin` and `revoke-admin` commands) and tells
+ * every service (`customer.roles-changed`): a token issued before keeps no role taken away.
+ * False when no customer has the address (or, to grant, has it verified).
+ */
+export async function setAdmin(deps: AdminDeps, email: string, admin: boolean, ctx: RequestContext): Promise<boolean> {
+  const { Customer } = deps.models;
+  // Only a verified address is granted: whoever registered it first may not own it.
+  const customer = await Customer.findOne({
+    email: email.trim().toLowerCase(),
+    deletedAt: null,
+    ...(admin && { emailVerifiedAt: { $ne: null } }),
+  })
+    .select({ _id: 1 })
+    .lean<Pick<Customer, "_id">>();
+  if (!customer) return false;
+  const roles: Role[] = admin ? ["user", "admin"] : ["user"];
+  await Customer.updateOne(
+    { _id: customer._id },
+    withOutbox({ $set: { roles } }, [outgoing(TOPICS.customerRolesChanged, { customerId: customer._id, roles }, ctx)]),
   );
-  return result.matchedCount === 1;
+  deps.wakeRelay();
+  return true;
 }

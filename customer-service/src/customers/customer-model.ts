@@ -40,7 +40,8 @@ const oneTimeToken = new mongoose.Schema<OneTimeToken>(
   { _id: false },
 );
 
-// The events waiting for the outbox relay ride in the customer document (see @coffer/contracts).
+// The events waiting for the outbox relay ride in the document that changed, a customer or a
+// session (see @coffer/contracts).
 const outboxFields = {
   outbox: { type: [mongoose.Schema.Types.Mixed], default: [] },
   outboxPending: { type: Boolean, default: false, index: true },
@@ -85,6 +86,7 @@ export function createModels(connection: Connection) {
         lastUsedAt: { type: Date, required: true },
         expiresAt: { type: Date, required: true, index: true },
         revokedAt: { type: Date, default: null },
+        ...outboxFields,
       },
       { timestamps: { createdAt: true, updatedAt: false }, collection: "sessions", versionKey: false },
     ),

@@ -1,20 +1,13 @@
 import { randomUUID } from "node:crypto";
-import {
-  TOPICS,
-  createEvent,
-  outboxFields,
-  withOutbox,
-  type EventPayload,
-  type FieldCipher,
-  type OutgoingEvent,
-  type Topic,
-} from "@coffer/contracts";
+import { TOPICS, outboxFields, withOutbox, type FieldCipher, type Topic } from "@coffer/contracts";
 import { Errors } from "../errors.js";
+import { endSessions } from "../sessions/session-revocation.js";
+import type { Role } from "../tokens/access-tokens.js";
 import { hashPassword, hashSecret, newSecret, normalizeEmail, verifyPassword } from "./credentials.js";
 import type { Customer, Models } from "./customer-model.js";
 import type { MailAllowance } from "./mail-allowance.js";
+import { outgoing, type RequestContext } from "./outgoing-events.js";
 
-export const PRODUCER = "customer-service";
 const VERIFICATION_TTL_MS = 24 * 3600_000;
 const RESET_TTL_MS = 30 * 60_000;
 const EXPIRY_BATCH = 500;
@@ -28,9 +21,6 @@ export type CustomerDeps = {
   /** Verification and reset mails sent on request, per address. */
   mails: MailAllowance;
 };
-
-/** What a request contributes to the events it causes. */
-export type RequestContext = { correlationId: string };
 
 export type PublicCustomer = Pick<Customer, "email" | "displayName" | "locale" | "roles"> & {
   id: string;
@@ -47,10 +37,6 @@ export const toPublic = (c: Customer): PublicCustomer => ({
   emailVerified: c.emailVerifiedAt !== null,
   createdAt: c.createdAt.toISOString(),
 });
-
-function outgoing<T extends Topic>(topic: T, payload: EventPayload<T>, ctx: RequestContext): OutgoingEvent<T> {
-  return { topic, event: createEvent(topic, payload, { correlationId: ctx.correlationId, producer: PRODUCER }) };
-}
 
 /** A single-use link token: the customer gets the secret (through the encrypted event), we keep its hash. */
 function oneTimeToken(cipher: FieldCipher, topic: Topic, customerId: string, ttlMs: number) {
@@ -287,10 +273,7 @@ export async function changePassword(
     ]),
   );
   deps.wakeRelay();
-  await deps.models.Session.updateMany(
-    { customerId, _id: { $ne: input.keepSessionId }, revokedAt: null },
-    { $set: { revokedAt: new Date() } },
-  );
+  await endSessions(deps, { customerId, _id: { $ne: input.keepSessionId } }, "password-changed", ctx);
 }
 
 /** Mails the customer a reset link, unless the address had its share of such mails. */
@@ -332,7 +315,7 @@ export async function resetPassword(
   input: { token: string; newPassword: string },
   ctx: RequestContext,
 ): Promise<void> {
-  const { Customer, Session } = deps.models;
+  const { Customer } = deps.models;
   const tokenHash = hashSecret(input.token);
   const customer = await Customer.findOne({
     "passwordReset.tokenHash": tokenHash,
@@ -361,7 +344,7 @@ export async function resetPassword(
   );
   if (updated.modifiedCount !== 1) throw Errors.invalidToken();
   deps.wakeRelay();
-  await Session.updateMany({ customerId: customer._id, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  await endSessions(deps, { customerId: customer._id }, "password-reset", ctx);
 }
 
 /**
@@ -382,7 +365,7 @@ export async function deleteAccount(
     withOutbox({ $set: tombstone(customerId) }, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)]),
   );
   deps.wakeRelay();
-  await deps.models.Session.updateMany({ customerId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  await endSessions(deps, { customerId }, "deleted", ctx);
 }
 
 /**

@@ -14,6 +14,7 @@ export async function cleanUp(deps: CleanupDeps, now = new Date()): Promise<void
   const { Customer, Session } = deps.customers.models;
   await Session.deleteMany({
     $or: [{ expiresAt: { $lt: now } }, { revokedAt: { $lt: new Date(now.getTime() - 7 * DAY_MS) } }],
+    outboxPending: { $ne: true }, // its session.revoked is not published yet
   });
   await Customer.updateMany({ "verification.expiresAt": { $lt: now } }, { $set: { verification: null } });
   await Customer.updateMany({ "passwordReset.expiresAt": { $lt: now } }, { $set: { passwordReset: null } });

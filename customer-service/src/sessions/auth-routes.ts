@@ -183,7 +183,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       const token = presentedRefreshToken(request.body, request.cookies);
       if (!token) throw Errors.invalidRefreshToken("No refresh token was presented");
       try {
-        return sendTokens(reply, await sessions.refresh(opts.sessions, token));
+        return sendTokens(reply, await sessions.refresh(opts.sessions, token, ctx(request)));
       } catch (error) {
         reply.clearCookie(REFRESH_COOKIE, { path: "/auth" });
         throw error;
@@ -208,7 +208,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     async (request, reply) => {
       const token = presentedRefreshToken(request.body, request.cookies);
-      if (token) await sessions.logout(opts.sessions, token);
+      if (token) await sessions.logout(opts.sessions, token, ctx(request));
       reply.clearCookie(REFRESH_COOKIE, { path: "/auth" });
       return reply.code(204).send(null);
     },
@@ -257,7 +257,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      await sessions.revokeSession(opts.sessions, request.customer.sub, request.params.id);
+      await sessions.revokeSession(opts.sessions, request.customer.sub, request.params.id, ctx(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,15 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { hashSecret, newSecret, normalizeEmail, verifyPassword } from "../customers/credentials.js";
 import type { Customer, Models, Session } from "../customers/customer-model.js";
+import type { RequestContext } from "../customers/outgoing-events.js";
 import { Errors } from "../errors.js";
 import type { AccessTokens } from "../tokens/access-tokens.js";
 import type { LoginThrottle } from "./login-throttle.js";
+import { endSessions } from "./session-revocation.js";
 
 export type SessionDeps = {
   models: Models;
   tokens: AccessTokens;
   throttle: LoginThrottle;
   refreshTtlSeconds: number;
+  /** Tells the outbox relay that events were just committed. */
+  wakeRelay: () => void;
 };
 
 export type IssuedTokens = {
@@ -80,7 +84,7 @@ export async function login(
  * Trades a refresh token for a new pair. The presented token dies; presenting it again means it
  * was stolen (or the client is broken), so the whole session is revoked.
  */
-export async function refresh(deps: SessionDeps, token: string): Promise<IssuedTokens> {
+export async function refresh(deps: SessionDeps, token: string, ctx: RequestContext): Promise<IssuedTokens> {
   const { Session, Customer } = deps.models;
   const { sessionId, secret } = parseRefreshToken(token);
   const presented = hashSecret(secret);
@@ -94,31 +98,28 @@ export async function refresh(deps: SessionDeps, token: string): Promise<IssuedT
   if (!rotated) {
     const session = await Session.findById(sessionId).lean<Session>();
     if (session && !session.revokedAt && session.previousHashes.includes(presented)) {
-      await Session.updateOne({ _id: sessionId }, { $set: { revokedAt: now } });
+      await endSessions(deps, { _id: sessionId }, "refresh-token-reused", ctx);
       throw Errors.refreshTokenReused();
     }
     throw Errors.invalidRefreshToken();
   }
   const customer = await Customer.findOne({ _id: rotated.customerId, deletedAt: null }).lean<Customer>();
   if (!customer || customer.disabledAt) {
-    await Session.updateOne({ _id: sessionId }, { $set: { revokedAt: now } });
+    await endSessions(deps, { _id: sessionId }, customer ? "disabled" : "deleted", ctx);
     throw Errors.invalidRefreshToken();
   }
   return issue(deps, customer, sessionId, next);
 }
 
 /** Ends the session the refresh token belongs to; an unknown or dead token is not an error. */
-export async function logout(deps: SessionDeps, token: string): Promise<void> {
+export async function logout(deps: SessionDeps, token: string, ctx: RequestContext): Promise<void> {
   let parsed: { sessionId: string; secret: string };
   try {
     parsed = parseRefreshToken(token);
   } catch {
     return;
   }
-  await deps.models.Session.updateOne(
-    { _id: parsed.sessionId, refreshTokenHash: hashSecret(parsed.secret), revokedAt: null },
-    { $set: { revokedAt: new Date() } },
-  );
+  await endSessions(deps, { _id: parsed.sessionId, refreshTokenHash: hashSecret(parsed.secret) }, "logout", ctx);
 }
 
 export async function listSessions(
@@ -139,11 +140,12 @@ export async function listSessions(
   }));
 }
 
-export async function revokeSession(deps: SessionDeps, customerId: string, sessionId: string): Promise<void> {
+export async function revokeSession(
+  deps: SessionDeps,
+  customerId: string,
+  sessionId: string,
+  ctx: RequestContext,
+): Promise<void> {
   // Scoped to the owner: another customer's session id is "not found", never revoked.
-  const result = await deps.models.Session.updateOne(
-    { _id: sessionId, customerId, revokedAt: null },
-    { $set: { revokedAt: new Date() } },
-  );
-  if (result.matchedCount === 0) throw Errors.notFound("Session");
+  if ((await endSessions(deps, { _id: sessionId, customerId }, "revoked", ctx)) === 0) throw Errors.notFound("Session");
 }

@@ -1,28 +1,36 @@
 import { randomUUID } from "node:crypto";
-import { TOPICS, createEvent, type OutgoingEvent } from "@coffer/contracts";
+import { AccessErrors, TOPICS, createEvent, type OutgoingEvent } from "@coffer/contracts";
 import type pg from "pg";
 
 export const PRODUCER = "file-service";
 type Db = pg.ClientBase | pg.Pool;
 
-/** Creates the customer's account and root folder on first use; a no-op afterwards. */
+/**
+ * Creates the customer's account and root folder on first use; a no-op afterwards. A deleted
+ * customer's tombstone refuses it, whatever token or replayed event still arrives: the creation
+ * upserts the customer's access row, which the tombstone also writes, so one waits for the other.
+ */
 export async function ensureCustomer(db: Db, customerId: string, quotaBytes: number): Promise<string> {
   const existing = await db.query<{ root_folder_id: string }>("SELECT root_folder_id FROM customers WHERE id = $1", [
     customerId,
   ]);
   if (existing.rows[0]) return existing.rows[0].root_folder_id;
   const rootId = randomUUID();
-  const { rows } = await db.query<{ root_folder_id: string }>(
-    `WITH account AS (
-       INSERT INTO customers (id, quota_bytes, root_folder_id) VALUES ($1, $2, $3)
+  const { rows } = await db.query<{ deleted: boolean; root_folder_id: string | null }>(
+    `WITH access AS (
+       INSERT INTO customer_access (customer_id) VALUES ($1)
+       ON CONFLICT (customer_id) DO UPDATE SET customer_id = excluded.customer_id RETURNING deleted_at
+     ), account AS (
+       INSERT INTO customers (id, quota_bytes, root_folder_id) SELECT $1, $2, $3 FROM access WHERE deleted_at IS NULL
        ON CONFLICT (id) DO NOTHING RETURNING root_folder_id
      ), root AS (
        INSERT INTO folders (id, customer_id, parent_id, name) SELECT $3, $1, NULL, '' FROM account
      )
-     SELECT root_folder_id FROM account`,
+     SELECT (SELECT deleted_at IS NOT NULL FROM access) AS deleted, (SELECT root_folder_id FROM account)`,
     [customerId, quotaBytes, rootId],
   );
-  if (rows[0]) return rows[0].root_folder_id;
+  if (rows[0]!.deleted) throw AccessErrors.tokenRevoked("The account no longer exists");
+  if (rows[0]!.root_folder_id) return rows[0]!.root_folder_id;
   // A concurrent first request won the insert: its row is committed now, read it.
   const winner = await db.query<{ root_folder_id: string }>("SELECT root_folder_id FROM customers WHERE id = $1", [
     customerId,

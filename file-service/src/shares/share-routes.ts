@@ -162,6 +162,7 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
             "SHARE_WRONG_PASSWORD",
             "SHARE_NOT_FOUND",
             ...LINK_GONE,
+            "SHARE_UNAVAILABLE",
             "TOO_MANY_ATTEMPTS",
           ),
         },

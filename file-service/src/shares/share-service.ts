@@ -129,12 +129,16 @@ async function findByToken(
   token: string,
   spentWhen: "every-byte" | "every-download" = "every-byte",
 ): Promise<LinkRow> {
-  const { rows } = await db.query<LinkRow>(
-    "SELECT s.*, f.size AS file_size FROM shares s JOIN files f ON f.id = s.file_id WHERE s.token_hash = $1",
+  // A disabled or deleted owner's links serve nothing (customer_access: the projection of their account).
+  const { rows } = await db.query<LinkRow & { owner_inactive: boolean }>(
+    `SELECT s.*, f.size AS file_size, coalesce(a.disabled OR a.deleted_at IS NOT NULL, false) AS owner_inactive
+       FROM shares s JOIN files f ON f.id = s.file_id LEFT JOIN customer_access a ON a.customer_id = s.customer_id
+      WHERE s.token_hash = $1`,
     [hashToken(token)],
   );
   const share = rows[0];
   if (!share) throw ShareErrors.notFound();
+  if (share.owner_inactive) throw ShareErrors.ownerInactive();
   if (share.revoked_at) throw ShareErrors.revoked();
   if (share.expires_at.getTime() <= Date.now()) throw ShareErrors.expired();
   if (isExhausted(share, Number(share.file_size), spentWhen === "every-byte")) throw ShareErrors.exhausted();

@@ -8,6 +8,7 @@ import { IdCursor, parseIdCursor } from "../id-cursor.js";
 import { CATEGORIES, getPreferences, setPreferences } from "../preferences/preferences-repository.js";
 import { inboxSince, listInbox, markAllRead, markRead, type InboxItem } from "./inbox-repository.js";
 import type { LiveStream, StreamEndReason } from "./live-stream.js";
+import type { StreamRevocations } from "./stream-revocations.js";
 
 const InboxItemSchema = Type.Object({
   id: Type.String(),
@@ -43,7 +44,7 @@ const streamAnswer = documentOnly({
         "Server-Sent Events: each new inbox item as `event: notification`, `id:` its id, `data:` the item as JSON " +
         "(the schema of GET /notifications items); a `: heartbeat` comment while idle; `retry: 3000` first. " +
         'When the server ends the stream it says why last, as `event: end` with `data: {"reason": …}`: ' +
-        "`token-expired` (reconnect with a fresh token), `lease-lost` or `shutdown` (reconnect).",
+        "`token-expired` (reconnect with a fresh token), `session-revoked` (sign in again), `lease-lost` or `shutdown` (reconnect).",
       content: { "text/event-stream": Type.String() },
     },
   },
@@ -52,9 +53,10 @@ const streamAnswer = documentOnly({
 export const inboxRoutes: FastifyPluginAsyncTypebox<{
   pool: pg.Pool;
   live: LiveStream;
+  revocations: StreamRevocations;
   authenticate: preHandlerAsyncHookHandler;
   heartbeatMs: number;
-}> = async (app, { pool, live, authenticate, heartbeatMs }) => {
+}> = async (app, { pool, live, revocations, authenticate, heartbeatMs }) => {
   app.addHook("preHandler", authenticate);
   // Streams outlive any request: end them so the server can shut down.
   app.addHook("preClose", async () => live.endStreams(() => true, "shutdown"));
@@ -223,6 +225,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
       hold(() => clearInterval(heartbeat));
       const expiry = setTimeout(() => end("token-expired"), Math.min(expiresAt - Date.now(), MAX_TIMEOUT_MS));
       hold(() => clearTimeout(expiry));
+      // The session's revocation (logout, password change, disable, deletion) ends the stream.
+      hold(revocations.watch(request.verifiedCustomer, () => end("session-revoked")));
       try {
         if (lastSent > 0n) for (const item of await inboxSince(pool, customerId, lastSent.toString())) write(item);
       } finally {

@@ -11,7 +11,7 @@ import {
 } from "./stream-lease-repository.js";
 
 /** Why the server ended a stream: told to the client in a last `event: end`. */
-export type StreamEndReason = "token-expired" | "lease-lost" | "shutdown";
+export type StreamEndReason = "token-expired" | "session-revoked" | "lease-lost" | "shutdown";
 
 /** One open stream as the fan-out sees it; `end` is idempotent. */
 export type StreamHolder = { customerId: string; sessionId: string; end(reason: StreamEndReason): void };

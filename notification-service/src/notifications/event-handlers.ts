@@ -1,4 +1,4 @@
-import { TOPICS, type AnyEvent, type HandlerContext, type Handlers } from "@coffer/contracts";
+import { TOPICS, tombstoneCustomer, type AnyEvent, type HandlerContext, type Handlers } from "@coffer/contracts";
 import type pg from "pg";
 import { park, parkedFor, unpark } from "../customers/awaiting-customer.js";
 import { applyCustomerFacts, findCustomer } from "../customers/customer-projection.js";
@@ -205,6 +205,8 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
     [TOPICS.customerDeleted]: {
       deduplicate: false,
       handle: async (e, { db, headers }) => {
+        // Access ends at once (open streams close); the mail may wait for SMTP.
+        await tombstoneCustomer(db, e.customerId, e.occurredAt);
         // The goodbye goes out before the address is forgotten; after it, nothing more.
         await notify(
           deps,
