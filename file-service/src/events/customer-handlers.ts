@@ -1,6 +1,6 @@
 import { TOPICS, inTransaction, type Handlers } from "@coffer/contracts";
 import type pg from "pg";
-import { ensureCustomer } from "../customers/customer-account.js";
+import { applyDisplayName, ensureCustomer } from "../customers/customer-account.js";
 import { queueObjectDeletions } from "../files/file-repository.js";
 import type { FileStorage } from "../files/file-storage.js";
 
@@ -8,7 +8,7 @@ const ERASE_BATCH = 500;
 
 /**
  * `customer.registered` provisions the account (a customer may also arrive first by an API
- * call); `customer.deleted` erases every row and queues every object of the customer for
+ * call) and, with `customer.profile-updated`, keeps the customer's display name; `customer.deleted` erases every row and queues every object of the customer for
  * deletion, in batches that each commit, so a crash half-way resumes where it stopped. Then
  * whatever else is stored under the customer's prefix (a resumable upload's `.info`, the parts
  * of one never finished), which no row names.
@@ -22,6 +22,12 @@ export function createCustomerHandlers(deps: {
   return {
     [TOPICS.customerRegistered]: async (event, { db }) => {
       await ensureCustomer(db, event.customerId, deps.defaultQuotaBytes);
+      await applyDisplayName(db, event.customerId, event);
+    },
+    // The name a share's page shows as the sharer's.
+    [TOPICS.customerProfileUpdated]: async (event, { db }) => {
+      await ensureCustomer(db, event.customerId, deps.defaultQuotaBytes);
+      await applyDisplayName(db, event.customerId, event);
     },
     [TOPICS.customerDeleted]: {
       // Every step below can run again without harm; the runner's record comes last.

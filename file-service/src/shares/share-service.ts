@@ -2,9 +2,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { TOPICS, createEvent, enqueueEvents, inTransaction, type FieldCipher } from "@coffer/contracts";
 import argon2 from "argon2";
 import type pg from "pg";
-import { PRODUCER } from "../customers/customer-account.js";
+import { PRODUCER, findDisplayName } from "../customers/customer-account.js";
 import { Errors, ShareErrors } from "../errors.js";
-import { findFile, findVersion, type VersionRecord } from "../files/file-repository.js";
+import { findFile, findVersion, type FileRecord, type VersionRecord } from "../files/file-repository.js";
 
 export type ShareDeps = {
   pool: pg.Pool;
@@ -122,18 +122,47 @@ async function findByToken(db: pg.ClientBase | pg.Pool, token: string): Promise<
   return share;
 }
 
+async function findLiveShare(db: pg.Pool, token: string) {
+  const share = await findByToken(db, token);
+  const file = await findFile(db, share.customer_id, share.file_id);
+  if (!file) throw ShareErrors.unavailable();
+  return { share, file };
+}
+
+async function hasGrant(db: pg.Pool, shareId: string, grant: string | undefined): Promise<boolean> {
+  if (!grant) return false;
+  const { rowCount } = await db.query(
+    "SELECT 1 FROM share_grants WHERE grant_hash = $1 AND share_id = $2 AND expires_at > now()",
+    [hashToken(grant), shareId],
+  );
+  return rowCount === 1;
+}
+
 /** What an anonymous visitor may know about a link before downloading. */
 export async function describeShare(deps: ShareDeps, token: string) {
-  const share = await findByToken(deps.pool, token);
-  const file = await findFile(deps.pool, share.customer_id, share.file_id);
-  if (!file) throw ShareErrors.unavailable();
+  const { share, file } = await findLiveShare(deps.pool, token);
+  return describe(share, file);
+}
+
+const describe = (share: ShareRow, file: FileRecord) => ({
+  fileName: file.name,
+  size: file.size,
+  contentType: file.contentType,
+  expiresAt: share.expires_at.toISOString(),
+  passwordRequired: share.password_hash !== null,
+  downloadsLeft: share.max_downloads === null ? null : share.max_downloads - share.download_count,
+});
+
+/**
+ * What the link's page shows: the description, the name the sharer gave themselves (null
+ * while file-service has not heard it), and whether this visitor may download now.
+ */
+export async function viewShare(deps: ShareDeps, token: string, grant: string | undefined) {
+  const { share, file } = await findLiveShare(deps.pool, token);
   return {
-    fileName: file.name,
-    size: file.size,
-    contentType: file.contentType,
-    expiresAt: share.expires_at.toISOString(),
-    passwordRequired: share.password_hash !== null,
-    downloadsLeft: share.max_downloads === null ? null : share.max_downloads - share.download_count,
+    ...describe(share, file),
+    sharerName: await findDisplayName(deps.pool, share.customer_id),
+    unlocked: share.password_hash === null || (await hasGrant(deps.pool, share.id, grant)),
   };
 }
 
@@ -170,13 +199,7 @@ export async function unlockShare(deps: ShareDeps, token: string, password: stri
 /** The file version a visitor may download now (password grant checked), without counting yet. */
 export async function openShare(deps: ShareDeps, token: string, grant: string | undefined) {
   const share = await findByToken(deps.pool, token);
-  if (share.password_hash) {
-    const { rowCount } = await deps.pool.query(
-      "SELECT 1 FROM share_grants WHERE grant_hash = $1 AND share_id = $2 AND expires_at > now()",
-      [hashToken(grant ?? ""), share.id],
-    );
-    if (!grant || rowCount !== 1) throw ShareErrors.passwordRequired();
-  }
+  if (share.password_hash && !(await hasGrant(deps.pool, share.id, grant))) throw ShareErrors.passwordRequired();
   const file = await findFile(deps.pool, share.customer_id, share.file_id);
   if (!file) throw ShareErrors.unavailable();
   const version = (await findVersion(deps.pool, file.id, file.currentVersion)) as VersionRecord;
