@@ -20,6 +20,7 @@ import {
   type DependencyCheck,
   isPostgresUnavailable,
 } from "@coffer/contracts";
+import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -158,6 +159,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt));
+  await app.register(cookie);
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } });
   await registerOpenApi(app, {
     title: SERVICE_NAME,

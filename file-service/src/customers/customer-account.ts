@@ -44,10 +44,9 @@ export async function applyDisplayName(
 }
 
 export async function findDisplayName(db: Db, customerId: string): Promise<string | null> {
-  const { rows } = await db.query<{ display_name: string | null }>(
-    "SELECT display_name FROM customers WHERE id = $1",
-    [customerId],
-  );
+  const { rows } = await db.query<{ display_name: string | null }>("SELECT display_name FROM customers WHERE id = $1", [
+    customerId,
+  ]);
   return rows[0]?.display_name ?? null;
 }
 

@@ -1,4 +1,5 @@
 import { documentOnly } from "@coffer/contracts";
+import type {} from "@fastify/cookie";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
@@ -21,9 +22,16 @@ const ShareResponse = Type.Object({
 const Token = Type.String({ pattern: "^[A-Za-z0-9_-]{43}$" });
 const sharesDoc = documented("shares");
 const publicDoc = { tags: ["public shares"] };
+/** The grant as a browser holds it: sent back only to the link's own path, never readable by script. */
+export const GRANT_COOKIE = "coffer_share_grant";
+const GrantCookie = Type.String({
+  description: `${GRANT_COOKIE}: the grant, HttpOnly, SameSite=Lax, Path=/s/{token}, for the grant's lifetime (Secure on https)`,
+});
 const ShareDownloadHeaders = Type.Object({
   ...DownloadHeaders.properties,
-  "x-share-grant": Type.Optional(Type.String({ description: "The grant of POST /s/{token}/unlock, for a password" })),
+  "x-share-grant": Type.Optional(
+    Type.String({ description: `The grant of POST /s/{token}/unlock, for a password (or its ${GRANT_COOKIE} cookie)` }),
+  ),
 });
 const LINK_GONE = ["SHARE_REVOKED", "SHARE_EXPIRED", "SHARE_EXHAUSTED"] as const;
 
@@ -104,11 +112,33 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
   );
 };
 
+/** The grant a request carries: the header of API clients, else the cookie of a browser. */
+function grantOf(request: FastifyRequest): string | undefined {
+  const header = request.headers["x-share-grant"];
+  return typeof header === "string" ? header : request.cookies[GRANT_COOKIE];
+}
+
 /** The public side of a link: no JWT, the token is the key. */
 export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.ShareDeps; storage: FileStorage }> = async (
   app,
   opts,
 ) => {
+  function setGrantCookie(
+    reply: FastifyReply,
+    token: string,
+    { grant, expiresIn }: { grant: string; expiresIn: number },
+  ) {
+    reply.header("cache-control", "no-store").setCookie(GRANT_COOKIE, grant, {
+      httpOnly: true,
+      secure: opts.shares.publicBaseUrl.startsWith("https:"),
+      // Lax, not Strict: the browser's own download manager resumes with it, and a reopened mail
+      // link finds the file unlocked; a cross-site page can at most start a download it cannot read.
+      sameSite: "lax",
+      path: `/s/${token}`,
+      maxAge: expiresIn,
+    });
+  }
+
   app.get(
     "/s/:token",
     {
@@ -136,7 +166,10 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
     "/s/:token/unlock",
     {
       config: documentOnly({
-        responses: { 429: { headers: { "retry-after": Type.Integer({ description: "Seconds to wait" }) } } },
+        responses: {
+          200: { headers: { "set-cookie": GrantCookie, "cache-control": Type.Literal("no-store") } },
+          429: { headers: { "retry-after": Type.Integer({ description: "Seconds to wait" }) } },
+        },
       }),
       schema: {
         ...publicDoc,
@@ -157,7 +190,9 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
     },
     async (request, reply) => {
       try {
-        return await shares.unlockShare(opts.shares, request.params.token, request.body.password);
+        const unlocked = await shares.unlockShare(opts.shares, request.params.token, request.body.password);
+        setGrantCookie(reply, request.params.token, unlocked);
+        return unlocked;
       } catch (error) {
         const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
         if (retryAfter) reply.header("retry-after", String(retryAfter));
@@ -169,12 +204,7 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
   /** A download counts when it starts at the first byte; resuming a range does not count again. */
   const content =
     (head: boolean) => async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
-      const grantHeader = request.headers["x-share-grant"];
-      const { share, file, version } = await shares.openShare(
-        opts.shares,
-        request.params.token,
-        typeof grantHeader === "string" ? grantHeader : undefined,
-      );
+      const { share, file, version } = await shares.openShare(opts.shares, request.params.token, grantOf(request));
       return sendContent(request, reply, {
         storage: opts.storage,
         name: file.name,
