@@ -99,3 +99,16 @@ export {
 } from "./http/access-token-verifier.js";
 export { isPostgresUnavailable } from "./dependency-errors.js";
 export { createTcpPath } from "./tcp-path.js";
+export {
+  PAGE_HEADERS,
+  PAGE_LOCALES,
+  createOriginCheck,
+  createPageRenderer,
+  isSameSitePost,
+  pageLocale,
+  prefersHtml,
+  sendPage,
+  setPageErrorHandler,
+  type PageLocale,
+  type PageRenderer,
+} from "./http/pages.js";
