@@ -139,15 +139,20 @@ describe("contracts: the page kit", () => {
     expect((await post({ "sec-fetch-site": "none" })).statusCode).toBe(400);
   });
 
-  it("when a form fails its schema, then the answer is the error page, not JSON", async () => {
-    const response = await app.inject({
-      method: "POST",
-      url: "/sample",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: PUBLIC_BASE_URL },
-      payload: "other=1",
-    });
-    expect(response.statusCode).toBe(400);
-    expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
-    expect(response.body).toContain("This request could not be read");
+  it("when a form fails its schema, then a browser gets the error page, an API client the JSON error", async () => {
+    const post = (accept: string) =>
+      app.inject({
+        method: "POST",
+        url: "/sample",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: PUBLIC_BASE_URL, accept },
+        payload: "other=1",
+      });
+    const page = await post(BROWSER_ACCEPT);
+    expect(page.statusCode).toBe(400);
+    expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(page.body).toContain("This request could not be read");
+    const json = await post("application/json");
+    expect(json.statusCode).toBe(400);
+    expect(json.headers["content-type"]).toMatch(/^application\/json/);
   });
 });

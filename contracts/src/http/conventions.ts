@@ -37,8 +37,9 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
 });
 
-/** The URL as logs may show it: share tokens masked. */
-export const loggableUrl = (url: string) => url.replace(/^\/s\/[^/?]+/, "/s/[redacted]");
+/** The URL as logs may show it: share tokens and the `token` of mailed links (`/verify-email?token=…`) masked. */
+export const loggableUrl = (url: string) =>
+  url.replace(/^\/s\/[^/?]+/, "/s/[redacted]").replace(/([?&]token=)[^&#]*/gi, "$1[redacted]");
 
 /** An error answer whose `code` is one of these. */
 export const errorResponseOf = (codes: readonly string[]) =>

@@ -157,7 +157,9 @@ export function createPageRenderer(directory: URL): PageRenderer {
     throw new Error(`page message ${path.join(".")} is missing`);
   };
 
-  hbs.registerHelper("t", function (key: string, options: Handlebars.HelperOptions) {
+  hbs.registerHelper("t", function (key: unknown, options: Handlebars.HelperOptions) {
+    // `(t errors.email)` with no error: nothing, so a field shows its error only when there is one.
+    if (typeof key !== "string" || key === "") return "";
     const data = options.data as { locale: PageLocale; messages: string };
     const source = message(data.locale, data.messages, key);
     let compiled = compiledMessages.get(source);
@@ -215,22 +217,21 @@ export function createOriginCheck(publicBaseUrl: string, renderer: PageRenderer)
 const ERROR_PAGES = new Set([400, 403, 404, 429, 503]);
 
 /**
- * Inside a plugin that serves only pages: every error (a form failing its schema, a rate limit,
- * a database down) answers with the kit's error page for its status instead of JSON.
+ * Inside a plugin that serves pages: an error (a form failing its schema, a rate limit, a database
+ * down) answers a browser with the kit's error page for its status; any other client keeps the
+ * `{ code, message }` answer of the handler the plugin inherited (registerHttpConventions), as the
+ * OpenAPI document says.
  */
 export function setPageErrorHandler(app: FastifyInstance, renderer: PageRenderer): void {
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  const jsonHandler = app.errorHandler;
+  app.setErrorHandler(function (error: FastifyError | AppError, request, reply) {
+    if (!prefersHtml(request)) return jsonHandler.call(this, error, request, reply);
     let status = error.statusCode ?? 500;
     if ((error as FastifyError).validation) status = 400;
     if (status >= 400 && status < 500 && !ERROR_PAGES.has(status)) status = 400;
     if (status >= 500) request.log.error({ err: error }, "page failed");
-    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-    if (retryAfter) reply.header("retry-after", String(retryAfter));
+    const shown = ERROR_PAGES.has(status) ? status : 500;
     const messages = ERROR_PAGES.has(status) ? `error-${status}` : "error";
-    return sendPage(
-      reply,
-      ERROR_PAGES.has(status) ? status : 500,
-      renderer.render("error", pageLocale(request), {}, messages),
-    );
+    return sendPage(reply, shown, renderer.render("error", pageLocale(request), {}, messages));
   });
 }
