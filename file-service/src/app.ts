@@ -8,6 +8,7 @@ import {
   createEventRegistry,
   createKafka,
   createKafkaCheck,
+  createPageRenderer,
   createPgIdempotencyStore,
   createPgOutboxRelay,
   createSchemaRegistryCheck,
@@ -195,6 +196,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     limits: config.shares,
   };
   await app.register(shareRoutes, { shares: shareDeps, authenticate });
-  await app.register(publicShareRoutes, { shares: shareDeps, storage });
+  await app.register(publicShareRoutes, {
+    shares: shareDeps,
+    storage,
+    pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
+  });
   return app;
 }

@@ -13,7 +13,7 @@ export type ShareDeps = {
   limits: { defaultDays: number; maxDays: number };
 };
 
-const GRANT_TTL_SECONDS = 10 * 60;
+export const GRANT_TTL_SECONDS = 10 * 60;
 const MAX_FAILED_UNLOCKS = 5;
 const DAY_MS = 86_400_000;
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
