@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { PAGE_STYLESHEET } from "@coffer/contracts";
 import Handlebars from "handlebars";
 
 /** A kind of notification, as `templates/<locale>/<kind>.json`. */
@@ -84,7 +85,8 @@ export function loadTemplates(directory: URL): Templates {
       };
       return {
         subject: fill(template.subject, vars),
-        html: layouts.html(content),
+        // The pages' stylesheet, for clients that read <style>; the layout's inline styles for those that strip it.
+        html: layouts.html({ ...content, stylesheet: PAGE_STYLESHEET }),
         text: layouts.text(content).trim() + "\n",
       };
     },
