@@ -27,6 +27,10 @@ const EnvSchema = Type.Object({
   PUBLIC_BASE_URL: Type.String({ pattern: "^https?://", default: "http://127.0.0.1:8000" }),
   SHARE_DEFAULT_DAYS: Type.Integer({ minimum: 1, default: 7 }),
   SHARE_MAX_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  // Coffer mails links for its customers: these keep it from being anyone's mail relay.
+  SHARE_MAX_RECIPIENTS: Type.Integer({ minimum: 0, maximum: 50, default: 10 }),
+  SHARE_RECIPIENTS_PER_DAY: Type.Integer({ minimum: 0, default: 50 }),
+  SHARES_PER_HOUR: Type.Integer({ minimum: 1, default: 30 }),
 });
 
 export type Config = Readonly<{
@@ -55,7 +59,14 @@ export type Config = Readonly<{
   }>;
   eventEncryptionKeys: readonly FieldKey[];
   publicBaseUrl: string;
-  shares: Readonly<{ defaultDays: number; maxDays: number }>;
+  shares: Readonly<{
+    defaultDays: number;
+    maxDays: number;
+    /** Per share; per customer over a rolling 24 hours; shares per customer over a rolling hour. */
+    maxRecipients: number;
+    recipientsPerDay: number;
+    perHour: number;
+  }>;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
@@ -89,6 +100,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     eventEncryptionKeys: parseFieldKeys(e.EVENT_ENCRYPTION_KEYS),
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
-    shares: Object.freeze({ defaultDays: e.SHARE_DEFAULT_DAYS, maxDays: e.SHARE_MAX_DAYS }),
+    shares: Object.freeze({
+      defaultDays: e.SHARE_DEFAULT_DAYS,
+      maxDays: e.SHARE_MAX_DAYS,
+      maxRecipients: e.SHARE_MAX_RECIPIENTS,
+      recipientsPerDay: e.SHARE_RECIPIENTS_PER_DAY,
+      perHour: e.SHARES_PER_HOUR,
+    }),
   });
 }

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   LENGTH_REQUIRED: 400,
   SHARE_EXPIRY_IN_PAST: 400,
   SHARE_EXPIRY_TOO_LATE: 400,
+  TOO_MANY_RECIPIENTS: 400,
   SHARE_PASSWORD_REQUIRED: 401,
   SHARE_WRONG_PASSWORD: 403,
   FILE_NOT_FOUND: 404,
@@ -32,6 +33,8 @@ export const ERROR_CODES = {
   QUOTA_EXCEEDED: 413,
   RANGE_NOT_SATISFIABLE: 416,
   TOO_MANY_ATTEMPTS: 429,
+  SHARE_RATE_LIMITED: 429,
+  RECIPIENT_LIMIT_REACHED: 429,
   STORAGE_UNAVAILABLE: 503,
 } as const;
 
@@ -86,6 +89,21 @@ export const ShareErrors = {
     Object.assign(appError("TOO_MANY_ATTEMPTS", `Too many wrong passwords; try again in ${retryAfterSeconds} s`), {
       retryAfterSeconds,
     }),
+  tooManyRecipients: (max: number) =>
+    appError("TOO_MANY_RECIPIENTS", `A share link is mailed to at most ${max} recipients`),
+  rateLimited: (perHour: number, retryAfterSeconds: number) =>
+    Object.assign(
+      appError("SHARE_RATE_LIMITED", `At most ${perHour} share links an hour; try again in ${retryAfterSeconds} s`),
+      { retryAfterSeconds },
+    ),
+  recipientLimitReached: (perDay: number, left: number, retryAfterSeconds: number) =>
+    Object.assign(
+      appError(
+        "RECIPIENT_LIMIT_REACHED",
+        `Share links are mailed to at most ${perDay} recipients a day; ${left} left now, more in ${retryAfterSeconds} s`,
+      ),
+      { retryAfterSeconds },
+    ),
 };
 
 /**

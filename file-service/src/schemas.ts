@@ -66,6 +66,9 @@ export const DownloadHeaders = Type.Object({
     }),
   ),
   "if-none-match": Type.Optional(Type.String({ description: "The ETag the client holds: 304 while it matches" })),
+  "if-range": Type.Optional(
+    Type.String({ description: "A resume's ETag: the range is served only of that version, else the whole file" }),
+  ),
 });
 
 const ETag = Type.String({ description: "Strong, the content's SHA-256 in quotes" });

@@ -1,3 +1,4 @@
+import { Transform, finished, pipeline, type Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Errors } from "../errors.js";
 import type { VersionRecord } from "./file-repository.js";
@@ -47,10 +48,17 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
 }
 
 /**
+ * Meters what a response serves: called with the body's length before it is sent (it may refuse
+ * by throwing), it returns what to call with the bytes that actually left once the response is
+ * over, broken or not.
+ */
+export type ServedMeter = (length: number) => Promise<(sent: number) => void>;
+
+/**
  * Streams a version from MinIO with the headers a download needs: a strong ETag from the
- * SHA-256 (If-None-Match → 304), one Range → 206 (416 outside the file), the exact name in
- * any language, and no content sniffing. `beforeBody` runs once the request is known to get
- * content (e.g. to count a share download).
+ * SHA-256 (If-None-Match → 304), one Range → 206 (416 outside the file) unless If-Range names
+ * another version, the exact name in any language, and no content sniffing. `meter` sees every
+ * body (e.g. to count a share's downloads by what it served).
  */
 export async function sendContent(
   request: FastifyRequest,
@@ -60,7 +68,7 @@ export async function sendContent(
     name: string;
     version: VersionRecord;
     head: boolean;
-    beforeBody?: (range: ByteRange | undefined) => Promise<void>;
+    meter?: ServedMeter;
   },
 ): Promise<FastifyReply> {
   const { version } = options;
@@ -73,21 +81,49 @@ export async function sendContent(
     .header("content-disposition", contentDisposition(options.name))
     .header("content-type", version.contentType);
   if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send();
+  // A resume asks for the rest of the version it holds: of another one, it gets the whole file.
+  const ifRange = request.headers["if-range"];
+  const rangeHeader =
+    ifRange === undefined || (typeof ifRange === "string" && ifRange.trim() === etag)
+      ? request.headers.range
+      : undefined;
   let range: ByteRange | undefined;
   try {
-    range = parseRange(request.headers.range, version.size);
+    range = parseRange(rangeHeader, version.size);
   } catch (error) {
     reply.header("content-range", `bytes */${version.size}`);
     throw error;
   }
-  if (!options.head) await options.beforeBody?.(range);
   const length = range ? range.end - range.start + 1 : version.size;
+  const settle = options.head ? undefined : await options.meter?.(length);
   reply.header("content-length", String(length));
   if (range) reply.code(206).header("content-range", `bytes ${range.start}-${range.end}/${version.size}`);
-  if (options.head || length === 0) return reply.send();
+  if (options.head || length === 0) {
+    settle?.(length);
+    return reply.send();
+  }
+  let body: Readable;
   try {
-    return reply.send(await options.storage.get(version.objectKey, range));
+    body = await options.storage.get(version.objectKey, range);
   } catch (error) {
+    settle?.(0);
     throw Errors.storageUnavailable(error);
   }
+  if (!settle) return reply.send(body);
+  return reply.send(countServed(body, reply, settle));
+}
+
+/** The body, counting the bytes handed to the response; `settle` gets the count once it is over. */
+function countServed(body: Readable, reply: FastifyReply, settle: (sent: number) => void): Readable {
+  let sent = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sent += chunk.length;
+      done(null, chunk);
+    },
+  });
+  // Fastify destroys the body when the client goes; the pipeline passes that on to MinIO's stream.
+  pipeline(body, counter, () => undefined);
+  finished(reply.raw, () => settle(sent));
+  return counter;
 }

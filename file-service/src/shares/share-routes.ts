@@ -11,10 +11,11 @@ import formbody from "@fastify/formbody";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
-import { sendContent } from "../files/download.js";
+import { sendContent, type ServedMeter } from "../files/download.js";
 import type { FileStorage } from "../files/file-storage.js";
 import { errorResponses } from "../errors.js";
 import { DownloadHeaders, Uuid, documented, downloadAnswers } from "../schemas.js";
+import { chargeDownload, refundDownload } from "./share-downloads.js";
 import { createSharePages } from "./share-pages.js";
 import * as shares from "./share-service.js";
 
@@ -47,6 +48,14 @@ const ShareDownloadHeaders = Type.Object({
   ),
 });
 const LINK_GONE = ["SHARE_REVOKED", "SHARE_EXPIRED", "SHARE_EXHAUSTED"] as const;
+const RetryAfter = Type.Integer({ description: "Seconds to wait" });
+
+/** Passes a refusal's wait on as Retry-After. */
+function withRetryAfter(reply: FastifyReply, error: unknown): never {
+  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  if (retryAfter) reply.header("retry-after", String(retryAfter));
+  throw error;
+}
 
 /** The owner's share management (JWT). */
 export const shareRoutes: FastifyPluginAsyncTypebox<{
@@ -58,14 +67,16 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     "/files/:id/shares",
     {
+      config: documentOnly({ responses: { 429: { headers: { "retry-after": RetryAfter } } } }),
       schema: {
         ...sharesDoc,
-        summary: "Share a file by link, optionally with a password, a download limit and recipients to mail",
+        summary:
+          "Share a file by link, optionally with a password, a download limit and recipients to mail; links and recipients are limited per customer",
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           {
             expiresAt: Type.Optional(Type.String({ format: "date-time" })),
-            password: Type.Optional(Type.String({ minLength: 4, maxLength: 128 })),
+            password: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
             maxDownloads: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
             recipients: Type.Optional(Type.Array(Type.String({ format: "email", maxLength: 254 }), { maxItems: 50 })),
           },
@@ -77,23 +88,26 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
             "VALIDATION_FAILED",
             "SHARE_EXPIRY_IN_PAST",
             "SHARE_EXPIRY_TOO_LATE",
+            "TOO_MANY_RECIPIENTS",
             "UNAUTHORIZED",
             "FILE_NOT_FOUND",
+            "SHARE_RATE_LIMITED",
+            "RECIPIENT_LIMIT_REACHED",
           ),
         },
       },
     },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await shares.createShare(
-            opts.shares,
-            { customerId: request.verifiedCustomer.customerId, correlationId: request.id },
-            request.params.id,
-            request.body,
-          ),
-        ),
+    async (request, reply) => {
+      const created = await shares
+        .createShare(
+          opts.shares,
+          { customerId: request.verifiedCustomer.customerId, correlationId: request.id },
+          request.params.id,
+          request.body,
+        )
+        .catch((error: unknown) => withRetryAfter(reply, error));
+      return reply.code(201).header("cache-control", "no-store").send(created);
+    },
   );
 
   app.get(
@@ -217,7 +231,7 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
             },
           },
           429: {
-            headers: { "retry-after": Type.Integer({ description: "Seconds to wait" }) },
+            headers: { "retry-after": RetryAfter },
             content: { "text/html": Page },
           },
         },
@@ -243,32 +257,31 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
       },
     },
     async (request, reply) => {
-      try {
-        const unlocked = await shares.unlockShare(opts.shares, request.params.token, request.body.password);
-        setGrantCookie(reply, request.params.token, unlocked);
-        if (prefersHtml(request)) return reply.code(303).header("location", `/s/${request.params.token}`).send(null);
-        return unlocked;
-      } catch (error) {
-        const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-        if (retryAfter) reply.header("retry-after", String(retryAfter));
-        throw error;
-      }
+      const { token } = request.params;
+      const unlocked = await shares
+        .unlockShare(opts.shares, token, request.body.password)
+        .catch((error: unknown) => withRetryAfter(reply, error));
+      setGrantCookie(reply, token, unlocked);
+      if (prefersHtml(request)) return reply.code(303).header("location", `/s/${token}`).send(null);
+      return reply.send(unlocked);
     },
   );
 
-  /** A download counts when it starts at the first byte; resuming a range does not count again. */
+  /** Downloads count by the bytes served, Range or not (share-downloads.ts); a resume counts once. */
   const content =
     (head: boolean) => async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
       const { share, file, version } = await shares.openShare(opts.shares, request.params.token, grantOf(request));
-      return sendContent(request, reply, {
-        storage: opts.storage,
-        name: file.name,
-        version,
-        head,
-        beforeBody: async (range) => {
-          if (!range || range.start === 0) await shares.countDownload(opts.shares, share.id, file.name, request.id);
-        },
-      });
+      const meter: ServedMeter = async (length) => {
+        const served = { shareId: share.id, fileName: file.name, fileSize: version.size, bytes: Math.max(length, 1) };
+        await chargeDownload(opts.shares.pool, served, request.id);
+        return (sent) => {
+          // The client is gone: a refund that fails leaves the visitor charged, nothing worse.
+          refundDownload(opts.shares.pool, share.id, length - sent).catch((err: unknown) =>
+            request.log.warn({ err, shareId: share.id }, "giving back unsent share bytes failed"),
+          );
+        };
+      };
+      return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head, meter });
     };
   const contentErrors = [
     "VALIDATION_FAILED",
@@ -288,7 +301,8 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
       }),
       schema: {
         ...publicDoc,
-        summary: "Download a shared file (Range, If-None-Match); a download from the first byte counts",
+        summary:
+          "Download a shared file (Range, If-Range, If-None-Match); downloads count by the bytes served, so a resumed one counts once",
         params: Type.Object({ token: Token }),
         response: errorResponses(...contentErrors, "STORAGE_UNAVAILABLE"),
       },

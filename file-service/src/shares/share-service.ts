@@ -2,15 +2,18 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { TOPICS, createEvent, enqueueEvents, inTransaction, type FieldCipher } from "@coffer/contracts";
 import argon2 from "argon2";
 import type pg from "pg";
+import type { Config } from "../config.js";
 import { PRODUCER, findDisplayName } from "../customers/customer-account.js";
 import { Errors, ShareErrors } from "../errors.js";
 import { findFile, findVersion, type FileRecord, type VersionRecord } from "../files/file-repository.js";
+import { isExhausted } from "./share-downloads.js";
+import { recordShareSend } from "./share-sends.js";
 
 export type ShareDeps = {
   pool: pg.Pool;
   cipher: FieldCipher;
   publicBaseUrl: string;
-  limits: { defaultDays: number; maxDays: number };
+  limits: Config["shares"];
 };
 
 export const GRANT_TTL_SECONDS = 10 * 60;
@@ -29,12 +32,15 @@ type ShareRow = {
   expires_at: Date;
   max_downloads: number | null;
   download_count: number;
+  served_bytes: string;
   revoked_at: Date | null;
   recipients: string[];
   failed_unlocks: number;
   locked_until: Date | null;
   created_at: Date;
 };
+/** A share found by its token, with its file's current size (what a download is counted in). */
+type LinkRow = ShareRow & { file_size: string };
 
 export const toShare = (r: ShareRow) => ({
   id: r.id,
@@ -61,13 +67,15 @@ export async function createShare(
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now + deps.limits.defaultDays * DAY_MS);
   if (expiresAt.getTime() <= now) throw ShareErrors.expiryInPast();
   if (expiresAt.getTime() > now + deps.limits.maxDays * DAY_MS) throw ShareErrors.expiryTooLate(deps.limits.maxDays);
-  const passwordHash = input.password ? await argon2.hash(input.password, ARGON2) : null;
   const recipients = [...new Set((input.recipients ?? []).map((r) => r.trim().toLowerCase()))];
+  if (recipients.length > deps.limits.maxRecipients) throw ShareErrors.tooManyRecipients(deps.limits.maxRecipients);
+  const passwordHash = input.password ? await argon2.hash(input.password, ARGON2) : null;
   const token = newToken();
   const id = randomUUID();
   return inTransaction(deps.pool, async (tx) => {
     const file = await findFile(tx, ctx.customerId, fileId);
     if (!file) throw Errors.notFound("File");
+    await recordShareSend(tx, { customerId: ctx.customerId, shareId: id, recipients: recipients.length }, deps.limits);
     await tx.query(
       `INSERT INTO shares (id, customer_id, file_id, token_hash, password_hash, expires_at, max_downloads, recipients)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -112,18 +120,30 @@ export async function revokeShare(deps: ShareDeps, customerId: string, shareId: 
   if (rowCount !== 1) throw ShareErrors.notFound();
 }
 
-async function findByToken(db: pg.ClientBase | pg.Pool, token: string): Promise<ShareRow> {
-  const { rows } = await db.query<ShareRow>("SELECT * FROM shares WHERE token_hash = $1", [hashToken(token)]);
+/**
+ * A live link by its token. It is spent once it served every byte it may (a broken download can
+ * still be finished); `describeShare` calls it spent once every download was served in full.
+ */
+async function findByToken(
+  db: pg.ClientBase | pg.Pool,
+  token: string,
+  spentWhen: "every-byte" | "every-download" = "every-byte",
+): Promise<LinkRow> {
+  const { rows } = await db.query<LinkRow>(
+    "SELECT s.*, f.size AS file_size FROM shares s JOIN files f ON f.id = s.file_id WHERE s.token_hash = $1",
+    [hashToken(token)],
+  );
   const share = rows[0];
   if (!share) throw ShareErrors.notFound();
   if (share.revoked_at) throw ShareErrors.revoked();
   if (share.expires_at.getTime() <= Date.now()) throw ShareErrors.expired();
-  if (share.max_downloads !== null && share.download_count >= share.max_downloads) throw ShareErrors.exhausted();
+  if (isExhausted(share, Number(share.file_size), spentWhen === "every-byte")) throw ShareErrors.exhausted();
   return share;
 }
 
+/** A link whose file is still there; spent once every download was served in full (see findByToken). */
 async function findLiveShare(db: pg.Pool, token: string) {
-  const share = await findByToken(db, token);
+  const share = await findByToken(db, token, "every-download");
   const file = await findFile(db, share.customer_id, share.file_id);
   if (!file) throw ShareErrors.unavailable();
   return { share, file };
@@ -144,13 +164,13 @@ export async function describeShare(deps: ShareDeps, token: string) {
   return describe(share, file);
 }
 
-const describe = (share: ShareRow, file: FileRecord) => ({
+const describe = (share: LinkRow, file: FileRecord) => ({
   fileName: file.name,
   size: file.size,
   contentType: file.contentType,
   expiresAt: share.expires_at.toISOString(),
   passwordRequired: share.password_hash !== null,
-  downloadsLeft: share.max_downloads === null ? null : share.max_downloads - share.download_count,
+  downloadsLeft: share.max_downloads === null ? null : Math.max(0, share.max_downloads - share.download_count),
 });
 
 /**
@@ -167,26 +187,31 @@ export async function viewShare(deps: ShareDeps, token: string, grant: string | 
 }
 
 /**
- * Trades the password for a grant good for 10 minutes. Failures are counted per link; from
- * the fifth on, the link refuses attempts for 2, 4, 8 … seconds (at most 15 minutes).
+ * Trades the password for a grant good for 10 minutes. Every attempt is counted as a failure
+ * before the password is checked, in the one statement that decides whether it may be checked
+ * at all: parallel guesses, on any number of instances, cannot all slip in before the lock. The
+ * fifth failure locks the link for 2 s, each one after it doubles that (at most 15 minutes); the
+ * right password resets the count.
  */
 export async function unlockShare(deps: ShareDeps, token: string, password: string) {
   const share = await findByToken(deps.pool, token);
   if (!share.password_hash) throw ShareErrors.notFound();
-  if (share.locked_until && share.locked_until.getTime() > Date.now()) {
-    throw ShareErrors.tooManyAttempts(Math.ceil((share.locked_until.getTime() - Date.now()) / 1000));
-  }
-  if (!(await argon2.verify(share.password_hash, password))) {
-    await deps.pool.query(
-      `UPDATE shares SET failed_unlocks = failed_unlocks + 1,
-         locked_until = CASE WHEN failed_unlocks + 1 >= $2
-                             THEN now() + make_interval(secs => least(900, power(2, failed_unlocks + 2 - $2)))
-                             ELSE locked_until END
-       WHERE id = $1`,
-      [share.id, MAX_FAILED_UNLOCKS],
+  const attempt = await deps.pool.query(
+    `UPDATE shares SET failed_unlocks = failed_unlocks + 1,
+       locked_until = CASE WHEN failed_unlocks + 1 >= $2
+                           THEN now() + make_interval(secs => least(900, power(2, failed_unlocks + 2 - $2)))
+                           ELSE locked_until END
+     WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())`,
+    [share.id, MAX_FAILED_UNLOCKS],
+  );
+  if (attempt.rowCount !== 1) {
+    const { rows } = await deps.pool.query<{ wait: number | null }>(
+      "SELECT extract(epoch FROM locked_until - now())::float8 AS wait FROM shares WHERE id = $1",
+      [share.id],
     );
-    throw ShareErrors.wrongPassword();
+    throw ShareErrors.tooManyAttempts(Math.max(1, Math.ceil(rows[0]?.wait ?? 1)));
   }
+  if (!(await argon2.verify(share.password_hash, password))) throw ShareErrors.wrongPassword();
   await deps.pool.query("UPDATE shares SET failed_unlocks = 0, locked_until = NULL WHERE id = $1", [share.id]);
   const grant = newToken();
   await deps.pool.query(
@@ -204,36 +229,4 @@ export async function openShare(deps: ShareDeps, token: string, grant: string | 
   if (!file) throw ShareErrors.unavailable();
   const version = (await findVersion(deps.pool, file.id, file.currentVersion)) as VersionRecord;
   return { share, file, version };
-}
-
-/**
- * Counts a download against the limit, atomically: under any number of parallel requests,
- * no more than `maxDownloads` succeed. Publishes `share.accessed`.
- */
-export async function countDownload(
-  deps: ShareDeps,
-  shareId: string,
-  fileName: string,
-  correlationId: string,
-): Promise<void> {
-  await inTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ customer_id: string; file_id: string }>(
-      `UPDATE shares SET download_count = download_count + 1
-        WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()
-          AND (max_downloads IS NULL OR download_count < max_downloads)
-        RETURNING customer_id, file_id`,
-      [shareId],
-    );
-    if (!rows[0]) throw ShareErrors.exhausted();
-    await enqueueEvents(tx, [
-      {
-        topic: TOPICS.shareAccessed,
-        event: createEvent(
-          TOPICS.shareAccessed,
-          { customerId: rows[0].customer_id, shareId, fileId: rows[0].file_id, fileName, accessedAt: new Date() },
-          { correlationId, producer: PRODUCER },
-        ),
-      },
-    ]);
-  });
 }
