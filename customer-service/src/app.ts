@@ -6,6 +6,7 @@ import {
   createKafka,
   createKafkaCheck,
   createMongoOutboxRelay,
+  createPageRenderer,
   createSchemaRegistryCheck,
   createServerOptions,
   healthRoutes,
@@ -21,6 +22,7 @@ import mongoose from "mongoose";
 import { adminRoutes } from "./admin/admin-routes.js";
 import { createAuthenticate } from "./auth/authenticate.js";
 import type { Config } from "./config.js";
+import { accountPages } from "./customers/account-pages.js";
 import { createModels } from "./customers/customer-model.js";
 import { customerRoutes } from "./customers/customer-routes.js";
 import type { CustomerDeps } from "./customers/customer-service.js";
@@ -127,5 +129,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(authRoutes, { customers, sessions, keys, authenticate });
   await app.register(customerRoutes, { customers, authenticate });
   await app.register(adminRoutes, { models, authenticate });
+  await app.register(accountPages, {
+    customers,
+    pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
+    publicBaseUrl: config.publicBaseUrl,
+  });
   return app;
 }

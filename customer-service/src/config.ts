@@ -22,6 +22,8 @@ const EnvSchema = Type.Object({
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
   LOGIN_MAX_FAILURES_PER_CLIENT: Type.Integer({ minimum: 1, default: 50 }),
   LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  // The gateway's address as people reach it: the only Origin the pages accept forms from.
+  PUBLIC_BASE_URL: Type.String({ pattern: "^https?://", default: "http://127.0.0.1:8000" }),
 });
 
 export type Config = Readonly<{
@@ -37,6 +39,7 @@ export type Config = Readonly<{
   adminEmails: ReadonlySet<string>;
   trustProxy: boolean;
   loginThrottle: Readonly<{ maxFailures: number; maxFailuresPerClient: number; maxLockSeconds: number }>;
+  publicBaseUrl: string;
 }>;
 
 /** Reads the service's configuration once; throws a ConfigError naming every missing or malformed key. */
@@ -69,5 +72,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailuresPerClient: e.LOGIN_MAX_FAILURES_PER_CLIENT,
       maxLockSeconds: e.LOGIN_LOCK_MAX_SECONDS,
     }),
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
   });
 }

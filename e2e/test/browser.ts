@@ -23,6 +23,9 @@ const LAUNCH_ARGS = [
   "--disable-quic",
 ];
 
+/** Pages opened with `javaScriptEnabled: false`: axe-core cannot run in them. */
+const scriptless = new WeakSet<Page>();
+
 /**
  * One Chromium for the test file; `open()` gives each test a fresh context (cookies, storage) and
  * page. A failed test leaves a trace and a screenshot in e2e/artifacts.
@@ -42,6 +45,7 @@ export function useBrowser() {
       const context = await browser.newContext({ acceptDownloads: true, locale: "en-GB", ...options });
       await context.tracing.start({ screenshots: true, snapshots: true });
       const page = await context.newPage();
+      if (options.javaScriptEnabled === false) scriptless.add(page);
       const testName = (expect.getState().currentTestName ?? "test").replace(/[^A-Za-z0-9]+/g, "-").slice(0, 100);
       onTestFinished(async ({ task }) => {
         if (task.result?.state === "fail") {
@@ -61,7 +65,16 @@ export function useBrowser() {
 
 /** No serious or critical axe-core violation on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+  let checked = page;
+  let copy: BrowserContext | undefined;
+  if (scriptless.has(page)) {
+    // axe-core runs inside the page, and never finishes with JavaScript off: check the same HTML,
+    // at the same size, in a page that runs it.
+    copy = await page.context().browser()!.newContext({ viewport: page.viewportSize() });
+    checked = await copy.newPage();
+    await checked.setContent(await page.content());
+  }
+  const { violations } = await new AxeBuilder({ page: checked }).analyze().finally(() => copy?.close());
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(
     serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),

@@ -230,6 +230,24 @@ export const RATE_LIMIT_CASES = [
     json: () => ({ email: someone() }),
   },
   {
+    name: "forgot-password page's form",
+    perMinute: 5,
+    method: "POST",
+    path: "/forgot-password",
+    json: () => ({ email: someone() }),
+  },
+  {
+    name: "reset-password page's form",
+    perMinute: 5,
+    method: "POST",
+    path: "/reset-password",
+    json: () => ({
+      token: "made-up-token-made-up",
+      newPassword: "a guess a guess",
+      confirmPassword: "a guess a guess",
+    }),
+  },
+  {
     name: "share unlock",
     perMinute: 5,
     method: "POST",

@@ -103,3 +103,34 @@ function decodeHeader(value: string): string {
         : decodeQuotedPrintable(text.replace(/_/g, " ")),
     );
 }
+
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  "#x27": "'",
+  "#x3D": "=",
+  "#x60": "`",
+};
+
+/**
+ * What a browser without JavaScript does with a mailed link's page: opens it, then posts its form
+ * (the hidden fields, plus `fields`) back from the page's origin. Returns the form's answer.
+ */
+export async function submitPageForm(send: Client, link: string, fields: Record<string, string> = {}): Promise<Answer> {
+  const url = new URL(link);
+  const page = await send("GET", `${url.pathname}${url.search}`, { headers: { accept: "text/html" } });
+  const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(page.body.toString("utf8"));
+  if (!form) throw new Error(`no form on ${url.pathname} (${page.status})`);
+  const hidden = [...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(
+    ([, name, value]): [string, string] => [
+      name!,
+      value!.replace(/&(#?\w+);/g, (entity, name: string) => ENTITIES[name] ?? entity),
+    ],
+  );
+  return send("POST", form[1]!, {
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: url.origin, accept: "text/html" },
+    body: new URLSearchParams([...hidden, ...Object.entries(fields)]).toString(),
+  });
+}

@@ -289,3 +289,22 @@ export async function deleteAccount(
   deps.wakeRelay();
   await deps.models.Session.updateMany({ customerId, revokedAt: null }, { $set: { revokedAt: new Date() } });
 }
+
+/**
+ * The locale of the account a verification or reset link belongs to, while the link can still be
+ * used; null when it cannot. Reads only: a page shows it before the person confirms (a POST).
+ */
+export async function linkHolderLocale(
+  deps: CustomerDeps,
+  link: "verification" | "passwordReset",
+  token: string,
+): Promise<string | null> {
+  const customer = await deps.models.Customer.findOne({
+    [`${link}.tokenHash`]: hashSecret(token),
+    [`${link}.expiresAt`]: { $gt: new Date() },
+    deletedAt: null,
+  })
+    .select({ locale: 1 })
+    .lean<Pick<Customer, "locale">>();
+  return customer?.locale ?? null;
+}
