@@ -31,6 +31,7 @@ const EnvSchema = Type.Object({
   SHARE_MAX_RECIPIENTS: Type.Integer({ minimum: 0, maximum: 50, default: 10 }),
   SHARE_RECIPIENTS_PER_DAY: Type.Integer({ minimum: 0, default: 50 }),
   SHARES_PER_HOUR: Type.Integer({ minimum: 1, default: 30 }),
+  SHARE_DOWNLOAD_STALL_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
 });
 
 export type Config = Readonly<{
@@ -66,6 +67,8 @@ export type Config = Readonly<{
     maxRecipients: number;
     recipientsPerDay: number;
     perHour: number;
+    /** A share download whose client takes nothing this long is ended (and what it did not take given back). */
+    downloadStallSeconds: number;
   }>;
 }>;
 
@@ -106,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRecipients: e.SHARE_MAX_RECIPIENTS,
       recipientsPerDay: e.SHARE_RECIPIENTS_PER_DAY,
       perHour: e.SHARES_PER_HOUR,
+      downloadStallSeconds: e.SHARE_DOWNLOAD_STALL_SECONDS,
     }),
   });
 }

@@ -19,7 +19,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   issuer = await createTokenIssuer();
   tap = await createEventTap([TOPICS.shareCreated, TOPICS.shareAccessed]);
-  config = testConfig({ DATABASE_URL: db.url, JWKS_URL: issuer.jwksUrl, PUBLIC_BASE_URL: "https://coffer.example" });
+  config = testConfig({
+    DATABASE_URL: db.url,
+    JWKS_URL: issuer.jwksUrl,
+    PUBLIC_BASE_URL: "https://coffer.example",
+    SHARE_DOWNLOAD_STALL_SECONDS: "2",
+  });
   app = await buildApp(config);
   base = await app.listen({ host: "127.0.0.1", port: 0 });
 });
@@ -197,6 +202,28 @@ function brokenDownload(url: string, stopAfter: number) {
   });
 }
 
+/** Reads a download until `pauseAfter` bytes arrived, then takes nothing more until `rest()`. */
+function pausedDownload(url: string, pauseAfter: number) {
+  return new Promise<{ etag: string; rest: () => Promise<Buffer> }>((resolve) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let paused = false;
+    const request = httpGet(url, (response) => {
+      const ended = new Promise<Buffer>((done) => response.on("close", () => done(Buffer.concat(chunks))));
+      response.on("error", () => undefined); // the server ends what it was told nothing about
+      response.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        length += chunk.length;
+        if (length < pauseAfter || paused) return;
+        paused = true;
+        response.pause();
+        resolve({ etag: response.headers.etag!, rest: () => (response.resume(), ended) });
+      });
+    });
+    request.on("error", () => undefined);
+  });
+}
+
 describe("a share's download limit", () => {
   const accessedOnce = async (customerId: string, shareId: string) => {
     const events = await tap.next(TOPICS.shareAccessed, customerId);
@@ -271,6 +298,28 @@ describe("a share's download limit", () => {
     expect(stale.body.equals(data)).toBe(true);
     expect((await app.inject({ url: "/shares", headers: auth })).json().shares[0].downloads).toBe(2);
     expect((await content(token, { range: "bytes=1-" })).status).toBe(410);
+  });
+
+  it("when a browser pauses a download of a link limited to one past the stall timeout, then the server ends it and gives back what it did not take; the resume completes it as the same download", async () => {
+    const { customerId, auth, fileId, data } = await ownerWithFile(randomBytes(32 * 2 ** 20));
+    const { id, url } = (await share(auth, fileId, { maxDownloads: 1 })).json();
+    const token = tokenOf(url);
+    const paused = await pausedDownload(`${base}/s/${token}/content`, 2 ** 20);
+    await vi.waitFor(
+      async () => {
+        const { rows } = await db.pool.query("SELECT served_bytes FROM shares WHERE id = $1", [id]);
+        expect(Number(rows[0].served_bytes)).toBeLessThan(data.length);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const received = await paused.rest();
+    expect(received.length).toBeLessThan(data.length);
+    const rest = await content(token, { range: `bytes=${received.length}-`, "if-range": paused.etag });
+    expect(rest.status).toBe(206);
+    expect(Buffer.concat([received, rest.body]).equals(data)).toBe(true);
+    expect((await app.inject({ url: "/shares", headers: auth })).json().shares[0].downloads).toBe(1);
+    await accessedOnce(customerId, id);
+    expect((await content(token)).status).toBe(410);
   });
 });
 

@@ -37,13 +37,13 @@ afterAll(async () => {
 });
 
 /** A customer as customer-service's events describe it, verified or not. */
-async function customer(options: { verified?: boolean; locale?: string } = {}) {
+async function customer(options: { verified?: boolean; locale?: string; displayName?: string } = {}) {
   const customerId = randomUUID();
   const email = `n-${customerId}@example.com`;
   await events.publish(TOPICS.customerRegistered, {
     customerId,
     email,
-    displayName: "Ada",
+    displayName: options.displayName ?? "Ada",
     locale: options.locale ?? "en",
   });
   if (options.verified ?? true) await events.publish(TOPICS.customerEmailVerified, { customerId, email });
@@ -239,8 +239,8 @@ describe("e-mail", () => {
     expect(inbox.items.map((i: { kind: string }) => i.kind).sort()).toEqual(["share-opened", "welcome"]);
   });
 
-  it("when a share is created, then each recipient gets the link, its expiry and whether a password is needed", async () => {
-    const { customerId } = await customer();
+  it("when a share is created, then each recipient gets the link, its expiry and whether a password is needed, from the owner named with their address", async () => {
+    const { customerId, email } = await customer();
     const recipients = [`r1-${randomUUID()}@example.com`, `r2-${randomUUID()}@example.com`];
     const token = `share-${randomUUID()}`;
     await events.publish(TOPICS.shareCreated, {
@@ -255,11 +255,34 @@ describe("e-mail", () => {
     });
     for (const recipient of recipients) {
       const [mail] = await waitForMails(recipient, 1);
-      expect(mail!.subject).toBe('Ada shared "Plans.pdf" with you');
+      expect(mail!.subject).toBe(`Ada (${email}) shared “Plans.pdf” with you`);
       expect(mail!.text).toContain(`https://coffer.example/s/${token}`);
       expect(mail!.text).toContain("Jan 2, 2030");
       expect(mail!.text).toContain("You need the password");
     }
+  });
+
+  it("when an owner's name and file name speak as Coffer, then the recipient's mail quotes them as the owner's words, with the owner's address, stripped of invisible characters", async () => {
+    const { customerId, email } = await customer({ displayName: "Coffer Security Team" });
+    const recipient = `r-${randomUUID()}@example.com`;
+    await events.publish(TOPICS.shareCreated, {
+      customerId,
+      shareId: randomUUID(),
+      fileId: randomUUID(),
+      fileName: `Your account is suspended, sign in again\u202Efdp.exe${"!".repeat(200)}`,
+      expiresAt: new Date("2030-01-02T03:04:00Z"),
+      passwordProtected: false,
+      recipients: [recipient],
+      token: sealed(TOPICS.shareCreated, customerId, `share-${randomUUID()}`),
+    });
+    const [mail] = await waitForMails(recipient, 1);
+    expect(mail!.subject).toBe(
+      `Coffer Security Team (${email}) shared “Your account is suspended, sign in againfdp.exe${"!".repeat(32)}…” with you`,
+    );
+    expect(mail!.text).toContain(
+      `The name and the file name above were written by ${email}, not by Coffer. If you do not know this sender, ignore this e-mail.`,
+    );
+    expect(mail!.html).not.toContain("\u202E");
   });
 
   it("when a French-speaking customer shares a file, then the recipient's mail and the owner's share-opened mail are in French, styled by the pages' stylesheet with inline styles for clients that strip it", async () => {
@@ -278,10 +301,14 @@ describe("e-mail", () => {
       token: sealed(TOPICS.shareCreated, customerId, token),
     });
     const [shared] = await waitForMails(recipient, 1);
-    expect(shared!.subject).toBe("Ada a partagé « Plans.pdf » avec vous");
+    expect(shared!.subject).toBe(`Ada (${email}) a partagé « Plans.pdf » avec vous`);
     expect(shared!.text).toContain("Le lien fonctionne jusqu'au 2 janv. 2030");
     expect(shared!.text).toContain("Il vous faut le mot de passe que Ada vous a donné.");
     expect(shared!.text).toContain(`https://coffer.example/s/${token}`);
+    // The recipient has no account: the footer says why the mail came.
+    expect(shared!.text).toContain(
+      `Vous recevez cet e-mail parce que ${email} a partagé un fichier avec cette adresse par Coffer.`,
+    );
     expect(shared!.html).toContain('<html lang="fr">');
     expect(shared!.html).toContain(PAGE_STYLESHEET);
     expect(shared!.html).toMatch(

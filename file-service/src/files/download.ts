@@ -50,9 +50,11 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
 /**
  * Meters what a response serves: called with the body's length before it is sent (it may refuse
  * by throwing), it returns what to call with the bytes that actually left once the response is
- * over, broken or not.
+ * over, broken or not. A metered body whose client takes nothing for `stallMs` is ended, so a
+ * client gone without a word (asleep, off the network) does not hold its charge until TCP gives
+ * up, minutes later; as nginx's send_timeout.
  */
-export type ServedMeter = (length: number) => Promise<(sent: number) => void>;
+export type ServedMeter = { charge: (length: number) => Promise<(sent: number) => void>; stallMs: number };
 
 /**
  * Streams a version from MinIO with the headers a download needs: a strong ETag from the
@@ -95,7 +97,7 @@ export async function sendContent(
     throw error;
   }
   const length = range ? range.end - range.start + 1 : version.size;
-  const settle = options.head ? undefined : await options.meter?.(length);
+  const settle = options.head ? undefined : await options.meter?.charge(length);
   reply.header("content-length", String(length));
   if (range) reply.code(206).header("content-range", `bytes ${range.start}-${range.end}/${version.size}`);
   if (options.head || length === 0) {
@@ -109,21 +111,26 @@ export async function sendContent(
     settle?.(0);
     throw Errors.storageUnavailable(error);
   }
-  if (!settle) return reply.send(body);
-  return reply.send(countServed(body, reply, settle));
+  if (!settle || !options.meter) return reply.send(body);
+  return reply.send(countServed(body, reply, settle, options.meter.stallMs));
 }
 
 /** The body, counting the bytes handed to the response; `settle` gets the count once it is over. */
-function countServed(body: Readable, reply: FastifyReply, settle: (sent: number) => void): Readable {
+function countServed(body: Readable, reply: FastifyReply, settle: (sent: number) => void, stallMs: number) {
   let sent = 0;
+  const stalled = setTimeout(() => reply.raw.destroy(), stallMs);
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       sent += chunk.length;
+      stalled.refresh();
       done(null, chunk);
     },
   });
   // Fastify destroys the body when the client goes; the pipeline passes that on to MinIO's stream.
   pipeline(body, counter, () => undefined);
-  finished(reply.raw, () => settle(sent));
+  finished(reply.raw, () => {
+    clearTimeout(stalled);
+    settle(sent);
+  });
   return counter;
 }

@@ -271,15 +271,18 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
   const content =
     (head: boolean) => async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
       const { share, file, version } = await shares.openShare(opts.shares, request.params.token, grantOf(request));
-      const meter: ServedMeter = async (length) => {
-        const served = { shareId: share.id, fileName: file.name, fileSize: version.size, bytes: Math.max(length, 1) };
-        await chargeDownload(opts.shares.pool, served, request.id);
-        return (sent) => {
-          // The client is gone: a refund that fails leaves the visitor charged, nothing worse.
-          refundDownload(opts.shares.pool, share.id, length - sent).catch((err: unknown) =>
-            request.log.warn({ err, shareId: share.id }, "giving back unsent share bytes failed"),
-          );
-        };
+      const meter: ServedMeter = {
+        stallMs: opts.shares.limits.downloadStallSeconds * 1000,
+        async charge(length) {
+          const served = { shareId: share.id, fileName: file.name, fileSize: version.size, bytes: Math.max(length, 1) };
+          await chargeDownload(opts.shares.pool, served, request.id);
+          return (sent) => {
+            // The client is gone: a refund that fails leaves the visitor charged, nothing worse.
+            refundDownload(opts.shares.pool, share.id, length - sent).catch((err: unknown) =>
+              request.log.warn({ err, shareId: share.id }, "giving back unsent share bytes failed"),
+            );
+          };
+        },
       };
       return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head, meter });
     };

@@ -22,6 +22,8 @@ type Template = {
   heading?: string;
   paragraphs?: string[];
   action?: { label: string; url: string };
+  /** Instead of the locale's footer: a mail to someone without an account says why they get it. */
+  footer?: string;
   inbox?: { title: string; body: string };
 };
 
@@ -81,7 +83,7 @@ export function loadTemplates(directory: URL): Templates {
         heading: fill(template.heading ?? template.subject, vars),
         paragraphs: (template.paragraphs ?? []).map((p) => fill(p, vars)).filter(Boolean),
         action: template.action && { label: fill(template.action.label, vars), url: fill(template.action.url, vars) },
-        footer: common.footer,
+        footer: template.footer ? fill(template.footer, vars) : common.footer,
       };
       return {
         subject: fill(template.subject, vars),

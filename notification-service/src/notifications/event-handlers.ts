@@ -21,6 +21,19 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/**
+ * Text a customer chose (a name, a file name), made fit to quote in a mail to someone else:
+ * without the invisible and direction-changing characters that could disguise it, and short.
+ */
+export function quotable(text: string, max: number): string {
+  const plain = text
+    .replace(/[\p{Cc}\p{Cf}]/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  const chars = [...plain];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : plain;
+}
+
 const formatDate = (date: Date, locale: string) =>
   `${date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
@@ -275,9 +288,12 @@ export function createEventHandlers(deps: NotifyDeps): Handlers<Db> {
         if (!e.token && e.recipients.length > 0)
           log.warn({ shareId: e.shareId }, "share.created without a link token: recipients are not mailed");
         const url = e.token ? link(`/s/${encodeURIComponent(open(TOPICS.shareCreated, e.customerId, e.token))}`) : null;
+        // The owner's words reach people who never asked for them: quoted, and next to the
+        // owner's verified address (only verified accounts log in), never as Coffer's voice.
         const vars = {
-          owner: owner?.displayName || owner?.email || "Someone",
-          fileName: e.fileName,
+          owner: quotable(owner?.displayName || owner?.email || "Someone", 60),
+          ownerEmail: owner?.email ?? "",
+          fileName: quotable(e.fileName, 80),
           expires: e.expiresAt ? formatDate(e.expiresAt, owner?.locale ?? "en") : null,
           passwordProtected: e.passwordProtected,
           recipientCount: e.recipients.length,
