@@ -301,7 +301,8 @@ describe("e-mail", () => {
       token: sealed(TOPICS.shareCreated, customerId, token),
     });
     const [shared] = await waitForMails(recipient, 1);
-    expect(shared!.subject).toBe(`Ada (${email}) a partagé « Plans.pdf » avec vous`);
+    // French quotes hold the name with no-break spaces.
+    expect(shared!.subject).toBe(`Ada (${email}) a partagé «\u00a0Plans.pdf\u00a0» avec vous`);
     expect(shared!.text).toContain("Le lien fonctionne jusqu'au 2 janv. 2030");
     expect(shared!.text).toContain("Il vous faut le mot de passe que Ada vous a donné.");
     expect(shared!.text).toContain(`https://coffer.example/s/${token}`);
@@ -310,7 +311,8 @@ describe("e-mail", () => {
       `Vous recevez cet e-mail parce que ${email} a partagé un fichier avec cette adresse par Coffer.`,
     );
     expect(shared!.html).toContain('<html lang="fr">');
-    expect(shared!.html).toContain(PAGE_STYLESHEET);
+    // (MIME carries the lines with CRLF)
+    expect(shared!.html.replaceAll("\r\n", "\n")).toContain(PAGE_STYLESHEET);
     expect(shared!.html).toMatch(
       /<a\s+class="button"\s+href="[^"]+"\s+style="display:inline-block;background:#0a4fb3;color:#fff/,
     );
@@ -323,8 +325,10 @@ describe("e-mail", () => {
       accessedAt: new Date("2030-01-01T10:00:00Z"),
     });
     const mails = await waitForMails(email, 2);
-    const opened = mails.find((m) => m.subject === "Votre partage de « Plans.pdf » a été ouvert");
-    expect(opened?.text).toContain("Quelqu'un a téléchargé « Plans.pdf » par votre lien de partage le 1 janv. 2030");
+    const opened = mails.find((m) => m.subject === "Votre partage de «\u00a0Plans.pdf\u00a0» a été ouvert");
+    expect(opened?.text).toContain(
+      "Quelqu'un a téléchargé «\u00a0Plans.pdf\u00a0» par votre lien de partage le 1 janv. 2030",
+    );
   });
 
   it("when SMTP is unreachable for a while, then the mail waits (pending, retried) and goes out once when it is back", async () => {
