@@ -84,7 +84,7 @@ describe.skipIf(local === null)("share links under attack, through the gateway",
   it("when a link limited to one download is asked for bytes=1- twice, then the second is refused; a browser's broken download resumed with If-Range arrives whole and counts once", async () => {
     // Big enough that the socket buffers of both hops, lost when the connection breaks, stay
     // within the resume tolerance (a quarter of the file).
-    const data = randomBytes(32 * 2 ** 20);
+    const data = randomBytes(7 * 2 ** 20);
     const owner = await ownerWithFile(data);
     const anonymous = createClient(base, { localAddress: someLoopbackAddress() });
 

@@ -44,6 +44,7 @@ import { createFileStorage } from "./files/file-storage.js";
 import { folderRoutes } from "./folders/folder-routes.js";
 import { createObjectDeleter } from "./jobs/object-deleter.js";
 import { publicShareRoutes, shareRoutes } from "./shares/share-routes.js";
+import { purgeOldShareSends } from "./shares/share-sends.js";
 import type { ShareDeps } from "./shares/share-service.js";
 import { trashRoutes } from "./trash/trash-routes.js";
 
@@ -134,11 +135,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await completing;
   });
 
-  // Hourly: trash past its retention, expired share grants, processed event ids past any replay.
+  // Hourly: trash past its retention, expired share grants, share sends past their window,
+  // processed event ids past any replay.
   const sweep = setInterval(() => {
     Promise.all([
       purgeExpiredTrash(fileDeps, config.limits.trashRetentionDays),
       pool.query("DELETE FROM share_grants WHERE expires_at < now()"),
+      purgeOldShareSends(pool),
       purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS),
     ]).catch((err: unknown) => app.log.warn({ err }, "hourly sweep failed"));
   }, TRASH_SWEEP_MS).unref();

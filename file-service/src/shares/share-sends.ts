@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Config } from "../config.js";
 import { ShareErrors } from "../errors.js";
 
-export type SendLimits = Pick<Config["shares"], "maxRecipients" | "recipientsPerDay" | "perHour">;
+export type SendLimits = Pick<Config["shares"], "recipientsPerDay" | "perHour">;
 
 const HOUR_S = 3600;
 const DAY_S = 86_400;
@@ -20,12 +20,9 @@ export async function recordShareSend(
   limits: SendLimits,
 ): Promise<void> {
   await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`share-sends:${send.customerId}`]);
-  await tx.query("DELETE FROM share_sends WHERE customer_id = $1 AND created_at <= now() - interval '1 day'", [
-    send.customerId,
-  ]);
   const { rows } = await tx.query<{ recipients: number; age: number }>(
     `SELECT recipients, extract(epoch FROM now() - created_at)::float8 AS age
-       FROM share_sends WHERE customer_id = $1 ORDER BY created_at`,
+       FROM share_sends WHERE customer_id = $1 AND created_at > now() - interval '1 day' ORDER BY created_at`,
     [send.customerId],
   );
   const lastHour = rows.filter((r) => r.age < HOUR_S);
@@ -35,8 +32,10 @@ export async function recordShareSend(
   }
   const used = rows.reduce((sum, r) => sum + r.recipients, 0);
   if (send.recipients > 0 && used + send.recipients > limits.recipientsPerDay) {
+    // More is possible once the oldest sends have left the window with enough addresses.
+    const excess = used + send.recipients - limits.recipientsPerDay;
     let freed = 0;
-    const leaving = rows.find((r) => (freed += r.recipients) >= used + send.recipients - limits.recipientsPerDay);
+    const leaving = rows.find((r) => (freed += r.recipients) >= excess);
     throw ShareErrors.recipientLimitReached(
       limits.recipientsPerDay,
       Math.max(0, limits.recipientsPerDay - used),
@@ -51,3 +50,8 @@ export async function recordShareSend(
 }
 
 const secondsUntil = (window: number, age: number) => Math.max(1, Math.ceil(window - age));
+
+/** Forgets sends older than the longest window: nothing counts them any more. */
+export async function purgeOldShareSends(pool: pg.Pool): Promise<void> {
+  await pool.query("DELETE FROM share_sends WHERE created_at <= now() - interval '1 day'");
+}
