@@ -3,23 +3,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import mongoose from "mongoose";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
-import { createClient, mailsTo, someLoopbackAddress, submitPageForm, waitForMail, type Mail } from "./support.js";
+import { createClient, someLoopbackAddress, submitPageForm, waitForLink } from "./support.js";
 
 const base = inject("gatewayUrl");
 const local = inject("local");
 const browser = useBrowser();
 const VERIFY_SUBJECT = /Verify your e-mail address/;
 const RESET_SUBJECT = /Reset your Coffer password/;
-
-/** The link of the mail, as a person clicks it. */
-function linkIn(mail: Mail, path: string): string {
-  const found = new RegExp(`https?://\\S+${path}\\?token=\\S+`).exec(mail.text)?.[0];
-  if (!found) throw new Error(`no ${path} link in "${mail.subject}"`);
-  expect(new URL(found).origin).toBe(base);
-  return found;
-}
 
 /** A person registered through the API, with the verification link from their mail. */
 async function registeredPerson() {
@@ -28,7 +20,7 @@ async function registeredPerson() {
   const password = "a long and careful passphrase";
   const registered = await send("POST", "/auth/register", { json: { email, password, displayName: "Pat" } });
   expect(registered.status).toBe(201);
-  const link = linkIn(await waitForMail(email, VERIFY_SUBJECT), "/verify-email");
+  const link = await waitForLink(email, VERIFY_SUBJECT, { origin: base, path: "/verify-email" });
   const login = (withPassword = password) => send("POST", "/auth/login", { json: { email, password: withPassword } });
   return { send, email, password, link, login, id: registered.json<{ id: string }>().id };
 }
@@ -108,17 +100,11 @@ describe.skipIf(local === null)("the account pages, in Chromium, through the gat
       await expect.poll(() => heading(page).textContent()).toBe("Check your e-mail");
       await expectAccessible(page);
       await picture(page, "verify-email-resent");
-      const fresh = await vi.waitFor(
-        async () => {
-          const links = (await mailsTo(person.email))
-            .filter((m) => VERIFY_SUBJECT.test(m.subject))
-            .map((m) => linkIn(m, "/verify-email"));
-          const other = links.find((l) => l !== person.link);
-          if (!other) throw new Error("no new verification mail yet");
-          return other;
-        },
-        { timeout: 30_000, interval: 200 },
-      );
+      const fresh = await waitForLink(person.email, VERIFY_SUBJECT, {
+        origin: base,
+        path: "/verify-email",
+        except: [person.link],
+      });
 
       await page.goto(fresh);
       await page.getByRole("button", { name: "Confirm my address" }).click();
@@ -145,7 +131,7 @@ describe.skipIf(local === null)("the account pages, in Chromium, through the gat
       await expectAccessible(page);
       await picture(page, "forgot-password-sent");
 
-      const link = linkIn(await waitForMail(person.email, RESET_SUBJECT), "/reset-password");
+      const link = await waitForLink(person.email, RESET_SUBJECT, { origin: base, path: "/reset-password" });
       await scannerOpens(link);
       await page.goto(link);
       await expect.poll(() => heading(page).textContent()).toBe("Choose a new password");

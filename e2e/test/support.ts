@@ -104,6 +104,31 @@ function decodeHeader(value: string): string {
     );
 }
 
+/**
+ * Waits for a mail to the address whose subject matches and that carries a link to `origin` +
+ * `path` (not one of `except`), and returns that link as a person would click it. Only links to
+ * `origin`: other platforms reading the same Kafka (other test runs) mail their own links too.
+ */
+export function waitForLink(
+  address: string,
+  subject: RegExp,
+  options: { origin: string; path: string; except?: string[] },
+  timeout = 30_000,
+): Promise<string> {
+  const pattern = new RegExp(`https?://\\S+${options.path}\\?token=\\S+`, "g");
+  return vi.waitFor(
+    async () => {
+      const links = (await mailsTo(address))
+        .filter((m) => subject.test(m.subject))
+        .flatMap((m) => [...m.text.matchAll(pattern)].map(([link]) => link));
+      const link = links.find((l) => new URL(l).origin === options.origin && !options.except?.includes(l));
+      if (!link) throw new Error(`no mail "${subject}" to ${address} with a new ${options.path} link yet`);
+      return link;
+    },
+    { timeout, interval: 200 },
+  );
+}
+
 const ENTITIES: Record<string, string> = {
   amp: "&",
   lt: "<",
