@@ -114,6 +114,7 @@ export { createTcpPath } from "./tcp-path.js";
 export {
   PAGE_HEADERS,
   PAGE_LOCALES,
+  PAGE_STYLESHEET,
   createOriginCheck,
   createPageRenderer,
   isSameSitePost,

@@ -170,33 +170,51 @@ describe.skipIf(local === null)("a customer's journey through the gateway", () =
     const versions = await send("GET", `/files/${report.id}/versions`, auth());
     expect(versions.json<{ versions: unknown[] }>().versions).toHaveLength(2);
 
-    // A share link with a password and one download; the owner watches the live stream.
+    // A share link with a password and one download, mailed to a recipient; the owner watches the live stream.
     const stream = openStream(tokens.accessToken, correlationId);
     await stream.opened;
+    const recipient = `journey-recipient-${randomUUID()}@example.com`;
     const shared = await send("POST", `/files/${report.id}/shares`, {
       ...auth(),
-      json: { password: "open sesame", maxDownloads: 1 },
+      json: { password: "open sesame", maxDownloads: 1, recipients: [recipient] },
     });
     expect(shared.status).toBe(201);
-    const shareUrl = new URL(shared.json<{ url: string }>().url);
-    expect(`${shareUrl.origin}`).toBe(base);
+    // The recipient follows the mailed link as a browser without JavaScript does: the page, its
+    // password form, its Download link (the grant travels in the page's cookie).
+    const shareLink = await vi.waitFor(
+      async () => {
+        const links = (await mailsTo(recipient)).map((m) => /https?:\/\/\S+\/s\/[\w-]{43}/.exec(m.text)?.[0]);
+        const ours = links.find((l) => l !== undefined && new URL(l).origin === base);
+        if (!ours) throw new Error(`no share mail to ${recipient} yet`);
+        return ours;
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    expect(shareLink).toBe(shared.json<{ url: string }>().url);
+    const shareUrl = new URL(shareLink);
     const anonymous = createClient(base, { correlationId, localAddress: someLoopbackAddress() });
-    const described = await anonymous("GET", shareUrl.pathname);
-    expect(described.json()).toMatchObject({
-      fileName: "Quarterly report.pdf",
-      passwordRequired: true,
-      downloadsLeft: 1,
+    const sharePage = await anonymous("GET", shareUrl.pathname, { headers: { accept: "text/html" } });
+    expect(sharePage.status).toBe(200);
+    expect(sharePage.body.toString()).toContain("<dd>Quarterly report.pdf</dd>");
+    const wrong = await submitPageForm(anonymous, shareLink, { password: "not the password" });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.toString()).toContain("This password is not right.");
+    const unlocked = await submitPageForm(anonymous, shareLink, { password: "open sesame" });
+    expect(unlocked.status).toBe(303);
+    const cookie = String(unlocked.headers["set-cookie"]).split(";")[0]!;
+    const grant = cookie.split("=")[1]!;
+    const unlockedPage = await anonymous("GET", unlocked.headers.location!, {
+      headers: { accept: "text/html", cookie },
     });
-    expect((await anonymous("POST", `${shareUrl.pathname}/unlock`, { json: { password: "wrong" } })).status).toBe(403);
-    const unlocked = await anonymous("POST", `${shareUrl.pathname}/unlock`, { json: { password: "open sesame" } });
-    expect(unlocked.status).toBe(200);
-    const grant = unlocked.json<{ grant: string }>().grant;
-    const downloaded = await anonymous("GET", `${shareUrl.pathname}/content`, { headers: { "x-share-grant": grant } });
+    const downloadPath = /<a class="button" href="([^"]+)"/.exec(unlockedPage.body.toString())![1]!;
+    expect(downloadPath).toBe(`${shareUrl.pathname}/content`);
+    const downloaded = await anonymous("GET", downloadPath, { headers: { cookie } });
     expect(downloaded.status).toBe(200);
+    expect(downloaded.headers["content-disposition"]).toMatch(/^attachment; filename="Quarterly report.pdf"/);
     expect(sha256(downloaded.body)).toBe(sha256(reportV2));
-    expect(
-      (await anonymous("GET", `${shareUrl.pathname}/content`, { headers: { "x-share-grant": grant } })).status,
-    ).toBe(410);
+    const spent = await anonymous("GET", downloadPath, { headers: { cookie, accept: "text/html" } });
+    expect(spent.status).toBe(410);
+    expect(spent.body.toString()).toContain("This link has been used up");
 
     await waitForMail(email, /Your share of "Quarterly report\.pdf" was opened/);
     await vi.waitFor(
@@ -287,7 +305,7 @@ describe.skipIf(local === null)("a customer's journey through the gateway", () =
     const shareToken = shareUrl.pathname.split("/")[2]!;
     for (const service of ["gateway", "customer-service", "file-service", "notification-service"]) {
       const log = readFileSync(join(local!.logDir, `${service}.log`), "utf8");
-      for (const secret of [shareToken, tokens.accessToken, tokens.refreshToken, password, verifyToken])
+      for (const secret of [shareToken, grant, tokens.accessToken, tokens.refreshToken, password, verifyToken])
         expect(log.includes(secret), `${service}'s log holds a secret`).toBe(false);
     }
     const notificationLines = readFileSync(join(local!.logDir, "notification-service.log"), "utf8").split("\n");

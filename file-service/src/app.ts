@@ -9,6 +9,7 @@ import {
   createEventRegistry,
   createKafka,
   createKafkaCheck,
+  createPageRenderer,
   createPgIdempotencyStore,
   createPgAccessCheck,
   createPgOutboxRelay,
@@ -23,6 +24,7 @@ import {
   type DependencyCheck,
   isPostgresUnavailable,
 } from "@coffer/contracts";
+import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -178,6 +180,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
+  await app.register(cookie);
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } });
   await registerOpenApi(app, {
     title: SERVICE_NAME,
@@ -215,6 +218,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     limits: config.shares,
   };
   await app.register(shareRoutes, { shares: shareDeps, authenticate });
-  await app.register(publicShareRoutes, { shares: shareDeps, storage });
+  await app.register(publicShareRoutes, {
+    shares: shareDeps,
+    storage,
+    pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
+  });
   return app;
 }

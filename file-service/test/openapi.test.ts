@@ -61,6 +61,20 @@ describe("file-service: OpenAPI document", () => {
     }
   });
 
+  it("when a share link's URL answers a browser with a page, then the document shows the page beside the JSON, and the form beside the JSON body", () => {
+    const { "/s/{token}": link, "/s/{token}/unlock": unlock, "/s/{token}/content": content } = document.paths;
+    type Operation = OpenApiDocument["paths"][string][string];
+    const types = (operation: Operation | undefined, status: string) =>
+      Object.keys(operation?.responses[status]?.content ?? {});
+    for (const status of ["200", "404", "410"])
+      expect(types(link?.get, status)).toEqual(["application/json", "text/html"]);
+    for (const status of ["403", "429"]) expect(types(unlock?.post, status)).toEqual(["application/json", "text/html"]);
+    expect(unlock?.post?.responses["303"]).toBeDefined();
+    const body = (unlock?.post as { requestBody?: { content: object } } | undefined)?.requestBody?.content ?? {};
+    expect(Object.keys(body)).toEqual(["application/json", "application/x-www-form-urlencoded"]);
+    for (const status of ["401", "410"]) expect(types(content?.get, status)).toEqual(["application/json", "text/html"]);
+  });
+
   it("when the service can answer an error code, then the document shows it, under its status", () => {
     const { documented, catalogue } = documentedErrorCodes(document, ERROR_CODES);
     expect(documented).toEqual(catalogue);

@@ -122,6 +122,33 @@ describe("share links", () => {
     expect(Number(throttled.headers["retry-after"])).toBeGreaterThanOrEqual(1);
   });
 
+  it("when the right password is given, then the grant also comes back as an HttpOnly cookie of the link's path, not stored by caches, and the content answers to it alone", async () => {
+    const { auth, fileId, data } = await ownerWithFile();
+    const token = tokenOf((await share(auth, fileId, { password: "open sesame" })).json().url);
+    const other = tokenOf((await share(auth, fileId, { password: "open sesame" })).json().url);
+    const unlocked = await app.inject({
+      method: "POST",
+      url: `/s/${token}/unlock`,
+      payload: { password: "open sesame" },
+    });
+    expect(unlocked.statusCode).toBe(200);
+    const { grant, expiresIn } = unlocked.json();
+    expect(unlocked.headers["cache-control"]).toBe("no-store");
+    expect(unlocked.headers["set-cookie"]).toBe(
+      `coffer_share_grant=${grant}; Max-Age=${expiresIn}; Path=/s/${token}; HttpOnly; Secure; SameSite=Lax`,
+    );
+    const cookie = { cookie: `coffer_share_grant=${grant}` };
+    const download = await fetch(`${base}/s/${token}/content`, { headers: cookie });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(data)).toBe(true);
+    // A grant opens its own link only, whichever way it travels.
+    const elsewhere = await app.inject({ url: `/s/${other}/content`, headers: cookie });
+    expect(elsewhere.statusCode).toBe(401);
+    expect(elsewhere.json().code).toBe("SHARE_PASSWORD_REQUIRED");
+    const wrong = await app.inject({ method: "POST", url: `/s/${token}/unlock`, payload: { password: "not it" } });
+    expect(wrong.headers["set-cookie"]).toBeUndefined();
+  });
+
   it("when a link is revoked, its file trashed, or it is unknown, then 410 or 404 with a clear code; another customer cannot revoke it", async () => {
     const owner = await ownerWithFile();
     const first = (await share(owner.auth, owner.fileId, {})).json();

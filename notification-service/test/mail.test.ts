@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { TOPICS, createEvent } from "@coffer/contracts";
+import { PAGE_STYLESHEET, TOPICS, createEvent } from "@coffer/contracts";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
@@ -294,6 +294,52 @@ describe("e-mail", () => {
       `The name and the file name above were written by ${email}, not by Coffer. If you do not know this sender, ignore this e-mail.`,
     );
     expect(mail.html).not.toContain("\u202E");
+  });
+
+  it("when a French-speaking customer shares a file, then the recipient's mail and the owner's share-opened mail are in French, styled by the pages' stylesheet with inline styles for clients that strip it", async () => {
+    const { customerId, email } = await customer({ locale: "fr" });
+    await waitForMails(email, 1);
+    const recipient = `r-${randomUUID()}@example.com`;
+    const token = `share-${randomUUID()}`;
+    await events.publish(TOPICS.shareCreated, {
+      customerId,
+      shareId: randomUUID(),
+      fileId: randomUUID(),
+      fileName: "Plans.pdf",
+      expiresAt: new Date("2030-01-02T03:04:00Z"),
+      passwordProtected: true,
+      recipients: [recipient],
+      token: sealed(TOPICS.shareCreated, customerId, token),
+    });
+    const [shared] = await waitForMails(recipient, 1);
+    // French quotes hold the name with no-break spaces.
+    expect(shared!.subject).toBe(`Ada (${email}) a partagé «\u00a0Plans.pdf\u00a0» avec vous`);
+    expect(shared!.text).toContain("Le lien fonctionne jusqu'au 2 janv. 2030");
+    expect(shared!.text).toContain("Il vous faut le mot de passe que Ada vous a donné.");
+    expect(shared!.text).toContain(`https://coffer.example/s/${token}`);
+    // The recipient has no account: the footer says why the mail came.
+    expect(shared!.text).toContain(
+      `Vous recevez cet e-mail parce que ${email} a partagé un fichier avec cette adresse par Coffer.`,
+    );
+    expect(shared!.html).toContain('<html lang="fr">');
+    // (MIME carries the lines with CRLF)
+    expect(shared!.html.replaceAll("\r\n", "\n")).toContain(PAGE_STYLESHEET);
+    expect(shared!.html).toMatch(
+      /<a\s+class="button"\s+href="[^"]+"\s+style="display:inline-block;background:#0a4fb3;color:#fff/,
+    );
+
+    await events.publish(TOPICS.shareAccessed, {
+      customerId,
+      shareId: randomUUID(),
+      fileId: randomUUID(),
+      fileName: "Plans.pdf",
+      accessedAt: new Date("2030-01-01T10:00:00Z"),
+    });
+    const mails = await waitForMails(email, 2);
+    const opened = mails.find((m) => m.subject === "Votre partage de «\u00a0Plans.pdf\u00a0» a été ouvert");
+    expect(opened?.text).toContain(
+      "Quelqu'un a téléchargé «\u00a0Plans.pdf\u00a0» par votre lien de partage le 1 janv. 2030",
+    );
   });
 
   it("when SMTP is unreachable for a while, then the mail waits (pending, retried) and goes out once when it is back", async () => {

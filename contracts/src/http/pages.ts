@@ -18,6 +18,8 @@ const DEFAULT_LOCALE: PageLocale = "en";
 const KIT_DIRECTORY = new URL("../../pages/", import.meta.url);
 const STYLESHEET = readFileSync(new URL("pages.css", KIT_DIRECTORY), "utf8");
 const STYLE_HASH = `'sha256-${createHash("sha256").update(STYLESHEET).digest("base64")}'`;
+/** The stylesheet itself: the mail layout (notification-service) shares it. */
+export const PAGE_STYLESHEET = STYLESHEET;
 
 /** Every page's headers: no script at all, no framing, no token leaking through Referer, no copy kept. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { TOPICS, outboxFields, withOutbox, type FieldCipher, type Topic } from "@coffer/contracts";
 import { Errors } from "../errors.js";
 import { endSessions } from "../sessions/session-revocation.js";
-import type { Role } from "../tokens/access-tokens.js";
 import { hashPassword, hashSecret, newSecret, normalizeEmail, verifyPassword } from "./credentials.js";
 import type { Customer, Models } from "./customer-model.js";
 import type { MailAllowance } from "./mail-allowance.js";

@@ -38,6 +38,26 @@ export async function ensureCustomer(db: Db, customerId: string, quotaBytes: num
   return winner.rows[0]!.root_folder_id;
 }
 
+/** Records the customer's display name, unless a newer profile event has been applied already. */
+export async function applyDisplayName(
+  db: Db,
+  customerId: string,
+  profile: { displayName: string; occurredAt: Date },
+): Promise<void> {
+  await db.query(
+    `UPDATE customers SET display_name = $2, profile_at = $3
+      WHERE id = $1 AND (profile_at IS NULL OR profile_at <= $3)`,
+    [customerId, profile.displayName, profile.occurredAt],
+  );
+}
+
+export async function findDisplayName(db: Db, customerId: string): Promise<string | null> {
+  const { rows } = await db.query<{ display_name: string | null }>("SELECT display_name FROM customers WHERE id = $1", [
+    customerId,
+  ]);
+  return rows[0]?.display_name ?? null;
+}
+
 /**
  * Reserves bytes for an upload in flight, atomically against the quota: two parallel uploads
  * that together exceed it cannot both get their bytes. Returns false when the quota is reached.

@@ -1,6 +1,6 @@
 import { AppError, TOPICS, inTransaction, tombstoneCustomer, type Handlers } from "@coffer/contracts";
 import type pg from "pg";
-import { ensureCustomer } from "../customers/customer-account.js";
+import { applyDisplayName, ensureCustomer } from "../customers/customer-account.js";
 import { queueObjectDeletions } from "../files/file-repository.js";
 import type { FileStorage } from "../files/file-storage.js";
 
@@ -22,9 +22,26 @@ async function eraseFiles(tx: pg.ClientBase, customerId: string, limit: number |
   return rows.length;
 }
 
+/** Provisions the customer unless deleted (a tombstone): an event of a deleted customer changes nothing. */
+async function provisioned(
+  db: pg.ClientBase,
+  customerId: string,
+  log: { info(obj: object, msg: string): void },
+  quotaBytes: number,
+): Promise<boolean> {
+  try {
+    await ensureCustomer(db, customerId, quotaBytes);
+    return true;
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === "TOKEN_REVOKED")) throw error;
+    log.info({ customerId }, "an event of a deleted customer changes nothing");
+    return false;
+  }
+}
+
 /**
  * `customer.registered` provisions the account (a customer may also arrive first by an API
- * call); `customer.deleted` first leaves a tombstone, so no token or replayed event creates the
+ * call) and, with `customer.profile-updated`, keeps the customer's display name; `customer.deleted` first leaves a tombstone, so no token or replayed event creates the
  * customer again, then erases every row and queues every object of the customer for deletion,
  * in batches that each commit, so a crash half-way resumes where it stopped. The last batch holds
  * the customer's row, so an upload committing meanwhile is either erased with it or refused.
@@ -39,12 +56,13 @@ export function createCustomerHandlers(deps: {
 }): Handlers<pg.PoolClient> {
   return {
     [TOPICS.customerRegistered]: async (event, { db, log }) => {
-      try {
-        await ensureCustomer(db, event.customerId, deps.defaultQuotaBytes);
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === "TOKEN_REVOKED")) throw error;
-        log.info({ customerId: event.customerId }, "the registration of a deleted customer changes nothing");
-      }
+      if (await provisioned(db, event.customerId, log, deps.defaultQuotaBytes))
+        await applyDisplayName(db, event.customerId, event);
+    },
+    // The name a share's page shows as the sharer's.
+    [TOPICS.customerProfileUpdated]: async (event, { db, log }) => {
+      if (await provisioned(db, event.customerId, log, deps.defaultQuotaBytes))
+        await applyDisplayName(db, event.customerId, event);
     },
     [TOPICS.customerDeleted]: {
       // Every step below can run again without harm; the runner's record comes last.

@@ -1,4 +1,13 @@
-import { documentOnly } from "@coffer/contracts";
+import {
+  createOriginCheck,
+  documentOnly,
+  prefersHtml,
+  setPageErrorHandler,
+  type DocumentedAnswer,
+  type PageRenderer,
+} from "@coffer/contracts";
+import type {} from "@fastify/cookie";
+import formbody from "@fastify/formbody";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
@@ -7,6 +16,7 @@ import type { FileStorage } from "../files/file-storage.js";
 import { errorResponses } from "../errors.js";
 import { DownloadHeaders, Uuid, documented, downloadAnswers } from "../schemas.js";
 import { chargeDownload, refundDownload } from "./share-downloads.js";
+import { createSharePages } from "./share-pages.js";
 import * as shares from "./share-service.js";
 
 const ShareResponse = Type.Object({
@@ -22,9 +32,20 @@ const ShareResponse = Type.Object({
 const Token = Type.String({ pattern: "^[A-Za-z0-9_-]{43}$" });
 const sharesDoc = documented("shares");
 const publicDoc = { tags: ["public shares"] };
+/** The grant as a browser holds it: sent back only to the link's own path, never readable by script. */
+export const GRANT_COOKIE = "coffer_share_grant";
+const GrantCookie = Type.String({
+  description: `${GRANT_COOKIE}: the grant, HttpOnly, SameSite=Lax, Path=/s/{token}, for the grant's lifetime (Secure on https)`,
+});
+const Page = Type.String({ description: "The page a browser gets: its Accept prefers text/html" });
+/** The link's URLs answer a browser with pages: these statuses also come as text/html. */
+const asPages = (...statuses: number[]): Record<number, DocumentedAnswer> =>
+  Object.fromEntries(statuses.map((status) => [status, { content: { "text/html": Page } }]));
 const ShareDownloadHeaders = Type.Object({
   ...DownloadHeaders.properties,
-  "x-share-grant": Type.Optional(Type.String({ description: "The grant of POST /s/{token}/unlock, for a password" })),
+  "x-share-grant": Type.Optional(
+    Type.String({ description: `The grant of POST /s/{token}/unlock, for a password (or its ${GRANT_COOKIE} cookie)` }),
+  ),
 });
 const LINK_GONE = ["SHARE_REVOKED", "SHARE_EXPIRED", "SHARE_EXHAUSTED"] as const;
 const RetryAfter = Type.Integer({ description: "Seconds to wait" });
@@ -118,17 +139,60 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
   );
 };
 
-/** The public side of a link: no JWT, the token is the key. */
-export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.ShareDeps; storage: FileStorage }> = async (
-  app,
-  opts,
-) => {
+/** The grant a request carries: the header of API clients, else the cookie of a browser. */
+function grantOf(request: FastifyRequest): string | undefined {
+  const header = request.headers["x-share-grant"];
+  return typeof header === "string" ? header : request.cookies[GRANT_COOKIE];
+}
+
+type PublicShareOptions = { shares: shares.ShareDeps; storage: FileStorage; pages: PageRenderer };
+
+/**
+ * The public side of a link: no JWT, the token is the key. A browser gets pages: the link's own
+ * for what concerns the link, the kit's error pages for the rest (set here, one scope above).
+ */
+export const publicShareRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, opts) => {
+  setPageErrorHandler(app, opts.pages);
+  await app.register(linkRoutes, opts);
+};
+
+const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, opts) => {
+  const pages = createSharePages({
+    shares: opts.shares,
+    pages: opts.pages,
+    grantMinutes: shares.GRANT_TTL_SECONDS / 60,
+  });
+  pages.handleErrors(app);
+  // The password form posts urlencoded; JSON stays what API clients send.
+  await app.register(formbody);
+  const sameSite = createOriginCheck(opts.shares.publicBaseUrl, opts.pages);
+  app.addHook("onRequest", async (_request, reply) => {
+    reply.header("vary", "Accept");
+  });
+
+  function setGrantCookie(
+    reply: FastifyReply,
+    token: string,
+    { grant, expiresIn }: { grant: string; expiresIn: number },
+  ) {
+    reply.header("cache-control", "no-store").setCookie(GRANT_COOKIE, grant, {
+      httpOnly: true,
+      secure: opts.shares.publicBaseUrl.startsWith("https:"),
+      // Lax, not Strict: the browser's own download manager resumes with it, and a reopened mail
+      // link finds the file unlocked; a cross-site page can at most start a download it cannot read.
+      sameSite: "lax",
+      path: `/s/${token}`,
+      maxAge: expiresIn,
+    });
+  }
+
   app.get(
     "/s/:token",
     {
+      config: documentOnly({ responses: asPages(200, 400, 404, 410, 503) }),
       schema: {
         ...publicDoc,
-        summary: "What a share link holds, before downloading",
+        summary: "What a share link holds, before downloading; a browser gets the link's page",
         params: Type.Object({ token: Token }),
         response: {
           200: Type.Object({
@@ -143,20 +207,45 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
         },
       },
     },
-    async (request) => shares.describeShare(opts.shares, request.params.token),
+    async (request, reply) => {
+      const { token } = request.params;
+      if (!prefersHtml(request)) return shares.describeShare(opts.shares, token);
+      return pages.sendShare(request, reply, 200, token, await shares.viewShare(opts.shares, token, grantOf(request)));
+    },
   );
 
   app.post(
     "/s/:token/unlock",
     {
-      config: documentOnly({ responses: { 429: { headers: { "retry-after": RetryAfter } } } }),
+      preHandler: sameSite,
+      config: documentOnly({
+        responses: {
+          ...asPages(400, 403, 404, 410, 503),
+          200: { headers: { "set-cookie": GrantCookie, "cache-control": Type.Literal("no-store") } },
+          303: {
+            description: "A browser's form: the grant as its cookie, and back to the link's page",
+            headers: {
+              location: Type.String({ description: "/s/{token}" }),
+              "set-cookie": GrantCookie,
+              "cache-control": Type.Literal("no-store"),
+            },
+          },
+          429: {
+            headers: { "retry-after": RetryAfter },
+            content: { "text/html": Page },
+          },
+        },
+      }),
       schema: {
         ...publicDoc,
-        summary: "Trade a share's password for a grant good for 10 minutes; wrong ones are throttled",
+        summary:
+          "Trade a share's password for a grant good for 10 minutes (also its cookie); wrong ones are throttled. The link's page posts it as a form",
+        consumes: ["application/json", "application/x-www-form-urlencoded"],
         params: Type.Object({ token: Token }),
         body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ grant: Type.String(), expiresIn: Type.Integer() }),
+          303: Type.Null(),
           ...errorResponses(
             "VALIDATION_FAILED",
             "SHARE_WRONG_PASSWORD",
@@ -169,22 +258,20 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
       },
     },
     async (request, reply) => {
+      const { token } = request.params;
       const unlocked = await shares
-        .unlockShare(opts.shares, request.params.token, request.body.password)
+        .unlockShare(opts.shares, token, request.body.password)
         .catch((error: unknown) => withRetryAfter(reply, error));
-      return reply.header("cache-control", "no-store").send(unlocked);
+      setGrantCookie(reply, token, unlocked);
+      if (prefersHtml(request)) return reply.code(303).header("location", `/s/${token}`).send(null);
+      return reply.send(unlocked);
     },
   );
 
   /** Downloads count by the bytes served, Range or not (share-downloads.ts); a resume counts once. */
   const content =
     (head: boolean) => async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
-      const grantHeader = request.headers["x-share-grant"];
-      const { share, file, version } = await shares.openShare(
-        opts.shares,
-        request.params.token,
-        typeof grantHeader === "string" ? grantHeader : undefined,
-      );
+      const { share, file, version } = await shares.openShare(opts.shares, request.params.token, grantOf(request));
       const meter: ServedMeter = {
         stallMs: opts.shares.limits.downloadStallSeconds * 1000,
         async charge(length) {
@@ -212,7 +299,10 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
     "/s/:token/content",
     {
       exposeHeadRoute: false,
-      config: documentOnly({ headers: ShareDownloadHeaders, responses: downloadAnswers({ body: true }) }),
+      config: documentOnly({
+        headers: ShareDownloadHeaders,
+        responses: { ...downloadAnswers({ body: true }), ...asPages(400, 401, 404, 410, 503) },
+      }),
       schema: {
         ...publicDoc,
         summary:
@@ -228,7 +318,10 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<{ shares: shares.Share
     {
       config: {
         swagger: { exposeHeadRoute: true },
-        ...documentOnly({ headers: ShareDownloadHeaders, responses: downloadAnswers({ body: false }) }),
+        ...documentOnly({
+          headers: ShareDownloadHeaders,
+          responses: { ...downloadAnswers({ body: false }), ...asPages(400, 401, 404, 410, 503) },
+        }),
       },
       schema: {
         ...publicDoc,

@@ -3,9 +3,9 @@ import { TOPICS, createEvent, enqueueEvents, inTransaction, type FieldCipher } f
 import argon2 from "argon2";
 import type pg from "pg";
 import type { Config } from "../config.js";
-import { PRODUCER } from "../customers/customer-account.js";
+import { PRODUCER, findDisplayName } from "../customers/customer-account.js";
 import { Errors, ShareErrors } from "../errors.js";
-import { findFile, findVersion, type VersionRecord } from "../files/file-repository.js";
+import { findFile, findVersion, type FileRecord, type VersionRecord } from "../files/file-repository.js";
 import { isExhausted } from "./share-downloads.js";
 import { recordShareSend } from "./share-sends.js";
 
@@ -16,7 +16,7 @@ export type ShareDeps = {
   limits: Config["shares"];
 };
 
-const GRANT_TTL_SECONDS = 10 * 60;
+export const GRANT_TTL_SECONDS = 10 * 60;
 const MAX_FAILED_UNLOCKS = 5;
 const DAY_MS = 86_400_000;
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -145,18 +145,48 @@ async function findByToken(
   return share;
 }
 
+/** A link whose file is still there; spent once every download was served in full (see findByToken). */
+async function findLiveShare(db: pg.Pool, token: string) {
+  const share = await findByToken(db, token, "every-download");
+  const file = await findFile(db, share.customer_id, share.file_id);
+  if (!file) throw ShareErrors.unavailable();
+  return { share, file };
+}
+
+async function hasGrant(db: pg.Pool, shareId: string, grant: string | undefined): Promise<boolean> {
+  if (!grant) return false;
+  const { rowCount } = await db.query(
+    "SELECT 1 FROM share_grants WHERE grant_hash = $1 AND share_id = $2 AND expires_at > now()",
+    [hashToken(grant), shareId],
+  );
+  return rowCount === 1;
+}
+
 /** What an anonymous visitor may know about a link before downloading. */
 export async function describeShare(deps: ShareDeps, token: string) {
-  const share = await findByToken(deps.pool, token, "every-download");
-  const file = await findFile(deps.pool, share.customer_id, share.file_id);
-  if (!file) throw ShareErrors.unavailable();
+  const { share, file } = await findLiveShare(deps.pool, token);
+  return describe(share, file);
+}
+
+const describe = (share: LinkRow, file: FileRecord) => ({
+  fileName: file.name,
+  size: file.size,
+  contentType: file.contentType,
+  expiresAt: share.expires_at.toISOString(),
+  passwordRequired: share.password_hash !== null,
+  downloadsLeft: share.max_downloads === null ? null : Math.max(0, share.max_downloads - share.download_count),
+});
+
+/**
+ * What the link's page shows: the description, the name the sharer gave themselves (null
+ * while file-service has not heard it), and whether this visitor may download now.
+ */
+export async function viewShare(deps: ShareDeps, token: string, grant: string | undefined) {
+  const { share, file } = await findLiveShare(deps.pool, token);
   return {
-    fileName: file.name,
-    size: file.size,
-    contentType: file.contentType,
-    expiresAt: share.expires_at.toISOString(),
-    passwordRequired: share.password_hash !== null,
-    downloadsLeft: share.max_downloads === null ? null : Math.max(0, share.max_downloads - share.download_count),
+    ...describe(share, file),
+    sharerName: await findDisplayName(deps.pool, share.customer_id),
+    unlocked: share.password_hash === null || (await hasGrant(deps.pool, share.id, grant)),
   };
 }
 
@@ -198,13 +228,7 @@ export async function unlockShare(deps: ShareDeps, token: string, password: stri
 /** The file version a visitor may download now (password grant checked), without counting yet. */
 export async function openShare(deps: ShareDeps, token: string, grant: string | undefined) {
   const share = await findByToken(deps.pool, token);
-  if (share.password_hash) {
-    const { rowCount } = await deps.pool.query(
-      "SELECT 1 FROM share_grants WHERE grant_hash = $1 AND share_id = $2 AND expires_at > now()",
-      [hashToken(grant ?? ""), share.id],
-    );
-    if (!grant || rowCount !== 1) throw ShareErrors.passwordRequired();
-  }
+  if (share.password_hash && !(await hasGrant(deps.pool, share.id, grant))) throw ShareErrors.passwordRequired();
   const file = await findFile(deps.pool, share.customer_id, share.file_id);
   if (!file) throw ShareErrors.unavailable();
   const version = (await findVersion(deps.pool, file.id, file.currentVersion)) as VersionRecord;

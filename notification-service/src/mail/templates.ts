@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { PAGE_STYLESHEET } from "@coffer/contracts";
 import Handlebars from "handlebars";
 
 /** A kind of notification, as `templates/<locale>/<kind>.json`. */
@@ -21,6 +22,8 @@ type Template = {
   heading?: string;
   paragraphs?: string[];
   action?: { label: string; url: string };
+  /** Instead of the locale's footer: a mail to someone without an account says why they get it. */
+  footer?: string;
   inbox?: { title: string; body: string };
 };
 
@@ -80,11 +83,12 @@ export function loadTemplates(directory: URL): Templates {
         heading: fill(template.heading ?? template.subject, vars),
         paragraphs: (template.paragraphs ?? []).map((p) => fill(p, vars)).filter(Boolean),
         action: template.action && { label: fill(template.action.label, vars), url: fill(template.action.url, vars) },
-        footer: common.footer,
+        footer: template.footer ? fill(template.footer, vars) : common.footer,
       };
       return {
         subject: fill(template.subject, vars),
-        html: layouts.html(content),
+        // The pages' stylesheet, for clients that read <style>; the layout's inline styles for those that strip it.
+        html: layouts.html({ ...content, stylesheet: PAGE_STYLESHEET }),
         text: layouts.text(content).trim() + "\n",
       };
     },
