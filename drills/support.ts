@@ -96,6 +96,8 @@ export async function startDrillPlatform() {
       // The drills mail hundreds of share links for one customer: far past the anti-relay limits.
       SHARES_PER_HOUR: "10000",
       SHARE_RECIPIENTS_PER_DAY: "10000",
+      // Drill 1 keeps six uploads of one customer in flight.
+      MAX_UPLOADS_PER_CUSTOMER: "16",
     },
     "notification-service": {
       ...common,

@@ -6,6 +6,7 @@ import {
   HTTP_ERRORS,
   createErrorResponses,
   createServerOptions,
+  loggableUrl,
   registerHttpConventions,
   registerOpenApi,
 } from "../src/index.js";
@@ -77,5 +78,23 @@ describe("contracts: what Fastify refuses, answered in our shape", () => {
     expect(codes("404")).toEqual(["THING_NOT_FOUND"]);
     expect(codes("413")).toEqual(["PAYLOAD_TOO_LARGE"]);
     expect(codes("415")).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
+  });
+});
+
+describe("the URL a log line shows", () => {
+  const token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdE";
+  it("when a share token is spelled any way a router accepts, or a mailed link carries one, then it is masked", () => {
+    for (const url of [
+      `/s/${token}/content`,
+      `//s/${token}/unlock`,
+      `/./s/${token}`,
+      `/%73/${token}/content`,
+      `/verify-email?token=${token}`,
+    ]) {
+      expect(loggableUrl(url)).not.toContain(token);
+    }
+    expect(loggableUrl("/files/0b0e7c4e-8f3c-4f59-9a7e-1d2b3c4d5e6f/content?x=1")).toBe(
+      "/files/0b0e7c4e-8f3c-4f59-9a7e-1d2b3c4d5e6f/content",
+    );
   });
 });

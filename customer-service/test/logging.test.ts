@@ -69,7 +69,8 @@ describe("customer-service logs", () => {
     await post("/auth/login", { email, password: "a wrong guess of the password" });
 
     await expect.poll(() => output).toContain("/customers/me");
-    expect(output).toContain("/verify-email?token=[redacted]");
+    // The page's request is logged by its path alone: the query carries the token.
+    expect(output).toContain('"url":"/verify-email"');
     for (const secret of [
       password,
       "a wrong guess",

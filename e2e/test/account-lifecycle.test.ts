@@ -17,7 +17,7 @@ async function signUp(send: Client) {
   expect(registered.status).toBe(201);
   const verification = await waitForMail(email, /Verify your e-mail address/);
   const token = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token } })).status).toBe(204);
+  expect((await send("POST", "/auth/verify-email", { json: { token, password } })).status).toBe(204);
   const logIn = async () => {
     const login = await send("POST", "/auth/login", { json: { email, password } });
     expect(login.status).toBe(200);

@@ -14,7 +14,7 @@ async function ownerWithFile(data: Buffer) {
   expect((await send("POST", "/auth/register", { json: { email, password, displayName: "Ada" } })).status).toBe(201);
   const verification = await waitForMail(email, /Verify your e-mail address/);
   const verifyToken = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken } })).status).toBe(204);
+  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken, password } })).status).toBe(204);
   const token = (await send("POST", "/auth/login", { json: { email, password } })).json<{ accessToken: string }>()
     .accessToken;
   const boundary = `----coffer${randomUUID()}`;

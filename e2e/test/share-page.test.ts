@@ -67,7 +67,7 @@ async function ownerWithFile(name: string, size: number, options: { quotaBytes?:
   const verifyToken = new URL(/https?:\/\/\S+\/verify-email\?token=\S+/.exec(verification.text)![0]).searchParams.get(
     "token",
   )!;
-  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken } })).status).toBe(204);
+  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken, password } })).status).toBe(204);
   const login = await send("POST", "/auth/login", { json: { email, password } });
   expect(login.status).toBe(200);
   const token = login.json<{ accessToken: string }>().accessToken;

@@ -42,7 +42,7 @@ async function customer(name: string): Promise<string> {
   expect((await send("POST", "/auth/register", { json: { email, password, displayName: name } })).status).toBe(201);
   const mail = await waitForMail(email, /Verify your e-mail address/);
   const token = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(mail.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token } })).status).toBe(204);
+  expect((await send("POST", "/auth/verify-email", { json: { token, password } })).status).toBe(204);
   const login = await send("POST", "/auth/login", { json: { email, password } });
   expect(login.status).toBe(200);
   return login.json<{ accessToken: string }>().accessToken;

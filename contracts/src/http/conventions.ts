@@ -39,8 +39,13 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
 });
 
-/** The URL as logs may show it: the path alone (queries carry verification and reset tokens), a share token masked. */
-export const loggableUrl = (url: string) => url.replace(/[?#].*$/s, "").replace(/^\/s\/[^/]+/, "/s/[redacted]");
+/** The URL as logs may show it: the path alone (queries carry verification and reset tokens), share tokens masked. */
+export const loggableUrl = (url: string) =>
+  url
+    .replace(/[?#].*$/s, "")
+    // However the path is spelled (//s/…, /./s/…, /%73/…): a share token's shape is masked anywhere.
+    .replace(/(^|\/)s\/[^/]+/g, "$1s/[redacted]")
+    .replace(/\/[A-Za-z0-9_-]{43}(?=\/|$)/g, "/[redacted]");
 
 /** An error answer whose `code` is one of these. */
 export const errorResponseOf = (codes: readonly string[]) =>

@@ -227,7 +227,8 @@ const ERROR_PAGES = new Set([400, 403, 404, 429, 503]);
 export function setPageErrorHandler(app: FastifyInstance, renderer: PageRenderer): void {
   const jsonHandler = app.errorHandler;
   app.setErrorHandler(function (error: FastifyError | AppError, request, reply) {
-    if (!prefersHtml(request)) return jsonHandler.call(this, error, request, reply);
+    // 416 belongs to a download manager resuming past the end, not to a person: it keeps its Content-Range.
+    if (!prefersHtml(request) || error.statusCode === 416) return jsonHandler.call(this, error, request, reply);
     let status = error.statusCode ?? 500;
     if ((error as FastifyError).validation) status = 400;
     if (status >= 400 && status < 500 && !ERROR_PAGES.has(status)) status = 400;

@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import Type, { type TSchema } from "typebox";
 import Value from "typebox/value";
-import { AppError } from "../errors.js";
+import { AppError, errorResponses } from "../errors.js";
 import { Email, Password } from "../schemas.js";
 import * as customers from "./customer-service.js";
 
@@ -82,6 +82,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
         summary: "The verification link of the mail: a page that confirms the address only when its button is pressed",
         description: SEE_API("POST /auth/verify-email"),
         querystring: LinkQuery,
+        response: errorResponses("VALIDATION_FAILED"),
       },
     },
     async (request, reply) => {
@@ -110,6 +111,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
         summary: "The verification page's button: confirms the address",
         description: SEE_API("POST /auth/verify-email"),
         body: VerifyForm,
+        response: errorResponses("VALIDATION_FAILED"),
       },
     },
     async (request, reply) => {
@@ -159,6 +161,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
         summary: "The used-or-expired page's form: sends a new verification link",
         description: SEE_API("POST /auth/verify-email/resend"),
         body: EmailForm,
+        response: errorResponses("VALIDATION_FAILED", "RATE_LIMITED"),
       },
     },
     async (request, reply) => {
@@ -208,6 +211,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
         summary: "The forgotten-password form: mails a reset link, if the address belongs to an account",
         description: SEE_API("POST /auth/password/forgot"),
         body: EmailForm,
+        response: errorResponses("VALIDATION_FAILED", "RATE_LIMITED"),
       },
     },
     async (request, reply) => {
@@ -239,6 +243,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
         summary: "The reset link of the mail: a form to choose a new password",
         description: SEE_API("POST /auth/password/reset"),
         querystring: LinkQuery,
+        response: errorResponses("VALIDATION_FAILED"),
       },
     },
     async (request, reply) => {
@@ -268,6 +273,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
         summary: "The reset form: sets the new password; every session ends",
         description: SEE_API("POST /auth/password/reset"),
         body: ResetForm,
+        response: errorResponses("VALIDATION_FAILED"),
       },
     },
     async (request, reply) => {

@@ -17,8 +17,10 @@ export type Decide = (recent: readonly Attempt[], now: number) => number;
 
 export type Taken = { ok: true; key: string; n: number } | { ok: false; retryAfterSeconds: number };
 
-// Every taker that loses a slot re-reads and decides again; losing this often means a crowd.
-const MAX_ROUNDS = 8;
+// Every taker that loses a slot re-reads and decides again, after a short random pause so that a
+// crowd on one key (many people behind one address) spreads out; losing this often means a crowd.
+const MAX_ROUNDS = 20;
+const pause = (round: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (round + 1)));
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
@@ -49,6 +51,7 @@ export function createAttemptLedger(model: Model<Attempt>) {
           return { ok: true, key, n };
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
+          await pause(round);
         }
       }
       return { ok: false, retryAfterSeconds: 1 };

@@ -5,7 +5,7 @@ import { createAttemptLedger, type Attempt, type Decide } from "../limits/attemp
 const WINDOW_MS = 15 * 60_000;
 
 /** A login being tried: it counts as a failure until it is known to have succeeded. */
-export type LoginAttempt = { succeeded(): Promise<void> };
+export type LoginAttempt = { succeeded(): Promise<void>; abandoned(): Promise<void> };
 
 /**
  * Failed logins counted per account (by the address typed, whether or not it exists, so the
@@ -54,6 +54,11 @@ export function createLoginThrottle(
           await ledger.settle(client, "succeeded");
           // The account's earlier failures are forgiven, not the client's: one success does not excuse a spray.
           await ledger.forgiveBefore(account);
+        },
+        /** The login failed for another reason than the password (a server out of reach): it counts as nothing. */
+        async abandoned() {
+          await ledger.settle(account, "void");
+          await ledger.settle(client, "void");
         },
       };
     },

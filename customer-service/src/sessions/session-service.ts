@@ -56,11 +56,18 @@ export async function login(
 ): Promise<IssuedTokens> {
   const email = normalizeEmail(input.email);
   const attempt = await deps.throttle.begin(email, input.ip);
-  const customer = await deps.models.Customer.findOne({ email, deletedAt: null }).lean<Customer>();
-  // Runs argon2 whether or not the account exists: same answer, similar time.
-  if (!(await verifyPassword(customer?.passwordHash, input.password)) || !customer) {
-    throw Errors.invalidCredentials();
+  let customer: Customer | null;
+  let verified: boolean;
+  try {
+    customer = await deps.models.Customer.findOne({ email, deletedAt: null }).lean<Customer>();
+    // Runs argon2 whether or not the account exists: same answer, similar time.
+    verified = await verifyPassword(customer?.passwordHash, input.password);
+  } catch (error) {
+    // An outage is no failed guess: it must not lock the account.
+    await attempt.abandoned().catch(() => undefined);
+    throw error;
   }
+  if (!verified || !customer) throw Errors.invalidCredentials();
   await attempt.succeeded();
   if (!customer.emailVerifiedAt) throw Errors.emailNotVerified();
   if (customer.disabledAt) throw Errors.accountDisabled();
