@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { describe, expect, inject, it, vi } from "vitest";
-import { createClient, someLoopbackAddress, waitForMail, type Client } from "./support.js";
+import { createClient, someLoopbackAddress, type Client, verifyByMail } from "./support.js";
 
 const base = inject("gatewayUrl");
 const local = inject("local");
@@ -15,9 +15,7 @@ async function signUp(send: Client) {
   const password = "a long and careful passphrase";
   const registered = await send("POST", "/auth/register", { json: { email, password, displayName: "Lee" } });
   expect(registered.status).toBe(201);
-  const verification = await waitForMail(email, /Verify your e-mail address/);
-  const token = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token, password } })).status).toBe(204);
+  await verifyByMail(send, email, password);
   const logIn = async () => {
     const login = await send("POST", "/auth/login", { json: { email, password } });
     expect(login.status).toBe(200);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { SignJWT, importPKCS8 } from "jose";
 import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { RATE_LIMIT_CASES, REQUEST_CASES, type RequestCase, type TokenKind } from "./request-cases.js";
-import { createClient, someLoopbackAddress, waitForMail } from "./support.js";
+import { createClient, someLoopbackAddress, verifyByMail } from "./support.js";
 
 const base = inject("gatewayUrl");
 const local = inject("local");
@@ -29,9 +29,7 @@ beforeAll(async () => {
   const send = createClient(base, { localAddress: someLoopbackAddress() });
   const { email, password } = customer;
   expect((await send("POST", "/auth/register", { json: { email, password, displayName: "Table" } })).status).toBe(201);
-  const verification = await waitForMail(email, /Verify your e-mail address/);
-  const verifyToken = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken, password } })).status).toBe(204);
+  await verifyByMail(send, email, password);
   const login = await send("POST", "/auth/login", { json: { email, password } });
   expect(login.status).toBe(200);
   tokens.set("valid", login.json<{ accessToken: string }>().accessToken);

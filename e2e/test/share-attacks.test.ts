@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { get as httpGet } from "node:http";
 import { describe, expect, inject, it, vi } from "vitest";
-import { createClient, someLoopbackAddress, waitForMail, type Client } from "./support.js";
+import { createClient, someLoopbackAddress, type Client, verifyByMail } from "./support.js";
 
 const base = inject("gatewayUrl");
 const local = inject("local");
@@ -12,9 +12,7 @@ async function ownerWithFile(data: Buffer) {
   const email = `share-attacks-${randomUUID()}@example.com`;
   const password = "a long and careful passphrase";
   expect((await send("POST", "/auth/register", { json: { email, password, displayName: "Ada" } })).status).toBe(201);
-  const verification = await waitForMail(email, /Verify your e-mail address/);
-  const verifyToken = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(verification.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken, password } })).status).toBe(204);
+  await verifyByMail(send, email, password);
   const token = (await send("POST", "/auth/login", { json: { email, password } })).json<{ accessToken: string }>()
     .accessToken;
   const boundary = `----coffer${randomUUID()}`;

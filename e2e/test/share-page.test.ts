@@ -5,7 +5,7 @@ import pg from "pg";
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, inject, it, vi } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
-import { createClient, mailsTo, someLoopbackAddress, waitForMail, type Mail } from "./support.js";
+import { createClient, mailsTo, someLoopbackAddress, type Mail, verifyByMail } from "./support.js";
 
 const base = inject("gatewayUrl");
 const local = inject("local");
@@ -63,11 +63,7 @@ async function ownerWithFile(name: string, size: number, options: { quotaBytes?:
     );
   }
   // The owner's own verification is another page's business: here, the API.
-  const verification = await waitForMail(email, /Verify your e-mail address/);
-  const verifyToken = new URL(/https?:\/\/\S+\/verify-email\?token=\S+/.exec(verification.text)![0]).searchParams.get(
-    "token",
-  )!;
-  expect((await send("POST", "/auth/verify-email", { json: { token: verifyToken, password } })).status).toBe(204);
+  await verifyByMail(send, email, password);
   const login = await send("POST", "/auth/login", { json: { email, password } });
   expect(login.status).toBe(200);
   const token = login.json<{ accessToken: string }>().accessToken;

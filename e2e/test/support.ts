@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 
 export type Answer = {
   status: number;
@@ -75,6 +75,18 @@ export async function mailsTo(address: string): Promise<Mail[]> {
       m.MIME?.Parts.find((p) => p.Headers["Content-Type"]?.[0]?.startsWith("text/plain"))?.Body ?? m.Content.Body,
     ),
   }));
+}
+
+/**
+ * Verifies a registered address through the API with the token of its mail (the verification page
+ * has its own browser tests): for the set-up of tests about something else.
+ */
+export async function verifyByMail(send: Client, email: string, password: string): Promise<void> {
+  const verification = await waitForMail(email, /Verify your e-mail address/);
+  const token = new URL(/https?:\/\/\S+\/verify-email\?token=\S+/.exec(verification.text)![0]).searchParams.get(
+    "token",
+  )!;
+  expect((await send("POST", "/auth/verify-email", { json: { token, password } })).status).toBe(204);
 }
 
 /** Waits for a mail to the address whose subject matches. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { createClient, someLoopbackAddress, waitForMail } from "./support.js";
+import { createClient, someLoopbackAddress, verifyByMail } from "./support.js";
 
 const base = inject("gatewayUrl");
 const send = createClient(base, { localAddress: someLoopbackAddress() });
@@ -40,9 +40,7 @@ async function customer(name: string): Promise<string> {
   const email = `${name}-${randomUUID()}@example.com`;
   const password = "correct horse battery staple";
   expect((await send("POST", "/auth/register", { json: { email, password, displayName: name } })).status).toBe(201);
-  const mail = await waitForMail(email, /Verify your e-mail address/);
-  const token = decodeURIComponent(/verify-email\?token=([^\s"&]+)/.exec(mail.text)![1]!);
-  expect((await send("POST", "/auth/verify-email", { json: { token, password } })).status).toBe(204);
+  await verifyByMail(send, email, password);
   const login = await send("POST", "/auth/login", { json: { email, password } });
   expect(login.status).toBe(200);
   return login.json<{ accessToken: string }>().accessToken;
