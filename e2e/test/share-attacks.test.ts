@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { get as httpGet } from "node:http";
 import { describe, expect, inject, it, vi } from "vitest";
-import { createClient, someLoopbackAddress, type Client, verifyByMail } from "./support.js";
+import { createClient, raiseQuota, someLoopbackAddress, type Client, verifyByMail } from "./support.js";
 
 const base = inject("gatewayUrl");
 const local = inject("local");
@@ -11,7 +11,10 @@ async function ownerWithFile(data: Buffer) {
   const send = createClient(base, { localAddress: someLoopbackAddress() });
   const email = `share-attacks-${randomUUID()}@example.com`;
   const password = "a long and careful passphrase";
-  expect((await send("POST", "/auth/register", { json: { email, password, displayName: "Ada" } })).status).toBe(201);
+  const registered = await send("POST", "/auth/register", { json: { email, password, displayName: "Ada" } });
+  expect(registered.status).toBe(201);
+  // The platform's quota is small (8 MiB); this file may be larger.
+  await raiseQuota(local!.fileDatabaseUrl, registered.json<{ id: string }>().id, 2 * data.length + 2 ** 20);
   await verifyByMail(send, email, password);
   const token = (await send("POST", "/auth/login", { json: { email, password } })).json<{ accessToken: string }>()
     .accessToken;
@@ -81,8 +84,8 @@ describe.skipIf(local === null)("share links under attack, through the gateway",
 
   it("when a link limited to one download is asked for bytes=1- twice, then the second is refused; a browser's broken download resumed with If-Range arrives whole and counts once", async () => {
     // Big enough that the socket buffers of both hops, lost when the connection breaks, stay
-    // within the resume tolerance (a quarter of the file).
-    const data = randomBytes(7 * 2 ** 20);
+    // within the resume tolerance (a quarter of the file): several MiB on a loaded machine.
+    const data = randomBytes(48 * 2 ** 20);
     const owner = await ownerWithFile(data);
     const anonymous = createClient(base, { localAddress: someLoopbackAddress() });
 

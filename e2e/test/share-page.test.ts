@@ -1,11 +1,18 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
-import pg from "pg";
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, inject, it, vi } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
-import { createClient, mailsTo, someLoopbackAddress, type Mail, verifyByMail } from "./support.js";
+import {
+  createClient,
+  mailsTo,
+  someLoopbackAddress,
+  type Mail,
+  verifyByMail,
+  queryDatabase,
+  raiseQuota,
+} from "./support.js";
 
 const base = inject("gatewayUrl");
 const local = inject("local");
@@ -20,15 +27,7 @@ const OWNER_NAME = "Pat <b>from IT</b>";
 type ShareAnswer = { id: string; downloads: number };
 
 /** Runs SQL against the platform's file-service database: setup the API does not offer. */
-async function fileDatabase(sql: string, values: unknown[]): Promise<number> {
-  const db = new pg.Client({ connectionString: local!.fileDatabaseUrl });
-  await db.connect();
-  try {
-    return (await db.query(sql, values)).rowCount ?? 0;
-  } finally {
-    await db.end();
-  }
-}
+const fileDatabase = (sql: string, values: unknown[]) => queryDatabase(local!.fileDatabaseUrl, sql, values);
 
 /**
  * The mail to `address` that this platform sent: other platforms sharing the servers (another
@@ -53,14 +52,7 @@ async function ownerWithFile(name: string, size: number, options: { quotaBytes?:
   const registered = await send("POST", "/auth/register", { json: { email, password, displayName: OWNER_NAME } });
   expect(registered.status).toBe(201);
   if (options.quotaBytes) {
-    const customerId = registered.json<{ id: string }>().id;
-    await vi.waitFor(
-      async () =>
-        expect(
-          await fileDatabase("UPDATE customers SET quota_bytes = $2 WHERE id = $1", [customerId, options.quotaBytes]),
-        ).toBe(1),
-      { timeout: 20_000, interval: 200 },
-    );
+    await raiseQuota(local!.fileDatabaseUrl, registered.json<{ id: string }>().id, options.quotaBytes);
   }
   // The owner's own verification is another page's business: here, the API.
   await verifyByMail(send, email, password);

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import pg from "pg";
 import { expect, vi } from "vitest";
 
 export type Answer = {
@@ -172,4 +173,29 @@ export async function submitPageForm(send: Client, link: string, fields: Record<
     headers: { "content-type": "application/x-www-form-urlencoded", origin: url.origin, accept: "text/html" },
     body: new URLSearchParams([...hidden, ...Object.entries(fields)]).toString(),
   });
+}
+
+/** Runs one statement against a database of the platform (what a test sets up from the outside); the rows it touched. */
+export async function queryDatabase(connectionString: string, sql: string, values: unknown[]): Promise<number> {
+  const db = new pg.Client({ connectionString });
+  await db.connect();
+  try {
+    return (await db.query(sql, values)).rowCount ?? 0;
+  } finally {
+    await db.end();
+  }
+}
+
+/** Gives a customer of file-service a larger quota, once its account exists there (registration is an event). */
+export async function raiseQuota(fileDatabaseUrl: string, customerId: string, quotaBytes: number): Promise<void> {
+  await vi.waitFor(
+    async () =>
+      expect(
+        await queryDatabase(fileDatabaseUrl, "UPDATE customers SET quota_bytes = $2 WHERE id = $1", [
+          customerId,
+          quotaBytes,
+        ]),
+      ).toBe(1),
+    { timeout: 20_000, interval: 200 },
+  );
 }
