@@ -8,13 +8,34 @@ import { AccessErrors, type AccessCheck } from "../http/authenticate.js";
  * A PostgreSQL service's projection of what access tokens cannot say, from customer-service's
  * events: customers disabled or deleted (a deletion is a tombstone, kept for good), the roles a
  * customer has now, and the sessions revoked. It lives in the service's own tables
- * `customer_access` and `revoked_sessions` (its migrations create them), is read once per
+ * `customer_access` and `revoked_sessions` (PG_ACCESS_TABLES_SQL, created by `migrate`), is read once per
  * authenticated request, and is written by the handlers below in the consumer's transaction.
  *
  * Each change that ends access is announced on ACCESS_REVOKED_CHANNEL when it commits, to
  * every instance of the service that LISTENs (open streams close at once).
  */
 export const ACCESS_REVOKED_CHANNEL = "coffer_access_revoked";
+
+/** The projection's tables, the same in every PostgreSQL service; `migrate` creates them. */
+export const PG_ACCESS_TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS customer_access (
+  customer_id         text PRIMARY KEY,
+  disabled            boolean NOT NULL DEFAULT false,
+  -- occurredAt of the newest customer.disabled / customer.enabled applied
+  disabled_changed_at timestamptz,
+  -- a tombstone, kept for good: nothing of a deleted customer is created again
+  deleted_at          timestamptz,
+  -- null until a customer.roles-changed: the token's roles stand
+  roles               text[],
+  roles_changed_at    timestamptz
+);
+CREATE TABLE IF NOT EXISTS revoked_sessions (
+  session_id  text PRIMARY KEY,
+  customer_id text NOT NULL,
+  revoked_at  timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revoked_sessions_by_time ON revoked_sessions (revoked_at);
+`;
 
 /** The payload of an ACCESS_REVOKED_CHANNEL notification: a session, or a whole customer when `sessionId` is absent. */
 export type AccessRevoked = { customerId: string; sessionId?: string };
