@@ -6,7 +6,7 @@ import { readInfraEnv, startPlatform } from "./platform.mjs";
 const root = new URL("../../", import.meta.url).pathname;
 const infraEnv = readInfraEnv();
 const databaseUrl = (name) => Object.assign(new URL(infraEnv.PG_ADMIN_URL), { pathname: `/${name}` }).toString();
-const COLORS = { "customer-service": 36, "file-service": 33, "notification-service": 35, gateway: 34 };
+const COLORS = { "customer-service": 36, "file-service": 33, "notification-service": 35, web: 32, gateway: 34 };
 
 const LEVELS = { 10: "TRACE", 20: "DEBUG", 30: "INFO ", 40: "WARN ", 50: "ERROR", 60: "FATAL" };
 const OMIT = new Set(["level", "time", "pid", "hostname", "service", "msg"]);
@@ -28,11 +28,13 @@ function format(name, color, line) {
   return `${time} \x1b[${color}m${name.padEnd(21)}\x1b[0m \x1b[${levelColor}m${level}\x1b[0m ${entry.msg ?? ""} \x1b[2m${extra}\x1b[0m`;
 }
 
-console.log("\nCoffer is starting: gateway http://127.0.0.1:8000 (API docs at /docs), services on :3001 :3002 :3003");
+console.log(
+  "\nCoffer is starting: the web app at http://127.0.0.1:8000/ (API docs at /docs), services on :3001 :3002 :3003, web on :3004",
+);
 console.log("MailHog UI http://127.0.0.1:8025, MinIO console http://127.0.0.1:9001. Ctrl-C stops everything.\n");
 
 const platform = await startPlatform({
-  ports: { customer: 3001, file: 3002, notification: 3003, gateway: 8000 },
+  ports: { customer: 3001, file: 3002, notification: 3003, gateway: 8000, web: 3004 },
   infraEnv,
   keysDir: infraEnv.JWT_KEYS_DIR,
   kongFile: `${process.env.COFFER_STATE_DIR ?? `${root}.state`}/kong/kong.yml`,
