@@ -18,11 +18,12 @@ COPY fuzz/package.json fuzz/
 COPY web/package.json web/
 RUN npm ci --no-audit --no-fund
 
-# The web app: the bundle built here (its API types are generated and committed), served by
-# web/server/serve.mjs, which needs only its production dependencies.
+# The web app: the bundle built here (its API types are generated and committed), with Brotli and
+# gzip copies of its files, served by web/server/serve.mjs, which needs only its production dependencies.
 FROM deps AS web-build
 COPY web web
 RUN npm run build -w web \
+ && node web/server/precompress.mjs web/dist \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:${NODE_VERSION} AS web

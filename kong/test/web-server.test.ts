@@ -29,6 +29,9 @@ writeFileSync(join(dist, "index.html"), INDEX);
 writeFileSync(join(dist, "assets/index-3f2a1b.js"), SCRIPT);
 writeFileSync(join(dist, "favicon.svg"), "<svg xmlns='http://www.w3.org/2000/svg'/>");
 writeFileSync(join(dist, ".env"), "SECRET=1");
+// Large enough for precompress.mjs to write its .br and .gz copies.
+const VENDOR = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `word-${i}`))};`;
+writeFileSync(join(dist, "assets/vendor-9c8d7e.js"), VENDOR);
 // What a path climbing out of the bundle would reach.
 writeFileSync(join(work, "outside.txt"), "outside the bundle");
 
@@ -65,6 +68,10 @@ let web: FastifyInstance;
 let webBase: string;
 
 beforeAll(async () => {
+  const precompress = spawnSync(process.execPath, [join(root, "web/server/precompress.mjs"), dist], {
+    encoding: "utf8",
+  });
+  expect(precompress.status, precompress.stderr).toBe(0);
   web = await buildWebServer({ dist, logLevel: "silent" });
   await web.listen({ port: 0, host: "127.0.0.1" });
   webBase = `http://127.0.0.1:${(web.server.address() as AddressInfo).port}`;
@@ -104,6 +111,22 @@ describe("the web server (web/server/serve.mjs)", () => {
       type: "image/svg+xml",
       cache: "no-cache",
     });
+  });
+
+  it("when the client accepts Brotli or gzip, then the copies written at build time are sent, as the asset they stand for", async () => {
+    const url = `${webBase}/app/assets/vendor-9c8d7e.js`;
+    for (const encoding of ["br", "gzip"]) {
+      const answer = await fetch(url, { headers: { "accept-encoding": encoding } });
+      expect(answer.headers.get("content-encoding")).toBe(encoding);
+      expect(Number(answer.headers.get("content-length"))).toBeLessThan(VENDOR.length / 2);
+      expect(answer.headers.get("content-type")).toMatch(/^(text|application)\/javascript/);
+      expect(answer.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(answer.headers.get("vary")).toMatch(/accept-encoding/i);
+      expect(await answer.text()).toBe(VENDOR);
+    }
+    const identity = await fetch(url, { headers: { "accept-encoding": "identity" } });
+    expect(identity.headers.get("content-encoding")).toBeNull();
+    expect(await identity.text()).toBe(VENDOR);
   });
 
   it("when a path is not the app's, a missing asset, a directory, a dotfile or another method, then a 404 with the security headers", async () => {

@@ -63,11 +63,13 @@ export async function buildWebServer({ dist, logLevel = "info" }) {
     list: false,
     redirect: false,
     dotfiles: "deny",
-    // Brotli or gzip files written beside the originals at build time are sent to clients that take them.
+    // The .br and .gz copies precompress.mjs writes at build time, to clients that accept them.
     preCompressed: true,
     cacheControl: false,
-    setHeaders: (response, path) =>
-      response.setHeader("cache-control", path.startsWith(assets) ? IMMUTABLE : REVALIDATE),
+    setHeaders: (response, path) => {
+      response.setHeader("cache-control", path.startsWith(assets) ? IMMUTABLE : REVALIDATE);
+      response.setHeader("vary", "accept-encoding");
+    },
   });
 
   const sendIndex = (_request, reply) => reply.sendFile("index.html");
