@@ -1,12 +1,24 @@
 // Runs the platform built in dist/ against the local servers, behind the development gateway at
-// http://127.0.0.1:8000 (as compose's Kong), with one readable stream of every process's logs.
-// Ctrl-C (or SIGTERM) stops them gracefully.
+// http://127.0.0.1:8000 (as compose's Kong), with one readable stream of every process's logs. The
+// web app is rebuilt on every change to web/ (reload the page to see it). Ctrl-C (or SIGTERM) stops
+// them gracefully.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { createInterface } from "node:readline";
 import { readInfraEnv, startPlatform } from "./platform.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const infraEnv = readInfraEnv();
 const databaseUrl = (name) => Object.assign(new URL(infraEnv.PG_ADMIN_URL), { pathname: `/${name}` }).toString();
-const COLORS = { "customer-service": 36, "file-service": 33, "notification-service": 35, web: 32, gateway: 34 };
+const COLORS = {
+  "customer-service": 36,
+  "file-service": 33,
+  "notification-service": 35,
+  web: 32,
+  "web-build": 32,
+  gateway: 34,
+};
 
 const LEVELS = { 10: "TRACE", 20: "DEBUG", 30: "INFO ", 40: "WARN ", 50: "ERROR", 60: "FATAL" };
 const OMIT = new Set(["level", "time", "pid", "hostname", "service", "msg"]);
@@ -50,8 +62,21 @@ const platform = await startPlatform({
 });
 console.log(`\nCoffer is ready at ${platform.gatewayUrl}\n`);
 
+// `make dev` built web/dist; Vite rebuilds it on each change, and the web server reads the files at
+// each request (index.html is never cached).
+const viteBin = `${dirname(createRequire(`${root}web/package.json`).resolve("vite/package.json"))}/bin/vite.js`;
+const webBuild = spawn(process.execPath, [viteBin, "build", "--watch"], {
+  cwd: `${root}web`,
+  stdio: ["ignore", "pipe", "pipe"],
+});
+for (const stream of [webBuild.stdout, webBuild.stderr])
+  createInterface({ input: stream }).on("line", (line) => console.log(format("web-build", COLORS["web-build"], line)));
+
 let exitCode = 0;
-const stop = () => platform.stop().then(() => process.exit(exitCode));
+const stop = () => {
+  webBuild.kill("SIGTERM");
+  return platform.stop().then(() => process.exit(exitCode));
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 platform.exited.then(({ name, code, signal }) => {
