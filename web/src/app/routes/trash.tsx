@@ -1,0 +1,3 @@
+export function TrashRoute() {
+  return <h1>Trash</h1>;
+}

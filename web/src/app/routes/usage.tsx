@@ -1,0 +1,3 @@
+export function UsageRoute() {
+  return <h1>Usage</h1>;
+}
