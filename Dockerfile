@@ -30,9 +30,8 @@ FROM node:${NODE_VERSION} AS web
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3004
 WORKDIR /app
 COPY --from=web-build /app/node_modules node_modules
-COPY --from=web-build /app/web/package.json web/
-COPY --from=web-build /app/web/server web/server
-COPY --from=web-build /app/web/dist web/dist
+# The whole workspace: its own node_modules (packages the lock file does not hoist), server/ and dist/.
+COPY --from=web-build /app/web web
 USER node
 CMD ["node", "web/server/serve.mjs"]
 

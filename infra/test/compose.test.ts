@@ -142,7 +142,7 @@ describe("docker-compose.yml", () => {
     // The target stage builds the bundle and runs the web server on it, as its own user.
     const stage = dockerfile.split(/^FROM /m).find((s) => /^\S+ AS web\n/.test(s));
     expect(stage, "a `FROM … AS web` stage").toBeDefined();
-    expect(stage).toMatch(/^COPY --from=web-build \/app\/web\/dist web\/dist$/m);
+    expect(stage).toMatch(/^COPY --from=web-build \/app\/web web$/m);
     expect(stage).toMatch(/^USER node$/m);
     expect(stage).toMatch(/^CMD \["node", "web\/server\/serve\.mjs"\]$/m);
     expect(dockerfile).toMatch(/^FROM deps AS web-build\n(?:.*\n)*?RUN npm run build -w web /m);
