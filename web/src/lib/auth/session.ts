@@ -48,6 +48,12 @@ export function renewAccessToken(): Promise<string | undefined> {
   return renewing;
 }
 
+/** The token to send now: the one being renewed if a renewal is under way, else the current one, else a renewed one. */
+export function freshAccessToken(): Promise<string | undefined> {
+  const token = getAccessToken();
+  return renewing ?? (token !== undefined ? Promise.resolve(token) : renewAccessToken());
+}
+
 async function refresh(): Promise<string | undefined> {
   const before = getAccessToken();
   const response = await fetch("/auth/refresh", { method: "POST", credentials: "include" }).catch(() => {
@@ -68,7 +74,7 @@ async function refresh(): Promise<string | undefined> {
 function describeRefusal(error: ApiError): string {
   return error.code === "REFRESH_TOKEN_REUSED"
     ? "Your session was ended for your safety (it was used from somewhere else). Please sign in again."
-    : "Your session has expired. Please sign in again.";
+    : "Your session has ended (it expired, or was ended from another device). Please sign in again.";
 }
 
 async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
