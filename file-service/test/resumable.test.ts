@@ -6,9 +6,9 @@ import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createFileStorage } from "../src/files/file-storage.js";
-import { createResumableUploads, handOver } from "../src/files/resumable-uploads.js";
-import { createUploadSlots } from "../src/files/upload-slots.js";
+import { createFileStorage } from "../src/storage/file-storage.js";
+import { createResumableUploads, handOver } from "../src/uploads/resumable-uploads.js";
+import { createUploadSlots } from "../src/uploads/upload-slots.js";
 import { reconcileStorage } from "../src/jobs/storage-reconciler.js";
 import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
 
@@ -39,14 +39,6 @@ afterAll(async () => {
 });
 
 /** What app.ts gives tus's S3 store. */
-const s3Of = (c: Config) => ({
-  endpoint: `${c.minio.useSSL ? "https" : "http"}://${c.minio.endPoint}:${c.minio.port}`,
-  region: "us-east-1",
-  bucket: c.minio.bucket,
-  accessKeyId: c.minio.accessKey,
-  secretAccessKey: c.minio.secretKey,
-});
-
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 function startUpload(
@@ -277,8 +269,7 @@ describe("resumable uploads: tus's own owner check", () => {
       wakeDeleter: () => undefined,
       slots: createUploadSlots({ pool, defaultQuotaBytes: QUOTA, limits: config.uploads, logger: silent }),
       logger: silent,
-      expirationMs: 24 * 3600_000,
-      s3: s3Of(config),
+      minio: config.minio,
     });
     // Behind no route: whatever the request says, the customer and the upload are these.
     let checked = { customerId: alice, uploadId: idOf(theirs) };

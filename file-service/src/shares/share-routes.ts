@@ -11,10 +11,11 @@ import formbody from "@fastify/formbody";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
-import { sendContent, type ServedMeter } from "../files/download.js";
-import type { FileStorage } from "../files/file-storage.js";
+import { DownloadHeaders, downloadAnswers } from "../downloads/download-schemas.js";
+import { sendContent, type ServedMeter } from "../downloads/send-content.js";
+import type { FileStorage } from "../storage/file-storage.js";
 import { errorResponses } from "../errors.js";
-import { DownloadHeaders, Uuid, documented, downloadAnswers } from "../schemas.js";
+import { Uuid, documented } from "../http-schemas.js";
 import { chargeDownload, refundDownload } from "./share-downloads.js";
 import { createSharePages } from "./share-pages.js";
 import * as shares from "./share-service.js";
@@ -59,7 +60,7 @@ function withRetryAfter(reply: FastifyReply, error: unknown): never {
 
 /** The owner's share management (JWT). */
 export const shareRoutes: FastifyPluginAsyncTypebox<{
-  shares: shares.ShareDeps;
+  deps: shares.ShareDeps;
   authenticate: preHandlerAsyncHookHandler;
 }> = async (app, opts) => {
   app.addHook("preHandler", opts.authenticate);
@@ -100,7 +101,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const created = await shares
         .createShare(
-          opts.shares,
+          opts.deps,
           { customerId: request.verifiedCustomer.customerId, correlationId: request.id },
           request.params.id,
           request.body,
@@ -119,7 +120,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Object({ shares: Type.Array(ShareResponse) }), ...errorResponses("UNAUTHORIZED") },
       },
     },
-    async (request) => ({ shares: await shares.listShares(opts.shares, request.verifiedCustomer.customerId) }),
+    async (request) => ({ shares: await shares.listShares(opts.deps, request.verifiedCustomer.customerId) }),
   );
 
   app.delete(
@@ -133,7 +134,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await shares.revokeShare(opts.shares, request.verifiedCustomer.customerId, request.params.id);
+      await shares.revokeShare(opts.deps, request.verifiedCustomer.customerId, request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -145,7 +146,7 @@ function grantOf(request: FastifyRequest): string | undefined {
   return typeof header === "string" ? header : request.cookies[GRANT_COOKIE];
 }
 
-type PublicShareOptions = { shares: shares.ShareDeps; storage: FileStorage; pages: PageRenderer };
+type PublicShareOptions = { deps: shares.ShareDeps & { storage: FileStorage }; pages: PageRenderer };
 
 /**
  * The public side of a link: no JWT, the token is the key. A browser gets pages: the link's own
@@ -158,14 +159,14 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = 
 
 const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, opts) => {
   const pages = createSharePages({
-    shares: opts.shares,
+    shares: opts.deps,
     pages: opts.pages,
     grantMinutes: shares.GRANT_TTL_SECONDS / 60,
   });
   pages.handleErrors(app);
   // The password form posts urlencoded; JSON stays what API clients send.
   await app.register(formbody);
-  const sameSite = createOriginCheck(opts.shares.publicBaseUrl, opts.pages);
+  const sameSite = createOriginCheck(opts.deps.publicBaseUrl, opts.pages);
   app.addHook("onRequest", async (_request, reply) => {
     reply.header("vary", "Accept");
   });
@@ -177,7 +178,7 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
   ) {
     reply.header("cache-control", "no-store").setCookie(GRANT_COOKIE, grant, {
       httpOnly: true,
-      secure: opts.shares.publicBaseUrl.startsWith("https:"),
+      secure: opts.deps.publicBaseUrl.startsWith("https:"),
       // Lax, not Strict: the browser's own download manager resumes with it, and a reopened mail
       // link finds the file unlocked; a cross-site page can at most start a download it cannot read.
       sameSite: "lax",
@@ -209,8 +210,8 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
     },
     async (request, reply) => {
       const { token } = request.params;
-      if (!prefersHtml(request)) return shares.describeShare(opts.shares, token);
-      return pages.sendShare(request, reply, 200, token, await shares.viewShare(opts.shares, token, grantOf(request)));
+      if (!prefersHtml(request)) return shares.describeShare(opts.deps, token);
+      return pages.sendShare(request, reply, 200, token, await shares.viewShare(opts.deps, token, grantOf(request)));
     },
   );
 
@@ -260,7 +261,7 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
     async (request, reply) => {
       const { token } = request.params;
       const unlocked = await shares
-        .unlockShare(opts.shares, token, request.body.password)
+        .unlockShare(opts.deps, token, request.body.password)
         .catch((error: unknown) => withRetryAfter(reply, error));
       setGrantCookie(reply, token, unlocked);
       if (prefersHtml(request)) return reply.code(303).header("location", `/s/${token}`).send(null);
@@ -271,21 +272,21 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
   /** Downloads count by the bytes served, Range or not (share-downloads.ts); a resume counts once. */
   const content =
     (head: boolean) => async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
-      const { share, file, version } = await shares.openShare(opts.shares, request.params.token, grantOf(request));
+      const { share, file, version } = await shares.openShare(opts.deps, request.params.token, grantOf(request));
       const meter: ServedMeter = {
-        stallMs: opts.shares.limits.downloadStallSeconds * 1000,
+        stallMs: opts.deps.shareLimits.downloadStallSeconds * 1000,
         async charge(length) {
           const served = { shareId: share.id, fileName: file.name, fileSize: version.size, bytes: Math.max(length, 1) };
-          await chargeDownload(opts.shares.pool, served, request.id);
+          await chargeDownload(opts.deps.pool, served, request.id);
           return (sent) => {
             // The client is gone: a refund that fails leaves the visitor charged, nothing worse.
-            refundDownload(opts.shares.pool, share.id, length - sent).catch((err: unknown) =>
+            refundDownload(opts.deps.pool, share.id, length - sent).catch((err: unknown) =>
               request.log.warn({ err, shareId: share.id }, "giving back unsent share bytes failed"),
             );
           };
         },
       };
-      return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head, meter });
+      return sendContent(request, reply, { storage: opts.deps.storage, name: file.name, version, head, meter });
     };
   const contentErrors = [
     "VALIDATION_FAILED",

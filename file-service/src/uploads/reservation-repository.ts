@@ -1,49 +1,45 @@
 import { randomUUID } from "node:crypto";
-import { inTransaction } from "@coffer/contracts";
 import type pg from "pg";
 
 type Db = pg.ClientBase | pg.Pool;
 
-export type OpenedReservation = { id: string } | { refused: "TOO_MANY_UPLOADS" | "QUOTA_EXCEEDED" };
+/** The customer's reservations whose lease runs, on every instance. */
+export async function countOpenReservations(tx: pg.ClientBase, customerId: string): Promise<number> {
+  const { rows } = await tx.query<{ open: number }>(
+    "SELECT count(*)::int AS open FROM upload_reservations WHERE customer_id = $1 AND expires_at > now()",
+    [customerId],
+  );
+  return rows[0]!.open;
+}
 
 /**
- * Opens a reservation of `bytes` for a request about to stream content, leased to `owner` for
- * `leaseMs`. Refused when the customer already has `maxOpen` open (counted over every instance)
- * or the quota has no room for the bytes (none reserved needs no room: a tus chunk's upload
- * reserved its length already). The customer's row must exist.
+ * Opens a reservation of `bytes`, leased to `owner` for `leaseMs`, when the quota has room for
+ * them (none reserved needs no room: a tus chunk's upload reserved its length already). Its id,
+ * or undefined when the quota is full.
  */
-export async function openReservation(
-  pool: pg.Pool,
-  r: { customerId: string; owner: string; bytes: number; leaseMs: number; maxOpen: number },
-): Promise<OpenedReservation> {
-  return inTransaction(pool, async (tx) => {
-    // Serialises the customer's openings: the count that follows sees every committed one.
-    await tx.query("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", [r.customerId]);
-    const { rows } = await tx.query<{ open: number }>(
-      "SELECT count(*)::int AS open FROM upload_reservations WHERE customer_id = $1 AND expires_at > now()",
-      [r.customerId],
-    );
-    if (rows[0]!.open >= r.maxOpen) return { refused: "TOO_MANY_UPLOADS" as const };
-    const id = randomUUID();
-    const { rowCount } = await tx.query(
-      `WITH granted AS (
-         UPDATE customers SET reserved_bytes = reserved_bytes + $2
-          WHERE id = $1 AND ($2 = 0 OR used_bytes + reserved_bytes + $2 <= quota_bytes) RETURNING id
-       )
-       INSERT INTO upload_reservations (id, customer_id, bytes, owner, expires_at)
-       SELECT $3, id, $2, $4, now() + make_interval(secs => $5) FROM granted`,
-      [r.customerId, r.bytes, id, r.owner, r.leaseMs / 1000],
-    );
-    return rowCount === 1 ? { id } : { refused: "QUOTA_EXCEEDED" as const };
-  });
+export async function insertReservation(
+  tx: pg.ClientBase,
+  r: { customerId: string; owner: string; bytes: number; leaseMs: number },
+): Promise<string | undefined> {
+  const id = randomUUID();
+  const { rowCount } = await tx.query(
+    `WITH granted AS (
+       UPDATE customers SET reserved_bytes = reserved_bytes + $2
+        WHERE id = $1 AND ($2 = 0 OR used_bytes + reserved_bytes + $2 <= quota_bytes) RETURNING id
+     )
+     INSERT INTO upload_reservations (id, customer_id, bytes, owner, expires_at)
+     SELECT $3, id, $2, $4, now() + make_interval(secs => $5) FROM granted`,
+    [r.customerId, r.bytes, id, r.owner, r.leaseMs / 1000],
+  );
+  return rowCount === 1 ? id : undefined;
 }
 
 /**
  * Adds bytes to an open reservation when the quota has room, and renews its lease. False when
  * the quota is full, or when the reservation is gone (reaped): its bytes are no longer held.
  */
-export async function growReservation(pool: pg.Pool, id: string, bytes: number, leaseMs: number): Promise<boolean> {
-  const { rowCount } = await pool.query(
+export async function growReservation(db: Db, id: string, bytes: number, leaseMs: number): Promise<boolean> {
+  const { rowCount } = await db.query(
     `WITH lease AS (SELECT customer_id FROM upload_reservations WHERE id = $1 FOR UPDATE),
           granted AS (
             UPDATE customers SET reserved_bytes = reserved_bytes + $2 FROM lease
@@ -78,17 +74,17 @@ export async function consumeReservation(tx: pg.ClientBase, id: string): Promise
   return Number(rows[0]?.bytes ?? 0);
 }
 
-export async function renewReservations(pool: pg.Pool, ids: readonly string[], leaseMs: number): Promise<void> {
+export async function renewReservations(db: Db, ids: readonly string[], leaseMs: number): Promise<void> {
   if (ids.length === 0) return;
-  await pool.query(
+  await db.query(
     "UPDATE upload_reservations SET expires_at = now() + make_interval(secs => $2) WHERE id = ANY($1::uuid[])",
     [ids, leaseMs / 1000],
   );
 }
 
 /** Releases every reservation whose lease ran out (its instance crashed): how many, and their bytes. */
-export async function reapExpiredReservations(pool: pg.Pool): Promise<{ reservations: number; bytes: number }> {
-  const { rows } = await pool.query<{ reservations: number; bytes: string }>(
+export async function reapExpiredReservations(db: Db): Promise<{ reservations: number; bytes: number }> {
+  const { rows } = await db.query<{ reservations: number; bytes: string }>(
     `WITH expired AS (DELETE FROM upload_reservations WHERE expires_at < now() RETURNING customer_id, bytes),
           per_customer AS (
             SELECT customer_id, sum(bytes) AS bytes, count(*) AS reservations FROM expired GROUP BY customer_id

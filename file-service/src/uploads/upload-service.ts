@@ -1,21 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
-import { TOPICS, createEvent, enqueueEvents, inTransaction, type OutgoingEvent } from "@coffer/contracts";
+import { TOPICS, createEvent, enqueueEvents, inTransaction } from "@coffer/contracts";
 import type pg from "pg";
-import { PRODUCER, changeUsage, ensureCustomer } from "../customers/customer-account.js";
+import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";
-import type { FileStorage } from "./file-storage.js";
-import {
-  activeFolderExists,
-  findFile,
-  findFileByName,
-  findVersion,
-  queueObjectDeletions,
-  toFile,
-  type FileRecord,
-} from "./file-repository.js";
-import { validateName } from "./names.js";
+import * as fileRepository from "../files/file-repository.js";
+import type { FileRecord } from "../files/file-repository.js";
+import { getFileVersion } from "../files/file-service.js";
+import { activeFolderExists } from "../folders/folder-repository.js";
+import { validateName } from "../names.js";
+import { changeUsage } from "../quotas/quota-repository.js";
+import { PRODUCER } from "../service.js";
+import type { FileStorage } from "../storage/file-storage.js";
+import { queueObjectDeletions } from "../storage/object-repository.js";
 import { UploadMeter } from "./upload-meter.js";
 import type { UploadSlot, UploadSlots } from "./upload-slots.js";
 
@@ -99,11 +97,8 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
       }),
     );
   } catch (error) {
-    await storage.remove([objectKey]).catch(async () => {
-      // MinIO is down: the deleter removes the object when it is back.
-      const client = await pool.connect();
-      await queueObjectDeletions(client, [objectKey]).finally(() => client.release());
-    });
+    // MinIO is down: the deleter removes the object when it is back.
+    await storage.remove([objectKey]).catch(() => queueObjectDeletions(pool, [objectKey]));
     if (!stored && isStorageFailure(error)) throw Errors.storageUnavailable(error);
     throw error;
   } finally {
@@ -121,10 +116,7 @@ export async function restoreVersion(
   fileId: string,
   versionNumber: number,
 ): Promise<FileRecord> {
-  const file = await findFile(deps.pool, ctx.customerId, fileId);
-  if (!file) throw Errors.notFound("File");
-  const version = await findVersion(deps.pool, file.id, versionNumber);
-  if (!version) throw Errors.notFound("Version");
+  const { file, version } = await getFileVersion(deps, ctx, fileId, versionNumber);
   const slot = await deps.slots.open(ctx.customerId, version.size, { capped: false });
   const objectKey = `${ctx.customerId}/${randomUUID()}`;
   try {
@@ -170,47 +162,32 @@ type NewVersion = {
   reserved: number;
 };
 
+/** Commits a stored object as its file's newest version (a new file for a new name), in the caller's transaction. */
 export async function recordVersion(tx: pg.ClientBase, deps: UploadDeps, u: NewVersion): Promise<FileRecord> {
   // Serialises one customer's uploads at commit time: usage and version numbers stay exact.
-  await tx.query("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", [u.customerId]);
-  const existing = await findFileByName(tx, u.folderId, u.name);
-  const fileId = existing?.id ?? randomUUID();
+  await lockCustomer(tx, u.customerId);
+  const existing = await fileRepository.findFileByName(tx, u.folderId, u.name);
   const version = (existing?.currentVersion ?? 0) + 1;
-  const { rows } = existing
-    ? await tx.query(
-        `UPDATE files SET current_version = $2, size = $3, content_type = $4, sha256 = $5, updated_at = now()
-          WHERE id = $1 RETURNING *`,
-        [fileId, version, u.size, u.contentType, u.sha256],
-      )
-    : await tx.query(
-        `INSERT INTO files (id, customer_id, folder_id, name, current_version, size, content_type, sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-        [fileId, u.customerId, u.folderId, u.name, version, u.size, u.contentType, u.sha256],
-      );
-  await tx.query(
-    "INSERT INTO file_versions (file_id, version, object_key, size, content_type, sha256) VALUES ($1, $2, $3, $4, $5, $6)",
-    [fileId, version, u.objectKey, u.size, u.contentType, u.sha256],
-  );
+  const content = { version, size: u.size, contentType: u.contentType, sha256: u.sha256 };
+  const file = existing
+    ? await fileRepository.setCurrentVersion(tx, existing.id, content)
+    : await fileRepository.insertFile(tx, { ...u, id: randomUUID() });
+  await fileRepository.insertVersion(tx, file.id, { ...content, objectKey: u.objectKey });
   // Keep the newest N versions; older ones leave the database and, after commit, storage.
-  const pruned = await tx.query<{ object_key: string; size: string }>(
-    `DELETE FROM file_versions WHERE file_id = $1 AND version <= $2 RETURNING object_key, size`,
-    [fileId, version - deps.limits.maxVersions],
-  );
+  const pruned = await fileRepository.pruneVersions(tx, file.id, version - deps.limits.maxVersions);
   await queueObjectDeletions(
     tx,
-    pruned.rows.map((r) => r.object_key),
+    pruned.map((v) => v.objectKey),
   );
-  const freed = pruned.rows.reduce((sum, r) => sum + Number(r.size), 0);
-
-  const file = toFile(rows[0]!);
-  const events: OutgoingEvent[] = [
+  const freed = pruned.reduce((sum, v) => sum + v.size, 0);
+  await enqueueEvents(tx, [
     {
       topic: TOPICS.fileUploaded,
       event: createEvent(
         TOPICS.fileUploaded,
         {
           customerId: u.customerId,
-          fileId,
+          fileId: file.id,
           folderId: u.folderId,
           name: u.name,
           size: u.size,
@@ -227,7 +204,6 @@ export async function recordVersion(tx: pg.ClientBase, deps: UploadDeps, u: NewV
       { usedDelta: u.size - freed, releaseReserved: u.reserved },
       u.correlationId,
     )),
-  ];
-  await enqueueEvents(tx, events);
+  ]);
   return file;
 }

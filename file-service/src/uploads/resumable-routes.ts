@@ -3,14 +3,12 @@ import { BEARER_AUTH, documentOnly, errorResponseOf, type DocumentedAnswer } fro
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Server } from "@tus/server";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
-import type pg from "pg";
 import Type from "typebox";
 import { Errors, errorResponses, type ErrorCode } from "../errors.js";
-import { Binary, FileResponse, toFileResponse } from "../schemas.js";
-import { findFile } from "./file-repository.js";
+import { FileResponse, toFileResponse } from "../files/file-schemas.js";
+import { Binary } from "../http-schemas.js";
 import { watchBody } from "./idle-body.js";
-import { UPLOADS_PATH, handOver, uploadIdOf } from "./resumable-uploads.js";
-import type { UploadSlots } from "./upload-slots.js";
+import { UPLOADS_PATH, handOver, uploadIdOf, uploadStatus, type ResumableDeps } from "./resumable-uploads.js";
 
 /** A chunk (PATCH) or a creation with its first chunk: what streams, and so takes an upload slot. */
 const carriesContent = (request: FastifyRequest) =>
@@ -58,12 +56,12 @@ const tusOptions = documentOnly({
 
 /** The tus endpoints behind the JWT, each upload reachable only by its owner, and its completion status. */
 export const resumableRoutes: FastifyPluginAsyncTypebox<{
+  deps: ResumableDeps;
   tus: Server;
-  pool: pg.Pool;
   authenticate: preHandlerAsyncHookHandler;
-  slots: UploadSlots;
   idleTimeoutMs: number;
-  onFinishedChunk: () => void;
+  /** Called after each chunk: the last one queued its upload's completion. */
+  onChunk: () => void;
 }> = async (app, opts) => {
   // tus reads the request body itself, as a stream: Fastify must leave it untouched.
   app.addContentTypeParser("application/offset+octet-stream", (_request, _payload, done) => done(null));
@@ -77,7 +75,7 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
     if (request.raw.url !== (segment ? `${UPLOADS_PATH}/${segment}` : UPLOADS_PATH)) throw Errors.invalidUploadUrl();
     const uploadId = segment ? uploadIdOf(segment) : `${customerId}/${randomUUID()}`;
     if (!uploadId.startsWith(`${customerId}/`)) throw Errors.notFound("Upload");
-    const slot = carriesContent(request) ? await opts.slots.open(customerId, 0) : undefined;
+    const slot = carriesContent(request) ? await opts.deps.slots.open(customerId, 0) : undefined;
     // A body that stops arriving is cut off: tus keeps what it received, the client resumes from
     // there. (A connection that closes, tus notices itself.)
     const stopWatching = slot
@@ -94,7 +92,7 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
       stopWatching?.();
       await slot?.release().catch((err: unknown) => request.log.warn({ err }, "releasing an upload slot failed"));
     }
-    if (request.method === "PATCH") opts.onFinishedChunk();
+    if (request.method === "PATCH") opts.onChunk();
   }
 
   app.post(
@@ -253,18 +251,11 @@ export const resumableRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const customerId = request.verifiedCustomer.customerId;
-      const { rows } = await opts.pool.query(
-        "SELECT state, file_id, error_code FROM resumable_uploads WHERE id = $1 AND customer_id = $2",
-        [uploadIdOf(request.params.id), customerId],
-      );
-      const row = rows[0];
-      if (!row) throw Errors.notFound("Upload");
-      const file = row.file_id ? await findFile(opts.pool, customerId, row.file_id) : undefined;
+      const status = await uploadStatus(opts.deps, request.verifiedCustomer.customerId, uploadIdOf(request.params.id));
       return {
-        state: row.state,
-        ...(file && { file: toFileResponse(file) }),
-        ...(row.error_code && { errorCode: row.error_code }),
+        state: status.state,
+        ...(status.file && { file: toFileResponse(status.file) }),
+        ...(status.errorCode && { errorCode: status.errorCode }),
       };
     },
   );

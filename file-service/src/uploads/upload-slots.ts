@@ -1,16 +1,18 @@
 import { randomUUID } from "node:crypto";
-import type { EventLogger } from "@coffer/contracts";
+import { inTransaction, type EventLogger } from "@coffer/contracts";
 import type pg from "pg";
-import { ensureCustomer } from "../customers/customer-account.js";
+import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
+import { Errors } from "../errors.js";
+import { SERVICE_NAME } from "../service.js";
 import {
   consumeReservation,
+  countOpenReservations,
   growReservation,
-  openReservation,
+  insertReservation,
   reapExpiredReservations,
   releaseReservation,
   renewReservations,
-} from "../customers/upload-reservations.js";
-import { Errors } from "../errors.js";
+} from "./reservation-repository.js";
 
 export type UploadLimits = Readonly<{
   maxPerCustomer: number;
@@ -47,7 +49,7 @@ export function createUploadSlots(deps: {
   logger: EventLogger;
 }): UploadSlots {
   const { pool, limits } = deps;
-  const owner = `file-service-${randomUUID()}`;
+  const owner = `${SERVICE_NAME}-${randomUUID()}`;
   // This process's own reservations: it renews their leases while it serves them.
   const live = new Set<string>();
   let streaming = 0;
@@ -70,19 +72,16 @@ export function createUploadSlots(deps: {
       let id: string;
       try {
         await ensureCustomer(pool, customerId, deps.defaultQuotaBytes);
-        const opened = await openReservation(pool, {
-          customerId,
-          owner,
-          bytes,
-          leaseMs: limits.leaseMs,
-          maxOpen: capped ? limits.maxPerCustomer : Number.POSITIVE_INFINITY,
+        id = await inTransaction(pool, async (tx) => {
+          // Serialises the customer's openings: the count that follows sees every committed one.
+          await lockCustomer(tx, customerId);
+          if (capped && (await countOpenReservations(tx, customerId)) >= limits.maxPerCustomer) {
+            throw Errors.tooManyUploads(limits.maxPerCustomer);
+          }
+          const opened = await insertReservation(tx, { customerId, owner, bytes, leaseMs: limits.leaseMs });
+          if (!opened) throw Errors.quotaExceeded();
+          return opened;
         });
-        if ("refused" in opened) {
-          throw opened.refused === "TOO_MANY_UPLOADS"
-            ? Errors.tooManyUploads(limits.maxPerCustomer)
-            : Errors.quotaExceeded();
-        }
-        id = opened.id;
       } catch (error) {
         if (capped) streaming -= 1;
         throw error;

@@ -1,8 +1,8 @@
 import { Transform, finished, pipeline, type Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Errors } from "../errors.js";
-import type { VersionRecord } from "./file-repository.js";
-import type { FileStorage } from "./file-storage.js";
+import type { VersionRecord } from "../files/file-repository.js";
+import type { FileStorage } from "../storage/file-storage.js";
 
 export type ByteRange = { start: number; end: number };
 

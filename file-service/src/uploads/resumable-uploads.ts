@@ -5,12 +5,16 @@ import { Writable } from "node:stream";
 import { inTransaction, type EventLogger } from "@coffer/contracts";
 import { S3Store } from "@tus/s3-store";
 import { EVENTS, Server, type Upload } from "@tus/server";
-
-import { ensureCustomer, releaseBytes, reserveBytes } from "../customers/customer-account.js";
-import { tusError } from "../errors.js";
-import { activeFolderExists, queueObjectDeletions } from "./file-repository.js";
-import type { FileStorage } from "./file-storage.js";
-import { validateName } from "./names.js";
+import { ensureCustomer } from "../accounts/account-repository.js";
+import type { Config } from "../config.js";
+import { Errors, tusError } from "../errors.js";
+import { findFile } from "../files/file-repository.js";
+import { activeFolderExists } from "../folders/folder-repository.js";
+import { validateName } from "../names.js";
+import { releaseBytes, reserveBytes } from "../quotas/quota-repository.js";
+import type { FileStorage } from "../storage/file-storage.js";
+import { queueObjectDeletions } from "../storage/object-repository.js";
+import * as repository from "./resumable-repository.js";
 import { recordVersion, type UploadDeps } from "./upload-service.js";
 
 export const UPLOADS_PATH = "/files/uploads";
@@ -24,11 +28,10 @@ const CORRELATION_HEADER = "x-correlation-id";
 export const uploadIdOf = (segment: string) => segment.replace("~", "/");
 export const segmentOf = (uploadId: string) => uploadId.replace("/", "~");
 
-export type ResumableDeps = UploadDeps & {
-  s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
-  expirationMs: number;
-  logger: EventLogger;
-};
+/** An upload not finished this long after its creation is abandoned. */
+export const UPLOAD_EXPIRY_MS = 24 * 3600_000;
+
+export type ResumableDeps = UploadDeps & { minio: Config["minio"]; logger: EventLogger };
 
 type TusRequest = { headers: Headers; method: string; url: string };
 const trusted = (req: TusRequest, name: string) => req.headers.get(name) ?? "";
@@ -44,17 +47,19 @@ const trusted = (req: TusRequest, name: string) => req.headers.get(name) ?? "";
  * only the route sets, and checks again, per request, that this customer has it open.
  */
 export function createResumableUploads(deps: ResumableDeps): Server {
+  const { minio } = deps;
   const server = new Server({
     path: UPLOADS_PATH,
     datastore: new S3Store({
       partSize: 8 * 2 ** 20,
-      expirationPeriodInMilliseconds: deps.expirationMs,
+      expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS,
       s3ClientConfig: {
-        bucket: deps.s3.bucket,
-        endpoint: deps.s3.endpoint,
-        region: deps.s3.region,
+        bucket: minio.bucket,
+        endpoint: `${minio.useSSL ? "https" : "http"}://${minio.endPoint}:${minio.port}`,
+        // The S3 client signs with a region: MinIO's default one.
+        region: "us-east-1",
         forcePathStyle: true,
-        credentials: { accessKeyId: deps.s3.accessKeyId, secretAccessKey: deps.s3.secretAccessKey },
+        credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey },
       },
     }),
     maxSize: deps.limits.maxFileSizeBytes,
@@ -89,28 +94,20 @@ export function createResumableUploads(deps: ResumableDeps): Server {
       if (!(await reserveBytes(deps.pool, customerId, upload.size))) {
         throw tusError("QUOTA_EXCEEDED", "This upload would exceed your storage quota");
       }
-      await deps.pool.query(
-        `INSERT INTO resumable_uploads (id, customer_id, folder_id, name, content_type, size, sha256, correlation_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          upload.id,
-          customerId,
-          folderId,
-          name,
-          meta.filetype || "application/octet-stream",
-          upload.size,
-          sha256?.toLowerCase() ?? null,
-          trusted(req, CORRELATION_HEADER) || randomUUID(),
-        ],
-      );
+      await repository.insertUpload(deps.pool, {
+        id: upload.id,
+        customerId,
+        folderId,
+        name,
+        contentType: meta.filetype || "application/octet-stream",
+        size: upload.size,
+        sha256: sha256?.toLowerCase() ?? null,
+        correlationId: trusted(req, CORRELATION_HEADER) || randomUUID(),
+      });
       return {};
     },
     async onUploadFinish(_req, upload: Upload) {
-      const { rowCount } = await deps.pool.query(
-        "UPDATE resumable_uploads SET state = 'processing', updated_at = now() WHERE id = $1 AND state = 'uploading'",
-        [upload.id],
-      );
-      if (rowCount === 0) {
+      if (!(await repository.markProcessing(deps.pool, upload.id))) {
         // Terminated or expired meanwhile (its reservation given back): what was stored goes too.
         await discardUploadObjects(deps, upload.id);
         throw tusError("UPLOAD_NOT_FOUND", "This upload is no longer open; nothing of it was kept");
@@ -142,11 +139,7 @@ async function assertOwnOpenUpload(deps: ResumableDeps, req: TusRequest, id: str
     return;
   }
   if (url.pathname !== `${UPLOADS_PATH}/${segmentOf(id)}`) throw refuse();
-  const { rows } = await deps.pool.query<{ state: string }>(
-    "SELECT state FROM resumable_uploads WHERE id = $1 AND customer_id = $2",
-    [id, customerId],
-  );
-  const state = rows[0]?.state;
+  const state = (await repository.findUploadStatus(deps.pool, customerId, id))?.state;
   if (state === undefined || (req.method !== "HEAD" && state !== "uploading")) throw refuse();
 }
 
@@ -201,44 +194,35 @@ async function sha256Of(storage: FileStorage, key: string): Promise<{ sha256: st
 /**
  * Finishes completed tus uploads: hashes the object, checks the client's checksum, records
  * the version (same quota, versioning and event as a simple upload). A checksum mismatch
- * keeps nothing. Safe to run on several instances (rows are claimed with SKIP LOCKED).
+ * keeps nothing. Safe to run on several instances (each upload is claimed by one).
  */
 export async function completeResumableUploads(deps: ResumableDeps): Promise<number> {
   let done = 0;
   for (;;) {
     const finished = await inTransaction(deps.pool, async (tx) => {
-      const { rows } = await tx.query(
-        "SELECT * FROM resumable_uploads WHERE state = 'processing' ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED",
-      );
-      const row = rows[0];
-      if (!row) return false;
-      const actual = await sha256Of(deps.storage, row.id);
-      if ((row.sha256 && row.sha256 !== actual.sha256) || actual.size !== Number(row.size)) {
-        await tx.query(
-          "UPDATE resumable_uploads SET state = 'failed', error_code = 'CHECKSUM_MISMATCH', updated_at = now() WHERE id = $1",
-          [row.id],
-        );
-        await queueObjectDeletions(tx, [row.id]);
-        await releaseBytes(tx, row.customer_id, Number(row.size));
+      const upload = await repository.claimProcessing(tx);
+      if (!upload) return false;
+      const actual = await sha256Of(deps.storage, upload.id);
+      if ((upload.sha256 && upload.sha256 !== actual.sha256) || actual.size !== upload.size) {
+        await repository.markFailed(tx, upload.id, "CHECKSUM_MISMATCH");
+        await queueObjectDeletions(tx, [upload.id]);
+        await releaseBytes(tx, upload.customerId, upload.size);
         return true;
       }
       const file = await recordVersion(tx, deps, {
-        customerId: row.customer_id,
-        correlationId: row.correlation_id,
-        folderId: (await activeFolderExists(tx, row.customer_id, row.folder_id))
-          ? row.folder_id
-          : await ensureCustomer(tx, row.customer_id, deps.limits.defaultQuotaBytes),
-        name: row.name,
-        contentType: row.content_type,
-        objectKey: row.id,
+        customerId: upload.customerId,
+        correlationId: upload.correlationId,
+        folderId: (await activeFolderExists(tx, upload.customerId, upload.folderId))
+          ? upload.folderId
+          : await ensureCustomer(tx, upload.customerId, deps.limits.defaultQuotaBytes),
+        name: upload.name,
+        contentType: upload.contentType,
+        objectKey: upload.id,
         size: actual.size,
         sha256: actual.sha256,
-        reserved: Number(row.size),
+        reserved: upload.size,
       });
-      await tx.query("UPDATE resumable_uploads SET state = 'done', file_id = $2, updated_at = now() WHERE id = $1", [
-        row.id,
-        file.id,
-      ]);
+      await repository.markDone(tx, upload.id, file.id);
       return true;
     });
     if (!finished) return done;
@@ -255,21 +239,23 @@ export async function completeResumableUploads(deps: ResumableDeps): Promise<num
 export async function abandonResumableUpload(deps: ResumableDeps, id: string): Promise<void> {
   await deps.storage.remove([`${id}.part`]);
   await inTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ customer_id: string; size: string }>(
-      "DELETE FROM resumable_uploads WHERE id = $1 AND state = 'uploading' RETURNING customer_id, size",
-      [id],
-    );
-    if (rows[0]) await releaseBytes(tx, rows[0].customer_id, Number(rows[0].size));
+    const abandoned = await repository.deleteOpenUpload(tx, id);
+    if (abandoned) await releaseBytes(tx, abandoned.customerId, abandoned.size);
   });
 }
 
 /** Abandoned uploads: tus aborts their multipart parts in MinIO; we give their reservation back. */
 export async function expireResumableUploads(deps: ResumableDeps, server: Server): Promise<void> {
   await server.cleanUpExpiredUploads().catch((err: unknown) => deps.logger.warn({ err }, "tus expiry cleanup failed"));
-  const { rows } = await deps.pool.query<{ id: string; customer_id: string; size: string }>(
-    `UPDATE resumable_uploads SET state = 'failed', error_code = 'EXPIRED', updated_at = now()
-      WHERE state = 'uploading' AND created_at < now() - make_interval(secs => $1) RETURNING id, customer_id, size`,
-    [deps.expirationMs / 1000],
-  );
-  for (const row of rows) await releaseBytes(deps.pool, row.customer_id, Number(row.size));
+  for (const expired of await repository.expireOpenUploads(deps.pool, UPLOAD_EXPIRY_MS)) {
+    await releaseBytes(deps.pool, expired.customerId, expired.size);
+  }
+}
+
+/** Whether a finished upload became a file (and which), or why not. */
+export async function uploadStatus(deps: ResumableDeps, customerId: string, uploadId: string) {
+  const status = await repository.findUploadStatus(deps.pool, customerId, uploadId);
+  if (!status) throw Errors.notFound("Upload");
+  const file = status.fileId ? await findFile(deps.pool, customerId, status.fileId) : undefined;
+  return { state: status.state, file, errorCode: status.errorCode ?? undefined };
 }

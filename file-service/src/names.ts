@@ -1,4 +1,4 @@
-import { Errors } from "../errors.js";
+import { Errors } from "./errors.js";
 
 const MAX_NAME_BYTES = 255;
 // Control characters (C0, DEL, C1), path separators.
