@@ -4,8 +4,17 @@ import { Errors } from "../errors.js";
 import { activeFolderExists } from "../folders/folder-repository.js";
 import { childFolders, getFolder, type FolderDeps } from "../folders/folder-service.js";
 import { validateName } from "../names.js";
-import * as repository from "./file-repository.js";
-import type { FileRecord, FileSort, VersionRecord } from "./file-repository.js";
+import {
+  findFile,
+  findFileByName,
+  findFilesPage,
+  findVersion,
+  listVersions,
+  renameFile,
+  type FileRecord,
+  type FileSort,
+  type VersionRecord,
+} from "./file-repository.js";
 
 export type FileDeps = FolderDeps & { pool: pg.Pool };
 type Ctx = { customerId: string; correlationId: string };
@@ -63,7 +72,7 @@ function decodeCursor(raw: string, sort: FileSort): Cursor {
  * page costs the same on page 1 and page 1,000, and the trigram index answers the name search.
  */
 export async function listFiles(deps: FileDeps, ctx: Ctx, query: FileQuery) {
-  const rows = await repository.findFilesPage(deps.pool, {
+  const rows = await findFilesPage(deps.pool, {
     customerId: ctx.customerId,
     folderId: query.folderId,
     nameContains: query.q,
@@ -88,7 +97,7 @@ export async function viewFolder(deps: FileDeps, ctx: Ctx, folderId: string, que
 }
 
 export async function getFile(deps: FileDeps, ctx: Ctx, fileId: string): Promise<FileRecord> {
-  const file = await repository.findFile(deps.pool, ctx.customerId, fileId);
+  const file = await findFile(deps.pool, ctx.customerId, fileId);
   if (!file) throw Errors.notFound("File");
   return file;
 }
@@ -96,13 +105,13 @@ export async function getFile(deps: FileDeps, ctx: Ctx, fileId: string): Promise
 /** A file's versions, newest first. */
 export async function listFileVersions(deps: FileDeps, ctx: Ctx, fileId: string): Promise<VersionRecord[]> {
   const file = await getFile(deps, ctx, fileId);
-  return repository.listVersions(deps.pool, file.id);
+  return listVersions(deps.pool, file.id);
 }
 
 /** One version of a file (its current one when no number is given), with the file. */
 export async function getFileVersion(deps: FileDeps, ctx: Ctx, fileId: string, versionNumber?: number) {
   const file = await getFile(deps, ctx, fileId);
-  const version = await repository.findVersion(deps.pool, file.id, versionNumber ?? file.currentVersion);
+  const version = await findVersion(deps.pool, file.id, versionNumber ?? file.currentVersion);
   if (!version) throw Errors.notFound("Version");
   return { file, version };
 }
@@ -114,13 +123,13 @@ export async function updateFile(
   changes: { name?: string; folderId?: string },
 ): Promise<FileRecord> {
   return inTransaction(deps.pool, async (tx) => {
-    const file = await repository.findFile(tx, ctx.customerId, fileId, { lock: true });
+    const file = await findFile(tx, ctx.customerId, fileId, { lock: true });
     if (!file) throw Errors.notFound("File");
     const name = changes.name === undefined ? file.name : validateName(changes.name);
     const folderId = changes.folderId ?? file.folderId;
     if (!(await activeFolderExists(tx, ctx.customerId, folderId))) throw Errors.notFound("Folder");
-    const clash = await repository.findFileByName(tx, folderId, name);
+    const clash = await findFileByName(tx, folderId, name);
     if (clash && clash.id !== file.id) throw Errors.nameTaken(name);
-    return repository.renameFile(tx, file.id, { name, folderId });
+    return renameFile(tx, file.id, { name, folderId });
   });
 }

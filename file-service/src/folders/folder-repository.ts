@@ -58,7 +58,7 @@ export async function insertFolder(
 }
 
 /** The renamed or moved folder; undefined when its new parent already holds that name. */
-export async function updateFolder(
+export async function renameFolder(
   tx: pg.ClientBase,
   folderId: string,
   changes: { name: string; parentId: string },

@@ -3,8 +3,14 @@ import type pg from "pg";
 import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";
 import { validateName } from "../names.js";
-import * as repository from "./folder-repository.js";
-import type { FolderRecord } from "./folder-repository.js";
+import {
+  findChildFolders,
+  findFolder,
+  insertFolder,
+  isWithin,
+  renameFolder,
+  type FolderRecord,
+} from "./folder-repository.js";
 
 export type FolderDeps = { pool: pg.Pool; limits: { defaultQuotaBytes: number } };
 type Ctx = { customerId: string; correlationId: string };
@@ -22,8 +28,8 @@ export async function createFolder(
   const rootId = await rootFolderId(deps, ctx.customerId);
   const parentId = input.parentId ?? rootId;
   const name = validateName(input.name);
-  if (!(await repository.findFolder(deps.pool, ctx.customerId, parentId))) throw Errors.notFound("Folder");
-  const folder = await repository.insertFolder(deps.pool, { customerId: ctx.customerId, parentId, name });
+  if (!(await findFolder(deps.pool, ctx.customerId, parentId))) throw Errors.notFound("Folder");
+  const folder = await insertFolder(deps.pool, { customerId: ctx.customerId, parentId, name });
   if (!folder) throw Errors.nameTaken(name);
   return folder;
 }
@@ -31,13 +37,13 @@ export async function createFolder(
 /** One of the customer's active folders, by id or `root`. */
 export async function getFolder(deps: FolderDeps, ctx: Ctx, folderId: string): Promise<FolderRecord> {
   const id = folderId === "root" ? await rootFolderId(deps, ctx.customerId) : folderId;
-  const folder = await repository.findFolder(deps.pool, ctx.customerId, id);
+  const folder = await findFolder(deps.pool, ctx.customerId, id);
   if (!folder) throw Errors.notFound("Folder");
   return folder;
 }
 
 export async function childFolders(deps: FolderDeps, ctx: Ctx, folderId: string): Promise<FolderRecord[]> {
-  return repository.findChildFolders(deps.pool, ctx.customerId, folderId);
+  return findChildFolders(deps.pool, ctx.customerId, folderId);
 }
 
 export async function updateFolder(
@@ -49,14 +55,14 @@ export async function updateFolder(
   return inTransaction(deps.pool, async (tx) => {
     // Moves are serialised per customer, so two crossing moves cannot build a cycle together.
     await lockCustomer(tx, ctx.customerId);
-    const folder = await repository.findFolder(tx, ctx.customerId, folderId, { lock: true });
+    const folder = await findFolder(tx, ctx.customerId, folderId, { lock: true });
     if (!folder) throw Errors.notFound("Folder");
     if (folder.parentId === null) throw Errors.rootFolder();
     const name = changes.name === undefined ? folder.name : validateName(changes.name);
     const parentId = changes.parentId ?? folder.parentId;
-    if (!(await repository.findFolder(tx, ctx.customerId, parentId))) throw Errors.notFound("Folder");
-    if (await repository.isWithin(tx, parentId, folder.id)) throw Errors.folderCycle();
-    const updated = await repository.updateFolder(tx, folder.id, { name, parentId });
+    if (!(await findFolder(tx, ctx.customerId, parentId))) throw Errors.notFound("Folder");
+    if (await isWithin(tx, parentId, folder.id)) throw Errors.folderCycle();
+    const updated = await renameFolder(tx, folder.id, { name, parentId });
     if (!updated) throw Errors.nameTaken(name);
     return updated;
   });

@@ -60,7 +60,7 @@ export async function findLiveShares(db: Db, customerId: string): Promise<ShareR
 }
 
 /** False when the customer has no such share, or revoked it already. */
-export async function revokeShare(db: Db, customerId: string, shareId: string): Promise<boolean> {
+export async function markRevoked(db: Db, customerId: string, shareId: string): Promise<boolean> {
   const { rowCount } = await db.query(
     "UPDATE shares SET revoked_at = now() WHERE id = $1 AND customer_id = $2 AND revoked_at IS NULL",
     [shareId, customerId],

@@ -8,8 +8,21 @@ import { Errors, ShareErrors } from "../errors.js";
 import { findFile, findVersion, type FileRecord, type VersionRecord } from "../files/file-repository.js";
 import { PRODUCER } from "../service.js";
 import { isExhausted } from "./share-downloads.js";
-import * as repository from "./share-repository.js";
-import type { LinkRow, ShareRow } from "./share-repository.js";
+import {
+  countUnlockAttempt,
+  findLiveShares,
+  findShareByTokenHash,
+  hasLiveGrant,
+  insertGrant,
+  insertShare,
+  lockedForSeconds,
+  markRevoked,
+  purgeExpiredGrants,
+  purgeOldSends,
+  resetUnlockAttempts,
+  type LinkRow,
+  type ShareRow,
+} from "./share-repository.js";
 import { recordShareSend } from "./share-sends.js";
 
 export type ShareDeps = {
@@ -67,7 +80,7 @@ export async function createShare(
       { customerId: ctx.customerId, shareId: id, recipients: recipients.length },
       deps.shareLimits,
     );
-    await repository.insertShare(tx, {
+    await insertShare(tx, {
       id,
       customerId: ctx.customerId,
       fileId: file.id,
@@ -101,11 +114,11 @@ export async function createShare(
 }
 
 export async function listShares(deps: ShareDeps, customerId: string) {
-  return (await repository.findLiveShares(deps.pool, customerId)).map(toShare);
+  return (await findLiveShares(deps.pool, customerId)).map(toShare);
 }
 
 export async function revokeShare(deps: ShareDeps, customerId: string, shareId: string): Promise<void> {
-  if (!(await repository.revokeShare(deps.pool, customerId, shareId))) throw ShareErrors.notFound();
+  if (!(await markRevoked(deps.pool, customerId, shareId))) throw ShareErrors.notFound();
 }
 
 /**
@@ -117,7 +130,7 @@ async function findByToken(
   token: string,
   spentWhen: "every-byte" | "every-download" = "every-byte",
 ): Promise<LinkRow> {
-  const share = await repository.findShareByTokenHash(db, hashToken(token));
+  const share = await findShareByTokenHash(db, hashToken(token));
   if (!share) throw ShareErrors.notFound();
   // A disabled or deleted owner's links serve nothing.
   if (share.owner_inactive) throw ShareErrors.ownerInactive();
@@ -137,7 +150,7 @@ async function findLiveShare(db: pg.Pool, token: string) {
 
 async function hasGrant(db: pg.Pool, shareId: string, grant: string | undefined): Promise<boolean> {
   if (!grant) return false;
-  return repository.hasLiveGrant(db, shareId, hashToken(grant));
+  return hasLiveGrant(db, shareId, hashToken(grant));
 }
 
 /** What an anonymous visitor may know about a link before downloading. */
@@ -178,14 +191,14 @@ export async function viewShare(deps: ShareDeps, token: string, grant: string | 
 export async function unlockShare(deps: ShareDeps, token: string, password: string) {
   const share = await findByToken(deps.pool, token);
   if (!share.password_hash) throw ShareErrors.notFound();
-  if (!(await repository.countUnlockAttempt(deps.pool, share.id, MAX_FAILED_UNLOCKS))) {
-    const wait = await repository.lockedForSeconds(deps.pool, share.id);
+  if (!(await countUnlockAttempt(deps.pool, share.id, MAX_FAILED_UNLOCKS))) {
+    const wait = await lockedForSeconds(deps.pool, share.id);
     throw ShareErrors.tooManyAttempts(Math.max(1, Math.ceil(wait ?? 1)));
   }
   if (!(await argon2.verify(share.password_hash, password))) throw ShareErrors.wrongPassword();
-  await repository.resetUnlockAttempts(deps.pool, share.id);
+  await resetUnlockAttempts(deps.pool, share.id);
   const grant = newToken();
-  await repository.insertGrant(deps.pool, hashToken(grant), share.id, GRANT_TTL_SECONDS);
+  await insertGrant(deps.pool, hashToken(grant), share.id, GRANT_TTL_SECONDS);
   return { grant, expiresIn: GRANT_TTL_SECONDS };
 }
 
@@ -201,5 +214,5 @@ export async function openShare(deps: ShareDeps, token: string, grant: string | 
 
 /** Forgets grants past their expiry, and share sends past the longest window: nothing counts them any more. */
 export async function forgetExpiredShareState(db: pg.Pool): Promise<void> {
-  await Promise.all([repository.purgeExpiredGrants(db), repository.purgeOldSends(db)]);
+  await Promise.all([purgeExpiredGrants(db), purgeOldSends(db)]);
 }

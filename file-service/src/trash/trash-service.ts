@@ -2,8 +2,17 @@ import { TOPICS, createEvent, enqueueEvents, inTransaction, type OutgoingEvent }
 import type pg from "pg";
 import { ensureCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";
-import * as fileRepository from "../files/file-repository.js";
-import type { FileRecord } from "../files/file-repository.js";
+import {
+  deleteFile,
+  findExpiredTrash,
+  findFile,
+  findFileByName,
+  findTrashedFiles,
+  markTrashed,
+  trashFilesIn,
+  untrashFile,
+  type FileRecord,
+} from "../files/file-repository.js";
 import { activeFolderExists, findFolder, trashFolderTree } from "../folders/folder-repository.js";
 import { withSuffix } from "../names.js";
 import { changeUsage } from "../quotas/quota-repository.js";
@@ -36,9 +45,9 @@ const fileEvent = (
 /** Moves a file to the trash: it keeps counting against the quota until purged. */
 export async function trashFile(deps: TrashDeps, ctx: Ctx, fileId: string): Promise<void> {
   await inTransaction(deps.pool, async (tx) => {
-    const file = await fileRepository.findFile(tx, ctx.customerId, fileId, { lock: true });
+    const file = await findFile(tx, ctx.customerId, fileId, { lock: true });
     if (!file) throw Errors.notFound("File");
-    await fileRepository.markTrashed(tx, file.id);
+    await markTrashed(tx, file.id);
     await enqueueEvents(tx, [fileEvent(TOPICS.fileTrashed, file, ctx.correlationId)]);
   });
 }
@@ -49,7 +58,7 @@ export async function trashFolder(deps: TrashDeps, ctx: Ctx, folderId: string): 
     const folder = await findFolder(tx, ctx.customerId, folderId, { lock: true });
     if (!folder) throw Errors.notFound("Folder");
     if (folder.parentId === null) throw Errors.rootFolder();
-    const files = await fileRepository.trashFilesIn(tx, await trashFolderTree(tx, folder.id));
+    const files = await trashFilesIn(tx, await trashFolderTree(tx, folder.id));
     await enqueueEvents(
       tx,
       files.map((file) => fileEvent(TOPICS.fileTrashed, file, ctx.correlationId)),
@@ -58,19 +67,19 @@ export async function trashFolder(deps: TrashDeps, ctx: Ctx, folderId: string): 
 }
 
 export async function listTrash(deps: TrashDeps, ctx: Ctx): Promise<FileRecord[]> {
-  return fileRepository.findTrashedFiles(deps.pool, ctx.customerId);
+  return findTrashedFiles(deps.pool, ctx.customerId);
 }
 
 /** Back to its folder, or the root when that folder is gone; a name now taken becomes "name (n)". */
 export async function restoreFile(deps: TrashDeps, ctx: Ctx, fileId: string): Promise<FileRecord> {
   const rootId = await ensureCustomer(deps.pool, ctx.customerId, deps.limits.defaultQuotaBytes);
   return inTransaction(deps.pool, async (tx) => {
-    const file = await fileRepository.findFile(tx, ctx.customerId, fileId, { trashed: true, lock: true });
+    const file = await findFile(tx, ctx.customerId, fileId, { trashed: true, lock: true });
     if (!file) throw Errors.notFound("Trash item");
     const folderId = (await activeFolderExists(tx, ctx.customerId, file.folderId)) ? file.folderId : rootId;
     let name = file.name;
-    for (let n = 1; await fileRepository.findFileByName(tx, folderId, name); n += 1) name = withSuffix(file.name, n);
-    const restored = await fileRepository.untrashFile(tx, file.id, { folderId, name });
+    for (let n = 1; await findFileByName(tx, folderId, name); n += 1) name = withSuffix(file.name, n);
+    const restored = await untrashFile(tx, file.id, { folderId, name });
     await enqueueEvents(tx, [fileEvent(TOPICS.fileRestored, restored, ctx.correlationId)]);
     return restored;
   });
@@ -83,7 +92,7 @@ export async function restoreFile(deps: TrashDeps, ctx: Ctx, fileId: string): Pr
  */
 export async function purgeFile(deps: TrashDeps, ctx: Ctx, fileId: string): Promise<void> {
   await inTransaction(deps.pool, async (tx) => {
-    const file = await fileRepository.findFile(tx, ctx.customerId, fileId, { trashed: true, lock: true });
+    const file = await findFile(tx, ctx.customerId, fileId, { trashed: true, lock: true });
     if (!file) throw Errors.notFound("Trash item");
     await purgeLocked(tx, file, ctx.correlationId);
   });
@@ -92,10 +101,10 @@ export async function purgeFile(deps: TrashDeps, ctx: Ctx, fileId: string): Prom
 
 /** The scheduled purge: trash older than the retention period, a batch at a time. */
 export async function purgeExpiredTrash(deps: TrashDeps): Promise<number> {
-  const expired = await fileRepository.findExpiredTrash(deps.pool, deps.limits.trashRetentionDays, EXPIRED_BATCH);
+  const expired = await findExpiredTrash(deps.pool, deps.limits.trashRetentionDays, EXPIRED_BATCH);
   for (const { id, customerId } of expired) {
     await inTransaction(deps.pool, async (tx) => {
-      const file = await fileRepository.findFile(tx, customerId, id, { trashed: true, lock: true });
+      const file = await findFile(tx, customerId, id, { trashed: true, lock: true });
       if (file) await purgeLocked(tx, file, "trash-retention");
     });
   }
@@ -104,7 +113,7 @@ export async function purgeExpiredTrash(deps: TrashDeps): Promise<number> {
 }
 
 async function purgeLocked(tx: pg.ClientBase, file: FileRecord, correlationId: string): Promise<void> {
-  const removed = await fileRepository.deleteFile(tx, file.id);
+  const removed = await deleteFile(tx, file.id);
   await queueObjectDeletions(
     tx,
     removed.map((v) => v.objectKey),

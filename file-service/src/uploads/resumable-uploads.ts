@@ -14,7 +14,16 @@ import { validateName } from "../names.js";
 import { releaseBytes, reserveBytes } from "../quotas/quota-repository.js";
 import type { FileStorage } from "../storage/file-storage.js";
 import { queueObjectDeletions } from "../storage/object-repository.js";
-import * as repository from "./resumable-repository.js";
+import {
+  claimProcessing,
+  deleteOpenUpload,
+  expireOpenUploads,
+  findUploadStatus,
+  insertUpload,
+  markDone,
+  markFailed,
+  markProcessing,
+} from "./resumable-repository.js";
 import { recordVersion, type UploadDeps } from "./upload-service.js";
 
 export const UPLOADS_PATH = "/files/uploads";
@@ -94,7 +103,7 @@ export function createResumableUploads(deps: ResumableDeps): Server {
       if (!(await reserveBytes(deps.pool, customerId, upload.size))) {
         throw tusError("QUOTA_EXCEEDED", "This upload would exceed your storage quota");
       }
-      await repository.insertUpload(deps.pool, {
+      await insertUpload(deps.pool, {
         id: upload.id,
         customerId,
         folderId,
@@ -107,7 +116,7 @@ export function createResumableUploads(deps: ResumableDeps): Server {
       return {};
     },
     async onUploadFinish(_req, upload: Upload) {
-      if (!(await repository.markProcessing(deps.pool, upload.id))) {
+      if (!(await markProcessing(deps.pool, upload.id))) {
         // Terminated or expired meanwhile (its reservation given back): what was stored goes too.
         await discardUploadObjects(deps, upload.id);
         throw tusError("UPLOAD_NOT_FOUND", "This upload is no longer open; nothing of it was kept");
@@ -139,7 +148,7 @@ async function assertOwnOpenUpload(deps: ResumableDeps, req: TusRequest, id: str
     return;
   }
   if (url.pathname !== `${UPLOADS_PATH}/${segmentOf(id)}`) throw refuse();
-  const state = (await repository.findUploadStatus(deps.pool, customerId, id))?.state;
+  const state = (await findUploadStatus(deps.pool, customerId, id))?.state;
   if (state === undefined || (req.method !== "HEAD" && state !== "uploading")) throw refuse();
 }
 
@@ -200,11 +209,11 @@ export async function completeResumableUploads(deps: ResumableDeps): Promise<num
   let done = 0;
   for (;;) {
     const finished = await inTransaction(deps.pool, async (tx) => {
-      const upload = await repository.claimProcessing(tx);
+      const upload = await claimProcessing(tx);
       if (!upload) return false;
       const actual = await sha256Of(deps.storage, upload.id);
       if ((upload.sha256 && upload.sha256 !== actual.sha256) || actual.size !== upload.size) {
-        await repository.markFailed(tx, upload.id, "CHECKSUM_MISMATCH");
+        await markFailed(tx, upload.id, "CHECKSUM_MISMATCH");
         await queueObjectDeletions(tx, [upload.id]);
         await releaseBytes(tx, upload.customerId, upload.size);
         return true;
@@ -222,7 +231,7 @@ export async function completeResumableUploads(deps: ResumableDeps): Promise<num
         sha256: actual.sha256,
         reserved: upload.size,
       });
-      await repository.markDone(tx, upload.id, file.id);
+      await markDone(tx, upload.id, file.id);
       return true;
     });
     if (!finished) return done;
@@ -239,7 +248,7 @@ export async function completeResumableUploads(deps: ResumableDeps): Promise<num
 export async function abandonResumableUpload(deps: ResumableDeps, id: string): Promise<void> {
   await deps.storage.remove([`${id}.part`]);
   await inTransaction(deps.pool, async (tx) => {
-    const abandoned = await repository.deleteOpenUpload(tx, id);
+    const abandoned = await deleteOpenUpload(tx, id);
     if (abandoned) await releaseBytes(tx, abandoned.customerId, abandoned.size);
   });
 }
@@ -247,14 +256,14 @@ export async function abandonResumableUpload(deps: ResumableDeps, id: string): P
 /** Abandoned uploads: tus aborts their multipart parts in MinIO; we give their reservation back. */
 export async function expireResumableUploads(deps: ResumableDeps, server: Server): Promise<void> {
   await server.cleanUpExpiredUploads().catch((err: unknown) => deps.logger.warn({ err }, "tus expiry cleanup failed"));
-  for (const expired of await repository.expireOpenUploads(deps.pool, UPLOAD_EXPIRY_MS)) {
+  for (const expired of await expireOpenUploads(deps.pool, UPLOAD_EXPIRY_MS)) {
     await releaseBytes(deps.pool, expired.customerId, expired.size);
   }
 }
 
 /** Whether a finished upload became a file (and which), or why not. */
 export async function uploadStatus(deps: ResumableDeps, customerId: string, uploadId: string) {
-  const status = await repository.findUploadStatus(deps.pool, customerId, uploadId);
+  const status = await findUploadStatus(deps.pool, customerId, uploadId);
   if (!status) throw Errors.notFound("Upload");
   const file = status.fileId ? await findFile(deps.pool, customerId, status.fileId) : undefined;
   return { state: status.state, file, errorCode: status.errorCode ?? undefined };

@@ -5,8 +5,14 @@ import { TOPICS, createEvent, enqueueEvents, inTransaction } from "@coffer/contr
 import type pg from "pg";
 import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";
-import * as fileRepository from "../files/file-repository.js";
-import type { FileRecord } from "../files/file-repository.js";
+import {
+  findFileByName,
+  insertFile,
+  insertVersion,
+  pruneVersions,
+  setCurrentVersion,
+  type FileRecord,
+} from "../files/file-repository.js";
 import { getFileVersion } from "../files/file-service.js";
 import { activeFolderExists } from "../folders/folder-repository.js";
 import { validateName } from "../names.js";
@@ -166,15 +172,15 @@ type NewVersion = {
 export async function recordVersion(tx: pg.ClientBase, deps: UploadDeps, u: NewVersion): Promise<FileRecord> {
   // Serialises one customer's uploads at commit time: usage and version numbers stay exact.
   await lockCustomer(tx, u.customerId);
-  const existing = await fileRepository.findFileByName(tx, u.folderId, u.name);
+  const existing = await findFileByName(tx, u.folderId, u.name);
   const version = (existing?.currentVersion ?? 0) + 1;
   const content = { version, size: u.size, contentType: u.contentType, sha256: u.sha256 };
   const file = existing
-    ? await fileRepository.setCurrentVersion(tx, existing.id, content)
-    : await fileRepository.insertFile(tx, { ...u, id: randomUUID() });
-  await fileRepository.insertVersion(tx, file.id, { ...content, objectKey: u.objectKey });
+    ? await setCurrentVersion(tx, existing.id, content)
+    : await insertFile(tx, { ...u, id: randomUUID() });
+  await insertVersion(tx, file.id, { ...content, objectKey: u.objectKey });
   // Keep the newest N versions; older ones leave the database and, after commit, storage.
-  const pruned = await fileRepository.pruneVersions(tx, file.id, version - deps.limits.maxVersions);
+  const pruned = await pruneVersions(tx, file.id, version - deps.limits.maxVersions);
   await queueObjectDeletions(
     tx,
     pruned.map((v) => v.objectKey),
