@@ -1,33 +1,35 @@
-import { createRequire } from "node:module";
+import {
+  createConsumerRunner,
+  createEventPublisher,
+  createEventRegistry,
+  createFieldCipher,
+  createKafka,
+  createPgIdempotencyStore,
+  createPgOutboxRelay,
+} from "@coffer/contracts";
 import {
   createAccessTokenVerifier,
   createAuthenticate,
-  createAccessProjectionHandlers,
-  createConsumerRunner,
-  createFieldCipher,
-  createEventPublisher,
-  createEventRegistry,
-  createKafka,
-  createKafkaCheck,
   createPageRenderer,
-  createPgIdempotencyStore,
-  createPgAccessCheck,
-  createPgOutboxRelay,
-  createSchemaRegistryCheck,
   createServerOptions,
-  healthRoutes,
-  migrate,
+  packageVersion,
+  registerHealth,
   registerHttpConventions,
   registerOpenApi,
-  type DependencyCheck,
+} from "@coffer/contracts/http";
+import {
+  createAccessProjectionHandlers,
+  createPgAccessCheck,
+  createPgCheck,
+  createPool,
   isPostgresUnavailable,
-} from "@coffer/contracts";
+  migrate,
+} from "@coffer/contracts/pg";
 import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import * as Minio from "minio";
-import pg from "pg";
 import type { Config } from "./config.js";
 import { createCustomerConsumer } from "./customers/customer-consumer.js";
 import { downloadRoutes } from "./downloads/download-routes.js";
@@ -46,8 +48,7 @@ import { createResumableUploads } from "./uploads/resumable-uploads.js";
 import { createUploadSlots } from "./uploads/upload-slots.js";
 import { uploadRoutes } from "./uploads/upload-routes.js";
 
-export { SERVICE_NAME };
-const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
@@ -58,12 +59,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
 
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
-  // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
-  pool.on("error", (err) => app.log.warn({ err }, "idle postgres client failed"));
-  // So must a checked-out client's, whose connection breaks between two queries (the relay holds
-  // one while it waits for Kafka): its next query fails, and the pool drops it on release.
-  pool.on("connect", (client) => client.on("error", (err) => app.log.warn({ err }, "postgres connection lost")));
+  const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
   await migrate(pool, new URL("../migrations/", import.meta.url));
 
@@ -124,21 +120,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => runner.stop());
   await runner.start();
 
-  const checks: DependencyCheck[] = [
-    { name: "postgres", check: async () => void (await pool.query("SELECT 1")) },
-    {
-      name: "minio",
-      async check() {
-        if (!(await minio.bucketExists(bucket))) throw new Error(`bucket ${bucket} is missing`);
-      },
-    },
-    createKafkaCheck({ clientId: `${SERVICE_NAME}-readiness`, brokers: config.kafkaBrokers, logger: app.log }),
-    createSchemaRegistryCheck(config.schemaRegistryUrl),
-  ];
-  app.addHook("onClose", async () => {
-    await Promise.all(checks.map((c) => c.close?.()));
-  });
-
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
   const idleTimeoutMs = config.uploads.idleTimeoutMs;
   await app.register(cookie);
@@ -149,7 +130,20 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     description:
       "Coffer's files: folders, streaming and resumable uploads, downloads, versions, trash, quotas, share links.",
   });
-  await app.register(healthRoutes, { checks });
+  await registerHealth(app, {
+    service: SERVICE_NAME,
+    kafkaBrokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    checks: [
+      createPgCheck(pool),
+      {
+        name: "minio",
+        async check() {
+          if (!(await minio.bucketExists(bucket))) throw new Error(`bucket ${bucket} is missing`);
+        },
+      },
+    ],
+  });
   await app.register(uploadRoutes, { deps, authenticate, idleTimeoutMs });
   await app.register(resumableRoutes, { deps, tus, authenticate, idleTimeoutMs, onChunk: completer.wake });
   await app.register(fileRoutes, { deps, authenticate });

@@ -1,4 +1,4 @@
-import { BEARER_AUTH } from "@coffer/contracts";
+import { BEARER_AUTH } from "@coffer/contracts/http";
 import Type from "typebox";
 
 export const Uuid = Type.String({ format: "uuid" });

@@ -4,7 +4,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { createEventTap, createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
+import { minioOf, testConfig } from "./support.js";
 
 const QUOTA = 1024 * 1024; // 1 MiB per customer, to reach the limits with small files
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -10,7 +10,8 @@ import { createFileStorage } from "../src/storage/file-storage.js";
 import { createResumableUploads, handOver } from "../src/uploads/resumable-uploads.js";
 import { createUploadSlots } from "../src/uploads/upload-slots.js";
 import { reconcileStorage } from "../src/jobs/storage-reconciler.js";
-import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { createEventTap, createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
+import { minioOf, testConfig } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;

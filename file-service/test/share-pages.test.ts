@@ -13,7 +13,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { createEventTap, createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
+import { minioOf, testConfig } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;

@@ -5,7 +5,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { createEventTap, createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
+import { minioOf, testConfig } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;

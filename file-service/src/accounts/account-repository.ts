@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AccessErrors } from "@coffer/contracts";
+import { AccessErrors } from "@coffer/contracts/http";
 import type pg from "pg";
 
 type Db = pg.ClientBase | pg.Pool;

@@ -1,4 +1,6 @@
-import { AppError, TOPICS, inTransaction, tombstoneCustomer, type Handlers } from "@coffer/contracts";
+import { TOPICS, type Handlers } from "@coffer/contracts";
+import { AppError } from "@coffer/contracts/http";
+import { inTransaction, tombstoneCustomer } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { applyDisplayName, deleteCustomer, ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
 import { deleteCustomerFiles } from "../files/file-repository.js";

@@ -1,4 +1,4 @@
-import type { DocumentedAnswer } from "@coffer/contracts";
+import type { DocumentedAnswer } from "@coffer/contracts/http";
 import Type from "typebox";
 import { Binary } from "../http-schemas.js";
 

@@ -1,4 +1,4 @@
-import { inTransaction } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { Errors } from "../errors.js";
 import { activeFolderExists } from "../folders/folder-repository.js";

@@ -1,4 +1,4 @@
-import { inTransaction } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";

@@ -1,4 +1,5 @@
-import { purgeProcessedEvents, purgeRevokedSessions } from "@coffer/contracts";
+import { purgeProcessedEvents } from "@coffer/contracts";
+import { purgeRevokedSessions } from "@coffer/contracts/pg";
 import type { Server } from "@tus/server";
 import { forgetExpiredShareState } from "../shares/share-service.js";
 import { purgeExpiredTrash, type TrashDeps } from "../trash/trash-service.js";

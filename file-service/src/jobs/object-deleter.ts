@@ -1,4 +1,5 @@
-import { inTransaction, type EventLogger } from "@coffer/contracts";
+import { type EventLogger } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 import type { FileStorage } from "../storage/file-storage.js";
 import { forgetDeletions, lockQueuedDeletions } from "../storage/object-repository.js";

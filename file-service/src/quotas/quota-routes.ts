@@ -1,4 +1,4 @@
-import { requireAdmin } from "@coffer/contracts";
+import { requireAdmin } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";

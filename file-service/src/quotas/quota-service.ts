@@ -1,4 +1,5 @@
-import { enqueueEvents, inTransaction } from "@coffer/contracts";
+import { enqueueEvents } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { ensureCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";

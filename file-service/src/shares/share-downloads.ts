@@ -1,4 +1,5 @@
-import { TOPICS, createEvent, enqueueEvents, inTransaction } from "@coffer/contracts";
+import { TOPICS, createEvent, enqueueEvents } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { ShareErrors } from "../errors.js";
 import { PRODUCER } from "../service.js";

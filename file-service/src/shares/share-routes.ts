@@ -5,7 +5,7 @@ import {
   setPageErrorHandler,
   type DocumentedAnswer,
   type PageRenderer,
-} from "@coffer/contracts";
+} from "@coffer/contracts/http";
 import type {} from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
@@ -51,13 +51,6 @@ const ShareDownloadHeaders = Type.Object({
 const LINK_GONE = ["SHARE_REVOKED", "SHARE_EXPIRED", "SHARE_EXHAUSTED"] as const;
 const RetryAfter = Type.Integer({ description: "Seconds to wait" });
 
-/** Passes a refusal's wait on as Retry-After. */
-function withRetryAfter(reply: FastifyReply, error: unknown): never {
-  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-  if (retryAfter) reply.header("retry-after", String(retryAfter));
-  throw error;
-}
-
 /** The owner's share management (JWT). */
 export const shareRoutes: FastifyPluginAsyncTypebox<{
   deps: shares.ShareDeps;
@@ -99,14 +92,12 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const created = await shares
-        .createShare(
-          opts.deps,
-          { customerId: request.verifiedCustomer.customerId, correlationId: request.id },
-          request.params.id,
-          request.body,
-        )
-        .catch((error: unknown) => withRetryAfter(reply, error));
+      const created = await shares.createShare(
+        opts.deps,
+        { customerId: request.verifiedCustomer.customerId, correlationId: request.id },
+        request.params.id,
+        request.body,
+      );
       return reply.code(201).header("cache-control", "no-store").send(created);
     },
   );
@@ -260,9 +251,7 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
     },
     async (request, reply) => {
       const { token } = request.params;
-      const unlocked = await shares
-        .unlockShare(opts.deps, token, request.body.password)
-        .catch((error: unknown) => withRetryAfter(reply, error));
+      const unlocked = await shares.unlockShare(opts.deps, token, request.body.password);
       setGrantCookie(reply, token, unlocked);
       if (prefersHtml(request)) return reply.code(303).header("location", `/s/${token}`).send(null);
       return reply.send(unlocked);

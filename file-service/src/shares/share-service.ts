@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { TOPICS, createEvent, enqueueEvents, inTransaction, type FieldCipher } from "@coffer/contracts";
+import { TOPICS, createEvent, enqueueEvents, type FieldCipher } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import argon2 from "argon2";
 import type pg from "pg";
 import { findDisplayName } from "../accounts/account-repository.js";

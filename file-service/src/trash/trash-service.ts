@@ -1,4 +1,5 @@
-import { TOPICS, createEvent, enqueueEvents, inTransaction, type OutgoingEvent } from "@coffer/contracts";
+import { TOPICS, createEvent, enqueueEvents, type OutgoingEvent } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { ensureCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { BEARER_AUTH, documentOnly, errorResponseOf, type DocumentedAnswer } from "@coffer/contracts";
+import { BEARER_AUTH, documentOnly, errorResponseOf, type DocumentedAnswer } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Server } from "@tus/server";
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";

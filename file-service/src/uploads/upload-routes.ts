@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { documentOnly } from "@coffer/contracts";
+import { documentOnly } from "@coffer/contracts/http";
 import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";

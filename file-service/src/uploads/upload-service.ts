@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
-import { TOPICS, createEvent, enqueueEvents, inTransaction } from "@coffer/contracts";
+import { TOPICS, createEvent, enqueueEvents } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { inTransaction, type EventLogger } from "@coffer/contracts";
+import { type EventLogger } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";
