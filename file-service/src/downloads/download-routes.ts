@@ -1,12 +1,12 @@
 import { documentOnly } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
 import { VersionNumber } from "../files/file-schemas.js";
 import { getFileVersion, type FileDeps } from "../files/file-service.js";
 import { getFolder } from "../folders/folder-service.js";
-import { Binary, Uuid, documented } from "../http-schemas.js";
+import { Binary, type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import type { FileStorage } from "../storage/file-storage.js";
 import { DownloadHeaders, downloadAnswers } from "./download-schemas.js";
 import { streamFolderArchive } from "./folder-archive.js";
@@ -26,19 +26,15 @@ const archiveAnswer = documentOnly({
 });
 
 /** The owner's downloads: a file's content (current or any version kept), a folder as a zip. */
-export const downloadRoutes: FastifyPluginAsyncTypebox<{
-  deps: FileDeps & { storage: FileStorage };
-  authenticate: preHandlerAsyncHookHandler;
-}> = async (app, { deps, authenticate }) => {
+export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<FileDeps & { storage: FileStorage }>> = async (
+  app,
+  { deps, authenticate },
+) => {
   app.addHook("preHandler", authenticate);
-  const ctx = (request: FastifyRequest) => ({
-    customerId: request.verifiedCustomer.customerId,
-    correlationId: request.id,
-  });
 
   const contentRoute =
     (head: boolean) => async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
-      const { file, version } = await getFileVersion(deps, ctx(request), request.params.id);
+      const { file, version } = await getFileVersion(deps, contextOf(request), request.params.id);
       return sendContent(request, reply, { storage: deps.storage, name: file.name, version, head });
     };
   const contentErrors = [
@@ -91,7 +87,7 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const { file, version } = await getFileVersion(deps, ctx(request), request.params.id, request.params.n);
+      const { file, version } = await getFileVersion(deps, contextOf(request), request.params.id, request.params.n);
       return sendContent(request, reply, { storage: deps.storage, name: file.name, version, head: false });
     },
   );
@@ -109,8 +105,8 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const { customerId } = ctx(request);
-      const folder = await getFolder(deps, ctx(request), request.params.id);
+      const { customerId } = contextOf(request);
+      const folder = await getFolder(deps, contextOf(request), request.params.id);
       reply.hijack();
       reply.raw.writeHead(200, {
         "content-type": "application/zip",

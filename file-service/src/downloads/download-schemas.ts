@@ -1,6 +1,6 @@
 import type { DocumentedAnswer } from "@coffer/contracts/http";
 import Type from "typebox";
-import { Binary } from "../http-schemas.js";
+import { Binary } from "../http.js";
 
 /** What a download may ask: one byte range, and the ETag the client already holds. */
 export const DownloadHeaders = Type.Object({

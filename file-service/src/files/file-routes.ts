@@ -1,24 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
 import { FolderResponse, toFolderResponse } from "../folders/folder-schemas.js";
-import { Uuid, documented } from "../http-schemas.js";
+import { type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import { FileResponse, PageOfFiles, toFileResponse } from "./file-schemas.js";
 import * as files from "./file-service.js";
 
 const filesDoc = documented("files");
 
 /** Files' metadata: the listings (a search, a folder's content), renames and moves, versions. */
-export const fileRoutes: FastifyPluginAsyncTypebox<{
-  deps: files.FileDeps;
-  authenticate: preHandlerAsyncHookHandler;
-}> = async (app, { deps, authenticate }) => {
+export const fileRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<files.FileDeps>> = async (
+  app,
+  { deps, authenticate },
+) => {
   app.addHook("preHandler", authenticate);
-  const ctx = (request: FastifyRequest) => ({
-    customerId: request.verifiedCustomer.customerId,
-    correlationId: request.id,
-  });
 
   app.get(
     "/files",
@@ -41,7 +36,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const { files: found, nextCursor } = await files.listFiles(deps, ctx(request), request.query);
+      const { files: found, nextCursor } = await files.listFiles(deps, contextOf(request), request.query);
       return { files: found.map(toFileResponse), nextCursor };
     },
   );
@@ -71,7 +66,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const view = await files.viewFolder(deps, ctx(request), request.params.id, request.query);
+      const view = await files.viewFolder(deps, contextOf(request), request.params.id, request.query);
       return {
         folder: toFolderResponse(view.folder),
         folders: view.folders.map(toFolderResponse),
@@ -91,7 +86,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: FileResponse, ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FILE_NOT_FOUND") },
       },
     },
-    async (request) => toFileResponse(await files.getFile(deps, ctx(request), request.params.id)),
+    async (request) => toFileResponse(await files.getFile(deps, contextOf(request), request.params.id)),
   );
 
   app.patch(
@@ -118,7 +113,8 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request) => toFileResponse(await files.updateFile(deps, ctx(request), request.params.id, request.body)),
+    async (request) =>
+      toFileResponse(await files.updateFile(deps, contextOf(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -145,7 +141,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const versions = await files.listFileVersions(deps, ctx(request), request.params.id);
+      const versions = await files.listFileVersions(deps, contextOf(request), request.params.id);
       return {
         versions: versions.map(({ objectKey: _key, createdAt, ...v }) => ({
           ...v,

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
-import { Uuid, documented } from "../http-schemas.js";
+import { type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import { FolderResponse, toFolderResponse } from "./folder-schemas.js";
 import * as folders from "./folder-service.js";
 
@@ -12,15 +11,11 @@ const foldersDoc = documented("folders");
  * Creating, renaming and moving folders. What a folder holds is listed by files/, zipped by
  * downloads/ and trashed by trash/.
  */
-export const folderRoutes: FastifyPluginAsyncTypebox<{
-  deps: folders.FolderDeps;
-  authenticate: preHandlerAsyncHookHandler;
-}> = async (app, { deps, authenticate }) => {
+export const folderRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<folders.FolderDeps>> = async (
+  app,
+  { deps, authenticate },
+) => {
   app.addHook("preHandler", authenticate);
-  const ctx = (request: FastifyRequest) => ({
-    customerId: request.verifiedCustomer.customerId,
-    correlationId: request.id,
-  });
 
   app.post(
     "/folders",
@@ -39,7 +34,7 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) =>
-      reply.code(201).send(toFolderResponse(await folders.createFolder(deps, ctx(request), request.body))),
+      reply.code(201).send(toFolderResponse(await folders.createFolder(deps, contextOf(request), request.body))),
   );
 
   app.patch(
@@ -68,6 +63,6 @@ export const folderRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) =>
-      toFolderResponse(await folders.updateFolder(deps, ctx(request), request.params.id, request.body)),
+      toFolderResponse(await folders.updateFolder(deps, contextOf(request), request.params.id, request.body)),
   );
 };

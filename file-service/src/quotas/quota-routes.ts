@@ -1,16 +1,15 @@
 import { requireAdmin } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
-import { documented } from "../http-schemas.js";
+import { type CustomerRoutes, documented } from "../http.js";
 import { setCustomerQuota, usageOf, type QuotaDeps } from "./quota-service.js";
 
 /** The customer's usage figures, and the admin's quota setting. */
-export const quotaRoutes: FastifyPluginAsyncTypebox<{
-  deps: QuotaDeps;
-  authenticate: preHandlerAsyncHookHandler;
-}> = async (app, { deps, authenticate }) => {
+export const quotaRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<QuotaDeps>> = async (
+  app,
+  { deps, authenticate },
+) => {
   app.addHook("preHandler", authenticate);
 
   app.get(

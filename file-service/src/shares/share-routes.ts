@@ -9,13 +9,13 @@ import {
 import type {} from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import Type from "typebox";
 import { DownloadHeaders, downloadAnswers } from "../downloads/download-schemas.js";
 import { sendContent, type ServedMeter } from "../downloads/send-content.js";
 import type { FileStorage } from "../storage/file-storage.js";
 import { errorResponses } from "../errors.js";
-import { Uuid, documented } from "../http-schemas.js";
+import { type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import { chargeDownload, refundDownload } from "./share-downloads.js";
 import { createSharePages } from "./share-pages.js";
 import * as shares from "./share-service.js";
@@ -52,10 +52,7 @@ const LINK_GONE = ["SHARE_REVOKED", "SHARE_EXPIRED", "SHARE_EXHAUSTED"] as const
 const RetryAfter = Type.Integer({ description: "Seconds to wait" });
 
 /** The owner's share management (JWT). */
-export const shareRoutes: FastifyPluginAsyncTypebox<{
-  deps: shares.ShareDeps;
-  authenticate: preHandlerAsyncHookHandler;
-}> = async (app, opts) => {
+export const shareRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<shares.ShareDeps>> = async (app, opts) => {
   app.addHook("preHandler", opts.authenticate);
 
   app.post(
@@ -92,12 +89,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const created = await shares.createShare(
-        opts.deps,
-        { customerId: request.verifiedCustomer.customerId, correlationId: request.id },
-        request.params.id,
-        request.body,
-      );
+      const created = await shares.createShare(opts.deps, contextOf(request), request.params.id, request.body);
       return reply.code(201).header("cache-control", "no-store").send(created);
     },
   );

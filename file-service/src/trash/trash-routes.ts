@@ -1,23 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
 import { FileResponse, toFileResponse } from "../files/file-schemas.js";
-import { Uuid, documented } from "../http-schemas.js";
+import { type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import * as trash from "./trash-service.js";
 
 const trashDoc = documented("trash");
 
 /** Into the trash (a file, a folder with everything under it), what it holds, and out of it again or for good. */
-export const trashRoutes: FastifyPluginAsyncTypebox<{
-  deps: trash.TrashDeps;
-  authenticate: preHandlerAsyncHookHandler;
-}> = async (app, { deps, authenticate }) => {
+export const trashRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<trash.TrashDeps>> = async (
+  app,
+  { deps, authenticate },
+) => {
   app.addHook("preHandler", authenticate);
-  const ctx = (request: FastifyRequest) => ({
-    customerId: request.verifiedCustomer.customerId,
-    correlationId: request.id,
-  });
 
   app.delete(
     "/files/:id",
@@ -30,7 +25,7 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await trash.trashFile(deps, ctx(request), request.params.id);
+      await trash.trashFile(deps, contextOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -49,7 +44,7 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await trash.trashFolder(deps, ctx(request), request.params.id);
+      await trash.trashFolder(deps, contextOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -63,7 +58,7 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Object({ files: Type.Array(FileResponse) }), ...errorResponses("UNAUTHORIZED") },
       },
     },
-    async (request) => ({ files: (await trash.listTrash(deps, ctx(request))).map(toFileResponse) }),
+    async (request) => ({ files: (await trash.listTrash(deps, contextOf(request))).map(toFileResponse) }),
   );
 
   app.post(
@@ -79,7 +74,7 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request) => toFileResponse(await trash.restoreFile(deps, ctx(request), request.params.id)),
+    async (request) => toFileResponse(await trash.restoreFile(deps, contextOf(request), request.params.id)),
   );
 
   app.delete(
@@ -96,7 +91,7 @@ export const trashRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await trash.purgeFile(deps, ctx(request), request.params.id);
+      await trash.purgeFile(deps, contextOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

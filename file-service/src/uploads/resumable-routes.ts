@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { BEARER_AUTH, documentOnly, errorResponseOf, type DocumentedAnswer } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Server } from "@tus/server";
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import Type from "typebox";
 import { Errors, errorResponses, type ErrorCode } from "../errors.js";
 import { FileResponse, toFileResponse } from "../files/file-schemas.js";
-import { Binary } from "../http-schemas.js";
+import { Binary, type CustomerRoutes } from "../http.js";
 import { watchBody } from "./idle-body.js";
 import { UPLOADS_PATH, handOver, uploadIdOf, uploadStatus, type ResumableDeps } from "./resumable-uploads.js";
 
@@ -55,14 +55,14 @@ const tusOptions = documentOnly({
 });
 
 /** The tus endpoints behind the JWT, each upload reachable only by its owner, and its completion status. */
-export const resumableRoutes: FastifyPluginAsyncTypebox<{
-  deps: ResumableDeps;
-  tus: Server;
-  authenticate: preHandlerAsyncHookHandler;
-  idleTimeoutMs: number;
-  /** Called after each chunk: the last one queued its upload's completion. */
-  onChunk: () => void;
-}> = async (app, opts) => {
+export const resumableRoutes: FastifyPluginAsyncTypebox<
+  CustomerRoutes<ResumableDeps> & {
+    tus: Server;
+    idleTimeoutMs: number;
+    /** Called after each chunk: the last one queued its upload's completion. */
+    onChunk: () => void;
+  }
+> = async (app, opts) => {
   // tus reads the request body itself, as a stream: Fastify must leave it untouched.
   app.addContentTypeParser("application/offset+octet-stream", (_request, _payload, done) => done(null));
   app.addHook("preHandler", opts.authenticate);

@@ -2,11 +2,11 @@ import { PassThrough } from "node:stream";
 import { documentOnly } from "@coffer/contracts/http";
 import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyRequest } from "fastify";
 import Type from "typebox";
 import { Errors, errorResponses } from "../errors.js";
 import { FileResponse, VersionNumber, toFileResponse } from "../files/file-schemas.js";
-import { Uuid, documented } from "../http-schemas.js";
+import { type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import { watchBody } from "./idle-body.js";
 import { restoreVersion, uploadFile, type UploadDeps } from "./upload-service.js";
 
@@ -93,17 +93,13 @@ export function expectedChecksum(headers: FastifyRequest["headers"]): string | u
 }
 
 /** What stores new content: a multipart upload, and an old version restored (a copy, counted as an upload). */
-export const uploadRoutes: FastifyPluginAsyncTypebox<{
-  deps: UploadDeps;
-  authenticate: preHandlerAsyncHookHandler;
-  /** How long an upload's body may send nothing before it is refused. */
-  idleTimeoutMs: number;
-}> = async (app, opts) => {
+export const uploadRoutes: FastifyPluginAsyncTypebox<
+  CustomerRoutes<UploadDeps> & {
+    /** How long an upload's body may send nothing before it is refused. */
+    idleTimeoutMs: number;
+  }
+> = async (app, opts) => {
   app.addHook("preHandler", opts.authenticate);
-  const ctx = (request: FastifyRequest) => ({
-    customerId: request.verifiedCustomer.customerId,
-    correlationId: request.id,
-  });
 
   app.post(
     "/files",
@@ -159,7 +155,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{
           throw error;
         }
         const file = await uploadFile(opts.deps, {
-          ...ctx(request),
+          ...contextOf(request),
           folderId: request.query.folderId,
           fileName: part.filename,
           contentType: part.mimetype,
@@ -202,6 +198,6 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) =>
       reply
         .code(201)
-        .send(toFileResponse(await restoreVersion(opts.deps, ctx(request), request.params.id, request.params.n))),
+        .send(toFileResponse(await restoreVersion(opts.deps, contextOf(request), request.params.id, request.params.n))),
   );
 };
