@@ -29,7 +29,6 @@ import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import * as Minio from "minio";
 import type { Config } from "./config.js";
 import { createCustomerConsumer } from "./customers/customer-consumer.js";
 import { downloadRoutes } from "./downloads/download-routes.js";
@@ -41,7 +40,7 @@ import { createUploadCompleter } from "./jobs/upload-completer.js";
 import { quotaRoutes } from "./quotas/quota-routes.js";
 import { SERVICE_NAME } from "./service.js";
 import { publicShareRoutes, shareRoutes } from "./shares/share-routes.js";
-import { createFileStorage } from "./storage/file-storage.js";
+import { connectFileStorage } from "./storage/file-storage.js";
 import { trashRoutes } from "./trash/trash-routes.js";
 import { resumableRoutes } from "./uploads/resumable-routes.js";
 import { createResumableUploads } from "./uploads/resumable-uploads.js";
@@ -63,11 +62,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => pool.end());
   await migrate(pool, new URL("../migrations/", import.meta.url));
 
-  const { bucket, ...minioOptions } = config.minio;
-  // 8 MiB parts: an upload of unknown length holds one part in memory, whatever its size.
-  const minio = new Minio.Client({ ...minioOptions, partSize: 8 * 2 ** 20 });
-  if (!(await minio.bucketExists(bucket))) await minio.makeBucket(bucket);
-  const storage = createFileStorage(minio, bucket);
+  const { storage, check: storageCheck } = await connectFileStorage(config.minio);
 
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const registry = createEventRegistry(config.schemaRegistryUrl);
@@ -134,15 +129,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     service: SERVICE_NAME,
     kafkaBrokers: config.kafkaBrokers,
     schemaRegistryUrl: config.schemaRegistryUrl,
-    checks: [
-      createPgCheck(pool),
-      {
-        name: "minio",
-        async check() {
-          if (!(await minio.bucketExists(bucket))) throw new Error(`bucket ${bucket} is missing`);
-        },
-      },
-    ],
+    checks: [createPgCheck(pool), storageCheck],
   });
   await app.register(uploadRoutes, { deps, authenticate, idleTimeoutMs });
   await app.register(resumableRoutes, { deps, tus, authenticate, idleTimeoutMs, onChunk: completer.wake });

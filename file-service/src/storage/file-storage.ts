@@ -1,5 +1,7 @@
 import { Readable } from "node:stream";
+import type { DependencyCheck } from "@coffer/contracts/http";
 import * as Minio from "minio";
+import type { Config } from "../config.js";
 
 /** The MinIO side: objects are keyed `<customerId>/<uuid>`, never by a user-supplied name. */
 export type FileStorage = {
@@ -62,6 +64,25 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
         const { name, size, lastModified } = item as { name?: string; size: number; lastModified: Date };
         if (name) yield { key: name, size, lastModified };
       }
+    },
+  };
+}
+
+/** Connects to the bucket, creating it on first start: the storage, and the check of its readiness. */
+export async function connectFileStorage(
+  settings: Config["minio"],
+): Promise<{ storage: FileStorage; check: DependencyCheck }> {
+  const { bucket, ...options } = settings;
+  // 8 MiB parts: an upload of unknown length holds one part in memory, whatever its size.
+  const client = new Minio.Client({ ...options, partSize: 8 * 2 ** 20 });
+  if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket);
+  return {
+    storage: createFileStorage(client, bucket),
+    check: {
+      name: "minio",
+      async check() {
+        if (!(await client.bucketExists(bucket))) throw new Error(`bucket ${bucket} is missing`);
+      },
     },
   };
 }
