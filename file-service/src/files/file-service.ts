@@ -1,5 +1,4 @@
 import { inTransaction } from "@coffer/contracts/pg";
-import type pg from "pg";
 import { Errors } from "../errors.js";
 import { activeFolderExists } from "../folders/folder-repository.js";
 import { childFolders, getFolder, type FolderDeps } from "../folders/folder-service.js";
@@ -16,7 +15,7 @@ import {
   type VersionRecord,
 } from "./file-repository.js";
 
-export type FileDeps = FolderDeps & { pool: pg.Pool };
+export type FileDeps = FolderDeps;
 type Ctx = { customerId: string; correlationId: string };
 
 export type FileQuery = {

@@ -16,7 +16,7 @@ export type FolderDeps = { pool: pg.Pool; limits: { defaultQuotaBytes: number } 
 type Ctx = { customerId: string; correlationId: string };
 
 /** The customer's root folder (its account created on first use); `root` stands for it in URLs. */
-export async function rootFolderId(deps: FolderDeps, customerId: string): Promise<string> {
+async function rootFolderId(deps: FolderDeps, customerId: string): Promise<string> {
   return ensureCustomer(deps.pool, customerId, deps.limits.defaultQuotaBytes);
 }
 
