@@ -15,4 +15,4 @@ export {
   type OpenApiDocument,
 } from "./openapi-coverage.js";
 export { describeOpenApiDocument } from "./openapi-checks.js";
-export { expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";
+export { appStarter, expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";
