@@ -1,5 +1,5 @@
-import { expectLiveAndReady, itClosesOnSigterm, spawnMain } from "@coffer/contracts/testing";
-import { afterAll, describe, expect, it } from "vitest";
+import { appStarter, expectLiveAndReady, itClosesOnSigterm, spawnMain } from "@coffer/contracts/testing";
+import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { ConfigError, loadConfig } from "../src/config.js";
 
@@ -7,15 +7,7 @@ const env = { ...process.env, PORT: "0", LOG_LEVEL: "silent" };
 const UNREACHABLE = "127.0.0.1:1";
 
 describe("customer-service: health", () => {
-  const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-  });
-  async function start(overrides: Record<string, string> = {}) {
-    const app = await buildApp(loadConfig({ ...env, ...overrides }));
-    apps.push(app);
-    return app;
-  }
+  const start = appStarter((overrides) => buildApp(loadConfig({ ...env, ...overrides })));
 
   it("when every dependency answers, then live and ready are 200 and ready lists each as up", async () => {
     const app = await start();

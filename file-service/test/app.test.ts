@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, expectLiveAndReady, itClosesOnSigterm } from "@coffer/contracts/testing";
+import { appStarter, createTestDatabase, expectLiveAndReady, itClosesOnSigterm } from "@coffer/contracts/testing";
 import * as Minio from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
@@ -29,15 +29,7 @@ afterAll(async () => {
 });
 
 describe("file-service: health", () => {
-  const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-  });
-  async function start(overrides: Record<string, string> = {}) {
-    const app = await buildApp(loadConfig({ ...env, ...overrides }));
-    apps.push(app);
-    return app;
-  }
+  const start = appStarter((overrides) => buildApp(loadConfig({ ...env, ...overrides })));
 
   it("when every dependency answers, then live and ready are 200 and ready lists each as up", async () => {
     const app = await start();

@@ -4,6 +4,7 @@ export { createEventTap, type EventTap } from "./event-tap.js";
 export { mailsTo, waitForMail, waitForMails, type Mail } from "./mailhog.js";
 export { createTcpPath } from "./tcp-path.js";
 export { readInfraEnv } from "./infra-env.js";
+export { freePort } from "./free-port.js";
 export {
   buildRecordingRoutes,
   codesOf,
@@ -14,4 +15,4 @@ export {
   type OpenApiDocument,
 } from "./openapi-coverage.js";
 export { describeOpenApiDocument } from "./openapi-checks.js";
-export { expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";
+export { appStarter, expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";

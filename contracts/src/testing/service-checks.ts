@@ -1,7 +1,23 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import type { FastifyInstance } from "fastify";
-import { expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
+
+/**
+ * For a describe block that starts its app several times: `start(overrides)` builds one with
+ * `build`, and every app it built is closed after the block.
+ */
+export function appStarter(build: (overrides: Record<string, string>) => Promise<FastifyInstance>) {
+  const apps: FastifyInstance[] = [];
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+  });
+  return async function start(overrides: Record<string, string> = {}): Promise<FastifyInstance> {
+    const app = await build(overrides);
+    apps.push(app);
+    return app;
+  };
+}
 
 /** `/health/live` answers ok, and `/health/ready` 200 with each of `checks` as it is named there. */
 export async function expectLiveAndReady(app: FastifyInstance, checks: Record<string, "up">): Promise<void> {
