@@ -1,61 +1,53 @@
-import { createRequire } from "node:module";
+import {
+  createConsumerRunner,
+  createEventPublisher,
+  createEventRegistry,
+  createFieldCipher,
+  createKafka,
+  createPgIdempotencyStore,
+  createPgOutboxRelay,
+} from "@coffer/contracts";
 import {
   createAccessTokenVerifier,
   createAuthenticate,
-  createAccessProjectionHandlers,
-  createConsumerRunner,
-  createFieldCipher,
-  createEventPublisher,
-  createEventRegistry,
-  createKafka,
-  createKafkaCheck,
   createPageRenderer,
-  createPgIdempotencyStore,
-  createPgAccessCheck,
-  createPgOutboxRelay,
-  createSchemaRegistryCheck,
   createServerOptions,
-  healthRoutes,
-  migrate,
-  purgeProcessedEvents,
-  purgeRevokedSessions,
+  packageVersion,
+  registerHealth,
   registerHttpConventions,
   registerOpenApi,
-  type DependencyCheck,
+} from "@coffer/contracts/http";
+import {
+  createAccessProjectionHandlers,
+  createPgAccessCheck,
+  createPgCheck,
+  createPool,
   isPostgresUnavailable,
-} from "@coffer/contracts";
+  migrate,
+} from "@coffer/contracts/pg";
 import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import * as Minio from "minio";
-import pg from "pg";
 import type { Config } from "./config.js";
-import { createCustomerHandlers } from "./events/customer-handlers.js";
+import { createCustomerConsumer } from "./customers/customer-consumer.js";
+import { downloadRoutes } from "./downloads/download-routes.js";
 import { fileRoutes } from "./files/file-routes.js";
-import { resumableRoutes } from "./files/resumable-routes.js";
-import {
-  completeResumableUploads,
-  createResumableUploads,
-  expireResumableUploads,
-  type ResumableDeps,
-} from "./files/resumable-uploads.js";
-import type { FileDeps } from "./files/file-service.js";
-import { purgeExpiredTrash } from "./files/file-service.js";
-import { createFileStorage } from "./files/file-storage.js";
-import { createUploadSlots } from "./files/upload-slots.js";
 import { folderRoutes } from "./folders/folder-routes.js";
+import { createHourlySweep } from "./jobs/hourly-sweep.js";
 import { createObjectDeleter } from "./jobs/object-deleter.js";
-import { reconcileStorage } from "./jobs/storage-reconciler.js";
+import { createUploadCompleter } from "./jobs/upload-completer.js";
+import { quotaRoutes } from "./quotas/quota-routes.js";
+import { SERVICE_NAME } from "./service.js";
 import { publicShareRoutes, shareRoutes } from "./shares/share-routes.js";
-import { purgeOldShareSends } from "./shares/share-sends.js";
-import type { ShareDeps } from "./shares/share-service.js";
+import { connectFileStorage } from "./storage/file-storage.js";
 import { trashRoutes } from "./trash/trash-routes.js";
+import { resumableRoutes } from "./uploads/resumable-routes.js";
+import { createResumableUploads } from "./uploads/resumable-uploads.js";
+import { createUploadSlots } from "./uploads/upload-slots.js";
+import { uploadRoutes } from "./uploads/upload-routes.js";
 
-export const SERVICE_NAME = "file-service";
-const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
-const TRASH_SWEEP_MS = 60 * 60_000;
-const PROCESSED_EVENTS_RETENTION_DAYS = 30;
+const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
@@ -66,24 +58,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
 
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
-  // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
-  pool.on("error", (err) => app.log.warn({ err }, "idle postgres client failed"));
-  // So must a checked-out client's, whose connection breaks between two queries (the relay holds
-  // one while it waits for Kafka): its next query fails, and the pool drops it on release.
-  pool.on("connect", (client) => client.on("error", (err) => app.log.warn({ err }, "postgres connection lost")));
+  const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
   await migrate(pool, new URL("../migrations/", import.meta.url));
 
-  const { bucket, ...minioOptions } = config.minio;
-  // 8 MiB parts: an upload of unknown length holds one part in memory, whatever its size.
-  const minio = new Minio.Client({ ...minioOptions, partSize: 8 * 2 ** 20 });
-  if (!(await minio.bucketExists(bucket))) await minio.makeBucket(bucket);
-  const storage = createFileStorage(minio, bucket);
-
-  const deleter = createObjectDeleter({ pool, storage, logger: app.log });
-  deleter.start();
-  app.addHook("onClose", async () => deleter.stop());
+  const { storage, check: storageCheck } = await connectFileStorage(config.minio);
 
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const registry = createEventRegistry(config.schemaRegistryUrl);
@@ -95,6 +74,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await publisher.close();
   });
 
+  const deleter = createObjectDeleter({ pool, storage, logger: app.log });
   // Reservations of uploads in flight, leased to this instance: it renews its own, any instance reaps a crashed one's.
   const slots = createUploadSlots({
     pool,
@@ -102,10 +82,27 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     limits: config.uploads,
     logger: app.log,
   });
-  slots.start();
-  app.addHook("onClose", async () => slots.stop());
+  /** What the use-cases, consumers and jobs are given: each takes the part it names. */
+  const deps = {
+    pool,
+    storage,
+    logger: app.log,
+    limits: config.limits,
+    shareLimits: config.shares,
+    minio: config.minio,
+    cipher: createFieldCipher(config.eventEncryptionKeys),
+    publicBaseUrl: config.publicBaseUrl,
+    slots,
+    wakeDeleter: deleter.wake,
+  };
+  const tus = createResumableUploads(deps);
+  const completer = createUploadCompleter(deps);
+  const jobs = [deleter, slots, completer, createHourlySweep(deps, tus)];
+  for (const job of jobs) job.start();
+  app.addHook("onClose", async () => {
+    await Promise.all(jobs.map((job) => job.stop()));
+  });
 
-  const fileDeps: FileDeps = { pool, defaultQuotaBytes: config.limits.defaultQuotaBytes, wakeDeleter: deleter.wake };
   const runner = createConsumerRunner({
     kafka,
     registry,
@@ -113,73 +110,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     fromBeginning: config.consumerFromBeginning,
     logger: app.log,
     store: createPgIdempotencyStore(pool),
-    handlers: { ...createAccessProjectionHandlers(), ...createCustomerHandlers({ ...fileDeps, storage }) },
+    handlers: { ...createAccessProjectionHandlers(), ...createCustomerConsumer(deps) },
   });
   app.addHook("onClose", async () => runner.stop());
   await runner.start();
 
-  const minioUrl = new URL(`${config.minio.useSSL ? "https" : "http"}://${config.minio.endPoint}:${config.minio.port}`);
-  const resumable: ResumableDeps = {
-    pool,
-    storage,
-    limits: config.limits,
-    wakeDeleter: deleter.wake,
-    slots,
-    logger: app.log,
-    expirationMs: 24 * 3600_000,
-    s3: {
-      endpoint: minioUrl.toString().replace(/\/$/, ""),
-      region: "us-east-1",
-      bucket,
-      accessKeyId: config.minio.accessKey,
-      secretAccessKey: config.minio.secretKey,
-    },
-  };
-  const tus = createResumableUploads(resumable);
-  let completing: Promise<unknown> | undefined;
-  const complete = () => {
-    completing ??= completeResumableUploads(resumable)
-      .catch((err: unknown) => app.log.warn({ err }, "completing resumable uploads failed"))
-      .finally(() => (completing = undefined));
-  };
-  const completions = setInterval(complete, 1000).unref();
-  const expiry = setInterval(() => void expireResumableUploads(resumable, tus), TRASH_SWEEP_MS).unref();
-  app.addHook("onClose", async () => {
-    clearInterval(completions);
-    clearInterval(expiry);
-    await completing;
-  });
-
-  // Hourly: trash past its retention, expired share grants, share sends past their window,
-  // processed event ids past any replay, objects no row references (older than an upload can stay open).
-  const sweep = setInterval(() => {
-    Promise.all([
-      purgeExpiredTrash(fileDeps, config.limits.trashRetentionDays),
-      pool.query("DELETE FROM share_grants WHERE expires_at < now()"),
-      purgeOldShareSends(pool),
-      purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS),
-      reconcileStorage({ pool, storage, logger: app.log }, resumable.expirationMs),
-      purgeRevokedSessions(pool),
-    ]).catch((err: unknown) => app.log.warn({ err }, "hourly sweep failed"));
-  }, TRASH_SWEEP_MS).unref();
-  app.addHook("onClose", async () => clearInterval(sweep));
-
-  const checks: DependencyCheck[] = [
-    { name: "postgres", check: async () => void (await pool.query("SELECT 1")) },
-    {
-      name: "minio",
-      async check() {
-        if (!(await minio.bucketExists(bucket))) throw new Error(`bucket ${bucket} is missing`);
-      },
-    },
-    createKafkaCheck({ clientId: `${SERVICE_NAME}-readiness`, brokers: config.kafkaBrokers, logger: app.log }),
-    createSchemaRegistryCheck(config.schemaRegistryUrl),
-  ];
-  app.addHook("onClose", async () => {
-    await Promise.all(checks.map((c) => c.close?.()));
-  });
-
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
+  const idleTimeoutMs = config.uploads.idleTimeoutMs;
   await app.register(cookie);
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } });
   await registerOpenApi(app, {
@@ -188,39 +125,22 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     description:
       "Coffer's files: folders, streaming and resumable uploads, downloads, versions, trash, quotas, share links.",
   });
-  await app.register(healthRoutes, { checks });
-  await app.register(fileRoutes, {
-    files: fileDeps,
-    upload: { pool, storage, limits: config.limits, wakeDeleter: deleter.wake, slots },
-    storage,
-    authenticate,
-    idleTimeoutMs: config.uploads.idleTimeoutMs,
+  await registerHealth(app, {
+    service: SERVICE_NAME,
+    kafkaBrokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    checks: [createPgCheck(pool), storageCheck],
   });
-  await app.register(folderRoutes, {
-    folders: { pool, defaultQuotaBytes: config.limits.defaultQuotaBytes },
-    files: fileDeps,
-    storage,
-    authenticate,
-  });
-  await app.register(trashRoutes, { files: fileDeps, authenticate });
-  await app.register(resumableRoutes, {
-    tus,
-    pool,
-    authenticate,
-    slots,
-    idleTimeoutMs: config.uploads.idleTimeoutMs,
-    onFinishedChunk: complete,
-  });
-  const shareDeps: ShareDeps = {
-    pool,
-    cipher: createFieldCipher(config.eventEncryptionKeys),
-    publicBaseUrl: config.publicBaseUrl,
-    limits: config.shares,
-  };
-  await app.register(shareRoutes, { shares: shareDeps, authenticate });
+  await app.register(uploadRoutes, { deps, authenticate, idleTimeoutMs });
+  await app.register(resumableRoutes, { deps, tus, authenticate, idleTimeoutMs, onChunk: completer.wake });
+  await app.register(fileRoutes, { deps, authenticate });
+  await app.register(downloadRoutes, { deps, authenticate });
+  await app.register(folderRoutes, { deps, authenticate });
+  await app.register(trashRoutes, { deps, authenticate });
+  await app.register(quotaRoutes, { deps, authenticate });
+  await app.register(shareRoutes, { deps, authenticate });
   await app.register(publicShareRoutes, {
-    shares: shareDeps,
-    storage,
+    deps,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
   });
   return app;

@@ -1,4 +1,4 @@
-import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts";
+import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts/http";
 
 /** Every code file-service answers with, and its status: codes are part of the API. */
 export const ERROR_CODES = {
@@ -44,8 +44,11 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-const appError = (code: ErrorCode, message: string, options: { cause?: unknown; retriable?: boolean } = {}) =>
-  new AppError(code, message, { ...options, statusCode: ERROR_CODES[code] });
+const appError = (
+  code: ErrorCode,
+  message: string,
+  options: { cause?: unknown; retriable?: boolean; retryAfterSeconds?: number } = {},
+) => new AppError(code, message, { ...options, statusCode: ERROR_CODES[code] });
 
 const NOT_FOUND = {
   File: "FILE_NOT_FOUND",
@@ -99,22 +102,19 @@ export const ShareErrors = {
   expiryTooLate: (days: number) => appError("SHARE_EXPIRY_TOO_LATE", `Share links last at most ${days} days`),
   expiryInPast: () => appError("SHARE_EXPIRY_IN_PAST", "The expiry must be in the future"),
   tooManyAttempts: (retryAfterSeconds: number) =>
-    Object.assign(appError("TOO_MANY_ATTEMPTS", `Too many wrong passwords; try again in ${retryAfterSeconds} s`), {
+    appError("TOO_MANY_ATTEMPTS", `Too many wrong passwords; try again in ${retryAfterSeconds} s`, {
       retryAfterSeconds,
     }),
   tooManyRecipients: (max: number) =>
     appError("TOO_MANY_RECIPIENTS", `A share link is mailed to at most ${max} recipients`),
   rateLimited: (perHour: number, retryAfterSeconds: number) =>
-    Object.assign(
-      appError("SHARE_RATE_LIMITED", `At most ${perHour} share links an hour; try again in ${retryAfterSeconds} s`),
-      { retryAfterSeconds },
-    ),
+    appError("SHARE_RATE_LIMITED", `At most ${perHour} share links an hour; try again in ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+    }),
   recipientLimitReached: (perDay: number, left: number, retryAfterSeconds: number) =>
-    Object.assign(
-      appError(
-        "RECIPIENT_LIMIT_REACHED",
-        `Share links are mailed to at most ${perDay} recipients a day; ${left} left now, more in ${retryAfterSeconds} s`,
-      ),
+    appError(
+      "RECIPIENT_LIMIT_REACHED",
+      `Share links are mailed to at most ${perDay} recipients a day; ${left} left now, more in ${retryAfterSeconds} s`,
       { retryAfterSeconds },
     ),
 };

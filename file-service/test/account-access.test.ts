@@ -2,49 +2,30 @@ import { randomBytes, randomUUID } from "node:crypto";
 import {
   TOPICS,
   createEvent,
-  createEventPublisher,
-  createEventRegistry,
-  createKafka,
   keyOf,
   serializeEvent,
   type EventMap,
   type EventPayload,
   type Topic,
 } from "@coffer/contracts";
+import { type TestDatabase, type TokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { createTestPublisher, startFileService, type RunningFileService } from "./fixture.js";
+import { minioOf } from "./support.js";
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
-let config: Config;
-let app: FastifyInstance;
-let base: string;
-const publisher = createEventPublisher(
-  createKafka({
-    clientId: "file-test",
-    brokers: process.env.KAFKA_BROKERS!.split(","),
-    logger: pino({ level: "silent" }),
-  }),
-  createEventRegistry(process.env.SCHEMA_REGISTRY_URL!),
-);
+let service: RunningFileService;
+let db: TestDatabase, issuer: TokenIssuer, config: Config, app: FastifyInstance, base: string;
+const publisher = createTestPublisher();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  issuer = await createTokenIssuer();
-  config = testConfig({ DATABASE_URL: db.url, JWKS_URL: issuer.jwksUrl });
-  app = await buildApp(config);
-  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  service = await startFileService();
+  ({ db, issuer, config, app, base } = service);
 });
 afterAll(async () => {
-  await app?.close();
+  await service?.close();
   await publisher.close();
-  await minioOf(config).removeBucket();
-  await issuer?.close();
-  await db?.drop();
 });
 
 async function newCustomer(roles: string[] = ["user"]) {

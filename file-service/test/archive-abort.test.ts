@@ -6,7 +6,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
+import { minioOf, testConfig } from "./support.js";
 
 /**
  * A TCP relay in front of the real MinIO that notes, per connection, the requests file-service

@@ -1,28 +1,18 @@
 import { randomUUID } from "node:crypto";
+import type { TokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
-import type { Config } from "../src/config.js";
-import { createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { startFileService, type RunningFileService } from "./fixture.js";
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
-let config: Config;
-let app: FastifyInstance;
-let base: string;
+let service: RunningFileService;
+let issuer: TokenIssuer, app: FastifyInstance, base: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  issuer = await createTokenIssuer();
-  config = testConfig({ DATABASE_URL: db.url, JWKS_URL: issuer.jwksUrl });
-  app = await buildApp(config);
-  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  service = await startFileService();
+  ({ issuer, app, base } = service);
 });
 afterAll(async () => {
-  await app?.close();
-  await minioOf(config).removeBucket();
-  await issuer?.close();
-  await db?.drop();
+  await service?.close();
 });
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -1,22 +1,18 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { TOPICS } from "@coffer/contracts";
+import { createEventTap, type EventTap, type TestDatabase, type TokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { startFileService, type RunningFileService } from "./fixture.js";
+import { minioOf } from "./support.js";
 
 const QUOTA = 1024 * 1024; // 1 MiB per customer, to reach the limits with small files
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
-let tap: Awaited<ReturnType<typeof createEventTap>>;
-let config: Config;
-let app: FastifyInstance;
-let base: string;
+let service: RunningFileService;
+let db: TestDatabase, issuer: TokenIssuer, config: Config, app: FastifyInstance, base: string;
+let tap: EventTap;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  issuer = await createTokenIssuer();
   tap = await createEventTap([
     TOPICS.fileUploaded,
     TOPICS.fileTrashed,
@@ -24,22 +20,16 @@ beforeAll(async () => {
     TOPICS.filePurged,
     TOPICS.quotaThresholdReached,
   ]);
-  config = testConfig({
-    DATABASE_URL: db.url,
-    JWKS_URL: issuer.jwksUrl,
+  service = await startFileService({
     DEFAULT_QUOTA_BYTES: String(QUOTA),
     MAX_FILE_SIZE_BYTES: String(600 * 1024),
     MAX_VERSIONS: "3",
   });
-  app = await buildApp(config);
-  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  ({ db, issuer, config, app, base } = service);
 });
 afterAll(async () => {
-  await app?.close();
+  await service?.close();
   await tap?.close();
-  await minioOf(config).removeBucket();
-  await issuer?.close();
-  await db?.drop();
 });
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");

@@ -1,52 +1,36 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { TOPICS } from "@coffer/contracts";
+import { createEventTap, type EventTap, type TestDatabase, type TokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createFileStorage } from "../src/files/file-storage.js";
-import { createResumableUploads, handOver } from "../src/files/resumable-uploads.js";
-import { createUploadSlots } from "../src/files/upload-slots.js";
+import { startFileService, type RunningFileService } from "./fixture.js";
+import { createFileStorage } from "../src/storage/file-storage.js";
+import { createResumableUploads, handOver } from "../src/uploads/resumable-uploads.js";
+import { createUploadSlots } from "../src/uploads/upload-slots.js";
 import { reconcileStorage } from "../src/jobs/storage-reconciler.js";
-import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { minioOf } from "./support.js";
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
-let tap: Awaited<ReturnType<typeof createEventTap>>;
-let config: Config;
-let app: FastifyInstance;
-let base: string;
+let service: RunningFileService;
+let db: TestDatabase, issuer: TokenIssuer, config: Config, app: FastifyInstance, base: string;
+let tap: EventTap;
 const MiB = 2 ** 20;
 const QUOTA = 64 * MiB;
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  issuer = await createTokenIssuer();
   tap = await createEventTap([TOPICS.fileUploaded]);
-  config = testConfig({ DATABASE_URL: db.url, JWKS_URL: issuer.jwksUrl, DEFAULT_QUOTA_BYTES: String(QUOTA) });
-  app = await buildApp(config);
-  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  service = await startFileService({ DEFAULT_QUOTA_BYTES: String(QUOTA) });
+  ({ db, issuer, config, app, base } = service);
 });
 afterAll(async () => {
-  await app?.close();
+  await service?.close();
   await tap?.close();
-  await minioOf(config).removeBucket();
-  await issuer?.close();
-  await db?.drop();
 });
 
 /** What app.ts gives tus's S3 store. */
-const s3Of = (c: Config) => ({
-  endpoint: `${c.minio.useSSL ? "https" : "http"}://${c.minio.endPoint}:${c.minio.port}`,
-  region: "us-east-1",
-  bucket: c.minio.bucket,
-  accessKeyId: c.minio.accessKey,
-  secretAccessKey: c.minio.secretKey,
-});
-
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 function startUpload(
@@ -110,9 +94,7 @@ describe("resumable uploads (tus)", () => {
     });
     expect(Number(head.headers.get("upload-offset"))).toBe(10 * MiB);
 
-    await app.close(); // the restart
-    app = await buildApp(config);
-    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    ({ app, base } = await service.restart());
     const path = new URL(first.url).pathname;
     const resumed = await startUpload(data, { endpoint: base, token, uploadUrl: `${base}${path}` });
     expect(resumed.error).toBeUndefined();
@@ -277,8 +259,7 @@ describe("resumable uploads: tus's own owner check", () => {
       wakeDeleter: () => undefined,
       slots: createUploadSlots({ pool, defaultQuotaBytes: QUOTA, limits: config.uploads, logger: silent }),
       logger: silent,
-      expirationMs: 24 * 3600_000,
-      s3: s3Of(config),
+      minio: config.minio,
     });
     // Behind no route: whatever the request says, the customer and the upload are these.
     let checked = { customerId: alice, uploadId: idOf(theirs) };

@@ -1,53 +1,27 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import {
-  TOPICS,
-  createEvent,
-  createEventPublisher,
-  createEventRegistry,
-  createKafka,
-  serializeEvent,
-  type EventMap,
-} from "@coffer/contracts";
+import { TOPICS, createEvent, serializeEvent, type EventMap } from "@coffer/contracts";
+import { createEventTap, type EventTap, type TestDatabase, type TokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildApp } from "../src/app.js";
-import type { Config } from "../src/config.js";
-import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { createTestPublisher, startFileService, type RunningFileService } from "./fixture.js";
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
-let tap: Awaited<ReturnType<typeof createEventTap>>;
-let config: Config;
-let app: FastifyInstance;
-let base: string;
-const publisher = createEventPublisher(
-  createKafka({
-    clientId: "file-test",
-    brokers: process.env.KAFKA_BROKERS!.split(","),
-    logger: pino({ level: "silent" }),
-  }),
-  createEventRegistry(process.env.SCHEMA_REGISTRY_URL!),
-);
+let service: RunningFileService;
+let db: TestDatabase, issuer: TokenIssuer, app: FastifyInstance, base: string;
+let tap: EventTap;
+const publisher = createTestPublisher();
 const PUBLIC = "https://coffer.example";
 /** What Chromium sends when it follows a link. */
 const BROWSER = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8" };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  issuer = await createTokenIssuer();
   tap = await createEventTap([TOPICS.shareAccessed]);
-  config = testConfig({ DATABASE_URL: db.url, JWKS_URL: issuer.jwksUrl, PUBLIC_BASE_URL: PUBLIC });
-  app = await buildApp(config);
-  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  service = await startFileService({ PUBLIC_BASE_URL: PUBLIC });
+  ({ db, issuer, app, base } = service);
 });
 afterAll(async () => {
-  await app?.close();
+  await service?.close();
   await tap?.close();
   await publisher.close();
-  await minioOf(config).removeBucket();
-  await issuer?.close();
-  await db?.drop();
 });
 
 async function ownerWithFile(name = "Holiday plan.pdf", data = randomBytes(1_572_864)) {

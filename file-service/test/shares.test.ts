@@ -1,39 +1,26 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { get as httpGet } from "node:http";
 import { TOPICS, createFieldCipher, parseFieldKeys } from "@coffer/contracts";
+import { createEventTap, type EventTap, type TestDatabase, type TokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createEventTap, createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { startFileService, type RunningFileService } from "./fixture.js";
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
-let tap: Awaited<ReturnType<typeof createEventTap>>;
-let config: Config;
-let app: FastifyInstance;
-let base: string;
+let service: RunningFileService;
+let db: TestDatabase, issuer: TokenIssuer, config: Config, app: FastifyInstance, base: string;
+let tap: EventTap;
 const cipher = createFieldCipher(parseFieldKeys(process.env.EVENT_ENCRYPTION_KEYS!));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  issuer = await createTokenIssuer();
   tap = await createEventTap([TOPICS.shareCreated, TOPICS.shareAccessed]);
-  config = testConfig({
-    DATABASE_URL: db.url,
-    JWKS_URL: issuer.jwksUrl,
-    PUBLIC_BASE_URL: "https://coffer.example",
-    SHARE_DOWNLOAD_STALL_SECONDS: "2",
-  });
-  app = await buildApp(config);
-  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  service = await startFileService({ PUBLIC_BASE_URL: "https://coffer.example", SHARE_DOWNLOAD_STALL_SECONDS: "2" });
+  ({ db, issuer, config, app, base } = service);
 });
 afterAll(async () => {
-  await app?.close();
+  await service?.close();
   await tap?.close();
-  await minioOf(config).removeBucket();
-  await issuer?.close();
-  await db?.drop();
 });
 
 async function ownerWithFile(data = randomBytes(20_000)) {

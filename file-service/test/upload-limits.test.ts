@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
-import { createTestDatabase, createTokenIssuer, minioOf, testConfig } from "./support.js";
+import { createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
+import { minioOf, testConfig } from "./support.js";
 
 const KiB = 1024;
 const LIMITS = {

@@ -25,9 +25,12 @@ export type VersionRecord = {
   createdAt: Date;
 };
 
+/** A version's object that left the database, with the bytes it counted. */
+export type RemovedObject = { objectKey: string; size: number };
+
 const FILE_COLUMNS = `id, customer_id, folder_id, name, current_version, size, content_type, sha256, trashed_at, created_at, updated_at`;
 
-export const toFile = (r: Record<string, unknown>): FileRecord => ({
+const toFile = (r: Record<string, unknown>): FileRecord => ({
   id: r.id as string,
   customerId: r.customer_id as string,
   folderId: r.folder_id as string,
@@ -50,6 +53,11 @@ const toVersion = (r: Record<string, unknown>): VersionRecord => ({
   createdAt: r.created_at as Date,
 });
 
+const toRemoved = (r: { object_key: string; size: string }): RemovedObject => ({
+  objectKey: r.object_key,
+  size: Number(r.size),
+});
+
 /** Every read is scoped to the owner: another customer's id finds nothing. */
 export async function findFile(
   db: Db,
@@ -64,6 +72,7 @@ export async function findFile(
   return rows[0] ? toFile(rows[0]) : undefined;
 }
 
+/** The folder's file of that name (names compare case-insensitively), locked until the transaction ends. */
 export async function findFileByName(tx: pg.ClientBase, folderId: string, name: string) {
   const { rows } = await tx.query(
     `SELECT ${FILE_COLUMNS} FROM files WHERE folder_id = $1 AND lower(name) = lower($2) AND trashed_at IS NULL FOR UPDATE`,
@@ -82,19 +91,188 @@ export async function listVersions(db: Db, fileId: string) {
   return rows.map(toVersion);
 }
 
-export async function activeFolderExists(db: Db, customerId: string, folderId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    "SELECT 1 FROM folders WHERE customer_id = $1 AND id = $2 AND trashed_at IS NULL",
-    [customerId, folderId],
+const SORT_COLUMNS = { name: "lower(name)", size: "size", updatedAt: "updated_at" } as const;
+export type FileSort = keyof typeof SORT_COLUMNS;
+
+/** The sort value as PostgreSQL compares it: its own lower(), microseconds of updated_at. */
+const SORT_VALUES: Record<FileSort, string> = {
+  name: "lower(name)",
+  size: "size",
+  updatedAt: `to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+/**
+ * The customer's files out of the trash (of one folder, or whose name contains `nameContains`),
+ * in keyset order (sort value, id) after `after`: up to `limit`, each with its sort value.
+ */
+export async function findFilesPage(
+  db: Db,
+  query: {
+    customerId: string;
+    folderId?: string;
+    nameContains?: string;
+    sort: FileSort;
+    order: "asc" | "desc";
+    after?: { v: string | number; id: string };
+    limit: number;
+  },
+): Promise<{ file: FileRecord; sortValue: string | number }[]> {
+  const params: unknown[] = [query.customerId];
+  const where = ["customer_id = $1", "trashed_at IS NULL"];
+  if (query.folderId) {
+    params.push(query.folderId);
+    where.push(`folder_id = $${params.length}`);
+  }
+  if (query.nameContains) {
+    params.push(`%${escapeLike(query.nameContains.toLowerCase())}%`);
+    where.push(`lower(name) LIKE $${params.length}`);
+  }
+  const column = SORT_COLUMNS[query.sort];
+  const direction = query.order === "desc" ? "DESC" : "ASC";
+  if (query.after) {
+    params.push(query.after.v, query.after.id);
+    where.push(`(${column}, id) ${direction === "ASC" ? ">" : "<"} ($${params.length - 1}, $${params.length})`);
+  }
+  params.push(query.limit);
+  const { rows } = await db.query(
+    `SELECT *, ${SORT_VALUES[query.sort]} AS sort_value
+       FROM files WHERE ${where.join(" AND ")} ORDER BY ${column} ${direction}, id ${direction} LIMIT $${params.length}`,
+    params,
   );
-  return rowCount === 1;
+  return rows.map((r) => ({
+    file: toFile(r),
+    sortValue: query.sort === "size" ? Number(r.sort_value) : (r.sort_value as string),
+  }));
 }
 
-/** Queues objects for deletion in the caller's transaction; the object deleter removes them once it commits. */
-export async function queueObjectDeletions(tx: pg.ClientBase, keys: readonly string[]): Promise<void> {
-  if (keys.length > 0) {
-    await tx.query("INSERT INTO object_deletions (object_key) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", [
-      keys,
-    ]);
-  }
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function renameFile(
+  tx: pg.ClientBase,
+  fileId: string,
+  changes: { name: string; folderId: string },
+): Promise<FileRecord> {
+  const { rows } = await tx.query(
+    "UPDATE files SET name = $2, folder_id = $3, updated_at = now() WHERE id = $1 RETURNING *",
+    [fileId, changes.name, changes.folderId],
+  );
+  return toFile(rows[0]!);
+}
+
+/** A new file, its first version current. */
+export async function insertFile(
+  tx: pg.ClientBase,
+  file: Pick<FileRecord, "id" | "customerId" | "folderId" | "name" | "size" | "contentType" | "sha256">,
+): Promise<FileRecord> {
+  const { rows } = await tx.query(
+    `INSERT INTO files (id, customer_id, folder_id, name, current_version, size, content_type, sha256)
+     VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING *`,
+    [file.id, file.customerId, file.folderId, file.name, file.size, file.contentType, file.sha256],
+  );
+  return toFile(rows[0]!);
+}
+
+export async function setCurrentVersion(
+  tx: pg.ClientBase,
+  fileId: string,
+  version: Pick<VersionRecord, "version" | "size" | "contentType" | "sha256">,
+): Promise<FileRecord> {
+  const { rows } = await tx.query(
+    `UPDATE files SET current_version = $2, size = $3, content_type = $4, sha256 = $5, updated_at = now()
+      WHERE id = $1 RETURNING *`,
+    [fileId, version.version, version.size, version.contentType, version.sha256],
+  );
+  return toFile(rows[0]!);
+}
+
+export async function insertVersion(
+  tx: pg.ClientBase,
+  fileId: string,
+  version: Omit<VersionRecord, "createdAt">,
+): Promise<void> {
+  await tx.query(
+    "INSERT INTO file_versions (file_id, version, object_key, size, content_type, sha256) VALUES ($1, $2, $3, $4, $5, $6)",
+    [fileId, version.version, version.objectKey, version.size, version.contentType, version.sha256],
+  );
+}
+
+/** Deletes the file's versions numbered `upTo` or lower. */
+export async function pruneVersions(tx: pg.ClientBase, fileId: string, upTo: number): Promise<RemovedObject[]> {
+  const { rows } = await tx.query<{ object_key: string; size: string }>(
+    "DELETE FROM file_versions WHERE file_id = $1 AND version <= $2 RETURNING object_key, size",
+    [fileId, upTo],
+  );
+  return rows.map(toRemoved);
+}
+
+export async function markTrashed(tx: pg.ClientBase, fileId: string): Promise<void> {
+  await tx.query("UPDATE files SET trashed_at = now(), updated_at = now() WHERE id = $1", [fileId]);
+}
+
+/** Moves the files of these folders to the trash: the files moved. */
+export async function trashFilesIn(tx: pg.ClientBase, folderIds: readonly string[]): Promise<FileRecord[]> {
+  const { rows } = await tx.query(
+    "UPDATE files SET trashed_at = now(), updated_at = now() WHERE folder_id = ANY($1) AND trashed_at IS NULL RETURNING *",
+    [folderIds],
+  );
+  return rows.map(toFile);
+}
+
+export async function findTrashedFiles(db: Db, customerId: string): Promise<FileRecord[]> {
+  const { rows } = await db.query(
+    "SELECT * FROM files WHERE customer_id = $1 AND trashed_at IS NOT NULL ORDER BY trashed_at DESC LIMIT 1000",
+    [customerId],
+  );
+  return rows.map(toFile);
+}
+
+export async function untrashFile(
+  tx: pg.ClientBase,
+  fileId: string,
+  to: { folderId: string; name: string },
+): Promise<FileRecord> {
+  const { rows } = await tx.query(
+    "UPDATE files SET trashed_at = NULL, folder_id = $2, name = $3, updated_at = now() WHERE id = $1 RETURNING *",
+    [fileId, to.folderId, to.name],
+  );
+  return toFile(rows[0]!);
+}
+
+/** Deletes a file and every version of it. */
+export async function deleteFile(tx: pg.ClientBase, fileId: string): Promise<RemovedObject[]> {
+  const { rows } = await tx.query<{ object_key: string; size: string }>(
+    "DELETE FROM file_versions WHERE file_id = $1 RETURNING object_key, size",
+    [fileId],
+  );
+  await tx.query("DELETE FROM files WHERE id = $1", [fileId]);
+  return rows.map(toRemoved);
+}
+
+/** Files trashed more than `retentionDays` ago, of any customer, up to `limit`. */
+export async function findExpiredTrash(
+  db: Db,
+  retentionDays: number,
+  limit: number,
+): Promise<{ id: string; customerId: string }[]> {
+  const { rows } = await db.query<{ id: string; customer_id: string }>(
+    "SELECT id, customer_id FROM files WHERE trashed_at < now() - make_interval(days => $1) LIMIT $2",
+    [retentionDays, limit],
+  );
+  return rows.map((r) => ({ id: r.id, customerId: r.customer_id }));
+}
+
+/** Deletes up to `limit` of the customer's files (all when null) with their versions: the versions' object keys. */
+export async function deleteCustomerFiles(
+  tx: pg.ClientBase,
+  customerId: string,
+  limit: number | null,
+): Promise<string[]> {
+  const { rows } = await tx.query<{ object_key: string }>(
+    `WITH batch AS (SELECT id FROM files WHERE customer_id = $1 LIMIT $2),
+          gone AS (DELETE FROM file_versions v USING batch WHERE v.file_id = batch.id RETURNING v.object_key),
+          files_gone AS (DELETE FROM files f USING batch WHERE f.id = batch.id)
+     SELECT object_key FROM gone`,
+    [customerId, limit],
+  );
+  return rows.map((r) => r.object_key);
 }

@@ -1,62 +1,37 @@
-import { inTransaction, type EventLogger } from "@coffer/contracts";
+import { type EventLogger } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
-import type { FileStorage } from "../files/file-storage.js";
+import type { FileStorage } from "../storage/file-storage.js";
+import { forgetDeletions, lockQueuedDeletions } from "../storage/object-repository.js";
+import { createPeriodicJob } from "./periodic-job.js";
+
+const BATCH = 500;
 
 /**
  * Deletes the objects queued in `object_deletions` (by purges, pruned versions, failed uploads,
- * erased customers) from MinIO, then their queue rows. A MinIO outage only delays it.
+ * erased customers) from MinIO, then their queue rows; woken by whoever queues some. A MinIO
+ * outage only delays it.
  */
-export async function deleteQueuedObjects(pool: pg.Pool, storage: FileStorage): Promise<number> {
-  return inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ object_key: string }>(
-      "SELECT object_key FROM object_deletions ORDER BY created_at LIMIT 500 FOR UPDATE SKIP LOCKED",
-    );
-    const keys = rows.map((r) => r.object_key);
-    await storage.remove(keys);
-    await tx.query("DELETE FROM object_deletions WHERE object_key = ANY($1)", [keys]);
-    return keys.length;
-  });
-}
-
 export function createObjectDeleter(options: {
   pool: pg.Pool;
   storage: FileStorage;
   logger: EventLogger;
   intervalMs?: number;
 }) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-
-  async function drain() {
-    try {
-      while ((await deleteQueuedObjects(options.pool, options.storage)) > 0);
-    } catch (err) {
-      options.logger.warn({ err }, "object deletion failed; retrying later");
-    }
-  }
-  function run() {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = drain().finally(() => {
-      running = undefined;
-      if (again) {
-        again = false;
-        run();
-      }
+  const deleteBatch = () =>
+    inTransaction(options.pool, async (tx) => {
+      const keys = await lockQueuedDeletions(tx, BATCH);
+      await options.storage.remove(keys);
+      await forgetDeletions(tx, keys);
+      return keys.length;
     });
-  }
-  return {
-    start() {
-      timer = setInterval(run, options.intervalMs ?? 5000).unref();
-      run();
+  return createPeriodicJob({
+    name: "object deletion",
+    intervalMs: options.intervalMs ?? 5000,
+    logger: options.logger,
+    runAtStart: true,
+    async task() {
+      while ((await deleteBatch()) > 0);
     },
-    wake: run,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import type { EventLogger } from "@coffer/contracts";
 import type pg from "pg";
-import type { FileStorage, StoredObject } from "../files/file-storage.js";
+import type { FileStorage, StoredObject } from "../storage/file-storage.js";
+import { unreferencedKeys } from "../storage/object-repository.js";
 
 const BATCH = 500;
 
@@ -20,15 +21,10 @@ export async function reconcileStorage(
   let bytes = 0;
   let batch: StoredObject[] = [];
   const flush = async () => {
-    const { rows } = await deps.pool.query<{ key: string }>(
-      `SELECT k AS key FROM unnest($1::text[]) AS k
-        WHERE NOT EXISTS (SELECT 1 FROM file_versions WHERE object_key = k)
-          AND NOT EXISTS (SELECT 1 FROM object_deletions WHERE object_key = k)
-          AND NOT EXISTS (SELECT 1 FROM resumable_uploads
-                           WHERE id = regexp_replace(k, '\\.(info|part)$', '') AND state IN ('uploading', 'processing'))`,
-      [batch.map((o) => o.key)],
+    const unreferenced = await unreferencedKeys(
+      deps.pool,
+      batch.map((o) => o.key),
     );
-    const unreferenced = new Set(rows.map((r) => r.key));
     const doomed = batch.filter((o) => unreferenced.has(o.key));
     await deps.storage.remove(doomed.map((o) => o.key));
     removed += doomed.length;

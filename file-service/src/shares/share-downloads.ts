@@ -1,7 +1,9 @@
-import { TOPICS, createEvent, enqueueEvents, inTransaction } from "@coffer/contracts";
+import { TOPICS, createEvent, enqueueEvents } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
-import { PRODUCER } from "../customers/customer-account.js";
 import { ShareErrors } from "../errors.js";
+import { PRODUCER } from "../service.js";
+import { chargeServedBytes, refundServedBytes } from "./share-repository.js";
 
 const RESUME_TOLERANCE_CAP = 16 * 2 ** 20;
 
@@ -41,20 +43,7 @@ export async function chargeDownload(
 ): Promise<void> {
   const { unit, tolerance } = downloadUnit(served.fileSize);
   await inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ before: number; after: number; customer_id: string; file_id: string }>(
-      `WITH charge AS (
-         SELECT id, download_count AS before, served_bytes + $2 AS served,
-                greatest(download_count + CASE WHEN served_bytes >= download_count::bigint * $3 THEN 1 ELSE 0 END,
-                         ceil((served_bytes + $2 - $4)::numeric / $3)::integer) AS after
-           FROM shares WHERE id = $1 AND revoked_at IS NULL AND expires_at > now() FOR UPDATE
-       )
-       UPDATE shares s SET served_bytes = charge.served, download_count = charge.after
-         FROM charge
-        WHERE s.id = charge.id AND (s.max_downloads IS NULL OR charge.after <= s.max_downloads)
-        RETURNING charge.before, charge.after, s.customer_id, s.file_id`,
-      [served.shareId, served.bytes, unit, tolerance],
-    );
-    const charged = rows[0];
+    const charged = await chargeServedBytes(tx, { shareId: served.shareId, bytes: served.bytes, unit, tolerance });
     if (!charged) throw ShareErrors.exhausted();
     if (charged.after === charged.before) return;
     await enqueueEvents(tx, [
@@ -79,5 +68,5 @@ export async function chargeDownload(
 /** Gives back what a response was charged but never handed out (the client left first). */
 export async function refundDownload(pool: pg.Pool, shareId: string, bytes: number): Promise<void> {
   if (bytes <= 0) return;
-  await pool.query("UPDATE shares SET served_bytes = greatest(0, served_bytes - $2) WHERE id = $1", [shareId, bytes]);
+  await refundServedBytes(pool, shareId, bytes);
 }

@@ -1,4 +1,11 @@
-import { AppError, pageLocale, prefersHtml, sendPage, type PageLocale, type PageRenderer } from "@coffer/contracts";
+import {
+  AppError,
+  pageLocale,
+  prefersHtml,
+  sendPage,
+  type PageLocale,
+  type PageRenderer,
+} from "@coffer/contracts/http";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as shares from "./share-service.js";
 
@@ -102,7 +109,8 @@ export function createSharePages(deps: { shares: shares.ShareDeps; pages: PageRe
         if (page) return sendGone(request, reply, viewError.statusCode, page);
         return inherited.call(this, viewError as AppError, request, reply);
       }
-      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+      const retryAfter = error instanceof AppError ? error.retryAfterSeconds : undefined;
+      if (retryAfter) reply.header("retry-after", String(retryAfter));
       return sendShare(request, reply, error.statusCode ?? 400, token, view, { message, retryAfter });
     });
   }

@@ -5,16 +5,17 @@ import {
   setPageErrorHandler,
   type DocumentedAnswer,
   type PageRenderer,
-} from "@coffer/contracts";
+} from "@coffer/contracts/http";
 import type {} from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import Type from "typebox";
-import { sendContent, type ServedMeter } from "../files/download.js";
-import type { FileStorage } from "../files/file-storage.js";
+import { DownloadHeaders, downloadAnswers } from "../downloads/download-schemas.js";
+import { sendContent, type ServedMeter } from "../downloads/send-content.js";
+import type { FileStorage } from "../storage/file-storage.js";
 import { errorResponses } from "../errors.js";
-import { DownloadHeaders, Uuid, documented, downloadAnswers } from "../schemas.js";
+import { type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import { chargeDownload, refundDownload } from "./share-downloads.js";
 import { createSharePages } from "./share-pages.js";
 import * as shares from "./share-service.js";
@@ -50,18 +51,8 @@ const ShareDownloadHeaders = Type.Object({
 const LINK_GONE = ["SHARE_REVOKED", "SHARE_EXPIRED", "SHARE_EXHAUSTED"] as const;
 const RetryAfter = Type.Integer({ description: "Seconds to wait" });
 
-/** Passes a refusal's wait on as Retry-After. */
-function withRetryAfter(reply: FastifyReply, error: unknown): never {
-  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-  if (retryAfter) reply.header("retry-after", String(retryAfter));
-  throw error;
-}
-
 /** The owner's share management (JWT). */
-export const shareRoutes: FastifyPluginAsyncTypebox<{
-  shares: shares.ShareDeps;
-  authenticate: preHandlerAsyncHookHandler;
-}> = async (app, opts) => {
+export const shareRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<shares.ShareDeps>> = async (app, opts) => {
   app.addHook("preHandler", opts.authenticate);
 
   app.post(
@@ -98,14 +89,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const created = await shares
-        .createShare(
-          opts.shares,
-          { customerId: request.verifiedCustomer.customerId, correlationId: request.id },
-          request.params.id,
-          request.body,
-        )
-        .catch((error: unknown) => withRetryAfter(reply, error));
+      const created = await shares.createShare(opts.deps, contextOf(request), request.params.id, request.body);
       return reply.code(201).header("cache-control", "no-store").send(created);
     },
   );
@@ -119,7 +103,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Object({ shares: Type.Array(ShareResponse) }), ...errorResponses("UNAUTHORIZED") },
       },
     },
-    async (request) => ({ shares: await shares.listShares(opts.shares, request.verifiedCustomer.customerId) }),
+    async (request) => ({ shares: await shares.listShares(opts.deps, request.verifiedCustomer.customerId) }),
   );
 
   app.delete(
@@ -133,7 +117,7 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await shares.revokeShare(opts.shares, request.verifiedCustomer.customerId, request.params.id);
+      await shares.revokeShare(opts.deps, request.verifiedCustomer.customerId, request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -145,7 +129,7 @@ function grantOf(request: FastifyRequest): string | undefined {
   return typeof header === "string" ? header : request.cookies[GRANT_COOKIE];
 }
 
-type PublicShareOptions = { shares: shares.ShareDeps; storage: FileStorage; pages: PageRenderer };
+type PublicShareOptions = { deps: shares.ShareDeps & { storage: FileStorage }; pages: PageRenderer };
 
 /**
  * The public side of a link: no JWT, the token is the key. A browser gets pages: the link's own
@@ -158,14 +142,14 @@ export const publicShareRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = 
 
 const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, opts) => {
   const pages = createSharePages({
-    shares: opts.shares,
+    shares: opts.deps,
     pages: opts.pages,
     grantMinutes: shares.GRANT_TTL_SECONDS / 60,
   });
   pages.handleErrors(app);
   // The password form posts urlencoded; JSON stays what API clients send.
   await app.register(formbody);
-  const sameSite = createOriginCheck(opts.shares.publicBaseUrl, opts.pages);
+  const sameSite = createOriginCheck(opts.deps.publicBaseUrl, opts.pages);
   app.addHook("onRequest", async (_request, reply) => {
     reply.header("vary", "Accept");
   });
@@ -177,7 +161,7 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
   ) {
     reply.header("cache-control", "no-store").setCookie(GRANT_COOKIE, grant, {
       httpOnly: true,
-      secure: opts.shares.publicBaseUrl.startsWith("https:"),
+      secure: opts.deps.publicBaseUrl.startsWith("https:"),
       // Lax, not Strict: the browser's own download manager resumes with it, and a reopened mail
       // link finds the file unlocked; a cross-site page can at most start a download it cannot read.
       sameSite: "lax",
@@ -209,8 +193,8 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
     },
     async (request, reply) => {
       const { token } = request.params;
-      if (!prefersHtml(request)) return shares.describeShare(opts.shares, token);
-      return pages.sendShare(request, reply, 200, token, await shares.viewShare(opts.shares, token, grantOf(request)));
+      if (!prefersHtml(request)) return shares.describeShare(opts.deps, token);
+      return pages.sendShare(request, reply, 200, token, await shares.viewShare(opts.deps, token, grantOf(request)));
     },
   );
 
@@ -259,9 +243,7 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
     },
     async (request, reply) => {
       const { token } = request.params;
-      const unlocked = await shares
-        .unlockShare(opts.shares, token, request.body.password)
-        .catch((error: unknown) => withRetryAfter(reply, error));
+      const unlocked = await shares.unlockShare(opts.deps, token, request.body.password);
       setGrantCookie(reply, token, unlocked);
       if (prefersHtml(request)) return reply.code(303).header("location", `/s/${token}`).send(null);
       return reply.send(unlocked);
@@ -271,21 +253,21 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
   /** Downloads count by the bytes served, Range or not (share-downloads.ts); a resume counts once. */
   const content =
     (head: boolean) => async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
-      const { share, file, version } = await shares.openShare(opts.shares, request.params.token, grantOf(request));
+      const { share, file, version } = await shares.openShare(opts.deps, request.params.token, grantOf(request));
       const meter: ServedMeter = {
-        stallMs: opts.shares.limits.downloadStallSeconds * 1000,
+        stallMs: opts.deps.shareLimits.downloadStallSeconds * 1000,
         async charge(length) {
           const served = { shareId: share.id, fileName: file.name, fileSize: version.size, bytes: Math.max(length, 1) };
-          await chargeDownload(opts.shares.pool, served, request.id);
+          await chargeDownload(opts.deps.pool, served, request.id);
           return (sent) => {
             // The client is gone: a refund that fails leaves the visitor charged, nothing worse.
-            refundDownload(opts.shares.pool, share.id, length - sent).catch((err: unknown) =>
+            refundDownload(opts.deps.pool, share.id, length - sent).catch((err: unknown) =>
               request.log.warn({ err, shareId: share.id }, "giving back unsent share bytes failed"),
             );
           };
         },
       };
-      return sendContent(request, reply, { storage: opts.storage, name: file.name, version, head, meter });
+      return sendContent(request, reply, { storage: opts.deps.storage, name: file.name, version, head, meter });
     };
   const contentErrors = [
     "VALIDATION_FAILED",

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Config } from "../config.js";
 import { ShareErrors } from "../errors.js";
+import { findRecentSends, insertSend, lockShareSends } from "./share-repository.js";
 
 export type SendLimits = Pick<Config["shares"], "recipientsPerDay" | "perHour">;
 
@@ -19,12 +20,8 @@ export async function recordShareSend(
   send: { customerId: string; shareId: string; recipients: number },
   limits: SendLimits,
 ): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`share-sends:${send.customerId}`]);
-  const { rows } = await tx.query<{ recipients: number; age: number }>(
-    `SELECT recipients, extract(epoch FROM now() - created_at)::float8 AS age
-       FROM share_sends WHERE customer_id = $1 AND created_at > now() - interval '1 day' ORDER BY created_at`,
-    [send.customerId],
-  );
+  await lockShareSends(tx, send.customerId);
+  const rows = await findRecentSends(tx, send.customerId);
   const lastHour = rows.filter((r) => r.age < HOUR_S);
   if (lastHour.length >= limits.perHour) {
     const leaving = lastHour[lastHour.length - limits.perHour]!;
@@ -42,16 +39,7 @@ export async function recordShareSend(
       leaving ? secondsUntil(DAY_S, leaving.age) : DAY_S,
     );
   }
-  await tx.query("INSERT INTO share_sends (share_id, customer_id, recipients) VALUES ($1, $2, $3)", [
-    send.shareId,
-    send.customerId,
-    send.recipients,
-  ]);
+  await insertSend(tx, send);
 }
 
 const secondsUntil = (window: number, age: number) => Math.max(1, Math.ceil(window - age));
-
-/** Forgets sends older than the longest window: nothing counts them any more. */
-export async function purgeOldShareSends(pool: pg.Pool): Promise<void> {
-  await pool.query("DELETE FROM share_sends WHERE created_at <= now() - interval '1 day'");
-}

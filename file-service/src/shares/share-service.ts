@@ -1,19 +1,36 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { TOPICS, createEvent, enqueueEvents, inTransaction, type FieldCipher } from "@coffer/contracts";
+import { TOPICS, createEvent, enqueueEvents, type FieldCipher } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import argon2 from "argon2";
 import type pg from "pg";
+import { findDisplayName } from "../accounts/account-repository.js";
 import type { Config } from "../config.js";
-import { PRODUCER, findDisplayName } from "../customers/customer-account.js";
 import { Errors, ShareErrors } from "../errors.js";
 import { findFile, findVersion, type FileRecord, type VersionRecord } from "../files/file-repository.js";
+import { PRODUCER } from "../service.js";
 import { isExhausted } from "./share-downloads.js";
+import {
+  countUnlockAttempt,
+  findLiveShares,
+  findShareByTokenHash,
+  hasLiveGrant,
+  insertGrant,
+  insertShare,
+  lockedForSeconds,
+  markRevoked,
+  purgeExpiredGrants,
+  purgeOldSends,
+  resetUnlockAttempts,
+  type LinkRow,
+  type ShareRow,
+} from "./share-repository.js";
 import { recordShareSend } from "./share-sends.js";
 
 export type ShareDeps = {
   pool: pg.Pool;
   cipher: FieldCipher;
   publicBaseUrl: string;
-  limits: Config["shares"];
+  shareLimits: Config["shares"];
 };
 
 export const GRANT_TTL_SECONDS = 10 * 60;
@@ -23,24 +40,6 @@ const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, paralle
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 const newToken = () => randomBytes(32).toString("base64url");
-
-type ShareRow = {
-  id: string;
-  customer_id: string;
-  file_id: string;
-  password_hash: string | null;
-  expires_at: Date;
-  max_downloads: number | null;
-  download_count: number;
-  served_bytes: string;
-  revoked_at: Date | null;
-  recipients: string[];
-  failed_unlocks: number;
-  locked_until: Date | null;
-  created_at: Date;
-};
-/** A share found by its token, with its file's current size (what a download is counted in). */
-type LinkRow = ShareRow & { file_size: string };
 
 export const toShare = (r: ShareRow) => ({
   id: r.id,
@@ -64,23 +63,34 @@ export async function createShare(
   input: { expiresAt?: string; password?: string; maxDownloads?: number; recipients?: string[] },
 ) {
   const now = Date.now();
-  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now + deps.limits.defaultDays * DAY_MS);
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now + deps.shareLimits.defaultDays * DAY_MS);
   if (expiresAt.getTime() <= now) throw ShareErrors.expiryInPast();
-  if (expiresAt.getTime() > now + deps.limits.maxDays * DAY_MS) throw ShareErrors.expiryTooLate(deps.limits.maxDays);
+  if (expiresAt.getTime() > now + deps.shareLimits.maxDays * DAY_MS)
+    throw ShareErrors.expiryTooLate(deps.shareLimits.maxDays);
   const recipients = [...new Set((input.recipients ?? []).map((r) => r.trim().toLowerCase()))];
-  if (recipients.length > deps.limits.maxRecipients) throw ShareErrors.tooManyRecipients(deps.limits.maxRecipients);
+  if (recipients.length > deps.shareLimits.maxRecipients)
+    throw ShareErrors.tooManyRecipients(deps.shareLimits.maxRecipients);
   const passwordHash = input.password ? await argon2.hash(input.password, ARGON2) : null;
   const token = newToken();
   const id = randomUUID();
   return inTransaction(deps.pool, async (tx) => {
     const file = await findFile(tx, ctx.customerId, fileId);
     if (!file) throw Errors.notFound("File");
-    await recordShareSend(tx, { customerId: ctx.customerId, shareId: id, recipients: recipients.length }, deps.limits);
-    await tx.query(
-      `INSERT INTO shares (id, customer_id, file_id, token_hash, password_hash, expires_at, max_downloads, recipients)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, ctx.customerId, file.id, hashToken(token), passwordHash, expiresAt, input.maxDownloads ?? null, recipients],
+    await recordShareSend(
+      tx,
+      { customerId: ctx.customerId, shareId: id, recipients: recipients.length },
+      deps.shareLimits,
     );
+    await insertShare(tx, {
+      id,
+      customerId: ctx.customerId,
+      fileId: file.id,
+      tokenHash: hashToken(token),
+      passwordHash,
+      expiresAt,
+      maxDownloads: input.maxDownloads ?? null,
+      recipients,
+    });
     await enqueueEvents(tx, [
       {
         topic: TOPICS.shareCreated,
@@ -105,19 +115,11 @@ export async function createShare(
 }
 
 export async function listShares(deps: ShareDeps, customerId: string) {
-  const { rows } = await deps.pool.query<ShareRow>(
-    "SELECT * FROM shares WHERE customer_id = $1 AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 500",
-    [customerId],
-  );
-  return rows.map(toShare);
+  return (await findLiveShares(deps.pool, customerId)).map(toShare);
 }
 
 export async function revokeShare(deps: ShareDeps, customerId: string, shareId: string): Promise<void> {
-  const { rowCount } = await deps.pool.query(
-    "UPDATE shares SET revoked_at = now() WHERE id = $1 AND customer_id = $2 AND revoked_at IS NULL",
-    [shareId, customerId],
-  );
-  if (rowCount !== 1) throw ShareErrors.notFound();
+  if (!(await markRevoked(deps.pool, customerId, shareId))) throw ShareErrors.notFound();
 }
 
 /**
@@ -129,15 +131,9 @@ async function findByToken(
   token: string,
   spentWhen: "every-byte" | "every-download" = "every-byte",
 ): Promise<LinkRow> {
-  // A disabled or deleted owner's links serve nothing (customer_access: the projection of their account).
-  const { rows } = await db.query<LinkRow & { owner_inactive: boolean }>(
-    `SELECT s.*, f.size AS file_size, coalesce(a.disabled OR a.deleted_at IS NOT NULL, false) AS owner_inactive
-       FROM shares s JOIN files f ON f.id = s.file_id LEFT JOIN customer_access a ON a.customer_id = s.customer_id
-      WHERE s.token_hash = $1`,
-    [hashToken(token)],
-  );
-  const share = rows[0];
+  const share = await findShareByTokenHash(db, hashToken(token));
   if (!share) throw ShareErrors.notFound();
+  // A disabled or deleted owner's links serve nothing.
   if (share.owner_inactive) throw ShareErrors.ownerInactive();
   if (share.revoked_at) throw ShareErrors.revoked();
   if (share.expires_at.getTime() <= Date.now()) throw ShareErrors.expired();
@@ -155,11 +151,7 @@ async function findLiveShare(db: pg.Pool, token: string) {
 
 async function hasGrant(db: pg.Pool, shareId: string, grant: string | undefined): Promise<boolean> {
   if (!grant) return false;
-  const { rowCount } = await db.query(
-    "SELECT 1 FROM share_grants WHERE grant_hash = $1 AND share_id = $2 AND expires_at > now()",
-    [hashToken(grant), shareId],
-  );
-  return rowCount === 1;
+  return hasLiveGrant(db, shareId, hashToken(grant));
 }
 
 /** What an anonymous visitor may know about a link before downloading. */
@@ -200,28 +192,14 @@ export async function viewShare(deps: ShareDeps, token: string, grant: string | 
 export async function unlockShare(deps: ShareDeps, token: string, password: string) {
   const share = await findByToken(deps.pool, token);
   if (!share.password_hash) throw ShareErrors.notFound();
-  const attempt = await deps.pool.query(
-    `UPDATE shares SET failed_unlocks = failed_unlocks + 1,
-       locked_until = CASE WHEN failed_unlocks + 1 >= $2
-                           THEN now() + make_interval(secs => least(900, power(2, failed_unlocks + 2 - $2)))
-                           ELSE locked_until END
-     WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())`,
-    [share.id, MAX_FAILED_UNLOCKS],
-  );
-  if (attempt.rowCount !== 1) {
-    const { rows } = await deps.pool.query<{ wait: number | null }>(
-      "SELECT extract(epoch FROM locked_until - now())::float8 AS wait FROM shares WHERE id = $1",
-      [share.id],
-    );
-    throw ShareErrors.tooManyAttempts(Math.max(1, Math.ceil(rows[0]?.wait ?? 1)));
+  if (!(await countUnlockAttempt(deps.pool, share.id, MAX_FAILED_UNLOCKS))) {
+    const wait = await lockedForSeconds(deps.pool, share.id);
+    throw ShareErrors.tooManyAttempts(Math.max(1, Math.ceil(wait ?? 1)));
   }
   if (!(await argon2.verify(share.password_hash, password))) throw ShareErrors.wrongPassword();
-  await deps.pool.query("UPDATE shares SET failed_unlocks = 0, locked_until = NULL WHERE id = $1", [share.id]);
+  await resetUnlockAttempts(deps.pool, share.id);
   const grant = newToken();
-  await deps.pool.query(
-    "INSERT INTO share_grants (grant_hash, share_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))",
-    [hashToken(grant), share.id, GRANT_TTL_SECONDS],
-  );
+  await insertGrant(deps.pool, hashToken(grant), share.id, GRANT_TTL_SECONDS);
   return { grant, expiresIn: GRANT_TTL_SECONDS };
 }
 
@@ -233,4 +211,9 @@ export async function openShare(deps: ShareDeps, token: string, grant: string | 
   if (!file) throw ShareErrors.unavailable();
   const version = (await findVersion(deps.pool, file.id, file.currentVersion)) as VersionRecord;
   return { share, file, version };
+}
+
+/** Forgets grants past their expiry, and share sends past the longest window: nothing counts them any more. */
+export async function forgetExpiredShareState(db: pg.Pool): Promise<void> {
+  await Promise.all([purgeExpiredGrants(db), purgeOldSends(db)]);
 }

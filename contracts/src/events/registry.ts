@@ -1,0 +1,96 @@
+import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import type avro from "avsc";
+import { PoisonRecordError, RegistryUnavailable } from "../errors.js";
+import { AVRO_OPTIONS, avroTypeOf, assertValidEvent, EventValidationError } from "./events.js";
+import { SCHEMAS, type EventMap, type Topic } from "./generated/events.js";
+
+/** TopicNameStrategy: the value schema of topic T is registered under `T-value`. */
+export const subjectOf = (topic: string) => `${topic}-value`;
+
+export type EventRegistry = {
+  /** Registers (once per process) the catalogue's schema for the topic and returns its id. */
+  schemaId(topic: Topic): Promise<number>;
+  /** The Confluent wire format: magic byte, schema id, Avro binary. */
+  encode<T extends Topic>(topic: T, event: EventMap[T]): Promise<Buffer>;
+  /**
+   * Reads a record written with any registered version of the topic's schema into the
+   * catalogue's version. Throws PoisonRecordError when the record can never be read, and
+   * RegistryUnavailable when its writer schema cannot be fetched now.
+   */
+  decode<T extends Topic>(topic: T, message: Buffer | null): Promise<EventMap[T]>;
+};
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+export function createEventRegistry(url: string): EventRegistry {
+  const registry = new SchemaRegistry({ host: url, retry: { retries: 2 } }, { [SchemaType.AVRO]: AVRO_OPTIONS });
+  const ids = new Map<Topic, Promise<number>>();
+  const resolvers = new Map<string, avro.Resolver>();
+
+  async function writerType(id: number): Promise<avro.Type> {
+    try {
+      return (await registry.getSchema(id)) as avro.Type;
+    } catch (error) {
+      if (statusOf(error) === 404)
+        throw new PoisonRecordError(`schema id ${id} is unknown to the registry`, { cause: error });
+      throw new RegistryUnavailable(`schema id ${id}: ${(error as Error)?.message ?? error}`, { cause: error });
+    }
+  }
+
+  return {
+    schemaId(topic) {
+      let id = ids.get(topic);
+      if (!id) {
+        id = registry
+          .register({ type: SchemaType.AVRO, schema: JSON.stringify(SCHEMAS[topic]) }, { subject: subjectOf(topic) })
+          .then((registered) => registered.id);
+        // A failed registration (registry down) is retried by the next call, not cached.
+        id.catch(() => ids.delete(topic));
+        ids.set(topic, id);
+      }
+      return id;
+    },
+
+    async encode(topic, event) {
+      assertValidEvent(topic, event);
+      const id = await this.schemaId(topic);
+      const header = Buffer.alloc(5);
+      header.writeInt32BE(id, 1);
+      return Buffer.concat([header, avroTypeOf(topic).toBuffer(event)]);
+    },
+
+    async decode(topic, message) {
+      if (!message || message.length < 5 || message[0] !== 0) {
+        throw new PoisonRecordError("the record is not in the Confluent Avro wire format");
+      }
+      const id = message.readInt32BE(1);
+      const reader = avroTypeOf(topic);
+      const key = `${topic}:${id}`;
+      let resolver = resolvers.get(key);
+      if (!resolver) {
+        const writer = await writerType(id);
+        try {
+          resolver = reader.createResolver(writer);
+        } catch (error) {
+          throw new PoisonRecordError(`schema id ${id} cannot be read as ${topic}: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+        resolvers.set(key, resolver);
+      }
+      let event: EventMap[typeof topic];
+      try {
+        event = reader.fromBuffer(message.subarray(5), resolver) as EventMap[typeof topic];
+        assertValidEvent(topic, event);
+      } catch (error) {
+        const reason =
+          error instanceof EventValidationError ? error.message : `cannot decode: ${(error as Error).message}`;
+        throw new PoisonRecordError(reason, { cause: error });
+      }
+      return event;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { Readable } from "node:stream";
+import type { DependencyCheck } from "@coffer/contracts/http";
+import * as Minio from "minio";
+import type { Config } from "../config.js";
+
+/** The MinIO side: objects are keyed `<customerId>/<uuid>`, never by a user-supplied name. */
+export type FileStorage = {
+  put(key: string, content: Readable, contentType: string): Promise<void>;
+  copy(fromKey: string, toKey: string): Promise<void>;
+  get(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  remove(keys: readonly string[]): Promise<void>;
+  list(prefix: string): Promise<string[]>;
+  /** Every object under the prefix with its size and when it was written, as MinIO lists them. */
+  scan(prefix: string): AsyncIterable<StoredObject>;
+};
+
+export type StoredObject = { key: string; size: number; lastModified: Date };
+
+export function createFileStorage(client: Minio.Client, bucket: string): FileStorage {
+  return {
+    async put(key, content, contentType) {
+      // A stream of unknown length goes up as a multipart upload, and S3 refuses one of no parts:
+      // an empty file is put as an empty buffer.
+      const chunks = content[Symbol.asyncIterator]();
+      const first = await chunks.next();
+      const body = first.done
+        ? Buffer.alloc(0)
+        : Readable.from(
+            (async function* () {
+              yield first.value;
+              for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+            })(),
+            { objectMode: false },
+          );
+      // minio pipes a stream body without listening for its errors: a body that fails (a limit hit,
+      // an idle or vanished client) must fail this put, not the process. minio's multipart upload
+      // is then left incomplete: tus's expiry aborts every incomplete upload of the bucket.
+      const failed =
+        body instanceof Readable
+          ? new Promise<never>((_, reject) => body.once("error", reject))
+          : new Promise<never>(() => undefined);
+      await Promise.race([client.putObject(bucket, key, body, undefined, { "Content-Type": contentType }), failed]);
+    },
+    async copy(fromKey, toKey) {
+      await client.copyObject(bucket, toKey, `/${bucket}/${fromKey}`, new Minio.CopyConditions());
+    },
+    get(key, range) {
+      return range
+        ? client.getPartialObject(bucket, key, range.start, range.end - range.start + 1)
+        : client.getObject(bucket, key);
+    },
+    async remove(keys) {
+      if (keys.length > 0) await client.removeObjects(bucket, [...keys]);
+    },
+    async list(prefix) {
+      const keys: string[] = [];
+      for await (const item of client.listObjectsV2(bucket, prefix, true)) {
+        if ((item as { name?: string }).name) keys.push((item as { name: string }).name);
+      }
+      return keys;
+    },
+    async *scan(prefix) {
+      for await (const item of client.listObjectsV2(bucket, prefix, true)) {
+        const { name, size, lastModified } = item as { name?: string; size: number; lastModified: Date };
+        if (name) yield { key: name, size, lastModified };
+      }
+    },
+  };
+}
+
+/** Connects to the bucket, creating it on first start: the storage, and the check of its readiness. */
+export async function connectFileStorage(
+  settings: Config["minio"],
+): Promise<{ storage: FileStorage; check: DependencyCheck }> {
+  const { bucket, ...options } = settings;
+  // 8 MiB parts: an upload of unknown length holds one part in memory, whatever its size.
+  const client = new Minio.Client({ ...options, partSize: 8 * 2 ** 20 });
+  if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket);
+  return {
+    storage: createFileStorage(client, bucket),
+    check: {
+      name: "minio",
+      async check() {
+        if (!(await client.bucketExists(bucket))) throw new Error(`bucket ${bucket} is missing`);
+      },
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+
+type Db = pg.ClientBase | pg.Pool;
+
+/** The customer's reservations whose lease runs, on every instance. */
+export async function countOpenReservations(tx: pg.ClientBase, customerId: string): Promise<number> {
+  const { rows } = await tx.query<{ open: number }>(
+    "SELECT count(*)::int AS open FROM upload_reservations WHERE customer_id = $1 AND expires_at > now()",
+    [customerId],
+  );
+  return rows[0]!.open;
+}
+
+/**
+ * Opens a reservation of `bytes`, leased to `owner` for `leaseMs`, when the quota has room for
+ * them (none reserved needs no room: a tus chunk's upload reserved its length already). Its id,
+ * or undefined when the quota is full.
+ */
+export async function insertReservation(
+  tx: pg.ClientBase,
+  r: { customerId: string; owner: string; bytes: number; leaseMs: number },
+): Promise<string | undefined> {
+  const id = randomUUID();
+  const { rowCount } = await tx.query(
+    `WITH granted AS (
+       UPDATE customers SET reserved_bytes = reserved_bytes + $2
+        WHERE id = $1 AND ($2 = 0 OR used_bytes + reserved_bytes + $2 <= quota_bytes) RETURNING id
+     )
+     INSERT INTO upload_reservations (id, customer_id, bytes, owner, expires_at)
+     SELECT $3, id, $2, $4, now() + make_interval(secs => $5) FROM granted`,
+    [r.customerId, r.bytes, id, r.owner, r.leaseMs / 1000],
+  );
+  return rowCount === 1 ? id : undefined;
+}
+
+/**
+ * Adds bytes to an open reservation when the quota has room, and renews its lease. False when
+ * the quota is full, or when the reservation is gone (reaped): its bytes are no longer held.
+ */
+export async function growReservation(db: Db, id: string, bytes: number, leaseMs: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `WITH lease AS (SELECT customer_id FROM upload_reservations WHERE id = $1 FOR UPDATE),
+          granted AS (
+            UPDATE customers SET reserved_bytes = reserved_bytes + $2 FROM lease
+             WHERE customers.id = lease.customer_id AND used_bytes + reserved_bytes + $2 <= quota_bytes
+            RETURNING customers.id
+          )
+     UPDATE upload_reservations SET bytes = bytes + $2, expires_at = now() + make_interval(secs => $3)
+       FROM granted WHERE upload_reservations.id = $1`,
+    [id, bytes, leaseMs / 1000],
+  );
+  return rowCount === 1;
+}
+
+/** Gives a reservation's bytes back; once only, whoever calls it (the request, or the reaper). */
+export async function releaseReservation(db: Db, id: string): Promise<void> {
+  await db.query(
+    `WITH gone AS (DELETE FROM upload_reservations WHERE id = $1 RETURNING customer_id, bytes)
+     UPDATE customers SET reserved_bytes = greatest(0, reserved_bytes - gone.bytes)
+       FROM gone WHERE customers.id = gone.customer_id`,
+    [id],
+  );
+}
+
+/**
+ * Closes a reservation in the transaction that turns its bytes into stored use, and answers how
+ * many bytes it held (0 if it was reaped meanwhile: the reaper gave them back already).
+ */
+export async function consumeReservation(tx: pg.ClientBase, id: string): Promise<number> {
+  const { rows } = await tx.query<{ bytes: string }>("DELETE FROM upload_reservations WHERE id = $1 RETURNING bytes", [
+    id,
+  ]);
+  return Number(rows[0]?.bytes ?? 0);
+}
+
+export async function renewReservations(db: Db, ids: readonly string[], leaseMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    "UPDATE upload_reservations SET expires_at = now() + make_interval(secs => $2) WHERE id = ANY($1::uuid[])",
+    [ids, leaseMs / 1000],
+  );
+}
+
+/** Releases every reservation whose lease ran out (its instance crashed): how many, and their bytes. */
+export async function reapExpiredReservations(db: Db): Promise<{ reservations: number; bytes: number }> {
+  const { rows } = await db.query<{ reservations: number; bytes: string }>(
+    `WITH expired AS (DELETE FROM upload_reservations WHERE expires_at < now() RETURNING customer_id, bytes),
+          per_customer AS (
+            SELECT customer_id, sum(bytes) AS bytes, count(*) AS reservations FROM expired GROUP BY customer_id
+          ),
+          released AS (
+            UPDATE customers SET reserved_bytes = greatest(0, reserved_bytes - per_customer.bytes)
+              FROM per_customer WHERE customers.id = per_customer.customer_id
+          )
+     SELECT coalesce(sum(reservations), 0)::int AS reservations, coalesce(sum(bytes), 0) AS bytes FROM per_customer`,
+  );
+  return { reservations: rows[0]!.reservations, bytes: Number(rows[0]!.bytes) };
+}

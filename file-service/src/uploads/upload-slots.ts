@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import { type EventLogger } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
+import type pg from "pg";
+import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
+import { Errors } from "../errors.js";
+import { SERVICE_NAME } from "../service.js";
+import {
+  consumeReservation,
+  countOpenReservations,
+  growReservation,
+  insertReservation,
+  reapExpiredReservations,
+  releaseReservation,
+  renewReservations,
+} from "./reservation-repository.js";
+
+export type UploadLimits = Readonly<{
+  maxPerCustomer: number;
+  maxPerInstance: number;
+  idleTimeoutMs: number;
+  leaseMs: number;
+}>;
+
+/** A request's reservation while it streams: bytes held against the quota, leased to this instance. */
+export type UploadSlot = {
+  /** Reserves more as the content grows; false when the quota is full. */
+  grow(bytes: number): Promise<boolean>;
+  /** In the transaction that records the content: closes the reservation, answers the bytes it held. */
+  consume(tx: pg.ClientBase): Promise<number>;
+  /** Gives back whatever is still reserved (nothing after a committed `consume`). Always call it. */
+  release(): Promise<void>;
+};
+
+export type UploadSlots = {
+  /**
+   * Opens a slot with `bytes` reserved. A capped slot (a client's body) counts against the
+   * customer's cap, across instances (their open reservations in the database), and against this
+   * instance's cap (what its memory can carry).
+   */
+  open(customerId: string, bytes: number, options?: { capped?: boolean }): Promise<UploadSlot>;
+  start(): void;
+  stop(): void;
+};
+
+export function createUploadSlots(deps: {
+  pool: pg.Pool;
+  defaultQuotaBytes: number;
+  limits: UploadLimits;
+  logger: EventLogger;
+}): UploadSlots {
+  const { pool, limits } = deps;
+  const owner = `${SERVICE_NAME}-${randomUUID()}`;
+  // This process's own reservations: it renews their leases while it serves them.
+  const live = new Set<string>();
+  let streaming = 0;
+  const timers: NodeJS.Timeout[] = [];
+
+  async function renew() {
+    await renewReservations(pool, [...live], limits.leaseMs);
+  }
+  async function reap() {
+    const reaped = await reapExpiredReservations(pool);
+    if (reaped.reservations > 0) {
+      deps.logger.warn(reaped, "released the reservations of uploads whose instance stopped renewing them");
+    }
+  }
+
+  return {
+    async open(customerId, bytes, { capped = true } = {}) {
+      if (capped && streaming >= limits.maxPerInstance) throw Errors.uploadsBusy();
+      if (capped) streaming += 1;
+      let id: string;
+      try {
+        await ensureCustomer(pool, customerId, deps.defaultQuotaBytes);
+        id = await inTransaction(pool, async (tx) => {
+          // Serialises the customer's openings: the count that follows sees every committed one.
+          await lockCustomer(tx, customerId);
+          if (capped && (await countOpenReservations(tx, customerId)) >= limits.maxPerCustomer) {
+            throw Errors.tooManyUploads(limits.maxPerCustomer);
+          }
+          const opened = await insertReservation(tx, { customerId, owner, bytes, leaseMs: limits.leaseMs });
+          if (!opened) throw Errors.quotaExceeded();
+          return opened;
+        });
+      } catch (error) {
+        if (capped) streaming -= 1;
+        throw error;
+      }
+      live.add(id);
+      let open = true;
+      return {
+        grow: (more) => growReservation(pool, id, more, limits.leaseMs),
+        consume: (tx) => consumeReservation(tx, id),
+        async release() {
+          if (!open) return;
+          open = false;
+          if (capped) streaming -= 1;
+          live.delete(id);
+          // Should this fail, the lease runs out unrenewed and the reaper gives the bytes back.
+          await releaseReservation(pool, id);
+        },
+      };
+    },
+    start() {
+      const run = (job: () => Promise<void>, what: string) => () =>
+        void job().catch((err: unknown) => deps.logger.warn({ err }, `${what} failed`));
+      timers.push(
+        setInterval(run(renew, "renewing upload reservations"), limits.leaseMs / 3).unref(),
+        setInterval(run(reap, "reaping upload reservations"), limits.leaseMs / 2).unref(),
+      );
+    },
+    stop() {
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
+}
