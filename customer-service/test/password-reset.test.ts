@@ -3,7 +3,7 @@ import { TOPICS } from "@coffer/contracts";
 import type { FastifyInstance } from "fastify";
 import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createModels, type Models } from "../src/customers/customer-model.js";
+import { createModels, type Models } from "../src/database.js";
 import {
   cipher,
   createEventTap,

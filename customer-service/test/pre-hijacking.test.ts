@@ -3,11 +3,11 @@ import { TOPICS } from "@coffer/contracts";
 import type { FastifyInstance } from "fastify";
 import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createModels, type Models } from "../src/customers/customer-model.js";
+import { createModels, type Models } from "../src/database.js";
 import { cleanUp } from "../src/jobs/cleanup.js";
+import { cleanupDepsFor } from "./cleanup-deps.js";
 import {
   cipher,
-  cleanupDepsFor,
   createEventTap,
   dropDatabase,
   registerVerifiedCustomer,
@@ -128,9 +128,15 @@ describe("account pre-hijacking", () => {
 
   it("when the operator grants admin to an address not verified yet, then nothing is granted", async () => {
     const { setAdmin } = await import("../src/admin/admin-service.js");
+    const { createAccountRepository } = await import("../src/accounts/account-repository.js");
+    const { createSessionRepository } = await import("../src/sessions/session-repository.js");
     const email = newEmail();
     const id = (await register(email, ATTACKER_PASSWORD)).json().id;
-    const deps = { models, wakeRelay: () => undefined };
+    const deps = {
+      accounts: createAccountRepository(models.Customer),
+      sessions: createSessionRepository(models.Session),
+      wakeRelay: () => undefined,
+    };
     expect(await setAdmin(deps, email, true, { correlationId: `test-${randomUUID()}` })).toBe(false);
     expect((await models.Customer.findById(id).lean())?.roles).toEqual(["user"]);
   });

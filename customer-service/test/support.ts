@@ -18,10 +18,6 @@ import mongoose from "mongoose";
 import { vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
-import type { Models } from "../src/customers/customer-model.js";
-import { createMailAllowance } from "../src/customers/mail-allowance.js";
-import type { CleanupDeps } from "../src/jobs/cleanup.js";
-import { createLoginThrottle } from "../src/sessions/login-throttle.js";
 
 /** A configuration of its own for one test file: a fresh database and signing-key directory. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -49,22 +45,6 @@ export async function dropDatabase(config: Config): Promise<void> {
 }
 
 export const cipher = createFieldCipher(parseFieldKeys(process.env.EVENT_ENCRYPTION_KEYS!));
-
-/** What the app's cleanup job is given, built on a test's own connection to the app's database. */
-export function cleanupDepsFor(models: Models, config: Config): CleanupDeps {
-  return {
-    customers: {
-      models,
-      cipher,
-      // The app's relay publishes what the job writes: it polls.
-      wakeRelay: () => undefined,
-      adminEmails: config.adminEmails,
-      mails: createMailAllowance(models, config.accountMails),
-    },
-    throttle: createLoginThrottle(models, config.loginThrottle),
-    unverifiedAccountTtlHours: config.unverifiedAccountTtlHours,
-  };
-}
 
 type Received = { topic: Topic; event: AnyEvent; raw: Buffer };
 
