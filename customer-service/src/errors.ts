@@ -38,12 +38,10 @@ export const Errors = {
   invalidCursor: () => appError("INVALID_CURSOR", "The cursor is malformed"),
   invalidToken: () => appError("INVALID_TOKEN", "The link is invalid, used or expired"),
   unauthorized: (message = "Authentication required") => appError("UNAUTHORIZED", message),
-  tokenRevoked: (message = "This session has ended; log in again") => appError("TOKEN_REVOKED", message),
   invalidRefreshToken: (message = "The refresh token is invalid or expired") =>
     appError("INVALID_REFRESH_TOKEN", message),
   refreshTokenReused: () =>
     appError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session is revoked"),
-  forbidden: () => appError("FORBIDDEN", "You are not allowed to do this"),
   wrongPassword: (message = "The current password is incorrect") => appError("INVALID_PASSWORD", message),
   notFound: (what: keyof typeof NOT_FOUND) => appError(NOT_FOUND[what], `${what} not found`),
 };

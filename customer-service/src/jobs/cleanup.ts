@@ -19,7 +19,7 @@ export async function cleanUp(deps: CleanupDeps, now = new Date()): Promise<void
   await deps.mails.purgeExpired(now);
 }
 
-/** Cleans up every `intervalMs` on every instance: each step may run twice at once. */
+/** Runs `cleanUp` every `intervalMs` on every instance: each step is a conditional write, so two at once do no harm. */
 export function createCleanupJob(deps: CleanupDeps, options: { intervalMs: number; logger: FastifyBaseLogger }) {
   let timer: NodeJS.Timeout | undefined;
   return {
