@@ -1,19 +1,19 @@
-import { createRequire } from "node:module";
 import {
-  createAuthenticate,
   createEventPublisher,
   createEventRegistry,
   createFieldCipher,
   createKafka,
-  createKafkaCheck,
   createMongoOutboxRelay,
+} from "@coffer/contracts";
+import {
+  createAuthenticate,
   createPageRenderer,
-  createSchemaRegistryCheck,
   createServerOptions,
-  healthRoutes,
+  packageVersion,
+  registerHealth,
   registerHttpConventions,
   registerOpenApi,
-} from "@coffer/contracts";
+} from "@coffer/contracts/http";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -38,7 +38,7 @@ import { createAccessTokens } from "./tokens/access-tokens.js";
 import { jwksRoutes } from "./tokens/jwks-routes.js";
 import { loadSigningKeys } from "./tokens/signing-keys.js";
 
-const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
@@ -87,15 +87,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   cleanup.start();
   app.addHook("onClose", async () => cleanup.stop());
 
-  const checks = [
-    createDatabaseCheck(connection),
-    createKafkaCheck({ clientId: `${SERVICE_NAME}-readiness`, brokers: config.kafkaBrokers, logger: app.log }),
-    createSchemaRegistryCheck(config.schemaRegistryUrl),
-  ];
-  app.addHook("onClose", async () => {
-    await Promise.all(checks.map((c) => c.close?.()));
-  });
-
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -107,7 +98,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     description:
       "Coffer's accounts: registration, e-mail verification, login, sessions, password reset, roles; issues the JWTs every service verifies.",
   });
-  await app.register(healthRoutes, { checks });
+  await registerHealth(app, {
+    service: SERVICE_NAME,
+    kafkaBrokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    checks: [createDatabaseCheck(connection)],
+  });
   await app.register(accountRoutes, { deps });
   await app.register(customerRoutes, { deps, authenticate });
   await app.register(sessionRoutes, { deps, authenticate });

@@ -1,4 +1,4 @@
-import type { DependencyCheck } from "@coffer/contracts";
+import type { DependencyCheck } from "@coffer/contracts/http";
 import mongoose, { type Connection } from "mongoose";
 import type { Role } from "./tokens/access-tokens.js";
 

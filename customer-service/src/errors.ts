@@ -1,4 +1,4 @@
-import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts";
+import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts/http";
 
 export { AppError };
 
@@ -21,7 +21,8 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-const appError = (code: ErrorCode, message: string) => new AppError(code, message, { statusCode: ERROR_CODES[code] });
+const appError = (code: ErrorCode, message: string, options: { retryAfterSeconds?: number } = {}) =>
+  new AppError(code, message, { statusCode: ERROR_CODES[code], ...options });
 
 const NOT_FOUND = { Session: "SESSION_NOT_FOUND", Customer: "CUSTOMER_NOT_FOUND" } as const;
 
@@ -30,7 +31,7 @@ export const Errors = {
   emailNotVerified: () => appError("EMAIL_NOT_VERIFIED", "Verify your email address before logging in"),
   accountDisabled: () => appError("ACCOUNT_DISABLED", "This account is disabled"),
   tooManyAttempts: (retryAfterSeconds: number) =>
-    Object.assign(appError("TOO_MANY_ATTEMPTS", `Too many failed attempts; try again in ${retryAfterSeconds} s`), {
+    appError("TOO_MANY_ATTEMPTS", `Too many failed attempts; try again in ${retryAfterSeconds} s`, {
       retryAfterSeconds,
     }),
   rateLimited: (retryAfterSeconds: number) =>

@@ -6,7 +6,7 @@ import {
   sendPage,
   setPageErrorHandler,
   type PageRenderer,
-} from "@coffer/contracts";
+} from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import Type, { type TSchema } from "typebox";

@@ -1,4 +1,4 @@
-import { documentOnly } from "@coffer/contracts";
+import { documentOnly } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";

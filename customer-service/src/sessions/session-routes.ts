@@ -1,5 +1,5 @@
 import type {} from "@fastify/cookie";
-import { BEARER_AUTH, documentOnly } from "@coffer/contracts";
+import { BEARER_AUTH, documentOnly } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
@@ -73,18 +73,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      try {
-        const tokens = await sessions.login(deps, {
-          ...request.body,
-          ip: request.ip,
-          userAgent: String(request.headers["user-agent"] ?? ""),
-        });
-        return sendTokens(reply, tokens);
-      } catch (error) {
-        const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-        if (retryAfter) reply.header("retry-after", String(retryAfter));
-        throw error;
-      }
+      const tokens = await sessions.login(deps, {
+        ...request.body,
+        ip: request.ip,
+        userAgent: String(request.headers["user-agent"] ?? ""),
+      });
+      return sendTokens(reply, tokens);
     },
   );
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AccessErrors, type VerifiedCustomer } from "@coffer/contracts";
+import { AccessErrors, type VerifiedCustomer } from "@coffer/contracts/http";
 import type { AccountRepository } from "../accounts/account-repository.js";
 import { hashSecret, newSecret, normalizeEmail, verifyPassword } from "../accounts/credentials.js";
 import type { Customer } from "../database.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { VerifiedCustomer } from "@coffer/contracts";
+import type { VerifiedCustomer } from "@coffer/contracts/http";
 import { SignJWT, createLocalJWKSet, jwtVerify } from "jose";
 import type { SigningKeys } from "./signing-keys.js";
 
