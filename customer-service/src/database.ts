@@ -2,10 +2,9 @@ import type { DependencyCheck } from "@coffer/contracts/http";
 import mongoose, { type Connection } from "mongoose";
 import type { Role } from "./tokens/access-tokens.js";
 
-/**
- * The service's collections: what each document holds and its mongoose model. Only the
- * repositories query them (accounts/, sessions/, limits/), and they return these plain types.
- */
+// The service's MongoDB: its collections (what each document holds, and its mongoose model), the
+// connection and its readiness check. Only the repositories (accounts/, sessions/, limits/) query
+// the collections, and they return these plain types.
 
 export type OneTimeToken = { tokenHash: string; expiresAt: Date; sentAt: Date };
 
