@@ -3,7 +3,7 @@
 // so every client keeps its own session and sends the token it was last given.
 import { performance } from "node:perf_hooks";
 import argon2 from "argon2";
-import { ARGON2_OPTIONS } from "../customer-service/src/customers/credentials.js";
+import { ARGON2_OPTIONS } from "../customer-service/src/accounts/credentials.js";
 import { PASSWORD, type BenchPlatform } from "./lib/platform.js";
 import { percentile, round, type BenchResult } from "./lib/report.js";
 

@@ -1,68 +1,57 @@
-import { createRequire } from "node:module";
 import {
   createEventPublisher,
   createEventRegistry,
   createFieldCipher,
   createKafka,
-  createKafkaCheck,
   createMongoOutboxRelay,
+} from "@coffer/contracts";
+import {
+  createAuthenticate,
   createPageRenderer,
-  createSchemaRegistryCheck,
   createServerOptions,
-  healthRoutes,
+  packageVersion,
+  registerHealth,
   registerHttpConventions,
   registerOpenApi,
-  type DependencyCheck,
-} from "@coffer/contracts";
+} from "@coffer/contracts/http";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import mongoose from "mongoose";
+import { accountPages } from "./accounts/account-pages.js";
+import { createAccountRepository } from "./accounts/account-repository.js";
+import { accountRoutes } from "./accounts/account-routes.js";
+import { customerRoutes } from "./accounts/customer-routes.js";
+import { createMailAllowance } from "./accounts/mail-allowance.js";
 import { adminRoutes } from "./admin/admin-routes.js";
-import { createAuthenticate } from "./auth/authenticate.js";
 import type { Config } from "./config.js";
-import { accountPages } from "./customers/account-pages.js";
-import { createModels } from "./customers/customer-model.js";
-import { customerRoutes } from "./customers/customer-routes.js";
-import type { CustomerDeps } from "./customers/customer-service.js";
-import { createMailAllowance } from "./customers/mail-allowance.js";
+import { createDatabaseCheck, isDatabaseUnreachable, openDatabase, outboxCollections } from "./database.js";
 import { Errors } from "./errors.js";
-import { cleanUp } from "./jobs/cleanup.js";
-import { authRoutes } from "./sessions/auth-routes.js";
+import { createCleanupJob } from "./jobs/cleanup.js";
+import { createAttemptRepository } from "./limits/attempt-repository.js";
+import { SERVICE_NAME } from "./outgoing-events.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
-import type { SessionDeps } from "./sessions/session-service.js";
+import { createSessionRepository } from "./sessions/session-repository.js";
+import { sessionRoutes } from "./sessions/session-routes.js";
+import { checkAccess } from "./sessions/session-service.js";
 import { createAccessTokens } from "./tokens/access-tokens.js";
+import { jwksRoutes } from "./tokens/jwks-routes.js";
 import { loadSigningKeys } from "./tokens/signing-keys.js";
 
-export const SERVICE_NAME = "customer-service";
-const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
-
-/** MongoDB cannot be reached: the request may succeed once it is back, so it is a 503, not a 500. */
-function isMongoUnreachable(error: unknown): boolean {
-  return (
-    error instanceof mongoose.mongo.MongoNetworkError ||
-    error instanceof mongoose.mongo.MongoServerSelectionError ||
-    error instanceof mongoose.Error.MongooseServerSelectionError ||
-    // mongoose queues commands while disconnected, then gives up with this
-    (error instanceof mongoose.Error && /buffering timed out/.test(error.message))
-  );
-}
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  registerHttpConventions(app, { isDependencyDown: isMongoUnreachable });
+  registerHttpConventions(app, { isDependencyDown: isDatabaseUnreachable });
 
-  const mongo = mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 5000 });
-  mongo.on("error", (err: unknown) => app.log.error({ err }, "mongodb connection error"));
-  app.addHook("onClose", async () => mongo.close());
-  await mongo.asPromise();
-  const models = createModels(mongo);
-  await Promise.all(Object.values(models).map((model) => model.init()));
+  const { connection, models } = await openDatabase(config.mongoUrl, {
+    onError: (err) => app.log.error({ err }, "mongodb connection error"),
+  });
+  app.addHook("onClose", async () => connection.close());
 
   const keys = await loadSigningKeys(config.jwt.keysDir, { generateIfMissing: config.jwt.generateKey });
   const tokens = createAccessTokens(keys, {
@@ -73,54 +62,30 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl));
-  const relay = createMongoOutboxRelay({
-    collections: [mongo.db!.collection("customers"), mongo.db!.collection("sessions")],
-    publisher,
-    logger: app.log,
-  });
+  const relay = createMongoOutboxRelay({ collections: outboxCollections(connection), publisher, logger: app.log });
   relay.start();
   app.addHook("onClose", async () => {
     await relay.stop();
     await publisher.close();
   });
 
-  const throttle = createLoginThrottle(models, config.loginThrottle);
-  const customers: CustomerDeps = {
-    models,
+  const deps = {
+    accounts: createAccountRepository(models.Customer),
+    sessions: createSessionRepository(models.Session),
+    tokens,
     cipher: createFieldCipher(config.eventEncryptionKeys),
     wakeRelay: () => relay.wake(),
     adminEmails: config.adminEmails,
-    mails: createMailAllowance(models, config.accountMails),
-  };
-  const cleanupDeps = { customers, throttle, unverifiedAccountTtlHours: config.unverifiedAccountTtlHours };
-  const cleanup = setInterval(() => {
-    cleanUp(cleanupDeps).catch((err: unknown) => app.log.warn({ err }, "cleanup failed"));
-  }, CLEANUP_INTERVAL_MS).unref();
-  app.addHook("onClose", async () => clearInterval(cleanup));
-
-  const sessions: SessionDeps = {
-    models,
-    tokens,
-    throttle,
+    mails: createMailAllowance(createAttemptRepository(models.SentMail), config.accountMails),
+    throttle: createLoginThrottle(createAttemptRepository(models.LoginAttempt), config.loginThrottle),
     refreshTtlSeconds: config.refreshTtlSeconds,
-    wakeRelay: () => relay.wake(),
+    unverifiedAccountTtlHours: config.unverifiedAccountTtlHours,
   };
-  const authenticate = createAuthenticate(tokens, models);
+  const authenticate = createAuthenticate(tokens.verify, (verified) => checkAccess(deps, verified));
 
-  const checks: DependencyCheck[] = [
-    {
-      name: "mongodb",
-      async check() {
-        if (!mongo.db) throw new Error("not connected");
-        await mongo.db.admin().command({ ping: 1 });
-      },
-    },
-    createKafkaCheck({ clientId: `${SERVICE_NAME}-readiness`, brokers: config.kafkaBrokers, logger: app.log }),
-    createSchemaRegistryCheck(config.schemaRegistryUrl),
-  ];
-  app.addHook("onClose", async () => {
-    await Promise.all(checks.map((c) => c.close?.()));
-  });
+  const cleanup = createCleanupJob(deps, { intervalMs: CLEANUP_INTERVAL_MS, logger: app.log });
+  cleanup.start();
+  app.addHook("onClose", async () => cleanup.stop());
 
   await app.register(cookie);
   await app.register(rateLimit, {
@@ -133,12 +98,19 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     description:
       "Coffer's accounts: registration, e-mail verification, login, sessions, password reset, roles; issues the JWTs every service verifies.",
   });
-  await app.register(healthRoutes, { checks });
-  await app.register(authRoutes, { customers, sessions, keys, authenticate });
-  await app.register(customerRoutes, { customers, authenticate });
-  await app.register(adminRoutes, { admin: customers, authenticate });
+  await registerHealth(app, {
+    service: SERVICE_NAME,
+    kafkaBrokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    checks: [createDatabaseCheck(connection)],
+  });
+  await app.register(accountRoutes, { deps });
+  await app.register(customerRoutes, { deps, authenticate });
+  await app.register(sessionRoutes, { deps, authenticate });
+  await app.register(jwksRoutes, { keys });
+  await app.register(adminRoutes, { deps, authenticate });
   await app.register(accountPages, {
-    customers,
+    deps,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
     publicBaseUrl: config.publicBaseUrl,
   });

@@ -3,10 +3,11 @@
 //   node dist/cli.js revoke-admin <email>    take it away (every service refuses it at once)
 //   node dist/cli.js rotate-key              add a new JWT signing key (restart to sign with it)
 import { randomUUID } from "node:crypto";
-import mongoose from "mongoose";
+import { createAccountRepository } from "./accounts/account-repository.js";
 import { setAdmin } from "./admin/admin-service.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { createModels } from "./customers/customer-model.js";
+import { openDatabase } from "./database.js";
+import { createSessionRepository } from "./sessions/session-repository.js";
 import { generateSigningKey } from "./tokens/signing-keys.js";
 
 const USAGE = "usage: cli grant-admin <email> | revoke-admin <email> | rotate-key";
@@ -30,10 +31,14 @@ async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const connection = await mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
+  const { connection, models } = await openDatabase(config.mongoUrl);
   try {
-    // The running service's outbox relay publishes the event (it polls for writes made elsewhere).
-    const deps = { models: createModels(connection), wakeRelay: () => undefined };
+    const deps = {
+      accounts: createAccountRepository(models.Customer),
+      sessions: createSessionRepository(models.Session),
+      // The running service's outbox relay publishes the event (it polls for writes made elsewhere).
+      wakeRelay: () => undefined,
+    };
     const grant = command === "grant-admin";
     if (!(await setAdmin(deps, argument, grant, { correlationId: `cli-${randomUUID()}` }))) {
       console.error(`no customer with the address ${argument}${grant ? ", or it is not verified yet" : ""}`);

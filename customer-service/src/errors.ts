@@ -1,4 +1,4 @@
-import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts";
+import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts/http";
 
 export { AppError };
 
@@ -21,7 +21,8 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-const appError = (code: ErrorCode, message: string) => new AppError(code, message, { statusCode: ERROR_CODES[code] });
+const appError = (code: ErrorCode, message: string, options: { retryAfterSeconds?: number } = {}) =>
+  new AppError(code, message, { statusCode: ERROR_CODES[code], ...options });
 
 const NOT_FOUND = { Session: "SESSION_NOT_FOUND", Customer: "CUSTOMER_NOT_FOUND" } as const;
 
@@ -30,7 +31,7 @@ export const Errors = {
   emailNotVerified: () => appError("EMAIL_NOT_VERIFIED", "Verify your email address before logging in"),
   accountDisabled: () => appError("ACCOUNT_DISABLED", "This account is disabled"),
   tooManyAttempts: (retryAfterSeconds: number) =>
-    Object.assign(appError("TOO_MANY_ATTEMPTS", `Too many failed attempts; try again in ${retryAfterSeconds} s`), {
+    appError("TOO_MANY_ATTEMPTS", `Too many failed attempts; try again in ${retryAfterSeconds} s`, {
       retryAfterSeconds,
     }),
   rateLimited: (retryAfterSeconds: number) =>
@@ -38,12 +39,10 @@ export const Errors = {
   invalidCursor: () => appError("INVALID_CURSOR", "The cursor is malformed"),
   invalidToken: () => appError("INVALID_TOKEN", "The link is invalid, used or expired"),
   unauthorized: (message = "Authentication required") => appError("UNAUTHORIZED", message),
-  tokenRevoked: (message = "This session has ended; log in again") => appError("TOKEN_REVOKED", message),
   invalidRefreshToken: (message = "The refresh token is invalid or expired") =>
     appError("INVALID_REFRESH_TOKEN", message),
   refreshTokenReused: () =>
     appError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session is revoked"),
-  forbidden: () => appError("FORBIDDEN", "You are not allowed to do this"),
   wrongPassword: (message = "The current password is incorrect") => appError("INVALID_PASSWORD", message),
   notFound: (what: keyof typeof NOT_FOUND) => appError(NOT_FOUND[what], `${what} not found`),
 };

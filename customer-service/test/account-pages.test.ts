@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { TOPICS, PAGE_HEADERS } from "@coffer/contracts";
+import { TOPICS } from "@coffer/contracts";
+import { PAGE_HEADERS } from "@coffer/contracts/http";
+import { createEventTap, type EventTap } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   cipher,
-  createEventTap,
   dropDatabase,
   registerVerifiedCustomer,
   startApp,
   testConfig,
   verificationTokenOf,
-  type EventTap,
 } from "./support.js";
 
 const PUBLIC_BASE_URL = "https://coffer.example";
@@ -180,7 +180,7 @@ describe("customer-service: the password pages", () => {
     const unknown = await submit("/forgot-password", { email: `nobody-${randomUUID()}@example.com` });
     expect(sent.statusCode).toBe(202);
     expect(sent.body).toBe(unknown.body);
-    const event = await tap.next(TOPICS.customerPasswordResetRequested, customer.id);
+    const event = (await tap.next(TOPICS.customerPasswordResetRequested, customer.id))[0]!;
     const token = cipher.decrypt(event.token, `${TOPICS.customerPasswordResetRequested}:${customer.id}`);
 
     const resetPage = await open(`/reset-password?token=${encodeURIComponent(token)}`);

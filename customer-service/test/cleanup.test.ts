@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createModels, type Models } from "../src/customers/customer-model.js";
+import { createModels, type Models } from "../src/database.js";
 import { cleanUp } from "../src/jobs/cleanup.js";
-import { cleanupDepsFor, dropDatabase, testConfig } from "./support.js";
+import { cleanupDepsFor } from "./cleanup-deps.js";
+import { dropDatabase, testConfig } from "./support.js";
 
 const config = testConfig();
 let connection: mongoose.Connection;

@@ -1,19 +1,13 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { createAccessTokenVerifier } from "@coffer/contracts";
+import { createAccessTokenVerifier } from "@coffer/contracts/http";
+import { createEventTap, type EventTap } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { SignJWT, base64url, importPKCS8, type JWK } from "jose";
 import { createHmac, createPublicKey as nodePublicKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../src/tokens/signing-keys.js";
-import {
-  createEventTap,
-  dropDatabase,
-  registerVerifiedCustomer,
-  startApp,
-  testConfig,
-  type EventTap,
-} from "./support.js";
+import { dropDatabase, registerVerifiedCustomer, startApp, testConfig } from "./support.js";
 
 const config = testConfig();
 let app: FastifyInstance;

@@ -1,14 +1,8 @@
 import { TOPICS } from "@coffer/contracts";
+import { createEventTap, type EventTap } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createEventTap,
-  dropDatabase,
-  registerVerifiedCustomer,
-  startApp,
-  testConfig,
-  type EventTap,
-} from "./support.js";
+import { dropDatabase, registerVerifiedCustomer, startApp, testConfig } from "./support.js";
 
 const config = testConfig();
 let app: FastifyInstance;

@@ -1,19 +1,19 @@
-import { BEARER_AUTH } from "@coffer/contracts";
+import { BEARER_AUTH, requireAdmin } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
-import { requireAdmin } from "../auth/authenticate.js";
 import { errorResponses } from "../errors.js";
+import { requestContext } from "../outgoing-events.js";
 import { CustomerResponse } from "../schemas.js";
 import { listCustomers, setDisabled, type AdminDeps } from "./admin-service.js";
 
 const admin = { tags: ["admin"], security: BEARER_AUTH };
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{
-  admin: AdminDeps;
+  deps: AdminDeps;
   authenticate: preHandlerAsyncHookHandler;
-}> = async (app, opts) => {
-  app.addHook("preHandler", opts.authenticate);
+}> = async (app, { deps, authenticate }) => {
+  app.addHook("preHandler", authenticate);
   app.addHook("preHandler", requireAdmin);
 
   app.get(
@@ -39,7 +39,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request) => listCustomers(opts.admin.models, request.query),
+    async (request) => listCustomers(deps, request.query),
   );
 
   for (const action of ["disable", "enable"] as const) {
@@ -60,7 +60,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         },
       },
       async (request, reply) => {
-        await setDisabled(opts.admin, request.params.id, action === "disable", { correlationId: request.id });
+        await setDisabled(deps, request.params.id, action === "disable", requestContext(request));
         return reply.code(204).send(null);
       },
     );

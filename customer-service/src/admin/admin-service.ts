@@ -1,12 +1,15 @@
-import { TOPICS, withOutbox } from "@coffer/contracts";
-import type { Customer, Models } from "../customers/customer-model.js";
-import { toPublic, type PublicCustomer } from "../customers/customer-service.js";
-import { outgoing, type RequestContext } from "../customers/outgoing-events.js";
+import { TOPICS } from "@coffer/contracts";
+import type { AccountRepository } from "../accounts/account-repository.js";
+import { toPublic, type PublicCustomer } from "../accounts/account-service.js";
+import { normalizeEmail } from "../accounts/credentials.js";
+import type { Customer } from "../database.js";
 import { Errors } from "../errors.js";
+import { outgoing, type RequestContext } from "../outgoing-events.js";
+import type { SessionRepository } from "../sessions/session-repository.js";
 import { endSessions } from "../sessions/session-revocation.js";
 import type { Role } from "../tokens/access-tokens.js";
 
-export type AdminDeps = { models: Models; wakeRelay: () => void };
+export type AdminDeps = { accounts: AccountRepository; sessions: SessionRepository; wakeRelay: () => void };
 
 type Cursor = { createdAt: string; id: string };
 
@@ -38,24 +41,17 @@ function decodeCursor(cursor: string): Cursor {
   return { createdAt: value.createdAt, id: value.id };
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** Customers in the order they registered, optionally those whose address starts with `email`. */
 export async function listCustomers(
-  models: Models,
+  deps: Pick<AdminDeps, "accounts">,
   query: { email?: string; cursor?: string; limit: number },
 ): Promise<{ customers: (PublicCustomer & { disabled: boolean })[]; nextCursor: string | null }> {
-  const filter: Record<string, unknown> = { deletedAt: null };
-  if (query.email) filter.email = { $regex: `^${escapeRegex(query.email.trim().toLowerCase())}` };
-  if (query.cursor) {
-    const after = decodeCursor(query.cursor);
-    const createdAt = new Date(after.createdAt);
-    filter.$or = [{ createdAt: { $gt: createdAt } }, { createdAt, _id: { $gt: after.id } }];
-  }
-  const page = await models.Customer.find(filter)
-    .sort({ createdAt: 1, _id: 1 })
-    .limit(query.limit + 1)
-    .lean<Customer[]>();
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const page = await deps.accounts.list({
+    emailPrefix: query.email && normalizeEmail(query.email),
+    after: after && { createdAt: new Date(after.createdAt), id: after.id },
+    limit: query.limit + 1,
+  });
   const items = page.slice(0, query.limit);
   return {
     customers: items.map((c) => ({ ...toPublic(c), disabled: c.disabledAt !== null })),
@@ -75,14 +71,10 @@ export async function setDisabled(
   disabled: boolean,
   ctx: RequestContext,
 ): Promise<void> {
-  const { Customer } = deps.models;
-  const result = await Customer.updateOne(
-    { _id: customerId, deletedAt: null },
-    withOutbox({ $set: { disabledAt: disabled ? new Date() : null } }, [
-      outgoing(disabled ? TOPICS.customerDisabled : TOPICS.customerEnabled, { customerId }, ctx),
-    ]),
-  );
-  if (result.matchedCount === 0) throw Errors.notFound("Customer");
+  const found = await deps.accounts.setDisabled(customerId, disabled, [
+    outgoing(disabled ? TOPICS.customerDisabled : TOPICS.customerEnabled, { customerId }, ctx),
+  ]);
+  if (!found) throw Errors.notFound("Customer");
   deps.wakeRelay();
   if (disabled) await endSessions(deps, { customerId }, "disabled", ctx);
 }
@@ -93,21 +85,13 @@ export async function setDisabled(
  * False when no customer has the address (or, to grant, has it verified).
  */
 export async function setAdmin(deps: AdminDeps, email: string, admin: boolean, ctx: RequestContext): Promise<boolean> {
-  const { Customer } = deps.models;
+  const customer = await deps.accounts.findByEmail(normalizeEmail(email));
   // Only a verified address is granted: whoever registered it first may not own it.
-  const customer = await Customer.findOne({
-    email: email.trim().toLowerCase(),
-    deletedAt: null,
-    ...(admin && { emailVerifiedAt: { $ne: null } }),
-  })
-    .select({ _id: 1 })
-    .lean<Pick<Customer, "_id">>();
-  if (!customer) return false;
+  if (!customer || (admin && !customer.emailVerifiedAt)) return false;
   const roles: Role[] = admin ? ["user", "admin"] : ["user"];
-  await Customer.updateOne(
-    { _id: customer._id },
-    withOutbox({ $set: { roles } }, [outgoing(TOPICS.customerRolesChanged, { customerId: customer._id, roles }, ctx)]),
-  );
+  await deps.accounts.setRoles(customer._id, roles, [
+    outgoing(TOPICS.customerRolesChanged, { customerId: customer._id, roles }, ctx),
+  ]);
   deps.wakeRelay();
   return true;
 }

@@ -1,6 +1,7 @@
-import type { Models } from "../customers/customer-model.js";
+import type { Attempt } from "../database.js";
 import { Errors } from "../errors.js";
-import { createAttemptLedger, type Attempt, type Decide } from "../limits/attempt-ledger.js";
+import { takeAttempt, type Decide } from "../limits/attempt-ledger.js";
+import type { AttemptRepository } from "../limits/attempt-repository.js";
 
 const WINDOW_MS = 15 * 60_000;
 
@@ -18,10 +19,9 @@ export type LoginAttempt = { succeeded(): Promise<void>; abandoned(): Promise<vo
  * refused as soon as the attempts taken reach the limit, not once their failures are recorded.
  */
 export function createLoginThrottle(
-  models: Models,
+  attempts: AttemptRepository,
   options: { maxFailures: number; maxFailuresPerClient: number; firstLockSeconds: number; maxLockSeconds: number },
 ) {
-  const ledger = createAttemptLedger(models.LoginAttempt);
   // Failures must be remembered for as long as the longest lock they can cause.
   const windowMs = Math.max(WINDOW_MS, options.maxLockSeconds * 1000);
 
@@ -41,31 +41,31 @@ export function createLoginThrottle(
     /** Takes the attempt on the account's key and the client's, or on neither: TOO_MANY_ATTEMPTS. */
     async begin(email: string, clientAddress: string): Promise<LoginAttempt> {
       const since = new Date(Date.now() - windowMs);
-      const account = await ledger.take(`email:${email}`, since, perAccount);
+      const account = await takeAttempt(attempts, `email:${email}`, since, perAccount);
       if (!account.ok) throw Errors.tooManyAttempts(account.retryAfterSeconds);
-      const client = await ledger.take(`ip:${clientAddress}`, since, perClient);
+      const client = await takeAttempt(attempts, `ip:${clientAddress}`, since, perClient);
       if (!client.ok) {
-        await ledger.settle(account, "void");
+        await attempts.settle(account, "void");
         throw Errors.tooManyAttempts(client.retryAfterSeconds);
       }
       return {
         async succeeded() {
-          await ledger.settle(account, "succeeded");
-          await ledger.settle(client, "succeeded");
+          await attempts.settle(account, "succeeded");
+          await attempts.settle(client, "succeeded");
           // The account's earlier failures are forgiven, not the client's: one success does not excuse a spray.
-          await ledger.forgiveBefore(account);
+          await attempts.forgiveBefore(account);
         },
         /** The login failed for another reason than the password (a server out of reach): it counts as nothing. */
         async abandoned() {
-          await ledger.settle(account, "void");
-          await ledger.settle(client, "void");
+          await attempts.settle(account, "void");
+          await attempts.settle(client, "void");
         },
       };
     },
 
     /** Forgets attempts too old to count. */
     async purgeExpired(now = new Date()): Promise<void> {
-      await ledger.purgeBefore(new Date(now.getTime() - windowMs));
+      await attempts.purgeBefore(new Date(now.getTime() - windowMs));
     },
   };
 }

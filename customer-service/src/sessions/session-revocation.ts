@@ -1,6 +1,6 @@
-import { TOPICS, withOutbox } from "@coffer/contracts";
-import type { Models, Session } from "../customers/customer-model.js";
-import { outgoing, type RequestContext } from "../customers/outgoing-events.js";
+import { TOPICS } from "@coffer/contracts";
+import { outgoing, type RequestContext } from "../outgoing-events.js";
+import type { SessionRepository, SessionSelector } from "./session-repository.js";
 
 export type RevocationReason =
   "logout" | "revoked" | "refresh-token-reused" | "password-changed" | "password-reset" | "disabled" | "deleted";
@@ -11,21 +11,16 @@ export type RevocationReason =
  * from then on they refuse its access tokens. Returns how many ended.
  */
 export async function endSessions(
-  deps: { models: Models; wakeRelay: () => void },
-  which: { customerId?: string; _id?: string | { $ne: string }; refreshTokenHash?: string },
+  deps: { sessions: SessionRepository; wakeRelay: () => void },
+  which: SessionSelector,
   reason: RevocationReason,
   ctx: RequestContext,
 ): Promise<number> {
-  const { Session } = deps.models;
-  const sessions = await Session.find({ ...which, revokedAt: null })
-    .select({ _id: 1, customerId: 1 })
-    .lean<Pick<Session, "_id" | "customerId">[]>();
   const revokedAt = new Date();
   let ended = 0;
-  for (const { _id, customerId } of sessions) {
+  for (const { _id, customerId } of await deps.sessions.findUnrevoked(which)) {
     const event = outgoing(TOPICS.sessionRevoked, { customerId, sessionId: _id, reason }, ctx);
-    const result = await Session.updateOne({ _id, revokedAt: null }, withOutbox({ $set: { revokedAt } }, [event]));
-    ended += result.modifiedCount;
+    if (await deps.sessions.revoke(_id, revokedAt, [event])) ended += 1;
   }
   if (ended > 0) deps.wakeRelay();
   return ended;

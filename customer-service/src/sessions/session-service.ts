@@ -1,14 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { hashSecret, newSecret, normalizeEmail, verifyPassword } from "../customers/credentials.js";
-import type { Customer, Models, Session } from "../customers/customer-model.js";
-import type { RequestContext } from "../customers/outgoing-events.js";
+import { AccessErrors, type VerifiedCustomer } from "@coffer/contracts/http";
+import type { AccountRepository } from "../accounts/account-repository.js";
+import { hashSecret, newSecret, normalizeEmail, verifyPassword } from "../accounts/credentials.js";
+import type { Customer } from "../database.js";
 import { Errors } from "../errors.js";
+import type { RequestContext } from "../outgoing-events.js";
 import type { AccessTokens } from "../tokens/access-tokens.js";
 import type { LoginThrottle } from "./login-throttle.js";
+import type { SessionRepository } from "./session-repository.js";
 import { endSessions } from "./session-revocation.js";
 
 export type SessionDeps = {
-  models: Models;
+  accounts: AccountRepository;
+  sessions: SessionRepository;
   tokens: AccessTokens;
   throttle: LoginThrottle;
   refreshTtlSeconds: number;
@@ -43,7 +47,7 @@ function parseRefreshToken(token: string): { sessionId: string; secret: string }
 
 async function issue(deps: SessionDeps, customer: Customer, sessionId: string, secret: string): Promise<IssuedTokens> {
   return {
-    accessToken: await deps.tokens.issue({ sub: customer._id, roles: customer.roles, sid: sessionId }),
+    accessToken: await deps.tokens.issue({ customerId: customer._id, roles: customer.roles, sessionId }),
     tokenType: "Bearer",
     expiresIn: deps.tokens.ttlSeconds,
     refreshToken: formatRefreshToken(sessionId, secret),
@@ -59,7 +63,7 @@ export async function login(
   let customer: Customer | null;
   let verified: boolean;
   try {
-    customer = await deps.models.Customer.findOne({ email, deletedAt: null }).lean<Customer>();
+    customer = await deps.accounts.findByEmail(email);
     // Runs argon2 whether or not the account exists: same answer, similar time.
     verified = await verifyPassword(customer?.passwordHash, input.password);
   } catch (error) {
@@ -75,7 +79,7 @@ export async function login(
   const sessionId = randomUUID();
   const secret = newSecret();
   const now = new Date();
-  await deps.models.Session.create({
+  await deps.sessions.insert({
     _id: sessionId,
     customerId: customer._id,
     refreshTokenHash: hashSecret(secret),
@@ -92,27 +96,21 @@ export async function login(
  * was stolen (or the client is broken), so the whole session is revoked.
  */
 export async function refresh(deps: SessionDeps, token: string, ctx: RequestContext): Promise<IssuedTokens> {
-  const { Session, Customer } = deps.models;
   const { sessionId, secret } = parseRefreshToken(token);
   const presented = hashSecret(secret);
   const next = newSecret();
-  const now = new Date();
-  const rotated = await Session.findOneAndUpdate(
-    { _id: sessionId, refreshTokenHash: presented, revokedAt: null, expiresAt: { $gt: now } },
-    { $set: { refreshTokenHash: hashSecret(next), lastUsedAt: now }, $push: { previousHashes: presented } },
-    { new: true },
-  ).lean<Session>();
+  const rotated = await deps.sessions.rotate(sessionId, presented, hashSecret(next));
   if (!rotated) {
-    const session = await Session.findById(sessionId).lean<Session>();
+    const session = await deps.sessions.findById(sessionId);
     if (session && !session.revokedAt && session.previousHashes.includes(presented)) {
-      await endSessions(deps, { _id: sessionId }, "refresh-token-reused", ctx);
+      await endSessions(deps, { sessionId }, "refresh-token-reused", ctx);
       throw Errors.refreshTokenReused();
     }
     throw Errors.invalidRefreshToken();
   }
-  const customer = await Customer.findOne({ _id: rotated.customerId, deletedAt: null }).lean<Customer>();
+  const customer = await deps.accounts.findById(rotated.customerId);
   if (!customer || customer.disabledAt) {
-    await endSessions(deps, { _id: sessionId }, customer ? "disabled" : "deleted", ctx);
+    await endSessions(deps, { sessionId }, customer ? "disabled" : "deleted", ctx);
     throw Errors.invalidRefreshToken();
   }
   return issue(deps, customer, sessionId, next);
@@ -126,7 +124,7 @@ export async function logout(deps: SessionDeps, token: string, ctx: RequestConte
   } catch {
     return;
   }
-  await endSessions(deps, { _id: parsed.sessionId, refreshTokenHash: hashSecret(parsed.secret) }, "logout", ctx);
+  await endSessions(deps, { sessionId: parsed.sessionId, refreshTokenHash: hashSecret(parsed.secret) }, "logout", ctx);
 }
 
 export async function listSessions(
@@ -134,10 +132,7 @@ export async function listSessions(
   customerId: string,
   currentSessionId: string,
 ): Promise<PublicSession[]> {
-  const sessions = await deps.models.Session.find({ customerId, revokedAt: null, expiresAt: { $gt: new Date() } })
-    .sort({ lastUsedAt: -1 })
-    .lean<Session[]>();
-  return sessions.map((s) => ({
+  return (await deps.sessions.listLive(customerId)).map((s) => ({
     id: s._id,
     device: s.userAgent,
     ip: s.ip,
@@ -154,5 +149,21 @@ export async function revokeSession(
   ctx: RequestContext,
 ): Promise<void> {
   // Scoped to the owner: another customer's session id is "not found", never revoked.
-  if ((await endSessions(deps, { _id: sessionId, customerId }, "revoked", ctx)) === 0) throw Errors.notFound("Session");
+  if ((await endSessions(deps, { sessionId, customerId }, "revoked", ctx)) === 0) throw Errors.notFound("Session");
+}
+
+/**
+ * What authentication asks of every access token after its signature: its session still live,
+ * its customer neither disabled nor deleted, read from this service's own database on every
+ * request; the roles are the customer's roles now, not the token's.
+ */
+export async function checkAccess(
+  deps: Pick<SessionDeps, "accounts" | "sessions">,
+  verified: VerifiedCustomer,
+): Promise<VerifiedCustomer> {
+  const customer = await deps.accounts.findById(verified.customerId);
+  if (!customer) throw AccessErrors.tokenRevoked("The account no longer exists");
+  if (customer.disabledAt) throw AccessErrors.accountDisabled();
+  if (!(await deps.sessions.isLive(verified.sessionId, verified.customerId))) throw AccessErrors.tokenRevoked();
+  return { ...verified, roles: customer.roles };
 }

@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
+import type { VerifiedCustomer } from "@coffer/contracts/http";
 import { SignJWT, createLocalJWKSet, jwtVerify } from "jose";
 import type { SigningKeys } from "./signing-keys.js";
 
 export type Role = "user" | "admin";
-export type AccessClaims = { sub: string; roles: Role[]; sid: string };
 
 export type AccessTokens = {
   ttlSeconds: number;
-  issue(claims: AccessClaims): Promise<string>;
+  issue(claims: { customerId: string; roles: Role[]; sessionId: string }): Promise<string>;
   /** Verifies as every other service does: RS256 only, issuer, audience and expiry checked. */
-  verify(token: string): Promise<AccessClaims>;
+  verify(token: string): Promise<VerifiedCustomer>;
 };
 
 export function createAccessTokens(
@@ -19,12 +19,12 @@ export function createAccessTokens(
   const jwks = createLocalJWKSet(keys.jwks);
   return {
     ttlSeconds: options.ttlSeconds,
-    issue: ({ sub, roles, sid }) =>
-      new SignJWT({ roles, sid })
+    issue: ({ customerId, roles, sessionId }) =>
+      new SignJWT({ roles, sid: sessionId })
         .setProtectedHeader({ alg: "RS256", kid: keys.current.kid, typ: "JWT" })
         .setIssuer(options.issuer)
         .setAudience(options.audience)
-        .setSubject(sub)
+        .setSubject(customerId)
         .setJti(randomUUID())
         .setIssuedAt()
         .setExpirationTime(`${options.ttlSeconds}s`)
@@ -36,10 +36,12 @@ export function createAccessTokens(
         audience: options.audience,
         requiredClaims: ["sub", "exp", "iat", "jti"],
       });
-      const roles = Array.isArray(payload.roles)
-        ? (payload.roles.filter((r) => r === "user" || r === "admin") as Role[])
-        : [];
-      return { sub: payload.sub!, roles, sid: String(payload.sid ?? "") };
+      return {
+        customerId: payload.sub!,
+        roles: Array.isArray(payload.roles) ? payload.roles.filter((r) => r === "user" || r === "admin") : [],
+        sessionId: String(payload.sid ?? ""),
+        expiresAt: payload.exp! * 1000,
+      };
     },
   };
 }

@@ -1,7 +1,11 @@
-import { createAttemptLedger, type Attempt } from "../limits/attempt-ledger.js";
-import type { Models } from "./customer-model.js";
+import type { Attempt } from "../database.js";
+import { takeAttempt } from "../limits/attempt-ledger.js";
+import type { AttemptRepository } from "../limits/attempt-repository.js";
 
 const DAY_MS = 24 * 3600_000;
+
+/** The routes that send mail, limited per client address too; the allowance stops per-address abuse. */
+export const MAIL_ROUTE_RATE_LIMIT = { rateLimit: { max: 5, timeWindow: "15 minutes" } };
 
 /** The mails anyone can make us send to an address by asking. */
 export type MailKind = "verification" | "password-reset";
@@ -11,9 +15,10 @@ export type MailKind = "verification" | "password-reset";
  * per kind, counted in the database, so that every instance counts the same mails and a burst
  * of requests sends one.
  */
-export function createMailAllowance(models: Models, options: { intervalSeconds: number; perDay: number }) {
-  const ledger = createAttemptLedger(models.SentMail);
-
+export function createMailAllowance(
+  sentMails: AttemptRepository,
+  options: { intervalSeconds: number; perDay: number },
+) {
   function secondsToWait(sent: readonly Attempt[], now: number): number {
     const [latest] = sent;
     const interval = latest ? latest.at.getTime() + options.intervalSeconds * 1000 - now : 0;
@@ -25,13 +30,13 @@ export function createMailAllowance(models: Models, options: { intervalSeconds: 
   return {
     /** Takes one mail of the address's allowance; `null`: it had its share, send nothing. */
     async take(kind: MailKind, email: string): Promise<{ giveBack(): Promise<void> } | null> {
-      const taken = await ledger.take(`${kind}:${email}`, new Date(Date.now() - DAY_MS), secondsToWait);
+      const taken = await takeAttempt(sentMails, `${kind}:${email}`, new Date(Date.now() - DAY_MS), secondsToWait);
       if (!taken.ok) return null;
-      return { giveBack: () => ledger.settle(taken, "void") };
+      return { giveBack: () => sentMails.settle(taken, "void") };
     },
 
     async purgeExpired(now = new Date()): Promise<void> {
-      await ledger.purgeBefore(new Date(now.getTime() - DAY_MS));
+      await sentMails.purgeBefore(new Date(now.getTime() - DAY_MS));
     },
   };
 }

@@ -6,14 +6,16 @@ import {
   sendPage,
   setPageErrorHandler,
   type PageRenderer,
-} from "@coffer/contracts";
+} from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import Type, { type TSchema } from "typebox";
 import Value from "typebox/value";
 import { AppError, errorResponses } from "../errors.js";
+import { requestContext as ctx } from "../outgoing-events.js";
 import { Email, Password } from "../schemas.js";
-import * as customers from "./customer-service.js";
+import * as accounts from "./account-service.js";
+import { MAIL_ROUTE_RATE_LIMIT } from "./mail-allowance.js";
 
 /**
  * The pages the account mails link to, for people with a browser (JavaScript not needed):
@@ -22,7 +24,7 @@ import * as customers from "./customer-service.js";
  * the same use-cases as the API's /auth routes.
  */
 export type AccountPagesOptions = {
-  customers: customers.CustomerDeps;
+  deps: accounts.AccountDeps;
   pages: PageRenderer;
   publicBaseUrl: string;
 };
@@ -56,9 +58,6 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
   await app.register(formbody);
   setPageErrorHandler(app, opts.pages);
   const sameSite = createOriginCheck(opts.publicBaseUrl, opts.pages);
-  const ctx = (request: { id: string }) => ({ correlationId: request.id });
-  // The API's limits for the routes that send mail, per client address.
-  const mailRateLimit = { rateLimit: { max: 5, timeWindow: "15 minutes" } };
   const show = (
     reply: FastifyReply,
     request: FastifyRequest,
@@ -87,7 +86,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
     },
     async (request, reply) => {
       const { token } = request.query;
-      const locale = token ? await customers.linkHolderLocale(opts.customers, "verification", token) : null;
+      const locale = token ? await accounts.linkHolderLocale(opts.deps, "verification", token) : null;
       if (!locale) return show(reply, request, 400, "verify-email-invalid");
       return show(reply, request, 200, "verify-email", { token }, locale);
     },
@@ -116,9 +115,9 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
     },
     async (request, reply) => {
       const { token, password } = request.body;
-      const locale = await customers.linkHolderLocale(opts.customers, "verification", token);
+      const locale = await accounts.linkHolderLocale(opts.deps, "verification", token);
       try {
-        await customers.verifyEmail(opts.customers, { token, password }, ctx(request));
+        await accounts.verifyEmail(opts.deps, { token, password }, ctx(request));
       } catch (error) {
         if (isInvalidToken(error)) return show(reply, request, 400, "verify-email-invalid");
         // The password proves the person confirming is the one who registered (account pre-hijacking).
@@ -143,7 +142,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
     {
       preHandler: sameSite,
       config: {
-        ...mailRateLimit,
+        ...MAIL_ROUTE_RATE_LIMIT,
         ...documentOnly({
           body: formBody(EmailForm),
           responses: {
@@ -172,7 +171,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
           errors: { email: "errors.email" },
         });
       }
-      await customers.resendVerification(opts.customers, email, ctx(request));
+      await accounts.resendVerification(opts.deps, email, ctx(request));
       return show(reply, request, 202, "verify-email-resent");
     },
   );
@@ -195,7 +194,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
     {
       preHandler: sameSite,
       config: {
-        ...mailRateLimit,
+        ...MAIL_ROUTE_RATE_LIMIT,
         ...documentOnly({
           body: formBody(EmailForm),
           responses: {
@@ -221,8 +220,8 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
       }
       // As the API does: answer first, so the time of the answer does not tell whether the account exists.
       setImmediate(() => {
-        customers
-          .requestPasswordReset(opts.customers, email, ctx(request))
+        accounts
+          .requestPasswordReset(opts.deps, email, ctx(request))
           .catch((err: unknown) => request.log.error({ err }, "password reset request failed"));
       });
       return show(reply, request, 202, "forgot-password-sent");
@@ -248,7 +247,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
     },
     async (request, reply) => {
       const { token } = request.query;
-      const locale = token ? await customers.linkHolderLocale(opts.customers, "passwordReset", token) : null;
+      const locale = token ? await accounts.linkHolderLocale(opts.deps, "passwordReset", token) : null;
       if (!locale) return show(reply, request, 400, "reset-password-invalid");
       return show(reply, request, 200, "reset-password", { token, limits: PASSWORD_LIMITS }, locale);
     },
@@ -278,7 +277,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
     },
     async (request, reply) => {
       const { token, newPassword, confirmPassword } = request.body;
-      const locale = await customers.linkHolderLocale(opts.customers, "passwordReset", token);
+      const locale = await accounts.linkHolderLocale(opts.deps, "passwordReset", token);
       if (!locale) return show(reply, request, 400, "reset-password-invalid");
       const tooShortOrLong = passwordProblem(newPassword);
       const errors = {
@@ -289,7 +288,7 @@ export const accountPages: FastifyPluginAsyncTypebox<AccountPagesOptions> = asyn
         return show(reply, request, 400, "reset-password", { token, errors, limits: PASSWORD_LIMITS }, locale);
       }
       try {
-        await customers.resetPassword(opts.customers, { token, newPassword }, ctx(request));
+        await accounts.resetPassword(opts.deps, { token, newPassword }, ctx(request));
       } catch (error) {
         if (isInvalidToken(error)) return show(reply, request, 400, "reset-password-invalid", {}, locale);
         throw error;

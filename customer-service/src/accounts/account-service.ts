@@ -1,18 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { TOPICS, outboxFields, withOutbox, type FieldCipher, type Topic } from "@coffer/contracts";
+import { TOPICS, type FieldCipher, type Topic } from "@coffer/contracts";
+import type { Customer } from "../database.js";
 import { Errors } from "../errors.js";
+import { outgoing, type RequestContext } from "../outgoing-events.js";
+import type { SessionRepository } from "../sessions/session-repository.js";
 import { endSessions } from "../sessions/session-revocation.js";
+import type { AccountRepository, Link } from "./account-repository.js";
 import { hashPassword, hashSecret, newSecret, normalizeEmail, verifyPassword } from "./credentials.js";
-import type { Customer, Models } from "./customer-model.js";
 import type { MailAllowance } from "./mail-allowance.js";
-import { outgoing, type RequestContext } from "./outgoing-events.js";
 
 const VERIFICATION_TTL_MS = 24 * 3600_000;
 const RESET_TTL_MS = 30 * 60_000;
 const EXPIRY_BATCH = 500;
 
-export type CustomerDeps = {
-  models: Models;
+export type AccountDeps = {
+  accounts: AccountRepository;
+  sessions: SessionRepository;
   cipher: FieldCipher;
   /** Tells the outbox relay that events were just committed. */
   wakeRelay: () => void;
@@ -47,33 +50,17 @@ function oneTimeToken(cipher: FieldCipher, topic: Topic, customerId: string, ttl
   };
 }
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
-
-/** What a deleted account keeps: its id, and the `customer.deleted` event until it is published. */
-const tombstone = (customerId: string) => ({
-  email: `deleted:${customerId}`,
-  passwordHash: "!",
-  displayName: "",
-  deletedAt: new Date(),
-  verification: null,
-  passwordReset: null,
-});
-
 /** Admin (ADMIN_EMAILS) is granted to an address once it is proven, never to whoever typed it. */
-const grantsOnVerification = (deps: CustomerDeps, email: string) =>
-  deps.adminEmails.has(email) ? { $addToSet: { roles: "admin" } } : {};
+const grantsAdmin = (deps: AccountDeps, email: string) => deps.adminEmails.has(email);
 
 /**
  * Deletes a registration nobody verified (replaced, or expired), publishing `customer.deleted` so
  * that what other services made for its id goes too; false if it was verified meanwhile.
  */
-async function retireUnverified(deps: CustomerDeps, customerId: string, ctx: RequestContext): Promise<boolean> {
-  const result = await deps.models.Customer.updateOne(
-    { _id: customerId, emailVerifiedAt: null, deletedAt: null },
-    withOutbox({ $set: tombstone(customerId) }, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)]),
-  );
-  return result.modifiedCount === 1;
-}
+const retireUnverified = (deps: AccountDeps, customerId: string, ctx: RequestContext) =>
+  deps.accounts.tombstone(customerId, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)], {
+    unverifiedOnly: true,
+  });
 
 /**
  * Registers an address. The answer is the same whatever the address's state, so it tells nobody
@@ -86,11 +73,10 @@ async function retireUnverified(deps: CustomerDeps, customerId: string, ctx: Req
  * An address gets at most its allowance of verification mails; beyond it, nothing changes.
  */
 export async function register(
-  deps: CustomerDeps,
+  deps: AccountDeps,
   input: { email: string; password: string; displayName: string; locale?: string },
   ctx: RequestContext,
 ): Promise<PublicCustomer> {
-  const { Customer } = deps.models;
   const email = normalizeEmail(input.email);
   const displayName = input.displayName.trim();
   const locale = input.locale ?? "en";
@@ -106,7 +92,7 @@ export async function register(
     createdAt: new Date().toISOString(),
   });
 
-  const existing = await Customer.findOne({ email, deletedAt: null }).lean<Customer>();
+  const existing = await deps.accounts.findByEmail(email);
   if (existing?.emailVerifiedAt || existing?.disabledAt) {
     if (!existing.disabledAt) await sendPasswordReset(deps, existing, ctx);
     return unchanged();
@@ -120,29 +106,22 @@ export async function register(
     }
     const _id = randomUUID();
     const verification = oneTimeToken(deps.cipher, TOPICS.customerEmailVerificationRequested, _id, VERIFICATION_TTL_MS);
-    const events = [
-      outgoing(TOPICS.customerRegistered, { customerId: _id, email, displayName, locale }, ctx),
-      outgoing(
-        TOPICS.customerEmailVerificationRequested,
-        { customerId: _id, email, displayName, token: verification.sealed, expiresAt: verification.stored.expiresAt },
-        ctx,
-      ),
-    ];
-    const created = await Customer.create({
-      _id,
-      email,
-      passwordHash,
-      displayName,
-      locale,
-      roles: ["user"],
-      verification: verification.stored,
-      ...outboxFields(events),
-    });
-    return toPublic(created.toObject() as Customer);
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    await mail.giveBack(); // a concurrent registration of the address won
-    return unchanged();
+    const created = await deps.accounts.insert(
+      { _id, email, passwordHash, displayName, locale, roles: ["user"], verification: verification.stored },
+      [
+        outgoing(TOPICS.customerRegistered, { customerId: _id, email, displayName, locale }, ctx),
+        outgoing(
+          TOPICS.customerEmailVerificationRequested,
+          { customerId: _id, email, displayName, token: verification.sealed, expiresAt: verification.stored.expiresAt },
+          ctx,
+        ),
+      ],
+    );
+    if (!created) {
+      await mail.giveBack(); // a concurrent registration of the address won
+      return unchanged();
+    }
+    return toPublic(created);
   } finally {
     deps.wakeRelay();
   }
@@ -154,37 +133,27 @@ export async function register(
  * mailed for someone else's registration of the address thus verifies nothing.
  */
 export async function verifyEmail(
-  deps: CustomerDeps,
+  deps: AccountDeps,
   input: { token: string; password: string },
   ctx: RequestContext,
 ): Promise<void> {
-  const { Customer } = deps.models;
-  const now = new Date();
   const tokenHash = hashSecret(input.token);
-  const customer = await Customer.findOne({
-    "verification.tokenHash": tokenHash,
-    "verification.expiresAt": { $gt: now },
-    deletedAt: null,
-  }).lean<Customer>();
+  const customer = await deps.accounts.findByLink("verification", tokenHash);
   if (!customer) throw Errors.invalidToken();
   if (!(await verifyPassword(customer.passwordHash, input.password))) {
     throw Errors.wrongPassword("This is not the password this address was registered with");
   }
-  // The token hash in the filter makes the token single-use: a second request matches nothing.
-  const updated = await Customer.updateOne(
-    { _id: customer._id, "verification.tokenHash": tokenHash },
-    withOutbox({ $set: { emailVerifiedAt: now, verification: null }, ...grantsOnVerification(deps, customer.email) }, [
-      outgoing(TOPICS.customerEmailVerified, { customerId: customer._id, email: customer.email }, ctx),
-    ]),
-  );
-  if (updated.modifiedCount !== 1) throw Errors.invalidToken();
+  // The token hash in the update's filter makes the token single-use: a second request matches nothing.
+  const verified = await deps.accounts.markVerified(customer._id, tokenHash, grantsAdmin(deps, customer.email), [
+    outgoing(TOPICS.customerEmailVerified, { customerId: customer._id, email: customer.email }, ctx),
+  ]);
+  if (!verified) throw Errors.invalidToken();
   deps.wakeRelay();
 }
 
 /** Sends a new verification link unless the address is verified, unknown, or had its share of such mails. */
-export async function resendVerification(deps: CustomerDeps, rawEmail: string, ctx: RequestContext): Promise<void> {
-  const { Customer } = deps.models;
-  const customer = await Customer.findOne({ email: normalizeEmail(rawEmail), deletedAt: null }).lean<Customer>();
+export async function resendVerification(deps: AccountDeps, rawEmail: string, ctx: RequestContext): Promise<void> {
+  const customer = await deps.accounts.findByEmail(normalizeEmail(rawEmail));
   if (!customer || customer.emailVerifiedAt || customer.disabledAt) return;
   if (!(await deps.mails.take("verification", customer.email))) return;
   const verification = oneTimeToken(
@@ -193,50 +162,42 @@ export async function resendVerification(deps: CustomerDeps, rawEmail: string, c
     customer._id,
     VERIFICATION_TTL_MS,
   );
-  await Customer.updateOne(
-    { _id: customer._id, emailVerifiedAt: null },
-    withOutbox({ $set: { verification: verification.stored } }, [
-      outgoing(
-        TOPICS.customerEmailVerificationRequested,
-        {
-          customerId: customer._id,
-          email: customer.email,
-          displayName: customer.displayName,
-          token: verification.sealed,
-          expiresAt: verification.stored.expiresAt,
-        },
-        ctx,
-      ),
-    ]),
-  );
+  await deps.accounts.setVerificationLink(customer._id, verification.stored, [
+    outgoing(
+      TOPICS.customerEmailVerificationRequested,
+      {
+        customerId: customer._id,
+        email: customer.email,
+        displayName: customer.displayName,
+        token: verification.sealed,
+        expiresAt: verification.stored.expiresAt,
+      },
+      ctx,
+    ),
+  ]);
   deps.wakeRelay();
 }
 
 /** Deletes the registrations not verified within `ttlHours` (their links expired long before). */
-export async function expireUnverified(deps: CustomerDeps, ttlHours: number, now = new Date()): Promise<number> {
-  const stale = await deps.models.Customer.find(
-    { emailVerifiedAt: null, deletedAt: null, createdAt: { $lt: new Date(now.getTime() - ttlHours * 3600_000) } },
-    { _id: 1 },
-  )
-    .limit(EXPIRY_BATCH)
-    .lean<Pick<Customer, "_id">[]>();
+export async function expireUnverified(deps: AccountDeps, ttlHours: number, now = new Date()): Promise<number> {
+  const stale = await deps.accounts.findUnverifiedIds(new Date(now.getTime() - ttlHours * 3600_000), EXPIRY_BATCH);
   let expired = 0;
-  for (const { _id } of stale) {
-    if (await retireUnverified(deps, _id, { correlationId: randomUUID() })) expired += 1;
+  for (const customerId of stale) {
+    if (await retireUnverified(deps, customerId, { correlationId: randomUUID() })) expired += 1;
   }
   if (expired > 0) deps.wakeRelay();
   return expired;
 }
 
-export async function getActiveCustomer(deps: CustomerDeps, customerId: string): Promise<Customer> {
-  const customer = await deps.models.Customer.findOne({ _id: customerId, deletedAt: null }).lean<Customer>();
+export async function getActiveCustomer(deps: Pick<AccountDeps, "accounts">, customerId: string): Promise<Customer> {
+  const customer = await deps.accounts.findById(customerId);
   if (!customer) throw Errors.unauthorized("The account no longer exists");
   if (customer.disabledAt) throw Errors.accountDisabled();
   return customer;
 }
 
 export async function updateProfile(
-  deps: CustomerDeps,
+  deps: AccountDeps,
   customerId: string,
   changes: { displayName?: string; locale?: string },
   ctx: RequestContext,
@@ -245,50 +206,40 @@ export async function updateProfile(
   const displayName = changes.displayName?.trim() ?? customer.displayName;
   const locale = changes.locale ?? customer.locale;
   if (displayName === customer.displayName && locale === customer.locale) return toPublic(customer);
-  const updated = await deps.models.Customer.findOneAndUpdate(
-    { _id: customerId, deletedAt: null },
-    withOutbox({ $set: { displayName, locale } }, [
-      outgoing(TOPICS.customerProfileUpdated, { customerId, email: customer.email, displayName, locale }, ctx),
-    ]),
-    { new: true },
-  ).lean<Customer>();
+  const updated = await deps.accounts.updateProfile(customerId, { displayName, locale }, [
+    outgoing(TOPICS.customerProfileUpdated, { customerId, email: customer.email, displayName, locale }, ctx),
+  ]);
   deps.wakeRelay();
   return toPublic(updated!);
 }
 
 /** Changes the password and ends every session but `keepSessionId`. */
 export async function changePassword(
-  deps: CustomerDeps,
+  deps: AccountDeps,
   customerId: string,
   input: { currentPassword: string; newPassword: string; keepSessionId: string },
   ctx: RequestContext,
 ): Promise<void> {
   const customer = await getActiveCustomer(deps, customerId);
   if (!(await verifyPassword(customer.passwordHash, input.currentPassword))) throw Errors.wrongPassword();
-  await deps.models.Customer.updateOne(
-    { _id: customerId },
-    withOutbox({ $set: { passwordHash: await hashPassword(input.newPassword), passwordReset: null } }, [
-      outgoing(TOPICS.customerPasswordChanged, { customerId, email: customer.email }, ctx),
-    ]),
-  );
+  await deps.accounts.setPassword(customerId, await hashPassword(input.newPassword), [
+    outgoing(TOPICS.customerPasswordChanged, { customerId, email: customer.email }, ctx),
+  ]);
   deps.wakeRelay();
-  await endSessions(deps, { customerId, _id: { $ne: input.keepSessionId } }, "password-changed", ctx);
+  await endSessions(deps, { customerId, exceptSessionId: input.keepSessionId }, "password-changed", ctx);
 }
 
 /** Mails the customer a reset link, unless the address had its share of such mails. */
-async function sendPasswordReset(deps: CustomerDeps, customer: Customer, ctx: RequestContext): Promise<void> {
+async function sendPasswordReset(deps: AccountDeps, customer: Customer, ctx: RequestContext): Promise<void> {
   if (!(await deps.mails.take("password-reset", customer.email))) return;
   const reset = oneTimeToken(deps.cipher, TOPICS.customerPasswordResetRequested, customer._id, RESET_TTL_MS);
-  await deps.models.Customer.updateOne(
-    { _id: customer._id, deletedAt: null },
-    withOutbox({ $set: { passwordReset: reset.stored } }, [
-      outgoing(
-        TOPICS.customerPasswordResetRequested,
-        { customerId: customer._id, email: customer.email, token: reset.sealed, expiresAt: reset.stored.expiresAt },
-        ctx,
-      ),
-    ]),
-  );
+  await deps.accounts.setPasswordResetLink(customer._id, reset.stored, [
+    outgoing(
+      TOPICS.customerPasswordResetRequested,
+      { customerId: customer._id, email: customer.email, token: reset.sealed, expiresAt: reset.stored.expiresAt },
+      ctx,
+    ),
+  ]);
   deps.wakeRelay();
 }
 
@@ -296,11 +247,8 @@ async function sendPasswordReset(deps: CustomerDeps, customer: Customer, ctx: Re
  * Starts a reset for the address if it belongs to an account. The caller answers 202 without
  * waiting, so the answer takes the same time whether or not the account exists.
  */
-export async function requestPasswordReset(deps: CustomerDeps, rawEmail: string, ctx: RequestContext): Promise<void> {
-  const customer = await deps.models.Customer.findOne({
-    email: normalizeEmail(rawEmail),
-    deletedAt: null,
-  }).lean<Customer>();
+export async function requestPasswordReset(deps: AccountDeps, rawEmail: string, ctx: RequestContext): Promise<void> {
+  const customer = await deps.accounts.findByEmail(normalizeEmail(rawEmail));
   if (!customer || customer.disabledAt) return;
   await sendPasswordReset(deps, customer, ctx);
 }
@@ -310,38 +258,29 @@ export async function requestPasswordReset(deps: CustomerDeps, rawEmail: string,
  * an unverified account becomes verified (and its registrant's password is gone).
  */
 export async function resetPassword(
-  deps: CustomerDeps,
+  deps: AccountDeps,
   input: { token: string; newPassword: string },
   ctx: RequestContext,
 ): Promise<void> {
-  const { Customer } = deps.models;
   const tokenHash = hashSecret(input.token);
-  const customer = await Customer.findOne({
-    "passwordReset.tokenHash": tokenHash,
-    "passwordReset.expiresAt": { $gt: new Date() },
-    deletedAt: null,
-  }).lean<Customer>();
+  const customer = await deps.accounts.findByLink("passwordReset", tokenHash);
   if (!customer) throw Errors.invalidToken();
   const facts = { customerId: customer._id, email: customer.email };
   const verifies = customer.emailVerifiedAt === null;
-  const updated = await Customer.updateOne(
-    { _id: customer._id, "passwordReset.tokenHash": tokenHash },
-    withOutbox(
-      {
-        $set: {
-          passwordHash: await hashPassword(input.newPassword),
-          passwordReset: null,
-          ...(verifies && { emailVerifiedAt: new Date(), verification: null }),
-        },
-        ...(verifies && grantsOnVerification(deps, customer.email)),
-      },
-      [
-        ...(verifies ? [outgoing(TOPICS.customerEmailVerified, facts, ctx)] : []),
-        outgoing(TOPICS.customerPasswordChanged, facts, ctx),
-      ],
-    ),
+  const reset = await deps.accounts.resetPassword(
+    customer._id,
+    tokenHash,
+    {
+      passwordHash: await hashPassword(input.newPassword),
+      verifies,
+      grantAdmin: verifies && grantsAdmin(deps, customer.email),
+    },
+    [
+      ...(verifies ? [outgoing(TOPICS.customerEmailVerified, facts, ctx)] : []),
+      outgoing(TOPICS.customerPasswordChanged, facts, ctx),
+    ],
   );
-  if (updated.modifiedCount !== 1) throw Errors.invalidToken();
+  if (!reset) throw Errors.invalidToken();
   deps.wakeRelay();
   await endSessions(deps, { customerId: customer._id }, "password-reset", ctx);
 }
@@ -352,17 +291,16 @@ export async function resetPassword(
  * register again. The other services erase their data when they see the event.
  */
 export async function deleteAccount(
-  deps: CustomerDeps,
+  deps: AccountDeps,
   customerId: string,
   password: string,
   ctx: RequestContext,
 ): Promise<void> {
   const customer = await getActiveCustomer(deps, customerId);
   if (!(await verifyPassword(customer.passwordHash, password))) throw Errors.wrongPassword();
-  await deps.models.Customer.updateOne(
-    { _id: customerId },
-    withOutbox({ $set: tombstone(customerId) }, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)]),
-  );
+  await deps.accounts.tombstone(customerId, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)], {
+    unverifiedOnly: false,
+  });
   deps.wakeRelay();
   await endSessions(deps, { customerId }, "deleted", ctx);
 }
@@ -371,17 +309,6 @@ export async function deleteAccount(
  * The locale of the account a verification or reset link belongs to, while the link can still be
  * used; null when it cannot. Reads only: a page shows it before the person confirms (a POST).
  */
-export async function linkHolderLocale(
-  deps: CustomerDeps,
-  link: "verification" | "passwordReset",
-  token: string,
-): Promise<string | null> {
-  const customer = await deps.models.Customer.findOne({
-    [`${link}.tokenHash`]: hashSecret(token),
-    [`${link}.expiresAt`]: { $gt: new Date() },
-    deletedAt: null,
-  })
-    .select({ locale: 1 })
-    .lean<Pick<Customer, "locale">>();
-  return customer?.locale ?? null;
+export async function linkHolderLocale(deps: AccountDeps, link: Link, token: string): Promise<string | null> {
+  return (await deps.accounts.findByLink(link, hashSecret(token)))?.locale ?? null;
 }

@@ -1,20 +1,21 @@
-import { BEARER_AUTH } from "@coffer/contracts";
+import { BEARER_AUTH } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
+import { requestContext as ctx } from "../outgoing-events.js";
 import { CustomerResponse, DisplayName, Locale, Password } from "../schemas.js";
-import * as customers from "./customer-service.js";
+import * as accounts from "./account-service.js";
 
 const strictly = { additionalProperties: false };
 const customer = { tags: ["customers"], security: BEARER_AUTH };
 
+/** The customer's own account: profile, password, deletion. */
 export const customerRoutes: FastifyPluginAsyncTypebox<{
-  customers: customers.CustomerDeps;
+  deps: accounts.AccountDeps;
   authenticate: preHandlerAsyncHookHandler;
-}> = async (app, opts) => {
-  app.addHook("preHandler", opts.authenticate);
-  const ctx = (request: { id: string }) => ({ correlationId: request.id });
+}> = async (app, { deps, authenticate }) => {
+  app.addHook("preHandler", authenticate);
 
   app.get(
     "/customers/me",
@@ -25,7 +26,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: CustomerResponse, ...errorResponses("UNAUTHORIZED", "ACCOUNT_DISABLED") },
       },
     },
-    async (request) => customers.toPublic(await customers.getActiveCustomer(opts.customers, request.customer.sub)),
+    async (request) => accounts.toPublic(await accounts.getActiveCustomer(deps, request.verifiedCustomer.customerId)),
   );
 
   app.patch(
@@ -41,7 +42,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request) => customers.updateProfile(opts.customers, request.customer.sub, request.body, ctx(request)),
+    async (request) => accounts.updateProfile(deps, request.verifiedCustomer.customerId, request.body, ctx(request)),
   );
 
   app.post(
@@ -61,12 +62,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await customers.changePassword(
-        opts.customers,
-        request.customer.sub,
-        { ...request.body, keepSessionId: request.customer.sid },
-        ctx(request),
-      );
+      const { customerId, sessionId } = request.verifiedCustomer;
+      await accounts.changePassword(deps, customerId, { ...request.body, keepSessionId: sessionId }, ctx(request));
       return reply.code(204).send(null);
     },
   );
@@ -85,7 +82,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await customers.deleteAccount(opts.customers, request.customer.sub, request.body.password, ctx(request));
+      await accounts.deleteAccount(deps, request.verifiedCustomer.customerId, request.body.password, ctx(request));
       return reply.code(204).send(null);
     },
   );
