@@ -47,9 +47,9 @@ export {
   PG_EVENT_TABLES_SQL,
   createPgOutboxRelay,
   enqueueEvents,
-  type OutgoingEvent,
   type PgOutboxRelay,
 } from "./outbox/pg-outbox.js";
+export type { OutgoingEvent } from "./outbox/outgoing-event.js";
 export { createMongoOutboxRelay, outboxFields, withOutbox, type MongoOutboxRelay } from "./outbox/mongo-outbox.js";
 export {
   DLQ_HEADERS,

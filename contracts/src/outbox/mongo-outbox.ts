@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Collection, Document } from "mongodb";
-import { keyOf, serializeEvent } from "../events/events.js";
 import type { EventLogger } from "../events/kafka.js";
-import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../events/publisher.js";
-import type { OutgoingEvent } from "./pg-outbox.js";
+import type { EventPublisher, PendingEvent } from "../events/publisher.js";
+import { pendingEventOf, type OutgoingEvent } from "./outgoing-event.js";
 import { createRelayLoop } from "./relay-loop.js";
 
 /**
@@ -17,19 +16,8 @@ import { createRelayLoop } from "./relay-loop.js";
 
 type StoredEvent = PendingEvent & { createdAt: Date };
 
-function toStored({ topic, event, traceparent }: OutgoingEvent): StoredEvent {
-  return {
-    eventId: event.eventId,
-    topic,
-    key: keyOf(event),
-    payload: serializeEvent(topic, event),
-    headers: {
-      [HEADERS.eventType]: topic,
-      [HEADERS.correlationId]: event.correlationId,
-      [HEADERS.traceparent]: traceparent ?? newTraceparent(),
-    },
-    createdAt: new Date(),
-  };
+function toStored(outgoing: OutgoingEvent): StoredEvent {
+  return { ...pendingEventOf(outgoing), createdAt: new Date() };
 }
 
 /** Fields of a new document that carries events. */

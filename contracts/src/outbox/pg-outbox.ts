@@ -1,11 +1,10 @@
 import pg from "pg";
-import { keyOf, serializeEvent } from "../events/events.js";
-import type { Topic, EventMap } from "../events/generated/events.js";
 import type { EventLogger } from "../events/kafka.js";
-import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../events/publisher.js";
+import type { EventPublisher, PendingEvent } from "../events/publisher.js";
+import { pendingEventOf, type OutgoingEvent } from "./outgoing-event.js";
 import { createRelayLoop } from "./relay-loop.js";
 
-/** The tables the PostgreSQL outbox and the idempotent consumers need; run by each service's migrations. */
+/** The tables the PostgreSQL outbox and the idempotent consumers need; `migrate` creates them. */
 export const PG_EVENT_TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS event_outbox (
   id          bigserial PRIMARY KEY,
@@ -32,30 +31,13 @@ export const OUTBOX_CHANNEL = "event_outbox";
 // Advisory-lock namespace of the relays ("COFR"), so one relay at a time publishes a given key.
 const KEY_LOCK_NAMESPACE = 0x434f4652;
 
-export type OutgoingEvent<T extends Topic = Topic> = {
-  topic: T;
-  event: EventMap[T];
-  /** The W3C trace context of the request that caused the event, when there is one. */
-  traceparent?: string;
-};
-
 /**
  * Records events in the same transaction as the state change they describe. Call it with the
  * transaction's client; the relay publishes them once the transaction commits.
  */
 export async function enqueueEvents(tx: pg.ClientBase, events: readonly OutgoingEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map(({ topic, event, traceparent }) => ({
-    eventId: event.eventId,
-    topic,
-    key: keyOf(event),
-    payload: serializeEvent(topic, event),
-    headers: {
-      [HEADERS.eventType]: topic,
-      [HEADERS.correlationId]: event.correlationId,
-      [HEADERS.traceparent]: traceparent ?? newTraceparent(),
-    },
-  }));
+  const rows = events.map(pendingEventOf);
   await tx.query(
     `INSERT INTO event_outbox (event_id, topic, message_key, payload, headers)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS e("eventId" uuid, topic text, key text, payload text, headers jsonb)`,
