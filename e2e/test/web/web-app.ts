@@ -1,0 +1,69 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+
+const DIST = join(import.meta.dirname, "..", "..", "..", "web", "dist");
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".wasm": "application/wasm",
+};
+
+/**
+ * Where the browser opens the web app: the gateway itself when it serves /app (the platform's web
+ * server), else a stand-in on another port that serves web/dist and passes every other path to the
+ * gateway, so the app still has one origin with the API. Build first: `npm run build -w web`.
+ */
+export function useWebApp(gatewayUrl: string): { url: () => string } {
+  let base = gatewayUrl;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    if (!existsSync(join(DIST, "index.html"))) throw new Error("web/dist is missing: npm run build -w web");
+    const served = await fetch(`${gatewayUrl}/app/`).catch(() => undefined);
+    if (served?.ok && (await served.text()).includes('id="root"')) return;
+    server = createServer((req, res) => {
+      const path = new URL(req.url ?? "/", "http://app").pathname;
+      if (path !== "/" && path !== "/app" && !path.startsWith("/app/")) {
+        const upstream = new URL(req.url ?? "/", gatewayUrl);
+        const forwarded = request(
+          upstream,
+          { method: req.method, headers: { ...req.headers, host: upstream.host } },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        forwarded.on("error", () => res.writeHead(502).end());
+        req.pipe(forwarded);
+        return;
+      }
+      const file = normalize(join(DIST, path.replace(/^\/app/, "")));
+      const isAsset = file.startsWith(DIST) && existsSync(file) && statSync(file).isFile();
+      const target = isAsset ? file : join(DIST, "index.html");
+      res.writeHead(isAsset || path === "/" || path.startsWith("/app") ? 200 : 404, {
+        "content-type": TYPES[extname(target)] ?? "application/octet-stream",
+      });
+      res.end(readFileSync(target));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+  return { url: () => base };
+}
+
+/** Signs in through the sign-in page and waits for the signed-in layout. */
+export async function signInThroughPage(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => page.getByRole("button", { name: "Sign out" }).isVisible(), { timeout: 15_000 }).toBe(true);
+}
