@@ -88,7 +88,7 @@ function CustomerCard({ customer }: { customer: AdminCustomer }) {
         </div>
       </dl>
       <ErrorMessage error={setDisabled.error ?? setQuota.error} />
-      <div className="actions">
+      <div className="card-actions">
         <button
           type="button"
           className={customer.disabled ? "button button--small" : "button button--danger button--small"}

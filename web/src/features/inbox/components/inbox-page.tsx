@@ -77,7 +77,7 @@ function Notification({ item }: { item: InboxItem }) {
       <p className="muted">
         <time dateTime={item.createdAt}>{new Date(item.createdAt).toLocaleString()}</time>
       </p>
-      <div className="actions">
+      <div className="card-actions">
         {appPath !== undefined ? <Link to={appPath}>Open</Link> : item.link && <a href={item.link}>Open</a>}
         {!item.read && (
           <button

@@ -11,12 +11,7 @@ export function ShareFileButton({ fileId, fileName }: { fileId: string; fileName
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button
-        type="button"
-        className="button button--secondary button--small"
-        aria-label={`Share ${fileName}`}
-        onClick={() => setOpen(true)}
-      >
+      <button type="button" className="link-button" aria-label={`Share ${fileName}`} onClick={() => setOpen(true)}>
         Share
       </button>
       {open && <ShareDialog fileId={fileId} fileName={fileName} onClose={() => setOpen(false)} />}
@@ -88,7 +83,7 @@ function ShareDialog({ fileId, fileName, onClose }: { fileId: string; fileName: 
               aria-describedby="share-recipients-hint"
             />
           </div>
-          <div className="actions">
+          <div className="card-actions">
             <button type="submit" className="button" disabled={create.isPending}>
               {create.isPending ? "Creating…" : "Create link"}
             </button>
@@ -144,7 +139,7 @@ function ShareLink({ share, recipients, onDone }: { share: CreatedShare; recipie
           onFocus={(event) => event.currentTarget.select()}
         />
       </div>
-      <div className="actions">
+      <div className="card-actions">
         <button
           type="button"
           className="button"

@@ -70,7 +70,7 @@ function ShareCard({ share }: { share: Share }) {
       </dl>
       <ErrorMessage error={revoke.error} />
       {confirming ? (
-        <div className="actions" role="group" aria-label="Confirm revoking">
+        <div className="card-actions" role="group" aria-label="Confirm revoking">
           <p className="grow">The link stops working at once, for everyone who has it.</p>
           <button
             type="button"
@@ -85,7 +85,7 @@ function ShareCard({ share }: { share: Share }) {
           </button>
         </div>
       ) : (
-        <div className="actions">
+        <div className="card-actions">
           <button
             type="button"
             className="button button--secondary button--small"
