@@ -1,6 +1,20 @@
 import { useParams } from "react-router";
+import { FilesPage } from "@/features/files/components/files-page";
+import { UploadDropZone } from "@/features/uploads/components/drop-zone";
+import { UploadButtons } from "@/features/uploads/components/upload-buttons";
+import { UploadList } from "@/features/uploads/components/upload-list";
 
+/** A folder (the root without an id): its contents, and uploads into it by picker or drop. */
 export function FilesRoute() {
   const { id } = useParams();
-  return <h1>{id ? "Folder" : "Files"}</h1>;
+  return (
+    <UploadDropZone folderId={id}>
+      <FilesPage
+        key={id ?? "root"}
+        folderId={id ?? "root"}
+        toolbar={(folder) => <UploadButtons folderId={folder.parentId === null ? undefined : folder.id} />}
+      />
+      <UploadList />
+    </UploadDropZone>
+  );
 }

@@ -1,3 +1,5 @@
+import { TrashPage } from "@/features/trash/components/trash-page";
+
 export function TrashRoute() {
-  return <h1>Trash</h1>;
+  return <TrashPage />;
 }

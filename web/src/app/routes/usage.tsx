@@ -1,3 +1,5 @@
+import { UsagePage } from "@/features/usage/components/usage-page";
+
 export function UsageRoute() {
-  return <h1>Usage</h1>;
+  return <UsagePage />;
 }

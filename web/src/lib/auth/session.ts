@@ -48,6 +48,12 @@ export function renewAccessToken(): Promise<string | undefined> {
   return renewing;
 }
 
+/** The token to send now: the one being renewed if a renewal is under way, else the current one, else a renewed one. */
+export function freshAccessToken(): Promise<string | undefined> {
+  const token = getAccessToken();
+  return renewing ?? (token !== undefined ? Promise.resolve(token) : renewAccessToken());
+}
+
 async function refresh(): Promise<string | undefined> {
   const before = getAccessToken();
   const response = await fetch("/auth/refresh", { method: "POST", credentials: "include" }).catch(() => {
