@@ -1,5 +1,6 @@
 import { useParams } from "react-router";
 import { FilesPage } from "@/features/files/components/files-page";
+import { ShareFileButton } from "@/features/shares/components/share-file-button";
 import { UploadDropZone } from "@/features/uploads/components/drop-zone";
 import { UploadButtons } from "@/features/uploads/components/upload-buttons";
 import { UploadList } from "@/features/uploads/components/upload-list";
@@ -13,6 +14,7 @@ export function FilesRoute() {
         key={id ?? "root"}
         folderId={id ?? "root"}
         toolbar={(folder) => <UploadButtons folderId={folder.parentId === null ? undefined : folder.id} />}
+        rowActions={(file) => <ShareFileButton fileId={file.id} fileName={file.name} />}
       />
       <UploadList />
     </UploadDropZone>

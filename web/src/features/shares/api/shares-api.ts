@@ -12,7 +12,8 @@ const SHARES_KEY = ["shares"] as const;
 
 /** The person's live share links, newest first. */
 export function useShares() {
-  return useQuery({ queryKey: SHARES_KEY, queryFn: () => unwrap(fileApi.GET("/shares")) });
+  // Asked again on every visit: downloads happen elsewhere, all the time.
+  return useQuery({ queryKey: SHARES_KEY, queryFn: () => unwrap(fileApi.GET("/shares")), staleTime: 0 });
 }
 
 /** A shared file's name; the list of shares holds only its id. */
