@@ -49,14 +49,21 @@ export function useSetQuota() {
   });
 }
 
-/** What was mailed, newest first; only those of `status` when given. */
-export function useDeliveries(status: DeliveryStatus | "") {
+/** What was mailed, newest first; only those of `status`, and of one customer, when given. */
+export function useDeliveries(status: DeliveryStatus | "", customerId: string | undefined) {
   return useInfiniteQuery({
-    queryKey: [...DELIVERIES_KEY, status],
+    queryKey: [...DELIVERIES_KEY, status, customerId],
     queryFn: ({ pageParam }) =>
       unwrap(
         notificationApi.GET("/admin/deliveries", {
-          params: { query: { limit: 50, ...(status && { status }), ...(pageParam && { cursor: pageParam }) } },
+          params: {
+            query: {
+              limit: 20,
+              ...(status && { status }),
+              ...(customerId && { customerId }),
+              ...(pageParam && { cursor: pageParam }),
+            },
+          },
         }),
       ),
     initialPageParam: undefined as string | undefined,

@@ -1,10 +1,13 @@
+import { useState } from "react";
 import { useCurrentCustomer } from "@/lib/auth/use-current-customer";
+import type { AdminCustomer } from "../api/admin-api";
 import { CustomersSection } from "./customers-section";
 import { DeliveriesSection } from "./deliveries-section";
 
 /** For admins: customers (disable, enable, quota) and the mail deliveries. */
 export function AdminPage() {
   const customer = useCurrentCustomer();
+  const [mailsOf, setMailsOf] = useState<AdminCustomer>();
   if (!customer.data) return null;
   if (!customer.data.roles.includes("admin"))
     return (
@@ -16,8 +19,8 @@ export function AdminPage() {
   return (
     <>
       <h1>Admin</h1>
-      <CustomersSection />
-      <DeliveriesSection />
+      <CustomersSection onShowMails={setMailsOf} />
+      <DeliveriesSection customer={mailsOf} onShowAll={() => setMailsOf(undefined)} />
     </>
   );
 }

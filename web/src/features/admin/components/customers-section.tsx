@@ -4,7 +4,7 @@ import { useCustomers, useSetDisabled, useSetQuota, type AdminCustomer } from ".
 
 const GiB = 2 ** 30;
 
-export function CustomersSection() {
+export function CustomersSection({ onShowMails }: { onShowMails: (customer: AdminCustomer) => void }) {
   const [email, setEmail] = useState("");
   const customers = useCustomers(email);
   const list = customers.data?.pages.flatMap((page) => page.customers) ?? [];
@@ -38,7 +38,7 @@ export function CustomersSection() {
       {list.length > 0 && (
         <ul className="cards" aria-label="Customers">
           {list.map((customer) => (
-            <CustomerCard key={customer.id} customer={customer} />
+            <CustomerCard key={customer.id} customer={customer} onShowMails={() => onShowMails(customer)} />
           ))}
         </ul>
       )}
@@ -56,7 +56,7 @@ export function CustomersSection() {
   );
 }
 
-function CustomerCard({ customer }: { customer: AdminCustomer }) {
+function CustomerCard({ customer, onShowMails }: { customer: AdminCustomer; onShowMails: () => void }) {
   const setDisabled = useSetDisabled();
   const setQuota = useSetQuota();
   const titleId = `customer-${customer.id}`;
@@ -97,6 +97,14 @@ function CustomerCard({ customer }: { customer: AdminCustomer }) {
           onClick={() => setDisabled.mutate({ id: customer.id, disabled: !customer.disabled })}
         >
           {customer.disabled ? "Enable" : "Disable"}
+        </button>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          aria-describedby={titleId}
+          onClick={onShowMails}
+        >
+          Their mails
         </button>
         <form
           className="inline-form"

@@ -1,6 +1,6 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ErrorMessage } from "@/components/error-message";
-import { useDeliveries, type DeliveryStatus } from "../api/admin-api";
+import { useDeliveries, type AdminCustomer, type DeliveryStatus } from "../api/admin-api";
 
 const STATUSES: { value: DeliveryStatus | ""; label: string }[] = [
   { value: "", label: "All" },
@@ -9,15 +9,28 @@ const STATUSES: { value: DeliveryStatus | ""; label: string }[] = [
   { value: "failed", label: "Failed" },
 ];
 
-/** What Coffer mailed, when, and why a mail failed. */
-export function DeliveriesSection() {
+/** What Coffer mailed, when, and why a mail failed; to everyone, or about one customer. */
+export function DeliveriesSection({ customer, onShowAll }: { customer?: AdminCustomer; onShowAll: () => void }) {
   const [status, setStatus] = useState<DeliveryStatus | "">("");
-  const deliveries = useDeliveries(status);
+  const deliveries = useDeliveries(status, customer?.id);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (customer) heading.current?.focus();
+  }, [customer]);
   const list = deliveries.data?.pages.flatMap((page) => page.deliveries) ?? [];
 
   return (
     <section aria-labelledby="deliveries-title">
-      <h2 id="deliveries-title">Mail deliveries</h2>
+      <h2 id="deliveries-title" ref={heading} tabIndex={-1}>
+        {customer ? `Mail deliveries about ${customer.email}` : "Mail deliveries"}
+      </h2>
+      {customer && (
+        <p>
+          <button type="button" className="link-button" onClick={onShowAll}>
+            Show everyone's
+          </button>
+        </p>
+      )}
       <div className="toolbar">
         <div className="field">
           <label htmlFor="deliveries-status">Status</label>
@@ -38,7 +51,7 @@ export function DeliveriesSection() {
       {deliveries.isSuccess && list.length === 0 && <p>No deliveries.</p>}
       {list.length > 0 && (
         // Scrolls sideways on a narrow screen: focusable so a keyboard can scroll it too.
-        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="deliveries-title">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Delivery list">
           <table>
             <thead>
               <tr>
