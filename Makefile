@@ -29,11 +29,17 @@ infra-down: ## stop the servers that infra-up started
 infra-status: ## component, port, pid, ready or not
 	@$(INFRA) status
 
-build: ## compile contracts and the services
+build: ## compile contracts, the services and the web app (web/dist)
 	@npm run build --silent
 
-lint: build ## type-check every workspace (tests included), ESLint, Prettier
+# Every tracked shell script, by its first line.
+SHELL_SCRIPTS = $(shell git grep -lE '^\#!.*[/ ](ba)?sh$$' -- ':!*.md')
+
+lint: build ## type-check every workspace (tests included), ESLint, Prettier, ShellCheck, the web app's API client and size
 	@npm run typecheck --silent && npx eslint . && npx prettier --check .
+	@shellcheck $(SHELL_SCRIPTS)
+	@npm run generate --silent -w web -- --check
+	@node infra/bin/bundle-budget.mjs
 
 format: ## rewrite files with Prettier
 	@npx prettier --write .

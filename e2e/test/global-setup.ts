@@ -66,12 +66,13 @@ export default async function setup(project: TestProject) {
     Object.assign(new URL(infraEnv.PG_ADMIN_URL!), { pathname: `/${name}` }).toString();
   const bucket = `e2e-${run}`;
   const mongoUrl = Object.assign(new URL(infraEnv.MONGO_URL!), { pathname: `/e2e_customers_${run}` }).toString();
-  const [customer, file, notification, gateway] = await Promise.all([0, 1, 2, 3].map(freePort));
+  const [customer, file, notification, gateway, web] = await Promise.all([0, 1, 2, 3, 4].map(freePort));
 
   mkdirSync(logDir, { recursive: true });
   const logs = new Map<string, WriteStream>();
   const platform = await startPlatform({
-    ports: { customer: customer!, file: file!, notification: notification!, gateway: gateway! },
+    // The web app from web/dist: build it first (`npm run build -w web`, which `make e2e` does).
+    ports: { customer: customer!, file: file!, notification: notification!, gateway: gateway!, web: web! },
     infraEnv,
     keysDir,
     kongFile: join(workDir, "kong.yml"),

@@ -1,9 +1,12 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
-import { waitForLink } from "./support.js";
-import { signInThroughPage, useWebApp } from "./web/web-app.js";
+import { raiseQuota, waitForLink } from "./support.js";
+import { apiSession, dropFiles, signInThroughPage, useWebApp } from "./web/web-app.js";
 
 const gateway = inject("gatewayUrl");
 const local = inject("local");
@@ -11,16 +14,32 @@ const browser = useBrowser();
 const app = useWebApp(gateway);
 
 const heading = (page: Page) => page.getByRole("heading", { level: 1 });
+const nav = (page: Page, name: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+const MiB = 2 ** 20;
+type FileList = { files: { id: string; name: string; sha256: string; version: number; size: number }[] };
+
+/** The percentage the upload list shows for the file, or -1. */
+async function uploadedPercent(page: Page, name: string): Promise<number> {
+  const text = await page
+    .getByRole("listitem")
+    .filter({ hasText: name })
+    .getByRole("status")
+    .textContent()
+    .catch(() => "");
+  return Number(/Uploading (\d+) %/.exec(text ?? "")?.[1] ?? -1);
+}
 
 describe.skipIf(local === null)("the web app: a person's whole journey, in Chromium", () => {
-  it("when a person signs up, follows the mailed link and signs in, then their files open", async () => {
-    const { page } = await browser.open();
+  it("when a person signs up, verifies, uploads 64 MiB by drag and drop across a reload, then searches, trashes, restores and goes back a version, then every step works and the bytes are theirs", async () => {
+    const { context, page } = await browser.open();
     const email = `web-${randomUUID()}@example.com`;
     const password = "a long and careful passphrase";
 
+    // Sign up, and the verification link from the mail.
     await page.goto(`${app.url()}/app/`);
     await expect.poll(() => heading(page).textContent()).toBe("Sign in");
     await expectAccessible(page);
+    await screenshotForReadme(page, "web-sign-in");
     await page.getByRole("link", { name: "Create an account" }).click();
     await page.getByLabel("Your name").fill("Robin");
     await page.getByLabel("E-mail address").fill(email);
@@ -28,17 +47,135 @@ describe.skipIf(local === null)("the web app: a person's whole journey, in Chrom
     await expectAccessible(page);
     await page.getByRole("button", { name: "Create account" }).click();
     await expect.poll(() => heading(page).textContent()).toBe("Check your mail");
-
+    await expectAccessible(page);
     const link = await waitForLink(email, /Verify your e-mail address/, { origin: gateway, path: "/verify-email" });
     await page.goto(link);
     await page.getByLabel("Your Coffer password").fill(password);
     await page.getByRole("button", { name: "Confirm my address" }).click();
     await expect.poll(() => heading(page).textContent()).toBe("Your address is confirmed");
 
-    await page.goto(`${app.url()}/app/sign-in`);
+    // Sign in, back to the page that asked for it.
+    await page.goto(`${app.url()}/app/usage`);
+    await expect.poll(() => page.url()).toContain("/app/sign-in?next=%2Fusage");
     await signInThroughPage(page, email, password);
+    await expect.poll(() => heading(page).textContent()).toBe("Usage");
+    const session = await apiSession(gateway, email, password);
+    await raiseQuota(local!.fileDatabaseUrl, session.id, 1024 * MiB);
+
+    // A folder.
+    await nav(page, "Files").click();
     await expect.poll(() => heading(page).textContent()).toBe("Files");
+    await page.getByRole("button", { name: "New folder" }).click();
+    await page.getByLabel("Folder name").fill("Reports");
     await expectAccessible(page);
-    await screenshotForReadme(page, "web-files");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("link", { name: "Reports" }).click();
+    await expect.poll(() => heading(page).textContent()).toBe("Reports");
+    await expectAccessible(page);
+
+    // 64 MiB by drag and drop; the page reloads halfway; the upload resumes where the server stopped.
+    const content = randomBytes(64 * MiB);
+    const sha256 = createHash("sha256").update(content).digest("hex");
+    const path = join(tmpdir(), `big-${randomUUID()}.bin`);
+    writeFileSync(path, content);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 4 * MiB,
+    });
+    await dropFiles(page, ".drop-zone", [path]);
+    const name = path.split("/").pop()!;
+    await expect.poll(() => uploadedPercent(page, name), { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(40);
+    await screenshotForReadme(page, "web-upload");
+
+    const offsets: number[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "PATCH" && request.url().includes("/files/uploads/"))
+        offsets.push(Number(request.headers()["upload-offset"]));
+    });
+    await page.reload();
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    const row = page.getByRole("listitem").filter({ hasText: name });
+    await expect.poll(() => row.getByRole("status").textContent(), { timeout: 90_000 }).toBe("Uploaded");
+    expect(offsets[0], "the first chunk after the reload starts where the server stopped").toBeGreaterThan(0);
+    const recorded = await session.get<FileList>(`/files?q=${encodeURIComponent(name)}`);
+    expect(recorded.files).toHaveLength(1);
+    expect(recorded.files[0]!.sha256).toBe(sha256);
+    expect(recorded.files[0]!.size).toBe(64 * MiB);
+    await expect.poll(() => page.getByRole("list", { name: "Contents of Reports" }).textContent()).toContain(name);
+
+    // Search by name, from anywhere.
+    await nav(page, "Files").click();
+    await page.getByLabel("Search files by name").fill(name.slice(0, 12));
+    await expect.poll(() => page.getByRole("list", { name: "Search results" }).textContent()).toContain(name);
+    await expectAccessible(page);
+    await page.getByLabel("Search files by name").fill("");
+
+    // Trash and restore.
+    await page.getByRole("link", { name: "Reports" }).click();
+    await page.getByRole("button", { name: `Delete ${name}` }).click();
+    await expect.poll(() => page.getByRole("list", { name: "Contents of Reports" }).textContent()).not.toContain(name);
+    await nav(page, "Trash").click();
+    await expect.poll(() => page.getByRole("list", { name: "Files in the trash" }).textContent()).toContain(name);
+    await expect.poll(() => page.getByText(/stay here for \d+ days/).isVisible()).toBe(true);
+    await expectAccessible(page);
+    await screenshotForReadme(page, "web-trash");
+    await page.getByRole("button", { name: `Restore ${name}` }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByRole("status")
+          .filter({ hasText: `Restored ${name}.` })
+          .isVisible(),
+      )
+      .toBe(true);
+    await nav(page, "Files").click();
+    await page.getByRole("link", { name: "Reports" }).click();
+    await expect.poll(() => page.getByRole("list", { name: "Contents of Reports" }).textContent()).toContain(name);
+
+    // A second version through the picker, then back to the first; the second downloads as it was.
+    const second = Buffer.from("the second version, short\n");
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "Upload files" }).click();
+    await (await chooser).setFiles({ name, mimeType: "application/octet-stream", buffer: second });
+    await expect
+      .poll(async () => (await session.get<FileList>(`/files?q=${encodeURIComponent(name)}`)).files[0]?.version, {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    await page.getByRole("button", { name: `Versions of ${name}` }).click();
+    const versions = page.getByRole("dialog", { name: `Versions of ${name}` });
+    await expect.poll(() => versions.getByRole("listitem").count()).toBe(2);
+    await expectAccessible(page);
+    await screenshotForReadme(page, "web-versions");
+    const download = page.waitForEvent("download");
+    await versions.getByRole("button", { name: "Download version 2" }).click();
+    expect(readFileSync(await (await download).path())).toEqual(second);
+    await versions.getByRole("button", { name: "Restore version 1" }).click();
+    await expect.poll(() => versions.getByRole("status").textContent()).toBe("Version 1 is current again.");
+    const current = (await session.get<FileList>(`/files?q=${encodeURIComponent(name)}`)).files[0]!;
+    expect([current.version, current.sha256]).toEqual([3, sha256]);
+    await versions.getByRole("button", { name: "Close" }).click();
+
+    // Usage against the quota.
+    await nav(page, "Usage").click();
+    await expect.poll(() => page.getByRole("meter", { name: "Storage used" }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/of 1 GB used/).isVisible()).toBe(true);
+    await expectAccessible(page);
+    await screenshotForReadme(page, "web-usage");
+
+    // Sign out: the refresh cookie is gone too, so a reload stays signed out.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => heading(page).textContent()).toBe("Sign in");
+    await page.goto(`${app.url()}/app/`);
+    await expect.poll(() => heading(page).textContent()).toBe("Sign in");
   });
 });

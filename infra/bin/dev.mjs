@@ -1,12 +1,24 @@
 // Runs the platform built in dist/ against the local servers, behind the development gateway at
-// http://127.0.0.1:8000 (as compose's Kong), with one readable stream of every process's logs.
-// Ctrl-C (or SIGTERM) stops them gracefully.
+// http://127.0.0.1:8000 (as compose's Kong), with one readable stream of every process's logs. The
+// web app is rebuilt on every change to web/ (reload the page to see it). Ctrl-C (or SIGTERM) stops
+// them gracefully.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { createInterface } from "node:readline";
 import { readInfraEnv, startPlatform } from "./platform.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const infraEnv = readInfraEnv();
 const databaseUrl = (name) => Object.assign(new URL(infraEnv.PG_ADMIN_URL), { pathname: `/${name}` }).toString();
-const COLORS = { "customer-service": 36, "file-service": 33, "notification-service": 35, gateway: 34 };
+const COLORS = {
+  "customer-service": 36,
+  "file-service": 33,
+  "notification-service": 35,
+  web: 32,
+  "web-build": 32,
+  gateway: 34,
+};
 
 const LEVELS = { 10: "TRACE", 20: "DEBUG", 30: "INFO ", 40: "WARN ", 50: "ERROR", 60: "FATAL" };
 const OMIT = new Set(["level", "time", "pid", "hostname", "service", "msg"]);
@@ -28,11 +40,13 @@ function format(name, color, line) {
   return `${time} \x1b[${color}m${name.padEnd(21)}\x1b[0m \x1b[${levelColor}m${level}\x1b[0m ${entry.msg ?? ""} \x1b[2m${extra}\x1b[0m`;
 }
 
-console.log("\nCoffer is starting: gateway http://127.0.0.1:8000 (API docs at /docs), services on :3001 :3002 :3003");
+console.log(
+  "\nCoffer is starting: the web app at http://127.0.0.1:8000/ (API docs at /docs), services on :3001 :3002 :3003, web on :3004",
+);
 console.log("MailHog UI http://127.0.0.1:8025, MinIO console http://127.0.0.1:9001. Ctrl-C stops everything.\n");
 
 const platform = await startPlatform({
-  ports: { customer: 3001, file: 3002, notification: 3003, gateway: 8000 },
+  ports: { customer: 3001, file: 3002, notification: 3003, gateway: 8000, web: 3004 },
   infraEnv,
   keysDir: infraEnv.JWT_KEYS_DIR,
   kongFile: `${process.env.COFFER_STATE_DIR ?? `${root}.state`}/kong/kong.yml`,
@@ -48,8 +62,21 @@ const platform = await startPlatform({
 });
 console.log(`\nCoffer is ready at ${platform.gatewayUrl}\n`);
 
+// `make dev` built web/dist; Vite rebuilds it on each change, and the web server reads the files at
+// each request (index.html is never cached).
+const viteBin = `${dirname(createRequire(`${root}web/package.json`).resolve("vite/package.json"))}/bin/vite.js`;
+const webBuild = spawn(process.execPath, [viteBin, "build", "--watch"], {
+  cwd: `${root}web`,
+  stdio: ["ignore", "pipe", "pipe"],
+});
+for (const stream of [webBuild.stdout, webBuild.stderr])
+  createInterface({ input: stream }).on("line", (line) => console.log(format("web-build", COLORS["web-build"], line)));
+
 let exitCode = 0;
-const stop = () => platform.stop().then(() => process.exit(exitCode));
+const stop = () => {
+  webBuild.kill("SIGTERM");
+  return platform.stop().then(() => process.exit(exitCode));
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 platform.exited.then(({ name, code, signal }) => {

@@ -1,12 +1,13 @@
 export type PlatformOptions = {
-  ports: { customer: number; file: number; notification: number; gateway: number };
+  /** `web`: where the web app's server listens (over web/dist, built first); without it `/` and /app are not served. */
+  ports: { customer: number; file: number; notification: number; gateway: number; web?: number };
   /** The servers' addresses and development secrets (`infra/bin/infra env`). */
   infraEnv: Record<string, string>;
   /** Where the signing keys live (made there when missing) and where the rendered kong.yml goes. */
   keysDir: string;
   kongFile: string;
   /** Per-process settings over the defaults. */
-  env?: Partial<Record<"customer" | "file" | "notification" | "gateway", Record<string, string>>>;
+  env?: Partial<Record<"customer" | "file" | "notification" | "gateway" | "web", Record<string, string>>>;
   onLine: (name: string, line: string) => void;
   startTimeoutMs?: number;
 };
@@ -14,7 +15,7 @@ export type PlatformOptions = {
 export type Platform = {
   gatewayUrl: string;
   /** Each process's id, e.g. to sample its memory. */
-  pids: Record<"customer-service" | "file-service" | "notification-service" | "gateway", number>;
+  pids: Record<"customer-service" | "file-service" | "notification-service" | "gateway", number> & { web?: number };
   stop(): Promise<void>;
   /** Settles when a process exits on its own (not through stop). */
   exited: Promise<{ name: string; code: number | null; signal: string | null }>;

@@ -1,6 +1,7 @@
 // Starts Coffer as `make dev` serves it: kong.yml rendered with the signing key, the three services
-// from their dist/ builds, and the development gateway in front of them. Shared by `make dev` and
-// the end-to-end tests, so what the tests prove is what a developer runs.
+// from their dist/ builds, the web app's server over web/dist (when given a port), and the
+// development gateway in front of them. Shared by `make dev` and the end-to-end tests, so what the
+// tests prove is what a developer runs.
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 
@@ -31,6 +32,12 @@ export async function startPlatform(options) {
     // The development gateway reaches the services from here: the one hop they believe.
     TRUSTED_PROXIES: "127.0.0.1",
   };
+  const upstreamPorts = {
+    "customer-service": ports.customer,
+    "file-service": ports.file,
+    "notification-service": ports.notification,
+    ...(ports.web !== undefined && { web: ports.web }),
+  };
   const processes = [
     {
       name: "customer-service",
@@ -50,6 +57,9 @@ export async function startPlatform(options) {
       port: ports.notification,
       env: { ...common, ...options.env?.notification },
     },
+    ...(ports.web === undefined
+      ? []
+      : [{ name: "web", script: "web/server/serve.mjs", port: ports.web, env: { ...options.env?.web } }]),
     {
       name: "gateway",
       script: "kong/dist/main.js",
@@ -58,7 +68,9 @@ export async function startPlatform(options) {
         KONG_DECLARATIVE_CONFIG: kongFile,
         GATEWAY_PORT: String(ports.gateway),
         // compose's DNS names, pointed at the local ports
-        UPSTREAM_HOSTS: `customer-service=127.0.0.1:${ports.customer},file-service=127.0.0.1:${ports.file},notification-service=127.0.0.1:${ports.notification}`,
+        UPSTREAM_HOSTS: Object.entries(upstreamPorts)
+          .map(([host, port]) => `${host}=127.0.0.1:${port}`)
+          .join(","),
         ...options.env?.gateway,
       },
     },
@@ -100,6 +112,7 @@ export async function startPlatform(options) {
     `http://127.0.0.1:${ports.file}/health/ready`,
     `http://127.0.0.1:${ports.notification}/health/ready`,
     `${gatewayUrl}/health/customer-service/live`,
+    ...(ports.web === undefined ? [] : [`http://127.0.0.1:${ports.web}/healthz`]),
   ];
   const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   const early = exited.then(({ name, code, signal }) => {

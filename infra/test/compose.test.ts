@@ -12,7 +12,7 @@ import { loadConfig as loadNotificationConfig } from "../../notification-service
 // every service must accept its environment.
 
 type ComposeService = {
-  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  build?: { context: string; dockerfile: string; args?: Record<string, string>; target?: string };
   environment?: Record<string, string | number>;
   expose?: string[];
   depends_on?: string[] | Record<string, unknown>;
@@ -61,7 +61,8 @@ function addressesIn(value: string): { host: string; port: string }[] {
   return hosts.filter((h) => /^[\w.-]+:\d+$/.test(h)).map((h) => ({ host: h.split(":")[0]!, port: h.split(":")[1]! }));
 }
 
-const ourServices = Object.entries(compose.services).filter(([, s]) => s.build);
+const ourServices = Object.entries(compose.services).filter(([, s]) => s.build && s.build.target !== "web");
+const dockerfile = readFileSync(new URL("Dockerfile", root), "utf8");
 const loadConfigOf = {
   "customer-service": loadCustomerConfig,
   "file-service": loadFileConfig,
@@ -80,12 +81,14 @@ const within = (cidr: string, address: string) => {
 };
 
 describe("docker-compose.yml", () => {
-  it("builds the three services from the Dockerfile", () => {
+  it("builds the three services from the Dockerfile's default stage", () => {
     expect(ourServices.map(([name]) => name).sort()).toEqual([
       "customer-service",
       "file-service",
       "notification-service",
     ]);
+    // The services' image is the last stage, so `docker build --build-arg SERVICE=…` needs no target.
+    expect(dockerfile.split(/^FROM /m).at(-1)).toMatch(/^node:\$\{NODE_VERSION\}\n/);
     for (const [name, service] of ourServices) {
       expect(existsSync(new URL(service.build!.dockerfile, root)), `${name}'s Dockerfile`).toBe(true);
       expect(existsSync(new URL(`${service.build!.args!.SERVICE}/package.json`, root)), `${name}'s workspace`).toBe(
@@ -129,9 +132,31 @@ describe("docker-compose.yml", () => {
   });
 
   it("builds images with every workspace's package.json, so npm ci sees the lock file's whole tree", () => {
-    const dockerfile = readFileSync(new URL("Dockerfile", root), "utf8");
     const { workspaces } = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { workspaces: string[] };
     for (const workspace of workspaces) expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+  });
+
+  it("serves the web app from its own image, where Kong's web service points, before Kong starts", () => {
+    const web = compose.services.web!;
+    expect(web.build).toMatchObject({ context: ".", dockerfile: "Dockerfile", target: "web" });
+    // The target stage builds the bundle and runs the web server on it, as its own user.
+    const stage = dockerfile.split(/^FROM /m).find((s) => /^\S+ AS web\n/.test(s));
+    expect(stage, "a `FROM … AS web` stage").toBeDefined();
+    expect(stage).toMatch(/^COPY --from=web-build \/app\/web web$/m);
+    expect(stage).toMatch(/^USER node$/m);
+    expect(stage).toMatch(/^CMD \["node", "web\/server\/serve\.mjs"\]$/m);
+    expect(dockerfile).toMatch(/^FROM deps AS web-build\n(?:.*\n)*?RUN npm run build -w web /m);
+    expect(existsSync(new URL("web/server/serve.mjs", root))).toBe(true);
+
+    const kongWeb = kong.services.find((s) => s.name === "web");
+    expect(kongWeb, "kong.yml's web service").toBeDefined();
+    const { hostname, port } = new URL(kongWeb!.url);
+    expect(hostname).toBe("web");
+    expect(String(environmentOf("web").PORT)).toBe(port);
+    expect(web.expose).toContain(port);
+    expect(compose.services.kong!.depends_on).toHaveProperty("web");
+    // Nothing but the listening port: the web server holds no secret and reaches no other service.
+    expect(Object.keys(environmentOf("web")).sort()).toEqual(["LOG_LEVEL", "PORT"]);
   });
 
   it("routes Kong to the services' exposed ports", () => {
@@ -157,7 +182,7 @@ describe("docker-compose.yml", () => {
     for (const dependent of [customer, kongService])
       expect(dependent.depends_on).toMatchObject({ "kong-config": { condition: "service_completed_successfully" } });
     // The services' image runs as `node` (1000): the key it must read is handed to that user.
-    expect(readFileSync(new URL("Dockerfile", root), "utf8")).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
     expect(option("--owner")).toBe("1000:1000");
     // What is committed holds placeholders only.
     const template = readFileSync(new URL("kong/kong.yml", root), "utf8");

@@ -67,3 +67,49 @@ export async function signInThroughPage(page: Page, email: string, password: str
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect.poll(() => page.getByRole("button", { name: "Sign out" }).isVisible(), { timeout: 15_000 }).toBe(true);
 }
+
+/**
+ * Drops files on the element as a person dragging them from the desktop does. The files reach the
+ * page through a file input (Chromium reads them from disk; nothing goes through the test's memory)
+ * and travel in the drop's DataTransfer.
+ */
+export async function dropFiles(page: Page, target: string, paths: string[]): Promise<void> {
+  // The e2e project compiles without the DOM's types: what runs in the page is given as text.
+  const input = await page.evaluateHandle(`(() => {
+    const input = document.createElement("input");
+    input.type = "file";
+    input.multiple = true;
+    input.hidden = true;
+    input.id = "dropped-files";
+    document.body.append(input);
+    return input;
+  })()`);
+  await input.asElement()!.setInputFiles(paths);
+  await page.evaluate(`(() => {
+    const input = document.getElementById("dropped-files");
+    const transfer = new DataTransfer();
+    for (const file of input.files) transfer.items.add(file);
+    input.remove();
+    const zone = document.querySelector(${JSON.stringify(target)});
+    for (const type of ["dragenter", "dragover", "drop"])
+      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+  })()`);
+}
+
+/** A person signed in through the API (what a test inspects the server with): their token and id. */
+export async function apiSession(gatewayUrl: string, email: string, password: string) {
+  const login = await fetch(`${gatewayUrl}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  expect(login.status).toBe(200);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${gatewayUrl}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(response.status, path).toBe(200);
+    return (await response.json()) as T;
+  };
+  const { id } = await get<{ id: string }>("/customers/me");
+  return { id, accessToken, get };
+}

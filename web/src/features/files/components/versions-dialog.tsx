@@ -18,6 +18,8 @@ export function VersionsDialog({ file, onClose }: { file: FileEntry; onClose: ()
     onSuccess: () => queryClient.invalidateQueries(),
   });
   useEffect(() => dialog.current?.showModal(), []);
+  // The newest version is the current one (a restore makes a new, newest, version).
+  const current = versions.data?.[0]?.version;
 
   return (
     <dialog ref={dialog} aria-labelledby="versions-title" onClose={onClose}>
@@ -34,7 +36,7 @@ export function VersionsDialog({ file, onClose }: { file: FileEntry; onClose: ()
           <li key={v.version}>
             <span>
               <strong>Version {v.version}</strong>
-              {v.version === file.version && !restore.isSuccess && " (current)"}
+              {v.version === current && " (current)"}
               <br />
               <span className="muted">
                 {formatBytes(v.size)} · {formatDate(v.createdAt)}
@@ -49,7 +51,7 @@ export function VersionsDialog({ file, onClose }: { file: FileEntry; onClose: ()
               >
                 Download
               </button>
-              {v.version !== file.version && (
+              {v.version !== current && (
                 <button
                   type="button"
                   className="button button--small"

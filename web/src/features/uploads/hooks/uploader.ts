@@ -33,7 +33,8 @@ export const uploader = new Uppy<UploadMeta, Record<string, never>>({ id: "coffe
     endpoint: new URL("/files/uploads", location.origin).toString(),
     chunkSize: CHUNK_SIZE,
     retryDelays: [0, 1000, 3000, 5000, 10_000],
-    allowedMetaFields: ["name", "type", "folderId", "sha256"],
+    // Every meta field the file has (a listed one would be sent as "undefined" when unset).
+    allowedMetaFields: true,
     removeFingerprintOnSuccess: true,
     async onBeforeRequest(request) {
       const token = await freshAccessToken();
