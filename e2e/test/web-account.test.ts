@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
-import { createPerson, signInAt } from "./web/people.js";
+import { createPerson, expectFitsPhone, signInAt } from "./web/people.js";
 import { useWebApp } from "./web/web-app.js";
 
 const gateway = inject("gatewayUrl");
@@ -29,6 +29,7 @@ describe.skipIf(local === null)("the account page of the web app, in Chromium", 
     expect(await sessions(page).first().getByRole("heading").textContent()).toMatch(/^Chrome on Linux/);
     await expectAccessible(page);
     await screenshotForReadme(page, "web-account");
+    await expectFitsPhone(page);
 
     const otherSession = sessions(page).filter({ hasNotText: "(this browser)" });
     await otherSession.getByRole("button", { name: "End session" }).click();

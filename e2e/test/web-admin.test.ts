@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
-import { createPerson, grantAdmin, logIn, signInAt } from "./web/people.js";
+import { createPerson, expectFitsPhone, grantAdmin, logIn, signInAt } from "./web/people.js";
 import { useWebApp } from "./web/web-app.js";
 
 const gateway = inject("gatewayUrl");
@@ -64,6 +64,7 @@ describe.skipIf(local === null)("the admin page of the web app, in Chromium", ()
     );
     await expectAccessible(page);
     await screenshotForReadme(page, "web-admin");
+    await expectFitsPhone(page);
   });
 
   it("when a customer who is not an admin opens /app/admin, then there is no Admin link and the page says it is for admins", async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it, vi } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
-import { createPerson, logIn, uploadFile, type Person } from "./web/people.js";
+import { createPerson, expectFitsPhone, logIn, uploadFile, type Person } from "./web/people.js";
 import { signInThroughPage, useWebApp } from "./web/web-app.js";
 
 const gateway = inject("gatewayUrl");
@@ -59,6 +59,7 @@ describe.skipIf(local === null)("the inbox of the web app, in Chromium", () => {
     );
     await expectAccessible(page);
     await screenshotForReadme(page, "web-inbox");
+    await expectFitsPhone(page);
 
     await item.getByRole("button", { name: "Mark read" }).click();
     await expect.poll(() => inboxLink(page).textContent()).toBe("Inbox");

@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, inject, it, vi } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
 import { mailsTo, type Mail } from "./support.js";
-import { createPerson, logIn, uploadFile, type Person } from "./web/people.js";
+import { createPerson, expectFitsPhone, logIn, uploadFile, type Person } from "./web/people.js";
 import { signInThroughPage, useWebApp } from "./web/web-app.js";
 
 const gateway = inject("gatewayUrl");
@@ -81,6 +81,7 @@ describe.skipIf(local === null)("sharing in the web app, in Chromium", () => {
     expect(await fact(page, "Expires")).toBeTruthy();
     await expectAccessible(page);
     await screenshotForReadme(page, "web-shares");
+    await expectFitsPhone(page);
 
     // The owner watches the inbox; the page is marked, so a reload would show.
     await nav(page)

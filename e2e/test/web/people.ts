@@ -60,3 +60,16 @@ export async function uploadFile(person: Person, token: string, name: string, da
   expect(uploaded.status).toBe(201);
   return uploaded.json<{ id: string }>().id;
 }
+
+/** The page as it is now, on a phone 360 px wide: nothing wider than the screen (tables scroll in their own box). */
+export async function expectFitsPhone(page: Page): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  try {
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth))
+      .toBe(0);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}
