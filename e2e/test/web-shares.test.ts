@@ -66,7 +66,7 @@ describe.skipIf(local === null)("sharing in the web app, in Chromium", () => {
     );
     await dialog.getByRole("button", { name: "Copy link" }).click();
     await expect.poll(() => dialog.getByText("Copied to the clipboard.").count()).toBe(1);
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    expect(await page.evaluate<string>("navigator.clipboard.readText()")).toBe(link);
     await expectAccessible(page);
     await dialog.getByRole("button", { name: "Done" }).click();
     await expect.poll(() => dialog.count()).toBe(0);
@@ -89,7 +89,7 @@ describe.skipIf(local === null)("sharing in the web app, in Chromium", () => {
       .click();
     await expect.poll(() => heading(page).textContent()).toBe("Inbox");
     await expect.poll(() => page.getByText("Live: new notifications appear here.").isVisible()).toBe(true);
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate("window.notReloaded = true");
     const opened = page
       .getByRole("list", { name: "Notifications" })
       .getByRole("listitem")
@@ -114,7 +114,7 @@ describe.skipIf(local === null)("sharing in the web app, in Chromium", () => {
     expect(await opened.textContent()).toContain(
       "“Plans.pdf” was downloaded through your share link.".replace(/[“”]/g, '"'),
     );
-    expect(await page.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate<boolean>("window.notReloaded === true")).toBe(true);
     await expectAccessible(page);
 
     await nav(page).getByRole("link", { name: "Shares" }).click();
