@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { ErrorMessage } from "@/components/error-message";
 import { useCreateShare, type CreatedShare, type ShareChoices } from "../api/shares-api";
 
@@ -6,20 +6,41 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const EXPIRY_DAYS = [1, 7, 14, 30];
 const DEFAULT_DAYS = 7;
 
-/** A file's "Share" button and the dialog it opens: expiry, password, download limit, recipients; then the link. */
-export function ShareFileButton({ fileId, fileName }: { fileId: string; fileName: string }) {
-  const [open, setOpen] = useState(false);
+type ShareTarget = { fileId: string; fileName: string };
+
+const OpenShareDialog = createContext<((target: ShareTarget) => void) | undefined>(undefined);
+
+/**
+ * Holds the share dialog for the Share buttons inside it. The dialog lives here, not in the file's
+ * row: a virtualized list drops rows scrolled away, and the new link is shown only once.
+ */
+export function ShareDialogProvider({ children }: { children: ReactNode }) {
+  const [target, setTarget] = useState<ShareTarget>();
   return (
-    <>
-      <button type="button" className="link-button" aria-label={`Share ${fileName}`} onClick={() => setOpen(true)}>
-        Share
-      </button>
-      {open && <ShareDialog fileId={fileId} fileName={fileName} onClose={() => setOpen(false)} />}
-    </>
+    <OpenShareDialog.Provider value={setTarget}>
+      {children}
+      {target && <ShareDialog key={target.fileId} {...target} onClose={() => setTarget(undefined)} />}
+    </OpenShareDialog.Provider>
   );
 }
 
-function ShareDialog({ fileId, fileName, onClose }: { fileId: string; fileName: string; onClose: () => void }) {
+/** A file's "Share" button: opens the dialog (expiry, password, download limit, recipients; then the link). */
+export function ShareFileButton({ fileId, fileName }: ShareTarget) {
+  const open = useContext(OpenShareDialog);
+  if (!open) throw new Error("ShareFileButton must be inside a ShareDialogProvider");
+  return (
+    <button
+      type="button"
+      className="link-button"
+      aria-label={`Share ${fileName}`}
+      onClick={() => open({ fileId, fileName })}
+    >
+      Share
+    </button>
+  );
+}
+
+function ShareDialog({ fileId, fileName, onClose }: ShareTarget & { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const create = useCreateShare(fileId);
