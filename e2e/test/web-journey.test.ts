@@ -53,6 +53,8 @@ describe.skipIf(local === null)("the web app: a person's whole journey, in Chrom
     await page.getByLabel("Your Coffer password").fill(password);
     await page.getByRole("button", { name: "Confirm my address" }).click();
     await expect.poll(() => heading(page).textContent()).toBe("Your address is confirmed");
+    await page.getByRole("link", { name: "Sign in to Coffer" }).click();
+    await expect.poll(() => heading(page).textContent()).toBe("Sign in");
 
     // Sign in, back to the page that asked for it.
     await page.goto(`${app.url()}/app/usage`);

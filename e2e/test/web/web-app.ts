@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
+import { createClient, someLoopbackAddress, verifyByMail } from "../support.js";
 
 const DIST = join(import.meta.dirname, "..", "..", "..", "web", "dist");
 const TYPES: Record<string, string> = {
@@ -112,4 +114,15 @@ export async function apiSession(gatewayUrl: string, email: string, password: st
   };
   const { id } = await get<{ id: string }>("/customers/me");
   return { id, accessToken, get };
+}
+
+/** A person with a verified address, registered through the API: for tests about something after sign-up. */
+export async function verifiedPerson(gatewayUrl: string, prefix: string) {
+  const email = `${prefix}-${randomUUID()}@example.com`;
+  const password = "a long and careful passphrase";
+  const send = createClient(gatewayUrl, { localAddress: someLoopbackAddress() });
+  const registered = await send("POST", "/auth/register", { json: { email, password, displayName: "Sam" } });
+  expect(registered.status).toBe(201);
+  await verifyByMail(send, email, password);
+  return { email, password };
 }

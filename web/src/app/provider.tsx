@@ -10,7 +10,6 @@ const queryClient = new QueryClient({
         !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
       // A page whose data cannot load because a service is down shows the route's "unavailable" state.
       throwOnError: (error) => isUnavailable(error),
-      staleTime: 10_000,
     },
   },
 });

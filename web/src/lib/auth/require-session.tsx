@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
 import { ServiceUnavailable } from "@/components/service-unavailable";
+import type { ApiError } from "@/lib/api/errors";
 import { isUnavailable } from "@/lib/api/errors";
 import { renewAccessToken } from "./session";
 import { useSession } from "./use-session";
@@ -18,7 +19,8 @@ export function RequireSession({ children }: { children: ReactNode }) {
     if (session.status === "unknown") renewAccessToken().catch(setFailure);
   }, [session.status]);
 
-  if (failure !== undefined && isUnavailable(failure)) return <ServiceUnavailable />;
+  if (failure !== undefined && isUnavailable(failure))
+    return <ServiceUnavailable status={(failure as ApiError).status || undefined} />;
   if (session.status === "signed-in") return children;
   if (session.status === "unknown" && failure === undefined)
     return (

@@ -74,7 +74,7 @@ async function refresh(): Promise<string | undefined> {
 function describeRefusal(error: ApiError): string {
   return error.code === "REFRESH_TOKEN_REUSED"
     ? "Your session was ended for your safety (it was used from somewhere else). Please sign in again."
-    : "Your session has expired. Please sign in again.";
+    : "Your session has ended (it expired, or was ended from another device). Please sign in again.";
 }
 
 async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {

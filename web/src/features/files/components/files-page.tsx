@@ -215,7 +215,7 @@ export function FilesPage({ folderId, toolbar, rowActions }: FilesPageProps) {
                 <span className="name">
                   {row.kind === "folder" ? (
                     <Link to={`/folders/${row.entry.id}`}>
-                      <span aria-hidden="true">📁 </span>
+                      <FolderIcon />
                       {row.entry.name}
                     </Link>
                   ) : (
@@ -309,5 +309,13 @@ export function FilesPage({ folderId, toolbar, rowActions }: FilesPageProps) {
       )}
       {dialog?.kind === "versions" && <VersionsDialog file={dialog.file} onClose={() => setDialog(undefined)} />}
     </>
+  );
+}
+
+function FolderIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+      <path d="M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z" fill="currentColor" />
+    </svg>
   );
 }
