@@ -25,6 +25,7 @@ export function Layout() {
               <li key={entry.to}>
                 <NavLink to={entry.to} end={entry.end ?? false}>
                   {entry.label}
+                  {entry.badge && <entry.badge />}
                 </NavLink>
               </li>
             ))}
