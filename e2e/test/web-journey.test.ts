@@ -238,6 +238,12 @@ describe.skipIf(local === null)("the web app: a person's whole journey, in Chrom
     // Sign out: the refresh cookie is gone too, so a reload stays signed out.
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => heading(page).textContent()).toBe("Sign in");
+    // Whoever signs in next at this browser finds none of the uploads.
+    await signInThroughPage(page, email, password);
+    await expect.poll(() => heading(page).textContent()).toBe("Files");
+    expect(await page.getByRole("region", { name: "Uploads" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => heading(page).textContent()).toBe("Sign in");
     await page.goto(`${app.url()}/app/`);
     await expect.poll(() => heading(page).textContent()).toBe("Sign in");
   });
