@@ -44,7 +44,7 @@ lint: build ## type-check every workspace (tests included), ESLint, Prettier, Sh
 format: ## rewrite files with Prettier
 	@npx prettier --write .
 
-dev: install build ## the whole platform on loopback, one stream of logs; Ctrl-C stops what it started
+dev: install build ## the whole platform on loopback, the web app at http://127.0.0.1:8000/ (rebuilt on change), one stream of logs; Ctrl-C stops what it started
 	@infra/bin/with-infra node infra/bin/dev.mjs
 
 test: install ## every test against the real servers; stops what it started

@@ -2,15 +2,15 @@ import { describe, expect, inject, it } from "vitest";
 import { useBrowser } from "./browser.js";
 
 const gateway = inject("gatewayUrl");
-const local = inject("local");
 const browser = useBrowser();
 
 /**
  * The web app as the gateway serves it (kong.yml's web route → web/server/serve.mjs over the
  * built web/dist), in Chromium: under its CSP the app runs, its own routes survive a reload, and
- * its files are cached as they should be. Needs `npm run build -w web` first.
+ * its files are cached as they should be. Needs `npm run build -w web` first. With GATEWAY_URL it
+ * checks a real Kong in front of compose's web container the same way.
  */
-describe.skipIf(local === null)("the web app, served through the gateway", () => {
+describe("the web app, served through the gateway", () => {
   it("when a browser opens / or one of the app's deep links, then the app runs under its CSP with no violation", async () => {
     const { page } = await browser.open();
     const violations: string[] = [];
