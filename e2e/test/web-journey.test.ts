@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { expectAccessible, screenshotForReadme, useBrowser } from "./browser.js";
-import { raiseQuota, waitForLink } from "./support.js";
+import { mailsTo, raiseQuota, waitForLink } from "./support.js";
 import { apiSession, dropFiles, signInThroughPage, useWebApp } from "./web/web-app.js";
 
 const gateway = inject("gatewayUrl");
@@ -30,7 +30,7 @@ async function uploadedPercent(page: Page, name: string): Promise<number> {
 }
 
 describe.skipIf(local === null)("the web app: a person's whole journey, in Chromium", () => {
-  it("when a person signs up, verifies, uploads 64 MiB by drag and drop across a reload, then searches, trashes, restores and goes back a version, then every step works and the bytes are theirs", async () => {
+  it("when a person signs up, verifies, uploads 64 MiB by drag and drop across a reload, searches, shares it, trashes and restores it, goes back a version, ends another session and signs out, then every step works and the bytes are theirs", async () => {
     const { context, page } = await browser.open();
     const email = `web-${randomUUID()}@example.com`;
     const password = "a long and careful passphrase";
@@ -53,6 +53,8 @@ describe.skipIf(local === null)("the web app: a person's whole journey, in Chrom
     await page.getByLabel("Your Coffer password").fill(password);
     await page.getByRole("button", { name: "Confirm my address" }).click();
     await expect.poll(() => heading(page).textContent()).toBe("Your address is confirmed");
+    await page.getByRole("link", { name: "Sign in to Coffer" }).click();
+    await expect.poll(() => heading(page).textContent()).toBe("Sign in");
 
     // Sign in, back to the page that asked for it.
     await page.goto(`${app.url()}/app/usage`);
@@ -119,7 +121,54 @@ describe.skipIf(local === null)("the web app: a person's whole journey, in Chrom
     await expectAccessible(page);
     await page.getByLabel("Search files by name").fill("");
 
+    // Share it with a password and a recipient; the recipient, in another browser, opens the mailed
+    // link, unlocks and downloads the same bytes; the owner's inbox shows it without a reload.
+    await page.getByRole("link", { name: "Reports" }).click();
+    await page.getByRole("button", { name: `Share ${name}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Share “${name}”` });
+    const recipient = `recipient-${randomUUID()}@example.com`;
+    const sharePassword = `open sesame ${randomUUID().slice(0, 6)}`;
+    await dialog.getByLabel("Password (optional)").fill(sharePassword);
+    await dialog.getByLabel("Recipients (optional)").fill(recipient);
+    await dialog.getByRole("button", { name: "Create link" }).click();
+    await expect.poll(() => dialog.getByLabel("Share link").count()).toBe(1);
+    const shareLink = await dialog.getByLabel("Share link").inputValue();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await nav(page, "Inbox").click();
+    await expect.poll(() => page.getByText("Live: new notifications appear here.").isVisible()).toBe(true);
+    await page.evaluate("window.notReloaded = true");
+    const mailed = await vi.waitFor(
+      async () => {
+        const mail = (await mailsTo(recipient)).find((m) => m.text.includes(shareLink));
+        if (!mail) throw new Error(`no share mail to ${recipient} yet`);
+        return mail;
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    expect(mailed.subject).toMatch(/shared .* with you/);
+    const visitor = await browser.open();
+    await visitor.page.goto(shareLink);
+    await visitor.page.getByLabel("Password", { exact: true }).fill(sharePassword);
+    await visitor.page.getByRole("button", { name: "Unlock" }).click();
+    const [saved] = await Promise.all([
+      visitor.page.waitForEvent("download"),
+      visitor.page.getByRole("link", { name: "Download" }).click(),
+    ]);
+    expect(
+      createHash("sha256")
+        .update(readFileSync(await saved.path()))
+        .digest("hex"),
+    ).toBe(sha256);
+    const opened = page
+      .getByRole("list", { name: "Notifications" })
+      .getByRole("listitem")
+      .filter({ hasText: "Share opened" });
+    await expect.poll(() => opened.count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.evaluate<boolean>("window.notReloaded === true")).toBe(true);
+    await expectAccessible(page);
+
     // Trash and restore.
+    await nav(page, "Files").click();
     await page.getByRole("link", { name: "Reports" }).click();
     await page.getByRole("button", { name: `Delete ${name}` }).click();
     await expect.poll(() => page.getByRole("list", { name: "Contents of Reports" }).textContent()).not.toContain(name);
@@ -172,7 +221,27 @@ describe.skipIf(local === null)("the web app: a person's whole journey, in Chrom
     await expectAccessible(page);
     await screenshotForReadme(page, "web-usage");
 
+    // End the other session (the API's, opened above): its token is refused from then on.
+    await nav(page, "Account").click();
+    const sessions = page.getByRole("list", { name: "Sessions" }).getByRole("listitem");
+    await expect.poll(() => sessions.count()).toBe(2);
+    await sessions.filter({ hasNotText: "(this browser)" }).getByRole("button", { name: "End session" }).click();
+    await expect.poll(() => sessions.count()).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await fetch(`${gateway}/usage`, { headers: { authorization: `Bearer ${session.accessToken}` } })).status,
+        { timeout: 20_000 },
+      )
+      .toBe(401);
+
     // Sign out: the refresh cookie is gone too, so a reload stays signed out.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => heading(page).textContent()).toBe("Sign in");
+    // Whoever signs in next at this browser finds none of the uploads.
+    await signInThroughPage(page, email, password);
+    await expect.poll(() => heading(page).textContent()).toBe("Files");
+    expect(await page.getByRole("region", { name: "Uploads" }).count()).toBe(0);
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => heading(page).textContent()).toBe("Sign in");
     await page.goto(`${app.url()}/app/`);

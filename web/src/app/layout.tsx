@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { signOut } from "@/features/auth/api/auth-api";
+import { forgetUploads } from "@/features/uploads/api/forget-uploads";
 import { useCurrentCustomer } from "@/lib/auth/use-current-customer";
 import { NAV } from "./nav";
 
@@ -25,6 +26,7 @@ export function Layout() {
               <li key={entry.to}>
                 <NavLink to={entry.to} end={entry.end ?? false}>
                   {entry.label}
+                  {entry.badge && <entry.badge />}
                 </NavLink>
               </li>
             ))}
@@ -36,6 +38,7 @@ export function Layout() {
             type="button"
             className="button button--secondary button--small"
             onClick={async () => {
+              await forgetUploads().catch(() => undefined);
               await signOut().catch(() => undefined);
               queryClient.clear();
               navigate("/sign-in", { replace: true });

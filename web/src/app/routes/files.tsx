@@ -1,5 +1,6 @@
 import { useParams } from "react-router";
 import { FilesPage } from "@/features/files/components/files-page";
+import { ShareDialogProvider, ShareFileButton } from "@/features/shares/components/share-file-button";
 import { UploadDropZone } from "@/features/uploads/components/drop-zone";
 import { UploadButtons } from "@/features/uploads/components/upload-buttons";
 import { UploadList } from "@/features/uploads/components/upload-list";
@@ -9,11 +10,14 @@ export function FilesRoute() {
   const { id } = useParams();
   return (
     <UploadDropZone folderId={id}>
-      <FilesPage
-        key={id ?? "root"}
-        folderId={id ?? "root"}
-        toolbar={(folder) => <UploadButtons folderId={folder.parentId === null ? undefined : folder.id} />}
-      />
+      <ShareDialogProvider>
+        <FilesPage
+          key={id ?? "root"}
+          folderId={id ?? "root"}
+          toolbar={(folder) => <UploadButtons folderId={folder.parentId === null ? undefined : folder.id} />}
+          rowActions={(file) => <ShareFileButton fileId={file.id} fileName={file.name} />}
+        />
+      </ShareDialogProvider>
       <UploadList />
     </UploadDropZone>
   );

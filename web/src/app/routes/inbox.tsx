@@ -1,0 +1,5 @@
+import { InboxPage } from "@/features/inbox/components/inbox-page";
+
+export function InboxRoute() {
+  return <InboxPage />;
+}
