@@ -14,8 +14,6 @@ import {
   createServerOptions,
   healthRoutes,
   migrate,
-  purgeProcessedEvents,
-  purgeRevokedSessions,
   registerHttpConventions,
   registerOpenApi,
   type DependencyCheck,
@@ -24,19 +22,19 @@ import {
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import pg from "pg";
-import { deliveriesRoutes } from "./admin/deliveries-routes.js";
 import type { Config } from "./config.js";
+import { deliveriesRoutes } from "./deliveries/deliveries-routes.js";
 import { inboxRoutes } from "./inbox/inbox-routes.js";
 import { createLiveStream } from "./inbox/live-stream.js";
 import { createStreamRevocations } from "./inbox/stream-revocations.js";
+import { createRetentionSweep } from "./jobs/retention-sweep.js";
 import { createMailer } from "./mail/mailer.js";
 import { loadTemplates } from "./mail/templates.js";
-import { dropParkedOlderThan } from "./customers/awaiting-customer.js";
-import { createEventHandlers } from "./notifications/event-handlers.js";
+import { createNotificationsConsumer } from "./notifications/notifications-consumer.js";
+import { preferencesRoutes } from "./preferences/preferences-routes.js";
 
 export const SERVICE_NAME = "notification-service";
 const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
-const PROCESSED_EVENTS_RETENTION_DAYS = 30;
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
@@ -86,7 +84,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     retry: { attempts: config.mailRetry.attempts, initialDelayMs: 250, maxDelayMs: config.mailRetry.maxDelayMs },
     handlers: {
       ...createAccessProjectionHandlers(),
-      ...createEventHandlers({
+      ...createNotificationsConsumer({
         templates: loadTemplates(new URL("../templates/", import.meta.url)),
         mailer,
         cipher: createFieldCipher(config.eventEncryptionKeys),
@@ -94,24 +92,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       }),
     },
   });
-  // Registered before the pool's hook, so hooks run in reverse: the consumer stops first.
+  // onClose hooks run last registered first: the consumer stops before the pool and the mailer close.
   app.addHook("onClose", async () => runner.stop());
   await runner.start();
 
-  // Hourly: processed event ids older than any replay could bring back.
-  // Events that waited as long for a customer who never came are dropped, and counted.
-  const sweep = setInterval(() => {
-    Promise.all([purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS), purgeRevokedSessions(pool)]).catch(
-      (err: unknown) => app.log.warn({ err }, "sweep failed"),
-    );
-    dropParkedOlderThan(pool, PROCESSED_EVENTS_RETENTION_DAYS).then(
-      (dropped) => {
-        if (dropped > 0) app.log.warn({ dropped }, "events dropped: their customer never arrived");
-      },
-      (err: unknown) => app.log.warn({ err }, "sweep failed"),
-    );
-  }, 60 * 60_000).unref();
-  app.addHook("onClose", async () => clearInterval(sweep));
+  const sweep = createRetentionSweep({ pool, logger: app.log });
+  sweep.start();
+  app.addHook("onClose", async () => sweep.stop());
 
   const checks: DependencyCheck[] = [
     { name: "postgres", check: async () => void (await pool.query("SELECT 1")) },
@@ -131,6 +118,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes, { checks });
   await app.register(inboxRoutes, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
+  await app.register(preferencesRoutes, { pool, authenticate });
   await app.register(deliveriesRoutes, { pool, authenticate });
   return app;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { migrate } from "@coffer/contracts";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyCustomerFacts, findCustomer } from "../src/customers/customer-projection.js";
+import { applyCustomerFacts, findCustomer } from "../src/customers/customer-repository.js";
 import { createTestDatabase } from "./database.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

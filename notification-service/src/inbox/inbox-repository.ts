@@ -110,3 +110,7 @@ export async function markAllRead(db: pg.Pool, customerId: string): Promise<numb
   ]);
   return result.rowCount ?? 0;
 }
+
+export async function deleteInbox(db: pg.ClientBase, customerId: string): Promise<void> {
+  await db.query("DELETE FROM inbox WHERE customer_id = $1", [customerId]);
+}
