@@ -13,16 +13,7 @@ export type InboxItem = {
   read: boolean;
 };
 
-type Row = {
-  id: string;
-  kind: string;
-  category: string;
-  title: string;
-  body: string;
-  link: string | null;
-  created_at: Date;
-  read_at: Date | null;
-};
+type Row = Omit<InboxItem, "createdAt" | "read"> & { created_at: Date; read_at: Date | null };
 
 const toItem = (r: Row): InboxItem => ({
   id: r.id,

@@ -23,6 +23,7 @@ const fileActivity =
     { kind, category: "activity", vars: { fileName: e.name }, inbox: true, mailTo: null },
   ];
 
+/** What each event tells, and to whom: inbox items, mail to the customer, mail to the addresses it names. */
 const table = {
   [TOPICS.customerEmailVerificationRequested]: (e, { link, open, locale }) => [
     {
@@ -143,5 +144,5 @@ const table = {
 
 export type NotifyingTopic = keyof typeof table;
 
-/** What each event tells, and to whom: inbox items, mail to the customer, mail to the addresses it names. */
+// The same table, typed so that `EVENT_NOTIFICATIONS[topic]` takes that topic's event.
 export const EVENT_NOTIFICATIONS: { [T in NotifyingTopic]: Entry<T> } = table;

@@ -22,8 +22,9 @@ export type NotificationsDeps = { templates: Templates; mailer: Mailer; cipher: 
 /**
  * The handlers of the events this service consumes (but the access projection's): the customer
  * projection, then what the event tells (EVENT_NOTIFICATIONS). Every effect is idempotent on its
- * own (projection guarded by event time, inbox unique per event, delivery log per recipient): that
- * is what lets an operator's replay with the resend header send a mail again, and only the mail.
+ * own (projection guarded by event time, inbox unique per event, delivery log per recipient), so
+ * the handlers opt out of the runner's deduplication: that is what lets an operator's replay with
+ * the resend header send a mail again, and only the mail.
  */
 export function createNotificationsConsumer(deps: NotificationsDeps): Handlers<pg.PoolClient> {
   async function notifyOf<T extends NotifyingTopic>(topic: T, event: EventMap[T], { db, headers, log }: Context) {

@@ -17,9 +17,9 @@ export type CustomerTopic = { [T in Topic]: EventMap[T] extends { customerId: st
 type HandleByTopic = { [T in Topic]?: Handle<T> };
 
 /**
- * The runner's handler for `topic`: an event whose mail needs a customer not projected yet is
- * parked rather than retried, as the retries would hold up the fetch that brings the customer's
- * own events. Every effect is idempotent on its own, so it opts out of the runner's deduplication.
+ * The runner's handler for `topic`, without the runner's deduplication: an event whose mail needs
+ * a customer not projected yet is parked rather than retried, as the retries would hold up the
+ * fetch that brings the customer's own events.
  */
 export function parkedWhileCustomerUnknown<T extends CustomerTopic>(
   handlers: HandleByTopic,
