@@ -1,23 +1,24 @@
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { readInfraEnv } from "./contracts/src/testing/infra-env.js";
 
 // The servers' addresses come from the script that runs them, so tests and `make dev` agree;
 // anything already set in the environment (e.g. CI pointing elsewhere) wins.
-const infraEnv = Object.fromEntries(
-  execFileSync("infra/bin/infra", ["env"], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)] as const)
-    .filter(([key]) => process.env[key] === undefined),
-);
+const infraEnv = Object.fromEntries(Object.entries(readInfraEnv()).filter(([key]) => process.env[key] === undefined));
 
 const packages = ["contracts", "customer-service", "file-service", "notification-service", "kong", "infra"];
 
 export default defineConfig({
   resolve: {
-    // Tests run the contracts' sources, so a change there needs no build before `vitest`.
-    alias: { "@coffer/contracts": fileURLToPath(new URL("contracts/src/index.ts", import.meta.url)) },
+    // Tests run the contracts' sources, so a change there needs no build before `vitest`: each
+    // entry point (package.json "exports") to its index.
+    alias: [
+      { find: /^@coffer\/contracts$/, replacement: fileURLToPath(new URL("contracts/src/index.ts", import.meta.url)) },
+      {
+        find: /^@coffer\/contracts\/(config|http|pg|testing)$/,
+        replacement: `${fileURLToPath(new URL("contracts/src/", import.meta.url))}$1/index.ts`,
+      },
+    ],
   },
   test: {
     env: infraEnv,
@@ -25,7 +26,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       ...packages.map((name) => ({
-        extends: true,
+        extends: true as const,
         test: { name, root: name, include: ["test/**/*.test.ts"] },
       })),
       {

@@ -1,4 +1,4 @@
-// Generates src/generated/events.ts from schemas/*.avsc: a TypeScript type per event, the topic
+// Generates src/events/generated/events.ts from schemas/*.avsc: a TypeScript type per event, the topic
 // names, and the schemas themselves, so the .avsc files stay the single source of truth.
 //   npm run generate -w @coffer/contracts        write the file
 //   (the contracts test fails when the file is stale)
@@ -10,7 +10,7 @@ type AvroField = { name: string; type: AvroType; doc?: string; default?: unknown
 type AvroRecord = { name: string; doc?: string; fields: AvroField[] };
 
 const schemasDir = fileURLToPath(new URL("../schemas/", import.meta.url));
-export const GENERATED_FILE = fileURLToPath(new URL("../src/generated/events.ts", import.meta.url));
+export const GENERATED_FILE = fileURLToPath(new URL("../src/events/generated/events.ts", import.meta.url));
 
 const ENVELOPE_FIELDS = new Set(["eventId", "occurredAt", "correlationId", "producer"]);
 

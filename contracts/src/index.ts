@@ -1,6 +1,7 @@
-export * from "./generated/events.js";
+// The event contract: it changes under compatibility rules (see README). HTTP conventions are in
+// `@coffer/contracts/http`, PostgreSQL in `/pg`, configuration in `/config`, the test kit in `/testing`.
+export * from "./events/generated/events.js";
 export { AppError, PoisonRecordError, RegistryUnavailable } from "./errors.js";
-export { ConfigError, TrustedProxies, parseEnv, parseTrustedProxies } from "./config.js";
 export {
   AVRO_OPTIONS,
   EventValidationError,
@@ -14,7 +15,7 @@ export {
   type AnyEvent,
   type EventContext,
   type EventPayload,
-} from "./events.js";
+} from "./events/events.js";
 export {
   createFieldCipher,
   fieldKeysProblems,
@@ -22,7 +23,7 @@ export {
   type EncryptedString,
   type FieldCipher,
   type FieldKey,
-} from "./field-encryption.js";
+} from "./events/field-encryption.js";
 export {
   DEFAULT_PARTITIONS,
   createKafka,
@@ -30,9 +31,9 @@ export {
   type EventLogger,
   type KafkaClientOptions,
   type Logger,
-} from "./kafka.js";
-export { compatibilityProblems } from "./compatibility.js";
-export { createEventRegistry, subjectOf, type EventRegistry } from "./registry.js";
+} from "./events/kafka.js";
+export { compatibilityProblems } from "./events/compatibility.js";
+export { createEventRegistry, subjectOf, type EventRegistry } from "./events/registry.js";
 export {
   HEADERS,
   REPLAY_HEADERS,
@@ -40,7 +41,7 @@ export {
   newTraceparent,
   type EventPublisher,
   type PendingEvent,
-} from "./publisher.js";
+} from "./events/publisher.js";
 export {
   OUTBOX_CHANNEL,
   PG_EVENT_TABLES_SQL,
@@ -63,65 +64,9 @@ export {
   type Handlers,
   type RetryPolicy,
 } from "./consumer/consumer-runner.js";
-export {
-  createPgIdempotencyStore,
-  inTransaction,
-  purgeProcessedEvents,
-  type IdempotencyStore,
-} from "./consumer/pg-idempotency.js";
-export { migrate } from "./migrate.js";
-export { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } from "./readiness.js";
-export {
-  CORRELATION_ID_HEADER,
-  ErrorResponse,
-  HTTP_ERRORS,
-  createErrorResponses,
-  errorResponseOf,
-  createServerOptions,
-  loggableUrl,
-  registerHttpConventions,
-} from "./http/conventions.js";
-export { BEARER_AUTH, documentOnly, registerOpenApi, type DocumentedAnswer } from "./http/openapi.js";
-export {
-  buildRecordingRoutes,
-  codesOf,
-  documentedErrorCodes,
-  documentedOperations,
-  registeredOperations,
-  type OpenApiDocument,
-} from "./http/openapi-coverage.js";
-export { healthRoutes } from "./http/health-routes.js";
-export { AccessErrors, createAuthenticate, requireAdmin, type AccessCheck } from "./http/authenticate.js";
-export {
-  MAX_ACCESS_TOKEN_TTL_SECONDS,
-  createAccessTokenVerifier,
-  type AccessTokenVerifier,
-  type VerifiedCustomer,
-} from "./http/access-token-verifier.js";
-export {
-  ACCESS_REVOKED_CHANNEL,
-  applyAccessFacts,
-  createAccessProjectionHandlers,
-  createPgAccessCheck,
-  isTombstoned,
-  purgeRevokedSessions,
-  recordRevokedSession,
-  tombstoneCustomer,
-  type AccessRevoked,
-} from "./access/pg-access-projection.js";
-export { isPostgresUnavailable } from "./dependency-errors.js";
-export { createTcpPath } from "./tcp-path.js";
-export {
-  PAGE_HEADERS,
-  PAGE_LOCALES,
-  PAGE_STYLESHEET,
-  createOriginCheck,
-  createPageRenderer,
-  isSameSitePost,
-  pageLocale,
-  prefersHtml,
-  sendPage,
-  setPageErrorHandler,
-  type PageLocale,
-  type PageRenderer,
-} from "./http/pages.js";
+export { createPgIdempotencyStore, purgeProcessedEvents, type IdempotencyStore } from "./consumer/pg-idempotency.js";
+
+// Compatibility while imports move to the entry points: removed once nothing imports these from here.
+export * from "./config/index.js";
+export * from "./http/index.js";
+export * from "./pg/index.js";

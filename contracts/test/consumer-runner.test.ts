@@ -10,7 +10,6 @@ import {
   createEventPublisher,
   createEventRegistry,
   createKafka,
-  createTcpPath,
   createPgIdempotencyStore,
   dlqTopicOf,
   serializeEvent,
@@ -18,6 +17,7 @@ import {
   type PendingEvent,
   type ShareAccessedV1,
 } from "../src/index.js";
+import { createTcpPath } from "../src/testing/index.js";
 import { sampleEvent } from "./samples.js";
 import {
   brokers,

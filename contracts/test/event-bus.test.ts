@@ -9,13 +9,13 @@ import {
   createPgIdempotencyStore,
   createPgOutboxRelay,
   enqueueEvents,
-  inTransaction,
   type AnyEvent,
   type ConsumerRunner,
   type Handlers,
   type PgOutboxRelay,
   type Topic,
 } from "../src/index.js";
+import { inTransaction } from "../src/pg/index.js";
 import { SECRET_TOKEN, cipher, sampleEvent } from "./samples.js";
 import {
   brokers,

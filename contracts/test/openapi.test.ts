@@ -9,7 +9,7 @@ import {
   documentOnly,
   registerHttpConventions,
   registerOpenApi,
-} from "../src/index.js";
+} from "../src/http/index.js";
 
 const errorResponses = createErrorResponses({ ...HTTP_ERRORS, THING_NOT_FOUND: 404, THING_LOCKED: 409 });
 let app: FastifyInstance;

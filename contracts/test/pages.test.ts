@@ -11,7 +11,7 @@ import {
   prefersHtml,
   sendPage,
   setPageErrorHandler,
-} from "../src/index.js";
+} from "../src/http/index.js";
 
 const PUBLIC_BASE_URL = "https://coffer.example";
 const renderer = createPageRenderer(new URL("pages/", import.meta.url));

@@ -7,9 +7,9 @@ import {
   createKafka,
   createPgOutboxRelay,
   enqueueEvents,
-  inTransaction,
   type PgOutboxRelay,
 } from "../src/index.js";
+import { inTransaction } from "../src/pg/index.js";
 import { sampleEvent } from "./samples.js";
 import { brokers, createTestDatabase, endOffsets, logger, readFrom, registryUrl, uniqueId } from "./support.js";
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
-import pg from "pg";
 import { vi } from "vitest";
 import { pino } from "pino";
 import { PG_EVENT_TABLES_SQL, type Logger } from "../src/index.js";
+import { createTestDatabase as createTestDatabaseOf } from "../src/testing/index.js";
 
 export const logger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
@@ -14,29 +14,7 @@ export const kafka = new Kafka({ clientId: "contracts-test", brokers, logLevel: 
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID()}`;
 
 /** A database of its own for one test file, with the event tables, dropped by `drop()`. */
-export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool; drop(): Promise<void> }> {
-  const adminUrl = process.env.PG_ADMIN_URL!;
-  const name = `test_${randomUUID().replaceAll("-", "")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-  const pool = new pg.Pool({ connectionString: url });
-  pool.on("error", () => undefined); // idle clients end with the database when the file is done
-  await pool.query(PG_EVENT_TABLES_SQL);
-  return {
-    url,
-    pool,
-    async drop() {
-      await pool.end();
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+export const createTestDatabase = () => createTestDatabaseOf({ sql: PG_EVENT_TABLES_SQL });
 
 /** The end offset of every partition of each topic now: read from there to see only what follows. */
 export async function endOffsets(

@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
+import { expectLiveAndReady, itClosesOnSigterm, spawnMain } from "@coffer/contracts/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { ConfigError, loadConfig } from "../src/config.js";
@@ -20,10 +19,7 @@ describe("customer-service: health", () => {
 
   it("when every dependency answers, then live and ready are 200 and ready lists each as up", async () => {
     const app = await start();
-    expect((await app.inject("/health/live")).json()).toEqual({ status: "ok" });
-    const ready = await app.inject("/health/ready");
-    expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: "ready", checks: { mongodb: "up", kafka: "up", "schema-registry": "up" } });
+    await expectLiveAndReady(app, { mongodb: "up", kafka: "up", "schema-registry": "up" });
   });
 
   it("when Kafka and the registry cannot be reached, then ready is 503 and names both", async () => {
@@ -68,26 +64,15 @@ describe("customer-service: configuration", () => {
 });
 
 describe("customer-service: the process", () => {
-  const main = new URL("../src/main.ts", import.meta.url).pathname;
+  const main = new URL("../src/main.ts", import.meta.url);
 
   it("when started with a bad configuration, then it exits 1 naming the bad keys", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", main], { env: { PATH: process.env.PATH, PORT: "x" } });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const [code] = await once(child, "exit");
+    const { output, exited } = spawnMain(main, { PATH: process.env.PATH, PORT: "x" });
+    const [code] = await exited;
     expect(code).toBe(1);
-    expect(stderr).toContain("MONGO_URL: is required");
-    expect(stderr).toContain("PORT: ");
+    expect(output.stderr).toContain("MONGO_URL: is required");
+    expect(output.stderr).toContain("PORT: ");
   });
 
-  it("when it receives SIGTERM, then it closes its clients and exits 0", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", main], { env: { ...env, LOG_LEVEL: "info" } });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    await expect.poll(() => stdout, { timeout: 20_000 }).toContain("Server listening");
-    child.kill("SIGTERM");
-    const [code] = await once(child, "exit");
-    expect(code).toBe(0);
-    expect(stdout).toContain('"msg":"closing"');
-  });
+  itClosesOnSigterm(main, () => env);
 });

@@ -1,62 +1,12 @@
-import { compileErrors, dereference, validate } from "@readme/openapi-parser";
-import {
-  buildRecordingRoutes,
-  codesOf,
-  documentedErrorCodes,
-  documentedOperations,
-  registeredOperations,
-  type OpenApiDocument,
-} from "@coffer/contracts";
-import type { FastifyInstance, RouteOptions } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeOpenApiDocument } from "@coffer/contracts/testing";
+import { afterAll } from "vitest";
 import { buildApp } from "../src/app.js";
-import type { Config } from "../src/config.js";
 import { ERROR_CODES } from "../src/errors.js";
 import { dropDatabase, testConfig } from "./support.js";
 
-let config: Config;
-let app: FastifyInstance;
-let routes: RouteOptions[];
-let document: OpenApiDocument;
-
-beforeAll(async () => {
-  config = testConfig();
-  ({ app, routes } = await buildRecordingRoutes(() => buildApp(config)));
-  const response = await app.inject("/openapi.json");
-  expect(response.statusCode).toBe(200);
-  const dereferenced: object = await dereference(response.json());
-  document = dereferenced as OpenApiDocument;
-});
+const config = testConfig();
 afterAll(async () => {
-  await app?.close();
   await dropDatabase(config);
 });
 
-describe("customer-service: OpenAPI document", () => {
-  it("when the document is read, then it is valid OpenAPI 3.1", async () => {
-    const served = (await app.inject("/openapi.json")).json();
-    expect(served.openapi).toBe("3.1.0");
-    const result = await validate(served);
-    expect(result.valid, result.valid ? "" : compileErrors(result)).toBe(true);
-  });
-
-  it("when the app registers a route, then the document has its method and path, and nothing else", () => {
-    const documented = documentedOperations(document).map(([operation]) => operation);
-    expect(documented.sort()).toEqual(registeredOperations(routes).sort());
-  });
-
-  it("when an operation is documented, then it has a summary and tags, and security exactly when it answers UNAUTHORIZED", () => {
-    for (const [name, operation] of documentedOperations(document)) {
-      expect(operation.summary, name).toBeTruthy();
-      expect(operation.tags, name).not.toHaveLength(0);
-      expect(Boolean(operation.security), name).toBe(
-        codesOf(operation.responses["401"] ?? {}).includes("UNAUTHORIZED"),
-      );
-    }
-  });
-
-  it("when the service can answer an error code, then the document shows it, under its status", () => {
-    const { documented, catalogue } = documentedErrorCodes(document, ERROR_CODES);
-    expect(documented).toEqual(catalogue);
-  });
-});
+describeOpenApiDocument("customer-service", { build: () => buildApp(config), catalogue: ERROR_CODES });

@@ -2,20 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createEventRegistry,
-  createFieldCipher,
-  isTopic,
-  keyOf,
-  parseFieldKeys,
-  type AnyEvent,
-  type EventMap,
-  type Topic,
-} from "@coffer/contracts";
+import { createFieldCipher, parseFieldKeys, type EventMap, type Topic } from "@coffer/contracts";
+import { createEventTap as createKitEventTap } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
-import { Kafka, logLevel } from "kafkajs";
 import mongoose from "mongoose";
-import { vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
 import type { Models } from "../src/customers/customer-model.js";
@@ -66,67 +56,23 @@ export function cleanupDepsFor(models: Models, config: Config): CleanupDeps {
   };
 }
 
-type Received = { topic: Topic; event: AnyEvent; raw: Buffer };
-
 /**
- * Reads what the customer topics receive from now on, decoded, so a test can assert which
- * events a request published.
+ * The kit's event tap as this service's tests read it: `next` waits for the customer's first event
+ * of the topic, and each event carries the bytes Kafka carried (`raw`).
  */
 export async function createEventTap(topics: readonly Topic[]) {
-  const kafka = new Kafka({
-    clientId: "customer-service-test",
-    brokers: process.env.KAFKA_BROKERS!.split(","),
-    logLevel: logLevel.NOTHING,
-  });
-  const registry = createEventRegistry(process.env.SCHEMA_REGISTRY_URL!);
-  const admin = kafka.admin();
-  await admin.connect();
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((t) => !existing.has(t));
-  if (missing.length > 0) {
-    await admin
-      .createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true })
-      .catch(() => false);
-  }
-  const ends = new Map(await Promise.all(topics.map(async (t) => [t, await admin.fetchTopicOffsets(t)] as const)));
-  await admin.disconnect();
-
-  const received: Received[] = [];
-  const consumer = kafka.consumer({ groupId: `tap-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...topics] });
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    for (const [topic, partitions] of ends) {
-      for (const { partition, high } of partitions) consumer.seek({ topic, partition, offset: high });
-    }
-  });
-  await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      const start = ends.get(topic as Topic)?.find((p) => p.partition === partition)?.high ?? "0";
-      if (!isTopic(topic) || BigInt(message.offset) < BigInt(start) || !message.value) return;
-      received.push({ topic, event: await registry.decode(topic, message.value), raw: message.value });
-    },
-  });
-
+  const tap = await createKitEventTap(topics);
+  const of = <T extends Topic>(topic: T, customerId: string): (EventMap[T] & { raw: Buffer })[] => {
+    const raw = tap.rawOf(topic, customerId);
+    return tap.of(topic, customerId).map((event, i) => ({ ...event, raw: raw[i]! }));
+  };
   return {
-    /** Every event of the topic for the customer received so far. */
-    of<T extends Topic>(topic: T, customerId: string): (EventMap[T] & { raw: Buffer })[] {
-      return received
-        .filter((r) => r.topic === topic && keyOf(r.event) === customerId)
-        .map((r) => ({ ...(r.event as EventMap[T]), raw: r.raw }));
-    },
-    /** Waits for the customer's first event of the topic. */
+    of,
     async next<T extends Topic>(topic: T, customerId: string): Promise<EventMap[T] & { raw: Buffer }> {
-      return vi.waitFor(
-        () => {
-          const [event] = this.of(topic, customerId);
-          if (!event) throw new Error(`no ${topic} event for ${customerId} yet`);
-          return event;
-        },
-        { timeout: 20_000, interval: 50 },
-      );
+      await tap.next(topic, customerId);
+      return of(topic, customerId)[0]!;
     },
-    close: () => consumer.disconnect(),
+    close: tap.close,
   };
 }
 

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
+import { createTestDatabase, expectLiveAndReady, itClosesOnSigterm } from "@coffer/contracts/testing";
 import * as Minio from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { createTestDatabase } from "./database.js";
 
 const UNREACHABLE = "127.0.0.1:1";
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -43,13 +41,7 @@ describe("file-service: health", () => {
 
   it("when every dependency answers, then live and ready are 200 and ready lists each as up", async () => {
     const app = await start();
-    expect((await app.inject("/health/live")).json()).toEqual({ status: "ok" });
-    const ready = await app.inject("/health/ready");
-    expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({
-      status: "ready",
-      checks: { postgres: "up", minio: "up", kafka: "up", "schema-registry": "up" },
-    });
+    await expectLiveAndReady(app, { postgres: "up", minio: "up", kafka: "up", "schema-registry": "up" });
   });
 
   it("when the registry cannot be reached, then ready is 503 and names it", async () => {
@@ -86,16 +78,5 @@ describe("file-service: configuration", () => {
 });
 
 describe("file-service: the process", () => {
-  const main = new URL("../src/main.ts", import.meta.url).pathname;
-
-  it("when it receives SIGTERM, then it closes its clients and exits 0", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", main], { env: { ...env, LOG_LEVEL: "info" } });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    await expect.poll(() => stdout, { timeout: 20_000 }).toContain("Server listening");
-    child.kill("SIGTERM");
-    const [code] = await once(child, "exit");
-    expect(code).toBe(0);
-    expect(stdout).toContain('"msg":"closing"');
-  });
+  itClosesOnSigterm(new URL("../src/main.ts", import.meta.url), () => env);
 });

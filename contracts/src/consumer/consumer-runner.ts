@@ -1,9 +1,9 @@
 import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Producer } from "kafkajs";
 import { AppError, PoisonRecordError, RegistryUnavailable } from "../errors.js";
-import type { EventMap, Topic } from "../generated/events.js";
-import { ensureTopics, type Logger } from "../kafka.js";
-import { HEADERS } from "../publisher.js";
-import type { EventRegistry } from "../registry.js";
+import type { EventMap, Topic } from "../events/generated/events.js";
+import { ensureTopics, type Logger } from "../events/kafka.js";
+import { HEADERS } from "../events/publisher.js";
+import type { EventRegistry } from "../events/registry.js";
 import type { IdempotencyStore } from "./pg-idempotency.js";
 
 export const dlqTopicOf = (topic: string) => `${topic}.dlq`;

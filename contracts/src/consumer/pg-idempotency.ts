@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { inTransaction } from "../pg/transaction.js";
 
 /** Runs handlers in a transaction of the consumer's own database. */
 export type IdempotencyStore<Db> = {
@@ -13,21 +14,6 @@ export type IdempotencyStore<Db> = {
    */
   run(fn: (db: Db) => Promise<void>): Promise<void>;
 };
-
-export async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    client.release();
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    client.release(error as Error);
-    throw error;
-  }
-}
 
 /** Processed event ids live in `processed_events` (see PG_EVENT_TABLES_SQL). */
 export function createPgIdempotencyStore(pool: pg.Pool): IdempotencyStore<pg.PoolClient> {

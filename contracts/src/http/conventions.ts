@@ -132,7 +132,8 @@ function frameworkRefusal(status: number): { status: number; code: keyof typeof 
 }
 
 /**
- * Echoes the correlation id and maps every error to `{ code, message }`, never leaking a 500's cause.
+ * Echoes the correlation id and maps every error to `{ code, message }`, never leaking a 500's cause;
+ * an AppError's `retryAfterSeconds` becomes Retry-After.
  * An error `isDependencyDown` recognises (the database unreachable) answers 503 DEPENDENCY_UNAVAILABLE.
  */
 export function registerHttpConventions(
@@ -159,6 +160,7 @@ export function registerHttpConventions(
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       if (error.statusCode >= 500) request.log.error({ err: error }, "request failed");
+      if (error.retryAfterSeconds) reply.header("retry-after", String(error.retryAfterSeconds));
       return reply.code(error.statusCode).send({ code: error.code, message: error.message });
     }
     if (error.validation) {

@@ -1,4 +1,4 @@
-import type { DependencyCheck } from "../readiness.js";
+import type { DependencyCheck } from "./readiness.js";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import Type from "typebox";
 

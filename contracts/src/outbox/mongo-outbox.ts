@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Collection, Document } from "mongodb";
-import { keyOf, serializeEvent } from "../events.js";
-import type { EventLogger } from "../kafka.js";
-import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../publisher.js";
+import { keyOf, serializeEvent } from "../events/events.js";
+import type { EventLogger } from "../events/kafka.js";
+import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../events/publisher.js";
 import type { OutgoingEvent } from "./pg-outbox.js";
 import { createRelayLoop } from "./relay-loop.js";
 

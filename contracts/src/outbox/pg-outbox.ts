@@ -1,8 +1,8 @@
 import pg from "pg";
-import { keyOf, serializeEvent } from "../events.js";
-import type { Topic, EventMap } from "../generated/events.js";
-import type { EventLogger } from "../kafka.js";
-import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../publisher.js";
+import { keyOf, serializeEvent } from "../events/events.js";
+import type { Topic, EventMap } from "../events/generated/events.js";
+import type { EventLogger } from "../events/kafka.js";
+import { HEADERS, newTraceparent, type EventPublisher, type PendingEvent } from "../events/publisher.js";
 import { createRelayLoop } from "./relay-loop.js";
 
 /** The tables the PostgreSQL outbox and the idempotent consumers need; run by each service's migrations. */

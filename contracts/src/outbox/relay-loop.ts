@@ -1,4 +1,4 @@
-import type { EventLogger } from "../kafka.js";
+import type { EventLogger } from "../events/kafka.js";
 
 export type RelayLoop = {
   start(): void;

@@ -1,5 +1,5 @@
 import type { Admin } from "kafkajs";
-import { createKafka, type EventLogger } from "./kafka.js";
+import { createKafka, type EventLogger } from "../events/kafka.js";
 
 export type DependencyCheck = {
   /** The name an operator sees in `/health/ready` when this dependency is down. */

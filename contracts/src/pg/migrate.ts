@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import type pg from "pg";
-import { PG_ACCESS_TABLES_SQL } from "./access/pg-access-projection.js";
-import { PG_EVENT_TABLES_SQL } from "./outbox/pg-outbox.js";
+import { PG_ACCESS_TABLES_SQL } from "./access-projection.js";
+import { PG_EVENT_TABLES_SQL } from "../outbox/pg-outbox.js";
 
 /**
  * Applies a service's plain, numbered SQL migrations (`001_init.sql`, `002_….sql`) once each,

@@ -1,8 +1,8 @@
 import { connect, createServer as createTcpServer, type Socket } from "node:net";
 
 /**
- * For tests: a TCP relay to a real server that a test can cut and restore: an outage of that server for the
- * one client the test points at the relay. `url` is the target's URL with the relay's port.
+ * A TCP relay to a real server that a test can cut and restore: an outage of that server for the one
+ * client the test points at the relay. `url` is the target's URL with the relay's port.
  */
 export async function createTcpPath(target: URL) {
   const sockets = new Set<Socket>();

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Handlers } from "../consumer/consumer-runner.js";
-import { TOPICS } from "../generated/events.js";
+import { TOPICS } from "../events/generated/events.js";
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../http/access-token-verifier.js";
 import { AccessErrors, type AccessCheck } from "../http/authenticate.js";
 

@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import type avro from "avsc";
-import { PoisonRecordError, RegistryUnavailable } from "./errors.js";
+import { PoisonRecordError, RegistryUnavailable } from "../errors.js";
 import { AVRO_OPTIONS, avroTypeOf, assertValidEvent, EventValidationError } from "./events.js";
 import { SCHEMAS, type EventMap, type Topic } from "./generated/events.js";
 

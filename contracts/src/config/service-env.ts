@@ -1,0 +1,61 @@
+import Type, { type Static, type TObject } from "typebox";
+import { fieldKeysProblems, parseFieldKeys } from "../events/field-encryption.js";
+import { TrustedProxies, parseEnv, parseTrustedProxies } from "./parse-env.js";
+
+/**
+ * The keys every service reads, to spread into its own schema beside its own keys:
+ * `Type.Object({ ...serviceEnv({ port: 3002 }), DATABASE_URL: … })`.
+ */
+export function serviceEnv(defaults: { port: number }) {
+  return {
+    HOST: Type.String({ default: "127.0.0.1" }),
+    PORT: Type.Integer({ minimum: 0, maximum: 65535, default: defaults.port }),
+    LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
+    TRUSTED_PROXIES: TrustedProxies,
+    KAFKA_BROKERS: Type.String({ pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
+    SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
+    EVENT_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
+    JWT_ISSUER: Type.String({ minLength: 1, default: "coffer" }),
+    JWT_AUDIENCE: Type.String({ minLength: 1, default: "coffer-api" }),
+    // The gateway's address as people reach it: links in mails and pages, the only Origin forms come from.
+    PUBLIC_BASE_URL: Type.String({ pattern: "^https?://", default: "http://127.0.0.1:8000" }),
+  };
+}
+
+/** The keys of a service that consumes events, with its own consumer group. */
+export function consumerEnv(defaults: { group: string }) {
+  return {
+    CONSUMER_GROUP: Type.String({ minLength: 1, default: defaults.group }),
+    // Where a consumer group with no committed offsets starts: a new deployment reads the history.
+    CONSUMER_FROM_BEGINNING: Type.Boolean({ default: true }),
+  };
+}
+
+type ServiceEnv = Static<TObject<ReturnType<typeof serviceEnv>>>;
+
+/**
+ * Reads a service's schema (one that spreads `serviceEnv`) from the environment; throws a
+ * ConfigError naming every missing or malformed key, EVENT_ENCRYPTION_KEYS' entries included.
+ */
+export function parseServiceEnv<S extends TObject<ReturnType<typeof serviceEnv>>>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): Static<S> {
+  return parseEnv(schema, env, (value) =>
+    fieldKeysProblems("EVENT_ENCRYPTION_KEYS", (value as ServiceEnv).EVENT_ENCRYPTION_KEYS),
+  );
+}
+
+/** The settings every service has, from `serviceEnv`'s keys; JWT_* are the service's to shape. */
+export function serviceSettings(env: ServiceEnv) {
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
+    kafkaBrokers: Object.freeze(env.KAFKA_BROKERS.split(",")),
+    schemaRegistryUrl: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
+    eventEncryptionKeys: parseFieldKeys(env.EVENT_ENCRYPTION_KEYS),
+    publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ""),
+  };
+}

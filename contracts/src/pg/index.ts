@@ -1,0 +1,15 @@
+export { createPgCheck, createPool } from "./pool.js";
+export { migrate } from "./migrate.js";
+export { inTransaction } from "./transaction.js";
+export { isPostgresUnavailable } from "./pg-errors.js";
+export {
+  ACCESS_REVOKED_CHANNEL,
+  applyAccessFacts,
+  createAccessProjectionHandlers,
+  createPgAccessCheck,
+  isTombstoned,
+  purgeRevokedSessions,
+  recordRevokedSession,
+  tombstoneCustomer,
+  type AccessRevoked,
+} from "./access-projection.js";

@@ -1,0 +1,17 @@
+export { createTestDatabase, type TestDatabase } from "./test-database.js";
+export { createTokenIssuer, type TokenIssuer } from "./token-issuer.js";
+export { createEventTap, type EventTap } from "./event-tap.js";
+export { mailsTo, waitForMail, waitForMails, type Mail } from "./mailhog.js";
+export { createTcpPath } from "./tcp-path.js";
+export { readInfraEnv } from "./infra-env.js";
+export {
+  buildRecordingRoutes,
+  codesOf,
+  documentedErrorCodes,
+  documentedOperations,
+  registeredOperations,
+  type DocumentedOperation,
+  type OpenApiDocument,
+} from "./openapi-coverage.js";
+export { describeOpenApiDocument } from "./openapi-checks.js";
+export { expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";
