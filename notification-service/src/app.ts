@@ -1,27 +1,29 @@
-import { createRequire } from "node:module";
 import {
-  createAccessProjectionHandlers,
-  createAccessTokenVerifier,
-  createAuthenticate,
   createConsumerRunner,
   createEventRegistry,
   createFieldCipher,
   createKafka,
-  createKafkaCheck,
-  createPgAccessCheck,
   createPgIdempotencyStore,
-  createSchemaRegistryCheck,
+} from "@coffer/contracts";
+import {
+  createAccessTokenVerifier,
+  createAuthenticate,
   createServerOptions,
-  healthRoutes,
-  migrate,
+  packageVersion,
+  registerHealth,
   registerHttpConventions,
   registerOpenApi,
-  type DependencyCheck,
+} from "@coffer/contracts/http";
+import {
+  createAccessProjectionHandlers,
+  createPgAccessCheck,
+  createPgCheck,
+  createPool,
   isPostgresUnavailable,
-} from "@coffer/contracts";
+  migrate,
+} from "@coffer/contracts/pg";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import pg from "pg";
 import type { Config } from "./config.js";
 import { deliveriesRoutes } from "./deliveries/deliveries-routes.js";
 import { inboxRoutes } from "./inbox/inbox-routes.js";
@@ -34,7 +36,7 @@ import { createNotificationsConsumer } from "./notifications/notifications-consu
 import { preferencesRoutes } from "./preferences/preferences-routes.js";
 
 export const SERVICE_NAME = "notification-service";
-const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
@@ -43,12 +45,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   ).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
 
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
-  // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
-  pool.on("error", (err) => app.log.warn({ err }, "idle postgres client failed"));
-  // So must a checked-out client's, whose connection breaks between two queries (the relay holds
-  // one while it waits for Kafka): its next query fails, and the pool drops it on release.
-  pool.on("connect", (client) => client.on("error", (err) => app.log.warn({ err }, "postgres connection lost")));
+  const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
   await migrate(pool, new URL("../migrations/", import.meta.url));
 
@@ -72,9 +69,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await revocations.start();
   app.addHook("onClose", async () => revocations.stop());
 
-  const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const runner = createConsumerRunner({
-    kafka,
+    kafka: createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log }),
     registry: createEventRegistry(config.schemaRegistryUrl),
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
@@ -100,23 +96,18 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   sweep.start();
   app.addHook("onClose", async () => sweep.stop());
 
-  const checks: DependencyCheck[] = [
-    { name: "postgres", check: async () => void (await pool.query("SELECT 1")) },
-    { name: "smtp", check: () => mailer.verify() },
-    createKafkaCheck({ clientId: `${SERVICE_NAME}-readiness`, brokers: config.kafkaBrokers, logger: app.log }),
-    createSchemaRegistryCheck(config.schemaRegistryUrl),
-  ];
-  app.addHook("onClose", async () => {
-    await Promise.all(checks.map((c) => c.close?.()));
-  });
-
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), accessCheck);
   await registerOpenApi(app, {
     title: SERVICE_NAME,
     version: SERVICE_VERSION,
     description: "Coffer's notifications: the in-app inbox and its live stream, preferences, the delivery log.",
   });
-  await app.register(healthRoutes, { checks });
+  await registerHealth(app, {
+    service: SERVICE_NAME,
+    kafkaBrokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    checks: [createPgCheck(pool), { name: "smtp", check: () => mailer.verify() }],
+  });
   await app.register(inboxRoutes, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
   await app.register(preferencesRoutes, { pool, authenticate });
   await app.register(deliveriesRoutes, { pool, authenticate });

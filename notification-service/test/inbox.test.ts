@@ -1,17 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { TOPICS } from "@coffer/contracts";
+import { createTestDatabase, createTokenIssuer, waitForMails } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import { addInboxItem } from "../src/inbox/inbox-repository.js";
-import {
-  createEventSource,
-  createTestDatabase,
-  createTokenIssuer,
-  testConfig,
-  waitForMails,
-  untilConsuming,
-} from "./support.js";
+import { createEventSource, testConfig, untilConsuming } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;

@@ -1,4 +1,4 @@
-import { BEARER_AUTH, requireAdmin } from "@coffer/contracts";
+import { BEARER_AUTH, requireAdmin } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";

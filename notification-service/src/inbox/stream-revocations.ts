@@ -1,11 +1,6 @@
-import {
-  ACCESS_REVOKED_CHANNEL,
-  AppError,
-  type AccessCheck,
-  type AccessRevoked,
-  type EventLogger,
-  type VerifiedCustomer,
-} from "@coffer/contracts";
+import type { EventLogger } from "@coffer/contracts";
+import { AppError, type AccessCheck, type VerifiedCustomer } from "@coffer/contracts/http";
+import { ACCESS_REVOKED_CHANNEL, type AccessRevoked } from "@coffer/contracts/pg";
 import { createPgListener } from "./pg-listener.js";
 
 export type StreamRevocations = {

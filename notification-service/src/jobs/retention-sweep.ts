@@ -1,4 +1,5 @@
-import { purgeProcessedEvents, purgeRevokedSessions, type EventLogger } from "@coffer/contracts";
+import { purgeProcessedEvents, type EventLogger } from "@coffer/contracts";
+import { purgeRevokedSessions } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { dropParkedOlderThan } from "../customers/awaiting-customer-repository.js";
 

@@ -1,11 +1,5 @@
-import {
-  TOPICS,
-  tombstoneCustomer,
-  type EventMap,
-  type FieldCipher,
-  type Handlers,
-  type Topic,
-} from "@coffer/contracts";
+import { TOPICS, type EventMap, type FieldCipher, type Handlers, type Topic } from "@coffer/contracts";
+import { tombstoneCustomer } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { dropParkedFor } from "../customers/awaiting-customer-repository.js";
 import { applyCustomerFacts, findCustomer } from "../customers/customer-repository.js";
