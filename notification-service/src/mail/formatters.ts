@@ -1,5 +1,4 @@
-/** Values as the templates print them. */
-
+/** A size as the templates print it: `1536` → `1.5 KiB`. */
 export function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let value = bytes;
@@ -11,6 +10,7 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** A moment as the templates print it: the locale's medium date and short time, in UTC. */
 export const formatDate = (date: Date, locale: string) =>
   `${date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
