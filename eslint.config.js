@@ -14,4 +14,22 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Production code never reaches the test kit.
+    files: ["*/src/**/*.ts", "infra/ops/src/**/*.ts"],
+    ignores: ["contracts/src/testing/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^@coffer/contracts/testing$|/testing/",
+              message: "The test kit (@coffer/contracts/testing) is for tests.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

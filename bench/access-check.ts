@@ -12,13 +12,8 @@ import { performance } from "node:perf_hooks";
 import Fastify, { type FastifyInstance } from "fastify";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import pg from "pg";
-import {
-  createAccessTokenVerifier,
-  createAuthenticate,
-  createPgAccessCheck,
-  migrate,
-  type AccessCheck,
-} from "../contracts/src/index.js";
+import { createAccessTokenVerifier, createAuthenticate, type AccessCheck } from "../contracts/src/http/index.js";
+import { createPgAccessCheck, migrate } from "../contracts/src/pg/index.js";
 import { median, round } from "./lib/report.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);

@@ -15,8 +15,8 @@ import {
   createPgIdempotencyStore,
   createPgOutboxRelay,
   enqueueEvents,
-  inTransaction,
 } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 
 import { percentile, round, type BenchResult } from "./lib/report.js";
 

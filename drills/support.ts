@@ -1,14 +1,14 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createEventRegistry, createKafka, type EventMap, type Topic } from "@coffer/contracts";
+import { createTestDatabase, freePort, mailsTo, readInfraEnv } from "@coffer/contracts/testing";
 import * as Minio from "minio";
 import mongoose from "mongoose";
-import pg from "pg";
+import type pg from "pg";
 import { pino } from "pino";
 import { vi } from "vitest";
 
@@ -17,32 +17,9 @@ const execFileAsync = promisify(execFile);
 
 export type ServiceName = "customer-service" | "file-service" | "notification-service";
 
-/** `infra/bin/infra env`: every address comes from there (COFFER_*_PORT), never from this code. */
-export function readInfraEnv(): Record<string, string> {
-  const output = spawnSync(`${root}infra/bin/infra`, ["env"], { encoding: "utf8" });
-  if (output.status !== 0) throw new Error(`infra env failed: ${output.stderr}`);
-  return Object.fromEntries(
-    output.stdout
-      .trim()
-      .split("\n")
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
-}
-
 /** The fault: `infra kill|down|up <component>` on the drills' own servers (COFFER_STATE_DIR, COFFER_*_PORT). */
 export async function infra(command: "kill" | "down" | "up", component: string): Promise<void> {
   await execFileAsync(`${root}infra/bin/infra`, [command, component]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export type Service = {
@@ -66,13 +43,8 @@ export async function startDrillPlatform() {
   const workDir = mkdtempSync(join(tmpdir(), "coffer-drills-"));
   const logDir = join(workDir, "logs");
   mkdirSync(logDir);
-  const databases = { file: `drills_files_${run}`, notification: `drills_notifications_${run}` };
-  const admin = new pg.Client({ connectionString: infraEnv.PG_ADMIN_URL });
-  await admin.connect();
-  for (const name of Object.values(databases)) await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const databaseUrl = (name: string) =>
-    Object.assign(new URL(infraEnv.PG_ADMIN_URL!), { pathname: `/${name}` }).toString();
+  const filesDatabase = await createTestDatabase();
+  const notificationsDatabase = await createTestDatabase();
   const mongoUrl = Object.assign(new URL(infraEnv.MONGO_URL!), { pathname: `/drills_customers_${run}` }).toString();
   const bucket = `drills-${run}`;
   const mailDomain = `${run}.drills.invalid`;
@@ -89,7 +61,7 @@ export async function startDrillPlatform() {
     "file-service": {
       ...common,
       PORT: String(filePort),
-      DATABASE_URL: databaseUrl(databases.file),
+      DATABASE_URL: filesDatabase.url,
       MINIO_BUCKET: bucket,
       CONSUMER_GROUP: `drills-file-service-${run}`,
       CONSUMER_FROM_BEGINNING: "false",
@@ -102,7 +74,7 @@ export async function startDrillPlatform() {
     "notification-service": {
       ...common,
       PORT: String(notificationPort),
-      DATABASE_URL: databaseUrl(databases.notification),
+      DATABASE_URL: notificationsDatabase.url,
       CONSUMER_GROUP: `drills-notification-service-${run}`,
       CONSUMER_FROM_BEGINNING: "false",
       MAIL_FROM: `Coffer drills <drills@${mailDomain}>`,
@@ -154,9 +126,8 @@ export async function startDrillPlatform() {
     file: createService("file-service"),
     notification: createService("notification-service"),
   };
-  const filesDb = new pg.Pool({ connectionString: databaseUrl(databases.file), max: 2 });
-  const notificationsDb = new pg.Pool({ connectionString: databaseUrl(databases.notification), max: 2 });
-  for (const pool of [filesDb, notificationsDb]) pool.on("error", () => undefined);
+  const filesDb = filesDatabase.pool;
+  const notificationsDb = notificationsDatabase.pool;
   try {
     // Customer-service first: it writes the signing key the others read through its JWKS.
     await services.customer.start();
@@ -189,11 +160,7 @@ export async function startDrillPlatform() {
     minio,
     async stop() {
       await Promise.all(Object.values(services).map((s) => s.stop()));
-      await Promise.all([filesDb.end(), notificationsDb.end()]);
-      const client = new pg.Client({ connectionString: infraEnv.PG_ADMIN_URL });
-      await client.connect();
-      for (const name of Object.values(databases)) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      await Promise.all([filesDatabase.drop(), notificationsDatabase.drop()]);
       const mongo = await mongoose.createConnection(mongoUrl).asPromise();
       await mongo.dropDatabase();
       await mongo.close();
@@ -283,25 +250,6 @@ export function upload(fileUrl: string, token: string, name: string, content: Bu
   return send(`${fileUrl}/files`, { method: "POST", token, body: form });
 }
 
-type MailHogMessage = { ID: string; Content: { Headers: Record<string, string[]> } };
-
-/** Every message MailHog holds whose recipient contains `query` (e.g. the run's mail domain). */
-export async function mailsTo(query: string): Promise<{ to: string; subject: string; messageId: string }[]> {
-  const found: { to: string; subject: string; messageId: string }[] = [];
-  for (let start = 0; ; start += 250) {
-    const url = new URL("/api/v2/search", process.env.MAILHOG_API_URL);
-    url.search = new URLSearchParams({ kind: "to", query, start: String(start), limit: "250" }).toString();
-    const { items, total } = (await (await fetch(url)).json()) as { items: MailHogMessage[]; total: number };
-    for (const m of items)
-      found.push({
-        to: m.Content.Headers.To?.[0] ?? "",
-        subject: m.Content.Headers.Subject?.[0] ?? "",
-        messageId: m.Content.Headers["Message-ID"]?.[0] ?? "",
-      });
-    if (items.length === 0 || start + items.length >= total) return found;
-  }
-}
-
 /** A verified customer with a fresh access token: register, open the verification mail, verify, log in. */
 export async function createCustomer(platform: DrillPlatform, label: string) {
   const email = `${label}-${randomUUID().slice(0, 6)}@${platform.mailDomain}`;
@@ -311,10 +259,7 @@ export async function createCustomer(platform: DrillPlatform, label: string) {
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
   const token = await vi.waitFor(
     async () => {
-      const url = new URL("/api/v2/search", process.env.MAILHOG_API_URL);
-      url.search = new URLSearchParams({ kind: "to", query: email, limit: "5" }).toString();
-      const { items } = (await (await fetch(url)).json()) as { items: { Content: { Body: string } }[] };
-      const body = items.map((m) => m.Content.Body.replace(/=\r?\n/g, "").replace(/=3D/g, "=")).join("\n");
+      const body = (await mailsTo(email)).map((m) => m.text).join("\n");
       const match = /verify-email\?token=([^\s"&<]+)/.exec(body);
       if (!match) throw new Error(`no verification mail to ${email} yet`);
       return decodeURIComponent(match[1]!);

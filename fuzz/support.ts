@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { waitForMail } from "@coffer/contracts/testing";
 import mongoose from "mongoose";
 import { expect, inject } from "vitest";
-import { createClient, waitForMail } from "../e2e/test/support.js";
+import { createClient } from "../e2e/test/support.js";
 
 /** The platform e2e's global setup started for this run: fuzzing needs its own, never a shared one. */
 export function platform() {

@@ -3,9 +3,9 @@
 // of the run's own, so it can run beside other work on the same servers.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@coffer/contracts/testing";
 import * as Minio from "minio";
 import mongoose from "mongoose";
 import pg from "pg";
@@ -147,15 +147,4 @@ export async function startBenchPlatform(env: Record<string, string>): Promise<B
       rmSync(workDir, { recursive: true, force: true });
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

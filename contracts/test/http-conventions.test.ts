@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import Type from "typebox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  AppError,
   HTTP_ERRORS,
   createErrorResponses,
   createServerOptions,
@@ -78,6 +79,30 @@ describe("contracts: what Fastify refuses, answered in our shape", () => {
     expect(codes("404")).toEqual(["THING_NOT_FOUND"]);
     expect(codes("413")).toEqual(["PAYLOAD_TOO_LARGE"]);
     expect(codes("415")).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
+  });
+});
+
+describe("contracts: a refusal that passes with time", () => {
+  it("when an AppError carries retryAfterSeconds, then the answer has Retry-After; when it does not, then none", async () => {
+    const limited = Fastify(createServerOptions({ service: "limits", logLevel: "silent", trustedProxies: [] }));
+    registerHttpConventions(limited);
+    limited.get("/wait", async () => {
+      throw new AppError("TOO_MANY_ATTEMPTS", "Try again in 7 s", { statusCode: 429, retryAfterSeconds: 7 });
+    });
+    limited.get("/refused", async () => {
+      throw new AppError("FORBIDDEN", "No", { statusCode: 403 });
+    });
+    try {
+      const wait = await limited.inject("/wait");
+      expect({ status: wait.statusCode, retryAfter: wait.headers["retry-after"], body: wait.json() }).toEqual({
+        status: 429,
+        retryAfter: "7",
+        body: { code: "TOO_MANY_ATTEMPTS", message: "Try again in 7 s" },
+      });
+      expect((await limited.inject("/refused")).headers["retry-after"]).toBeUndefined();
+    } finally {
+      await limited.close();
+    }
   });
 });
 

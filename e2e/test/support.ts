@@ -1,6 +1,9 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { mailsTo, waitForMail } from "@coffer/contracts/testing";
 import pg from "pg";
 import { expect, vi } from "vitest";
+
+export { mailsTo, waitForMail, type Mail } from "@coffer/contracts/testing";
 
 export type Answer = {
   status: number;
@@ -58,26 +61,6 @@ export type Client = ReturnType<typeof createClient>;
 export const someLoopbackAddress = () =>
   `127.0.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 
-type MailHogMessage = {
-  Content: { Headers: Record<string, string[]>; Body: string };
-  MIME: { Parts: { Headers: Record<string, string[]>; Body: string }[] } | null;
-};
-
-export type Mail = { subject: string; text: string };
-
-/** Every message MailHog holds for the address, newest first. */
-export async function mailsTo(address: string): Promise<Mail[]> {
-  const url = new URL("/api/v2/search", process.env.MAILHOG_API_URL);
-  url.search = new URLSearchParams({ kind: "to", query: address, limit: "100" }).toString();
-  const { items } = (await (await fetch(url)).json()) as { items: MailHogMessage[] };
-  return items.map((m) => ({
-    subject: decodeHeader(m.Content.Headers.Subject?.[0] ?? ""),
-    text: decodeQuotedPrintable(
-      m.MIME?.Parts.find((p) => p.Headers["Content-Type"]?.[0]?.startsWith("text/plain"))?.Body ?? m.Content.Body,
-    ),
-  }));
-}
-
 /**
  * Verifies a registered address through the API with the token of its mail (the verification page
  * has its own browser tests): for the set-up of tests about something else.
@@ -88,35 +71,6 @@ export async function verifyByMail(send: Client, email: string, password: string
     "token",
   )!;
   expect((await send("POST", "/auth/verify-email", { json: { token, password } })).status).toBe(204);
-}
-
-/** Waits for a mail to the address whose subject matches. */
-export function waitForMail(address: string, subject: RegExp, timeout = 30_000): Promise<Mail> {
-  return vi.waitFor(
-    async () => {
-      const mail = (await mailsTo(address)).find((m) => subject.test(m.subject));
-      if (!mail) throw new Error(`no mail "${subject}" to ${address} yet`);
-      return mail;
-    },
-    { timeout, interval: 200 },
-  );
-}
-
-function decodeQuotedPrintable(body: string): string {
-  const bytes = body
-    .replace(/=\r?\n/g, "")
-    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, "latin1").toString("utf8");
-}
-
-function decodeHeader(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, "?==?")
-    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
-      encoding.toUpperCase() === "B"
-        ? Buffer.from(text, "base64").toString("utf8")
-        : decodeQuotedPrintable(text.replace(/_/g, " ")),
-    );
 }
 
 /**

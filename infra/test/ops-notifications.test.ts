@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { TOPICS } from "@coffer/contracts";
+import { createTestDatabase, mailsTo as mailsToAddress } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../notification-service/src/app.js";
 import {
   createEventSource,
   createSmtpPath,
-  createTestDatabase,
   testConfig,
   untilConsuming,
 } from "../../notification-service/test/support.js";
@@ -25,24 +25,11 @@ const sender = `${uniqueId("ops-test")}@coffer.localhost`;
 
 /** Subjects of the mails this instance sent to the address, oldest first. */
 async function mailsTo(address: string): Promise<string[]> {
-  const url = new URL("/api/v2/search", process.env.MAILHOG_API_URL);
-  url.search = new URLSearchParams({ kind: "from", query: sender, limit: "250" }).toString();
-  const { items } = (await (await fetch(url)).json()) as {
-    items: { Created: string; Raw: { To: string[] }; Content: { Headers: { Subject?: string[] } } }[];
-  };
-  return items
-    .filter((m) => m.Raw.To.includes(address))
-    .sort((a, b) => a.Created.localeCompare(b.Created))
-    .map((m) => decodeSubject(m.Content.Headers.Subject?.[0] ?? ""));
+  return (await mailsToAddress(address))
+    .filter((m) => m.from.includes(sender))
+    .sort((a, b) => a.created.localeCompare(b.created))
+    .map((m) => m.subject);
 }
-
-const decodeSubject = (value: string) =>
-  value.replace(/\?=\s+=\?/g, "?==?").replace(/=\?utf-8\?Q\?([^?]*)\?=/gi, (_, text: string) =>
-    Buffer.from(
-      text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-      "latin1",
-    ).toString("utf8"),
-  );
 
 async function waitForMails(address: string, count: number): Promise<string[]> {
   return vi.waitFor(

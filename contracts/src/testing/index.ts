@@ -4,6 +4,7 @@ export { createEventTap, type EventTap } from "./event-tap.js";
 export { mailsTo, waitForMail, waitForMails, type Mail } from "./mailhog.js";
 export { createTcpPath } from "./tcp-path.js";
 export { readInfraEnv } from "./infra-env.js";
+export { freePort } from "./free-port.js";
 export {
   buildRecordingRoutes,
   codesOf,

@@ -1,12 +1,21 @@
 import { vi } from "vitest";
 
 type MailHogMessage = {
+  Created: string;
   Content: { Headers: Record<string, string[]>; Body: string };
   MIME: { Parts: { Headers: Record<string, string[]>; Body: string }[] } | null;
 };
 
-/** A message MailHog holds: `to` and `messageId` as sent, the subject and bodies decoded. */
-export type Mail = { to: string; subject: string; messageId: string; text: string; html: string };
+/** A message MailHog holds: its headers as sent (`created`: when MailHog received it), the subject and bodies decoded. */
+export type Mail = {
+  to: string;
+  from: string;
+  subject: string;
+  messageId: string;
+  created: string;
+  text: string;
+  html: string;
+};
 
 const PAGE = 250;
 
@@ -51,8 +60,10 @@ function toMail(m: MailHogMessage): Mail {
   const part = (type: string) => m.MIME?.Parts.find((p) => p.Headers["Content-Type"]?.[0]?.startsWith(type))?.Body;
   return {
     to: header("To"),
+    from: header("From"),
     subject: decodeHeader(header("Subject")),
     messageId: header("Message-ID"),
+    created: m.Created,
     text: decodeQuotedPrintable(part("text/plain") ?? m.Content.Body),
     html: decodeQuotedPrintable(part("text/html") ?? ""),
   };

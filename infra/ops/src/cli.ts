@@ -1,4 +1,4 @@
-import { ConfigError } from "@coffer/contracts";
+import { ConfigError } from "@coffer/contracts/config";
 import { Command, CommanderError, Option } from "commander";
 import { loadConfig } from "./config.js";
 import { createOpsContext, type OpsContext } from "./context.js";

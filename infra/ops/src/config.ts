@@ -1,6 +1,6 @@
 import { homedir, hostname, userInfo } from "node:os";
 import { join } from "node:path";
-import { parseEnv } from "@coffer/contracts";
+import { parseEnv } from "@coffer/contracts/config";
 import Type from "typebox";
 
 const EnvSchema = Type.Object({
