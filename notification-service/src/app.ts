@@ -1,42 +1,42 @@
-import { createRequire } from "node:module";
 import {
-  createAccessProjectionHandlers,
-  createAccessTokenVerifier,
-  createAuthenticate,
   createConsumerRunner,
   createEventRegistry,
   createFieldCipher,
   createKafka,
-  createKafkaCheck,
-  createPgAccessCheck,
   createPgIdempotencyStore,
-  createSchemaRegistryCheck,
+} from "@coffer/contracts";
+import {
+  createAccessTokenVerifier,
+  createAuthenticate,
   createServerOptions,
-  healthRoutes,
-  migrate,
-  purgeProcessedEvents,
-  purgeRevokedSessions,
+  packageVersion,
+  registerHealth,
   registerHttpConventions,
   registerOpenApi,
-  type DependencyCheck,
+} from "@coffer/contracts/http";
+import {
+  createAccessProjectionHandlers,
+  createPgAccessCheck,
+  createPgCheck,
+  createPool,
   isPostgresUnavailable,
-} from "@coffer/contracts";
+  migrate,
+} from "@coffer/contracts/pg";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import pg from "pg";
-import { deliveriesRoutes } from "./admin/deliveries-routes.js";
 import type { Config } from "./config.js";
+import { deliveriesRoutes } from "./deliveries/deliveries-routes.js";
 import { inboxRoutes } from "./inbox/inbox-routes.js";
 import { createLiveStream } from "./inbox/live-stream.js";
 import { createStreamRevocations } from "./inbox/stream-revocations.js";
+import { createRetentionSweep } from "./jobs/retention-sweep.js";
 import { createMailer } from "./mail/mailer.js";
 import { loadTemplates } from "./mail/templates.js";
-import { dropParkedOlderThan } from "./customers/awaiting-customer.js";
-import { createEventHandlers } from "./notifications/event-handlers.js";
+import { createNotificationsConsumer } from "./notifications/notifications-consumer.js";
+import { preferencesRoutes } from "./preferences/preferences-routes.js";
 
 export const SERVICE_NAME = "notification-service";
-const SERVICE_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
-const PROCESSED_EVENTS_RETENTION_DAYS = 30;
+const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
 /** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
@@ -45,12 +45,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   ).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
 
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
-  // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
-  pool.on("error", (err) => app.log.warn({ err }, "idle postgres client failed"));
-  // So must a checked-out client's, whose connection breaks between two queries (the relay holds
-  // one while it waits for Kafka): its next query fails, and the pool drops it on release.
-  pool.on("connect", (client) => client.on("error", (err) => app.log.warn({ err }, "postgres connection lost")));
+  const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
   await migrate(pool, new URL("../migrations/", import.meta.url));
 
@@ -74,9 +69,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await revocations.start();
   app.addHook("onClose", async () => revocations.stop());
 
-  const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const runner = createConsumerRunner({
-    kafka,
+    kafka: createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log }),
     registry: createEventRegistry(config.schemaRegistryUrl),
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
@@ -86,7 +80,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     retry: { attempts: config.mailRetry.attempts, initialDelayMs: 250, maxDelayMs: config.mailRetry.maxDelayMs },
     handlers: {
       ...createAccessProjectionHandlers(),
-      ...createEventHandlers({
+      ...createNotificationsConsumer({
         templates: loadTemplates(new URL("../templates/", import.meta.url)),
         mailer,
         cipher: createFieldCipher(config.eventEncryptionKeys),
@@ -94,34 +88,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       }),
     },
   });
-  // Registered before the pool's hook, so hooks run in reverse: the consumer stops first.
+  // onClose hooks run last registered first: the consumer stops before the pool and the mailer close.
   app.addHook("onClose", async () => runner.stop());
   await runner.start();
 
-  // Hourly: processed event ids older than any replay could bring back.
-  // Events that waited as long for a customer who never came are dropped, and counted.
-  const sweep = setInterval(() => {
-    Promise.all([purgeProcessedEvents(pool, PROCESSED_EVENTS_RETENTION_DAYS), purgeRevokedSessions(pool)]).catch(
-      (err: unknown) => app.log.warn({ err }, "sweep failed"),
-    );
-    dropParkedOlderThan(pool, PROCESSED_EVENTS_RETENTION_DAYS).then(
-      (dropped) => {
-        if (dropped > 0) app.log.warn({ dropped }, "events dropped: their customer never arrived");
-      },
-      (err: unknown) => app.log.warn({ err }, "sweep failed"),
-    );
-  }, 60 * 60_000).unref();
-  app.addHook("onClose", async () => clearInterval(sweep));
-
-  const checks: DependencyCheck[] = [
-    { name: "postgres", check: async () => void (await pool.query("SELECT 1")) },
-    { name: "smtp", check: () => mailer.verify() },
-    createKafkaCheck({ clientId: `${SERVICE_NAME}-readiness`, brokers: config.kafkaBrokers, logger: app.log }),
-    createSchemaRegistryCheck(config.schemaRegistryUrl),
-  ];
-  app.addHook("onClose", async () => {
-    await Promise.all(checks.map((c) => c.close?.()));
-  });
+  const sweep = createRetentionSweep({ pool, logger: app.log });
+  sweep.start();
+  app.addHook("onClose", async () => sweep.stop());
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), accessCheck);
   await registerOpenApi(app, {
@@ -129,8 +102,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     version: SERVICE_VERSION,
     description: "Coffer's notifications: the in-app inbox and its live stream, preferences, the delivery log.",
   });
-  await app.register(healthRoutes, { checks });
+  await registerHealth(app, {
+    service: SERVICE_NAME,
+    kafkaBrokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    checks: [createPgCheck(pool), { name: "smtp", check: () => mailer.verify() }],
+  });
   await app.register(inboxRoutes, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
+  await app.register(preferencesRoutes, { pool, authenticate });
   await app.register(deliveriesRoutes, { pool, authenticate });
   return app;
 }

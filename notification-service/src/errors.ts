@@ -1,4 +1,4 @@
-import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts";
+import { AppError, HTTP_ERRORS, createErrorResponses } from "@coffer/contracts/http";
 
 /** Every code notification-service answers with over HTTP, and its status: codes are part of the API. */
 export const ERROR_CODES = {

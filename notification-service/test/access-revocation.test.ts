@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { TOPICS } from "@coffer/contracts";
+import { createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
-import { createEventSource, createTestDatabase, createTokenIssuer, testConfig, untilConsuming } from "./support.js";
+import { createEventSource, testConfig, untilConsuming } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;

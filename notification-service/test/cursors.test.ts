@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
-import { createTestDatabase, createTokenIssuer, testConfig } from "./support.js";
+import { testConfig } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;

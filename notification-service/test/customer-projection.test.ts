@@ -1,20 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { migrate } from "@coffer/contracts";
-import pg from "pg";
+import { migrate } from "@coffer/contracts/pg";
+import { createTestDatabase } from "@coffer/contracts/testing";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyCustomerFacts, findCustomer } from "../src/customers/customer-projection.js";
-import { createTestDatabase } from "./database.js";
+import { applyCustomerFacts, findCustomer } from "../src/customers/customer-repository.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: pg.Pool;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url });
+  pool = db.pool;
   await migrate(pool, new URL("../migrations/", import.meta.url));
 });
 afterAll(async () => {
-  await pool?.end();
   await db?.drop();
 });
 

@@ -1,17 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { TOPICS } from "@coffer/contracts";
+import { createTestDatabase, createTokenIssuer, waitForMails } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import { addInboxItem } from "../src/inbox/inbox-repository.js";
-import {
-  createEventSource,
-  createTestDatabase,
-  createTokenIssuer,
-  testConfig,
-  waitForMails,
-  untilConsuming,
-} from "./support.js";
+import { createEventSource, testConfig, untilConsuming } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
@@ -90,6 +84,16 @@ async function customer() {
   await events.publish(TOPICS.customerRegistered, { customerId, email, displayName: "Ada", locale: "en" });
   await events.publish(TOPICS.customerEmailVerified, { customerId, email });
   await waitForMails(email, 1);
+  // The mail reaches MailHog just before the consumer commits its delivery row.
+  await vi.waitFor(
+    async () => {
+      const { rowCount } = await db.pool.query("SELECT 1 FROM deliveries WHERE customer_id = $1 AND status = 'sent'", [
+        customerId,
+      ]);
+      if (rowCount !== 1) throw new Error("welcome not recorded yet");
+    },
+    { timeout: 20_000, interval: 50 },
+  );
   const token = await issuer.token(customerId);
   return { customerId, email, token, auth: { authorization: `Bearer ${token}` } };
 }

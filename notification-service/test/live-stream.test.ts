@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect, type Socket } from "node:net";
+import { createTestDatabase } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import type { Config } from "../src/config.js";
-import { createTestDatabase, testConfig } from "./support.js";
+import { testConfig } from "./support.js";
 
 const PER_CUSTOMER = 2;
 const PER_INSTANCE = 4;

@@ -1,19 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { PAGE_STYLESHEET, TOPICS, createEvent } from "@coffer/contracts";
+import { TOPICS, createEvent } from "@coffer/contracts";
+import { PAGE_STYLESHEET } from "@coffer/contracts/http";
+import { createTestDatabase, createTokenIssuer, mailsTo, waitForMails } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
-import {
-  cipher,
-  createEventSource,
-  createSmtpPath,
-  createTestDatabase,
-  createTokenIssuer,
-  mailsTo,
-  testConfig,
-  waitForMails,
-  untilConsuming,
-} from "./support.js";
+import { cipher, createEventSource, createSmtpPath, testConfig, untilConsuming } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;

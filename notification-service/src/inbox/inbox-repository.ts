@@ -13,16 +13,7 @@ export type InboxItem = {
   read: boolean;
 };
 
-type Row = {
-  id: string;
-  kind: string;
-  category: string;
-  title: string;
-  body: string;
-  link: string | null;
-  created_at: Date;
-  read_at: Date | null;
-};
+type Row = Omit<InboxItem, "createdAt" | "read"> & { created_at: Date; read_at: Date | null };
 
 const toItem = (r: Row): InboxItem => ({
   id: r.id,
@@ -109,4 +100,8 @@ export async function markAllRead(db: pg.Pool, customerId: string): Promise<numb
     customerId,
   ]);
   return result.rowCount ?? 0;
+}
+
+export async function deleteInbox(db: pg.ClientBase, customerId: string): Promise<void> {
+  await db.query("DELETE FROM inbox WHERE customer_id = $1", [customerId]);
 }

@@ -1,11 +1,10 @@
-import { BEARER_AUTH, documentOnly } from "@coffer/contracts";
+import { BEARER_AUTH, documentOnly } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";
 import Type from "typebox";
 import { Errors, errorResponses } from "../errors.js";
 import { IdCursor, parseIdCursor } from "../id-cursor.js";
-import { CATEGORIES, getPreferences, setPreferences } from "../preferences/preferences-repository.js";
 import { inboxSince, listInbox, markAllRead, markRead, type InboxItem } from "./inbox-repository.js";
 import type { LiveStream, StreamEndReason } from "./live-stream.js";
 import type { StreamRevocations } from "./stream-revocations.js";
@@ -21,20 +20,9 @@ const InboxItemSchema = Type.Object({
   read: Type.Boolean(),
 });
 const Id = Type.String({ pattern: "^[1-9][0-9]{0,17}$" });
-const categorySwitches = Object.fromEntries(CATEGORIES.map((c) => [c, Type.Boolean()])) as Record<
-  (typeof CATEGORIES)[number],
-  ReturnType<typeof Type.Boolean>
->;
-const PreferencesSchema = Type.Object(categorySwitches, { additionalProperties: false });
-// One closed object: an intersection of two closed objects admits no value at all.
-const PreferencesAnswer = Type.Object(
-  { ...categorySwitches, security: Type.Literal(true) },
-  { additionalProperties: false },
-);
 // setTimeout's longest delay: a token living longer is ended then, and the client reconnects.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const inboxDoc = { tags: ["notifications"], security: BEARER_AUTH };
-const preferencesDoc = { tags: ["preferences"], security: BEARER_AUTH };
 
 /** The stream is written straight to the socket: only the document can say what it carries. */
 const streamAnswer = documentOnly({
@@ -119,43 +107,6 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => ({ updated: await markAllRead(pool, request.verifiedCustomer.customerId) }),
-  );
-
-  app.get(
-    "/notifications/preferences",
-    {
-      schema: {
-        ...preferencesDoc,
-        summary: "Which categories reach the customer (e-mail and inbox alike); security always does",
-        response: {
-          200: PreferencesAnswer,
-          ...errorResponses("UNAUTHORIZED"),
-        },
-      },
-    },
-    async (request) => ({
-      ...(await getPreferences(pool, request.verifiedCustomer.customerId)),
-      security: true as const,
-    }),
-  );
-
-  app.put(
-    "/notifications/preferences",
-    {
-      schema: {
-        ...preferencesDoc,
-        summary: "Choose which categories reach the customer",
-        body: PreferencesSchema,
-        response: {
-          200: PreferencesAnswer,
-          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED"),
-        },
-      },
-    },
-    async (request) => ({
-      ...(await setPreferences(pool, request.verifiedCustomer.customerId, request.body)),
-      security: true as const,
-    }),
   );
 
   /**

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import type { EventLogger } from "@coffer/contracts";
 import { Errors } from "../errors.js";
+import { createPgListener } from "./pg-listener.js";
 import { INBOX_CHANNEL, getInboxItem, type InboxItem } from "./inbox-repository.js";
 import {
   acquireStreamLease,
@@ -48,9 +49,7 @@ export function createLiveStream(options: {
   /** Admitted streams, and those on their way in: they count against this instance's cap from the start. */
   const admitted = new Map<StreamHolder, { leaseId: string; since: number }>();
   let admissions = 0;
-  let listener: pg.Client | undefined;
   let renewal: NodeJS.Timeout | undefined;
-  let stopped = false;
 
   async function deliver(payload: string | undefined) {
     const [customerId, id] = (payload ?? "").split(":");
@@ -60,28 +59,14 @@ export function createLiveStream(options: {
     if (item) for (const push of pushes) push(item);
   }
 
-  async function listen(): Promise<void> {
-    if (stopped) return;
-    const client = new pg.Client({ connectionString: options.connectionString });
-    client.on("notification", (message) => {
-      deliver(message.payload).catch((err: unknown) => logger.warn({ err }, "live notification lost"));
-    });
-    client.on("error", (err) => {
-      logger.warn({ err }, "inbox LISTEN connection lost; reconnecting");
-      client.end().catch(() => undefined);
-      if (listener === client) listener = undefined;
-      setTimeout(() => void listen(), 1000);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${INBOX_CHANNEL}`);
-      listener = client;
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      logger.warn({ err }, "inbox LISTEN failed; retrying");
-      setTimeout(() => void listen(), 1000);
-    }
-  }
+  const listener = createPgListener({
+    connectionString: options.connectionString,
+    channel: INBOX_CHANNEL,
+    name: "inbox",
+    logger,
+    onNotification: (payload) =>
+      deliver(payload).catch((err: unknown) => logger.warn({ err }, "live notification lost")),
+  });
 
   /**
    * Keeps this instance's leases alive. A stream whose lease lapsed anyway (the database was out
@@ -144,13 +129,12 @@ export function createLiveStream(options: {
       for (const holder of [...admitted.keys()]) if (match(holder)) holder.end(reason);
     },
     async start() {
-      await listen();
+      await listener.start();
       renewal = setInterval(() => void renew(), Math.floor(limits.leaseMs / 3)).unref();
     },
     async stop() {
-      stopped = true;
       clearInterval(renewal);
-      await listener?.end().catch(() => undefined);
+      await listener.stop();
       await releaseInstanceLeases(pool, instanceId).catch((err: unknown) =>
         logger.warn({ err }, "stream leases not released; they lapse on their own"),
       );

@@ -1,4 +1,4 @@
-import { inTransaction } from "@coffer/contracts";
+import { inTransaction } from "@coffer/contracts/pg";
 import type pg from "pg";
 
 /**

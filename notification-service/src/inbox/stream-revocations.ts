@@ -1,12 +1,7 @@
-import {
-  ACCESS_REVOKED_CHANNEL,
-  AppError,
-  type AccessCheck,
-  type AccessRevoked,
-  type EventLogger,
-  type VerifiedCustomer,
-} from "@coffer/contracts";
-import pg from "pg";
+import type { EventLogger } from "@coffer/contracts";
+import { AppError, type AccessCheck, type VerifiedCustomer } from "@coffer/contracts/http";
+import { ACCESS_REVOKED_CHANNEL, type AccessRevoked } from "@coffer/contracts/pg";
+import { createPgListener } from "./pg-listener.js";
 
 export type StreamRevocations = {
   /** Calls `end` once the customer's session loses access, whichever instance applied the revocation; returns the unwatch. */
@@ -30,8 +25,6 @@ export function createStreamRevocations(options: {
   logger: EventLogger;
 }): StreamRevocations {
   const watched = new Map<string, Set<Watch>>();
-  let listener: pg.Client | undefined;
-  let stopped = false;
 
   function revoke({ customerId, sessionId }: AccessRevoked) {
     for (const watch of [...(watched.get(customerId) ?? [])]) {
@@ -48,33 +41,22 @@ export function createStreamRevocations(options: {
     }
   }
 
-  async function listen(): Promise<void> {
-    if (stopped) return;
-    const client = new pg.Client({ connectionString: options.connectionString });
-    client.on("notification", (message) => {
+  const listener = createPgListener({
+    connectionString: options.connectionString,
+    channel: ACCESS_REVOKED_CHANNEL,
+    name: "access revocation",
+    logger: options.logger,
+    onNotification(payload) {
       try {
-        revoke(JSON.parse(message.payload ?? "") as AccessRevoked);
+        revoke(JSON.parse(payload ?? "") as AccessRevoked);
       } catch (err) {
         options.logger.warn({ err }, "unreadable access revocation");
       }
-    });
-    client.on("error", (err) => {
-      options.logger.warn({ err }, "access revocation LISTEN connection lost; reconnecting");
-      client.end().catch(() => undefined);
-      if (listener === client) listener = undefined;
-      setTimeout(() => void listen(), 1000);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${ACCESS_REVOKED_CHANNEL}`);
-      listener = client;
+    },
+    onListening() {
       for (const watches of watched.values()) for (const watch of [...watches]) void recheck(watch);
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      options.logger.warn({ err }, "access revocation LISTEN failed; retrying");
-      setTimeout(() => void listen(), 1000);
-    }
-  }
+    },
+  });
 
   return {
     watch(customer, end) {
@@ -88,10 +70,7 @@ export function createStreamRevocations(options: {
         if (set.size === 0 && watched.get(customer.customerId) === set) watched.delete(customer.customerId);
       };
     },
-    start: () => listen(),
-    async stop() {
-      stopped = true;
-      await listener?.end().catch(() => undefined);
-    },
+    start: () => listener.start(),
+    stop: () => listener.stop(),
   };
 }

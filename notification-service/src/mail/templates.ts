@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { PAGE_STYLESHEET } from "@coffer/contracts";
+import { PAGE_STYLESHEET } from "@coffer/contracts/http";
 import Handlebars from "handlebars";
 
 /** A kind of notification, as `templates/<locale>/<kind>.json`. */

@@ -1,27 +1,14 @@
 import { AppError, PoisonRecordError, REPLAY_HEADERS, type FieldCipher } from "@coffer/contracts";
 import type pg from "pg";
-import { findCustomer, type KnownCustomer } from "../customers/customer-projection.js";
-import { deliverOnce } from "../deliveries/delivery-log.js";
+import type { KnownCustomer } from "../customers/customer-repository.js";
+import { deliverOnce } from "../deliveries/deliver-once.js";
 import { addInboxItem } from "../inbox/inbox-repository.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Kind, Templates } from "../mail/templates.js";
 import { getPreferences, isEnabled, type Category } from "../preferences/preferences-repository.js";
 
-export type NotifyDeps = { templates: Templates; mailer: Mailer; cipher: FieldCipher; publicBaseUrl: string };
-
-/** Opens a secret sealed for us; one that does not open never will (another key, tampering): poison. */
-export function openSecret(cipher: FieldCipher, topic: string, customerId: string, sealed: string): string {
-  try {
-    return cipher.decrypt(sealed, `${topic}:${customerId}`);
-  } catch (error) {
-    throw new PoisonRecordError(`the ${topic} secret cannot be opened with this service's keys`, { cause: error });
-  }
-}
-
 /** One notification an event causes: an inbox item for the customer and/or e-mail. */
 export type Notification = {
-  eventId: string;
-  customerId: string;
   kind: Kind;
   category: Category;
   vars: Record<string, unknown>;
@@ -32,9 +19,17 @@ export type Notification = {
   mailTo: "customer" | readonly string[] | null;
 };
 
+/** The event a notification comes from, and its customer as projected when it is handled. */
+export type Cause = {
+  eventId: string;
+  customerId: string;
+  customer: KnownCustomer | undefined;
+  headers: Record<string, string>;
+};
+
 /**
  * The customer's own events have not been consumed yet (topics progress independently): the
- * event handlers park the event until the customer's profile arrives (awaiting-customer.ts).
+ * consumer parks the event until the customer's profile arrives.
  */
 export class CustomerNotKnownYet extends AppError {
   constructor(customerId: string) {
@@ -46,8 +41,17 @@ export class CustomerNotKnownYet extends AppError {
   }
 }
 
+/** Opens a secret sealed for us; one that does not open never will (another key, tampering): poison. */
+export function openSecret(cipher: FieldCipher, topic: string, customerId: string, sealed: string): string {
+  try {
+    return cipher.decrypt(sealed, `${topic}:${customerId}`);
+  } catch (error) {
+    throw new PoisonRecordError(`the ${topic} secret cannot be opened with this service's keys`, { cause: error });
+  }
+}
+
 /** The delivery key: '' normally; an operator's replay with the resend header sends once more. */
-export function deliveryKeyOf(headers: Record<string, string>): string {
+function deliveryKeyOf(headers: Record<string, string>): string {
   return headers[REPLAY_HEADERS.resend] === "true" ? (headers[REPLAY_HEADERS.id] ?? "resend") : "";
 }
 
@@ -57,27 +61,27 @@ export function deliveryKeyOf(headers: Record<string, string>): string {
  * mail addressed to it by the event (the verification link).
  */
 export async function notify(
-  deps: NotifyDeps,
+  deps: { templates: Templates; mailer: Mailer },
   db: pg.ClientBase,
+  { eventId, customerId, customer, headers }: Cause,
   notification: Notification,
-  headers: Record<string, string>,
 ): Promise<void> {
-  const customer: KnownCustomer | undefined = await findCustomer(db, notification.customerId);
   if (customer?.deleted) return;
-  const preferences = await getPreferences(db, notification.customerId);
+  const preferences = await getPreferences(db, customerId);
   if (!isEnabled(preferences, notification.category)) return;
   // A mail is written in the customer's language and name: wait until the profile is known.
-  if (notification.mailTo !== null && !customer?.profileKnown) throw new CustomerNotKnownYet(notification.customerId);
+  if (notification.mailTo !== null && !customer?.profileKnown) throw new CustomerNotKnownYet(customerId);
   const locale = customer?.locale ?? "en";
   const vars = { name: customer?.displayName || "there", ...notification.vars };
+  const { kind, category } = notification;
 
   if (notification.inbox) {
-    const rendered = deps.templates.inbox(notification.kind, locale, vars);
+    const rendered = deps.templates.inbox(kind, locale, vars);
     await addInboxItem(db, {
-      customerId: notification.customerId,
-      eventId: notification.eventId,
-      kind: notification.kind,
-      category: notification.category,
+      customerId,
+      eventId,
+      kind,
+      category,
       ...rendered,
       link: notification.inboxLink === false ? null : rendered.link,
     });
@@ -86,25 +90,15 @@ export async function notify(
   if (notification.mailTo === null) return;
   let recipients: readonly string[];
   if (notification.mailTo === "customer") {
-    if (!customer?.email) throw new CustomerNotKnownYet(notification.customerId);
+    if (!customer?.email) throw new CustomerNotKnownYet(customerId);
     if (!customer.emailVerified) return;
     recipients = [customer.email];
   } else {
     recipients = notification.mailTo;
   }
-  const mail = deps.templates.mail(notification.kind, locale, vars);
+  const mail = deps.templates.mail(kind, locale, vars);
+  const deliveryKey = deliveryKeyOf(headers);
   for (const recipient of recipients) {
-    await deliverOnce(
-      db,
-      deps.mailer,
-      {
-        eventId: notification.eventId,
-        deliveryKey: deliveryKeyOf(headers),
-        recipient,
-        customerId: notification.customerId,
-        kind: notification.kind,
-      },
-      mail,
-    );
+    await deliverOnce(db, deps.mailer, { eventId, deliveryKey, recipient, customerId, kind }, mail);
   }
 }

@@ -23,6 +23,10 @@ export async function setPreferences(db: pg.Pool, customerId: string, preference
   return preferences;
 }
 
+export async function deletePreferences(db: pg.ClientBase, customerId: string): Promise<void> {
+  await db.query("DELETE FROM preferences WHERE customer_id = $1", [customerId]);
+}
+
 export function isEnabled(preferences: Preferences, category: Category): boolean {
   return category === "security" || preferences[category];
 }

@@ -1,10 +1,11 @@
-import { BEARER_AUTH, requireAdmin } from "@coffer/contracts";
+import { BEARER_AUTH, requireAdmin } from "@coffer/contracts/http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
 import { IdCursor, parseIdCursor } from "../id-cursor.js";
+import { listDeliveries } from "./deliveries-repository.js";
 
 const Delivery = Type.Object({
   id: Type.String(),
@@ -51,28 +52,7 @@ export const deliveriesRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const { customerId, status, limit } = request.query;
-      const cursor = parseIdCursor(request.query.cursor);
-      const { rows } = await pool.query(
-        `SELECT id, event_id, customer_id, recipient, kind, status, attempts, last_error, delivery_key, created_at, sent_at
-           FROM deliveries
-          WHERE ($1::text IS NULL OR customer_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR id < $3)
-          ORDER BY id DESC LIMIT $4`,
-        [customerId ?? null, status ?? null, cursor ?? null, limit + 1],
-      );
-      const deliveries = rows.slice(0, limit).map((r) => ({
-        id: String(r.id),
-        eventId: r.event_id,
-        customerId: r.customer_id,
-        recipient: r.recipient,
-        kind: r.kind,
-        status: r.status,
-        attempts: r.attempts,
-        lastError: r.last_error,
-        resend: r.delivery_key !== "",
-        createdAt: r.created_at.toISOString(),
-        sentAt: r.sent_at?.toISOString() ?? null,
-      }));
-      return { deliveries, nextCursor: rows.length > limit ? deliveries.at(-1)!.id : null };
+      return listDeliveries(pool, { customerId, status, before: parseIdCursor(request.query.cursor), limit });
     },
   );
 };
