@@ -1,10 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { TOPICS } from "@coffer/contracts";
-import { createEventTap, type EventTap } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConfigError } from "../src/config.js";
-import { dropDatabase, registerVerifiedCustomer, startApp, testConfig } from "./support.js";
+import {
+  createEventTap,
+  dropDatabase,
+  type EventTap,
+  registerVerifiedCustomer,
+  startApp,
+  testConfig,
+} from "./support.js";
 
 // The client's address keys the sessions list, the login throttle and the mail rate limit. Only
 // the gateway's hop (TRUSTED_PROXIES, 127.0.0.1 by default: light-my-request's own address) may

@@ -1,13 +1,19 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createAccessTokenVerifier } from "@coffer/contracts/http";
-import { createEventTap, type EventTap } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { SignJWT, base64url, importPKCS8, type JWK } from "jose";
 import { createHmac, createPublicKey as nodePublicKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../src/tokens/signing-keys.js";
-import { dropDatabase, registerVerifiedCustomer, startApp, testConfig } from "./support.js";
+import {
+  createEventTap,
+  dropDatabase,
+  type EventTap,
+  registerVerifiedCustomer,
+  startApp,
+  testConfig,
+} from "./support.js";
 
 const config = testConfig();
 let app: FastifyInstance;

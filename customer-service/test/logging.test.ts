@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { randomUUID } from "node:crypto";
-import { createEventTap, type EventTap } from "@coffer/contracts/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { dropDatabase, testConfig, verificationTokenOf } from "./support.js";
+import { createEventTap, dropDatabase, type EventTap, testConfig, verificationTokenOf } from "./support.js";
 
 const config = testConfig();
 let child: ChildProcess;

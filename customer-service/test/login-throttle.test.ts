@@ -1,10 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { TOPICS } from "@coffer/contracts";
-import { createEventTap, type EventTap } from "@coffer/contracts/testing";
 import argon2 from "argon2";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { dropDatabase, registerVerifiedCustomer, startApp, testConfig } from "./support.js";
+import {
+  createEventTap,
+  dropDatabase,
+  type EventTap,
+  registerVerifiedCustomer,
+  startApp,
+  testConfig,
+} from "./support.js";
 
 const MAX_FAILURES = 3;
 // A first lock longer than any batch of guesses takes on a loaded machine: then exactly MAX_FAILURES are evaluated.

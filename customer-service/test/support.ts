@@ -2,12 +2,34 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFieldCipher, parseFieldKeys } from "@coffer/contracts";
-import type { EventTap } from "@coffer/contracts/testing";
+import { createFieldCipher, parseFieldKeys, type EventMap, type Topic } from "@coffer/contracts";
+import { createEventTap as createKitEventTap } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import mongoose from "mongoose";
 import { buildApp } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
+
+/**
+ * The kit's event tap as this service's tests read it: `next` waits for the customer's first event
+ * of the topic, and each event carries the bytes Kafka carried (`raw`).
+ */
+export async function createEventTap(topics: readonly Topic[]) {
+  const tap = await createKitEventTap(topics);
+  const of = <T extends Topic>(topic: T, customerId: string): (EventMap[T] & { raw: Buffer })[] => {
+    const raw = tap.rawOf(topic, customerId);
+    return tap.of(topic, customerId).map((event, i) => ({ ...event, raw: raw[i]! }));
+  };
+  return {
+    of,
+    async next<T extends Topic>(topic: T, customerId: string): Promise<EventMap[T] & { raw: Buffer }> {
+      await tap.next(topic, customerId);
+      return of(topic, customerId)[0]!;
+    },
+    close: tap.close,
+  };
+}
+
+export type EventTap = Awaited<ReturnType<typeof createEventTap>>;
 
 /** A configuration of its own for one test file: a fresh database and signing-key directory. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -62,6 +84,6 @@ export async function registerVerifiedCustomer(
 
 export async function verificationTokenOf(tap: EventTap, customerId: string): Promise<string> {
   const topic = "customer.email-verification-requested.v1";
-  const [event] = await tap.next(topic, customerId);
+  const event = await tap.next(topic, customerId);
   return cipher.decrypt(event!.token, `${topic}:${customerId}`);
 }

@@ -1,8 +1,14 @@
 import { TOPICS } from "@coffer/contracts";
-import { createEventTap, type EventTap } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropDatabase, registerVerifiedCustomer, startApp, testConfig } from "./support.js";
+import {
+  createEventTap,
+  dropDatabase,
+  type EventTap,
+  registerVerifiedCustomer,
+  startApp,
+  testConfig,
+} from "./support.js";
 
 const config = testConfig();
 let app: FastifyInstance;

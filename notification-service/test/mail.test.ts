@@ -203,7 +203,7 @@ describe("e-mail", () => {
     );
     expect(bySubject.get("Your Coffer storage is 80% full")!.text).toContain("You use 850.0 MiB of 1.0 GiB.");
     expect(bySubject.get("Your Coffer storage is full")!.text).toContain("New uploads are refused");
-    expect(bySubject.get('Your share of "Plans.pdf" was opened')!.text).toContain("https://coffer.example/shares");
+    expect(bySubject.get('Your share of "Plans.pdf" was opened')!.text).toContain("https://coffer.example/app/shares");
     const inbox = (
       await app.inject({
         url: "/notifications",

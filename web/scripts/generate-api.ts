@@ -5,24 +5,30 @@
 //   npm run generate -w web -- --check   exit 1 when a committed file is stale (make lint)
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { registerHttpConventions, registerOpenApi } from "@coffer/contracts";
+import { registerHttpConventions, registerOpenApi } from "@coffer/contracts/http";
 import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
 import openapiTS, { astToString } from "openapi-typescript";
 import { format, resolveConfig } from "prettier";
+import { accountPages } from "../../customer-service/src/accounts/account-pages.js";
+import { accountRoutes } from "../../customer-service/src/accounts/account-routes.js";
+import { customerRoutes } from "../../customer-service/src/accounts/customer-routes.js";
 import { adminRoutes } from "../../customer-service/src/admin/admin-routes.js";
-import { accountPages } from "../../customer-service/src/customers/account-pages.js";
-import { customerRoutes } from "../../customer-service/src/customers/customer-routes.js";
-import { authRoutes } from "../../customer-service/src/sessions/auth-routes.js";
+import { sessionRoutes } from "../../customer-service/src/sessions/session-routes.js";
+import { jwksRoutes } from "../../customer-service/src/tokens/jwks-routes.js";
+import { downloadRoutes } from "../../file-service/src/downloads/download-routes.js";
 import { fileRoutes } from "../../file-service/src/files/file-routes.js";
-import { resumableRoutes } from "../../file-service/src/files/resumable-routes.js";
 import { folderRoutes } from "../../file-service/src/folders/folder-routes.js";
+import { quotaRoutes } from "../../file-service/src/quotas/quota-routes.js";
 import { publicShareRoutes, shareRoutes } from "../../file-service/src/shares/share-routes.js";
 import { trashRoutes } from "../../file-service/src/trash/trash-routes.js";
-import { deliveriesRoutes } from "../../notification-service/src/admin/deliveries-routes.js";
+import { resumableRoutes } from "../../file-service/src/uploads/resumable-routes.js";
+import { uploadRoutes } from "../../file-service/src/uploads/upload-routes.js";
+import { deliveriesRoutes } from "../../notification-service/src/deliveries/deliveries-routes.js";
 import { inboxRoutes } from "../../notification-service/src/inbox/inbox-routes.js";
+import { preferencesRoutes } from "../../notification-service/src/preferences/preferences-routes.js";
 
 /** Options Fastify reads itself when a plugin passes its own on to a nested one. */
 const FASTIFY_KEYS = new Set<string | symbol>(["prefix", "logLevel", "logSerializers", "then"]);
@@ -49,8 +55,10 @@ const SERVICES: Service[] = [
     register: async (app) => {
       await app.register(cookie);
       await app.register(rateLimit, { global: false });
-      await app.register(routesOf(authRoutes as never));
+      await app.register(routesOf(accountRoutes as never));
       await app.register(routesOf(customerRoutes as never));
+      await app.register(routesOf(sessionRoutes as never));
+      await app.register(routesOf(jwksRoutes as never));
       await app.register(routesOf(adminRoutes as never));
       await app.register(routesOf(accountPages as never));
     },
@@ -60,10 +68,13 @@ const SERVICES: Service[] = [
     register: async (app) => {
       await app.register(cookie);
       await app.register(multipart);
+      await app.register(routesOf(uploadRoutes as never));
+      await app.register(routesOf(resumableRoutes as never));
       await app.register(routesOf(fileRoutes as never));
+      await app.register(routesOf(downloadRoutes as never));
       await app.register(routesOf(folderRoutes as never));
       await app.register(routesOf(trashRoutes as never));
-      await app.register(routesOf(resumableRoutes as never));
+      await app.register(routesOf(quotaRoutes as never));
       await app.register(routesOf(shareRoutes as never));
       await app.register(routesOf(publicShareRoutes as never));
     },
@@ -72,6 +83,7 @@ const SERVICES: Service[] = [
     name: "notification-service",
     register: async (app) => {
       await app.register(routesOf(inboxRoutes as never));
+      await app.register(routesOf(preferencesRoutes as never));
       await app.register(routesOf(deliveriesRoutes as never));
     },
   },
@@ -84,7 +96,10 @@ async function documentOf(service: Service): Promise<object> {
   await service.register(app);
   await app.ready();
   // Never closed: its close hooks would call the stand-ins, and an app that never listened holds nothing.
-  return app.swagger() as object;
+  const document = app.swagger() as { paths?: Record<string, unknown> };
+  // Sorted, so the generated types do not change with the order app.ts registers its routes in.
+  const paths = Object.fromEntries(Object.entries(document.paths ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...document, paths };
 }
 
 const outputOf = (name: string) => fileURLToPath(new URL(`../src/lib/api/generated/${name}.ts`, import.meta.url));

@@ -106,7 +106,7 @@ const table = {
     const toOwner: Notification = {
       kind: "share-created",
       category: "shares",
-      vars: { ...vars, link: link("/shares") },
+      vars: { ...vars, link: link("/app/shares") },
       inbox: true,
       mailTo: null,
     };
@@ -119,7 +119,7 @@ const table = {
     {
       kind: "share-opened",
       category: "shares",
-      vars: { fileName: e.fileName, accessed: formatDate(e.accessedAt, locale), link: link("/shares") },
+      vars: { fileName: e.fileName, accessed: formatDate(e.accessedAt, locale), link: link("/app/shares") },
       inbox: true,
       mailTo: "customer",
     },
@@ -134,7 +134,7 @@ const table = {
         full: e.threshold >= 100,
         used: formatBytes(e.usedBytes),
         quota: formatBytes(e.quotaBytes),
-        link: link("/usage"),
+        link: link("/app/usage"),
       },
       inbox: true,
       mailTo: "customer",

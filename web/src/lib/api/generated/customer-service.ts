@@ -1,52 +1,104 @@
 // Generated from customer-service's OpenAPI document by `npm run generate -w web`. Do not edit.
 
 export interface paths {
-  "/auth/register": {
+  "/.well-known/jwks.json": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Register; a verification link is mailed
-     * @description The answer is the same whether or not the address has an account. A registration of an address never verified replaces it; for a verified account nothing changes and its owner is mailed a reset link. An address gets at most one such mail a minute and a few a day.
-     */
-    post: {
+    /** The public keys that verify access tokens (JWKS) */
+    get: {
       parameters: {
         query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
-      requestBody: {
-        content: {
-          "application/json": {
-            email: string;
-            password: string;
-            displayName: string;
-            locale?: string;
-          };
-        };
-      };
+      requestBody?: never;
       responses: {
-        /** @description Created */
-        201: {
+        /** @description OK */
+        200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
             "application/json": {
-              id: string;
-              email: string;
-              displayName: string;
-              locale: string;
-              roles: string[];
-              emailVerified: boolean;
-              /** Format: date-time */
-              createdAt: string;
+              keys: {
+                [key: string]: string;
+              }[];
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/customers": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Customers in the order they registered, optionally by address prefix */
+    get: {
+      parameters: {
+        query: {
+          email?: string;
+          cursor?: string;
+          limit: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              customers: ({
+                id: string;
+                email: string;
+                displayName: string;
+                locale: string;
+                roles: string[];
+                emailVerified: boolean;
+                /** Format: date-time */
+                createdAt: string;
+              } & {
+                disabled: boolean;
+              })[];
+              nextCursor: string | null;
             };
           };
         };
@@ -61,13 +113,13 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "VALIDATION_FAILED";
+              code: "VALIDATION_FAILED" | "INVALID_CURSOR";
               message: string;
             };
           };
         };
-        /** @description The body is over the limit */
-        413: {
+        /** @description Unauthorized */
+        401: {
           headers: {
             [name: string]: unknown;
           };
@@ -77,13 +129,13 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "PAYLOAD_TOO_LARGE";
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
               message: string;
             };
           };
         };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
+        /** @description Forbidden */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -93,7 +145,7 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "UNSUPPORTED_MEDIA_TYPE";
+              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
               message: string;
             };
           };
@@ -117,13 +169,15 @@ export interface paths {
         };
       };
     };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  "/auth/verify-email": {
+  "/admin/customers/{id}/disable": {
     parameters: {
       query?: never;
       header?: never;
@@ -132,22 +186,17 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Verify the e-mail address with the token of the link and the password chosen at registration */
+    /** Disable a customer: every session ends, logging in is refused */
     post: {
       parameters: {
         query?: never;
         header?: never;
-        path?: never;
+        path: {
+          id: string;
+        };
         cookie?: never;
       };
-      requestBody: {
-        content: {
-          "application/json": {
-            token: string;
-            password: string;
-          };
-        };
-      };
+      requestBody?: never;
       responses: {
         /** @description No Content */
         204: {
@@ -167,7 +216,23 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "VALIDATION_FAILED" | "INVALID_TOKEN";
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
               message: string;
             };
           };
@@ -183,7 +248,23 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "INVALID_PASSWORD";
+              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "CUSTOMER_NOT_FOUND";
               message: string;
             };
           };
@@ -245,7 +326,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/auth/verify-email/resend": {
+  "/admin/customers/{id}/enable": {
     parameters: {
       query?: never;
       header?: never;
@@ -254,32 +335,24 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Send a new verification link, at most one a minute and a few a day */
+    /** Enable a disabled customer again */
     post: {
       parameters: {
         query?: never;
         header?: never;
-        path?: never;
+        path: {
+          id: string;
+        };
         cookie?: never;
       };
-      requestBody: {
-        content: {
-          "application/json": {
-            email: string;
-          };
-        };
-      };
+      requestBody?: never;
       responses: {
-        /** @description Accepted */
-        202: {
+        /** @description No Content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              message: string;
-            };
-          };
+          content?: never;
         };
         /** @description Bad Request */
         400: {
@@ -293,6 +366,54 @@ export interface paths {
                * @enum {unknown}
                */
               code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "CUSTOMER_NOT_FOUND";
               message: string;
             };
           };
@@ -325,24 +446,6 @@ export interface paths {
                * @enum {unknown}
                */
               code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        /** @description Too Many Requests */
-        429: {
-          headers: {
-            /** @description Seconds to wait before trying again */
-            "retry-after"?: number;
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "RATE_LIMITED";
               message: string;
             };
           };
@@ -540,6 +643,347 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/auth/logout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End the session of the refresh token (body or cookie) and clear the cookie */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description Optional: the refresh token may come in its cookie instead */
+      requestBody?: {
+        content: {
+          "application/json": {
+            refreshToken?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description No Content */
+        204: {
+          headers: {
+            /** @description Clears the refresh cookie */
+            "set-cookie"?: string;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/password/forgot": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mail a password reset link, if the address belongs to an account (one a minute, a few a day) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            email: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Accepted */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              message: string;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        /** @description Too Many Requests */
+        429: {
+          headers: {
+            /** @description Seconds to wait before trying again */
+            "retry-after"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "RATE_LIMITED";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/password/reset": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password with the token of a reset link; every session ends */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            token: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description No Content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED" | "INVALID_TOKEN";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/auth/refresh": {
     parameters: {
       query?: never;
@@ -674,7 +1118,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/auth/logout": {
+  "/auth/register": {
     parameters: {
       query?: never;
       header?: never;
@@ -683,7 +1127,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** End the session of the refresh token (body or cookie) and clear the cookie */
+    /**
+     * Register; a verification link is mailed
+     * @description The answer is the same whether or not the address has an account. A registration of an address never verified replaces it; for a verified account nothing changes and its owner is mailed a reset link. An address gets at most one such mail a minute and a few a day.
+     */
     post: {
       parameters: {
         query?: never;
@@ -691,23 +1138,34 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      /** @description Optional: the refresh token may come in its cookie instead */
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": {
-            refreshToken?: string;
+            email: string;
+            password: string;
+            displayName: string;
+            locale?: string;
           };
         };
       };
       responses: {
-        /** @description No Content */
-        204: {
+        /** @description Created */
+        201: {
           headers: {
-            /** @description Clears the refresh cookie */
-            "set-cookie"?: string;
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              id: string;
+              email: string;
+              displayName: string;
+              locale: string;
+              roles: string[];
+              emailVerified: boolean;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
         };
         /** @description Bad Request */
         400: {
@@ -1027,7 +1485,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/auth/password/forgot": {
+  "/auth/verify-email": {
     parameters: {
       query?: never;
       header?: never;
@@ -1036,7 +1494,129 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Mail a password reset link, if the address belongs to an account (one a minute, a few a day) */
+    /** Verify the e-mail address with the token of the link and the password chosen at registration */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            token: string;
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description No Content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED" | "INVALID_TOKEN";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "INVALID_PASSWORD";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/verify-email/resend": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a new verification link, at most one a minute and a few a day */
     post: {
       parameters: {
         query?: never;
@@ -1148,169 +1728,6 @@ export interface paths {
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/auth/password/reset": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Set a new password with the token of a reset link; every session ends */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            token: string;
-            newPassword: string;
-          };
-        };
-      };
-      responses: {
-        /** @description No Content */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED" | "INVALID_TOKEN";
-              message: string;
-            };
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/.well-known/jwks.json": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The public keys that verify access tokens (JWKS) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              keys: {
-                [key: string]: string;
-              }[];
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1803,96 +2220,33 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/admin/customers": {
+  "/forgot-password": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Customers in the order they registered, optionally by address prefix */
+    /**
+     * The forgotten-password page: asks for the address to mail a reset link to
+     * @description The page's form does what POST /auth/password/forgot does for API clients.
+     */
     get: {
       parameters: {
-        query: {
-          email?: string;
-          cursor?: string;
-          limit: number;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
       requestBody?: never;
       responses: {
-        /** @description OK */
+        /** @description A form for the address of the account */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            "application/json": {
-              customers: ({
-                id: string;
-                email: string;
-                displayName: string;
-                locale: string;
-                roles: string[];
-                emailVerified: boolean;
-                /** Format: date-time */
-                createdAt: string;
-              } & {
-                disabled: boolean;
-              })[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED" | "INVALID_CURSOR";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
-              message: string;
-            };
+            "text/html": string;
           };
         };
         500: components["responses"]["InternalError"];
@@ -1915,42 +2269,35 @@ export interface paths {
       };
     };
     put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/admin/customers/{id}/disable": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Disable a customer: every session ends, logging in is refused */
+    /**
+     * The forgotten-password form: mails a reset link, if the address belongs to an account
+     * @description The page's form does what POST /auth/password/forgot does for API clients.
+     */
     post: {
       parameters: {
         query?: never;
         header?: never;
-        path: {
-          id: string;
-        };
+        path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          "application/x-www-form-urlencoded": {
+            email: string;
+          };
+        };
+      };
       responses: {
-        /** @description No Content */
-        204: {
+        /** @description The same answer whether or not the address has an account: a reset link may be on its way */
+        202: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "text/html": string;
+          };
         };
-        /** @description Bad Request */
+        /** @description The address is malformed: the form again, the error next to the field */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1964,54 +2311,16 @@ export interface paths {
               code: "VALIDATION_FAILED";
               message: string;
             };
+            "text/html": string;
           };
         };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
+        /** @description The form was posted from another site */
         403: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "CUSTOMER_NOT_FOUND";
-              message: string;
-            };
+            "text/html": string;
           };
         };
         /** @description The body is over the limit */
@@ -2046,6 +2355,23 @@ export interface paths {
             };
           };
         };
+        /** @description Too many requests from this address */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "RATE_LIMITED";
+              message: string;
+            };
+            "text/html": string;
+          };
+        };
         500: components["responses"]["InternalError"];
         /** @description A server this request needs is unreachable; try again */
         503: {
@@ -2071,35 +2397,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/admin/customers/{id}/enable": {
+  "/reset-password": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get?: never;
-    put?: never;
-    /** Enable a disabled customer again */
-    post: {
+    /**
+     * The reset link of the mail: a form to choose a new password
+     * @description The page's form does what POST /auth/password/reset does for API clients.
+     */
+    get: {
       parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
+        query?: {
+          token?: string;
         };
+        header?: never;
+        path?: never;
         cookie?: never;
       };
       requestBody?: never;
       responses: {
-        /** @description No Content */
-        204: {
+        /** @description The link is good: the new password twice, the rules shown */
+        200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "text/html": string;
+          };
         };
-        /** @description Bad Request */
+        /** @description The link is used, expired or made up: a way to ask for a new one */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2113,10 +2442,12 @@ export interface paths {
               code: "VALIDATION_FAILED";
               message: string;
             };
+            "text/html": string;
           };
         };
-        /** @description Unauthorized */
-        401: {
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -2126,41 +2457,68 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              code: "DEPENDENCY_UNAVAILABLE";
               message: string;
             };
           };
         };
-        /** @description Forbidden */
+      };
+    };
+    put?: never;
+    /**
+     * The reset form: sets the new password; every session ends
+     * @description The page's form does what POST /auth/password/reset does for API clients.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/x-www-form-urlencoded": {
+            token: string;
+            newPassword: string;
+            confirmPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The password is changed and every session ended */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description A password breaks a rule or the two differ (the form again, each error next to its field); or the link is used or expired */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+            "text/html": string;
+          };
+        };
+        /** @description The form was posted from another site */
         403: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "CUSTOMER_NOT_FOUND";
-              message: string;
-            };
+            "text/html": string;
           };
         };
         /** @description The body is over the limit */
@@ -2519,364 +2877,6 @@ export interface paths {
               message: string;
             };
             "text/html": string;
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/forgot-password": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The forgotten-password page: asks for the address to mail a reset link to
-     * @description The page's form does what POST /auth/password/forgot does for API clients.
-     */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A form for the address of the account */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "text/html": string;
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    /**
-     * The forgotten-password form: mails a reset link, if the address belongs to an account
-     * @description The page's form does what POST /auth/password/forgot does for API clients.
-     */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/x-www-form-urlencoded": {
-            email: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The same answer whether or not the address has an account: a reset link may be on its way */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "text/html": string;
-          };
-        };
-        /** @description The address is malformed: the form again, the error next to the field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        /** @description The form was posted from another site */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "text/html": string;
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        /** @description Too many requests from this address */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "RATE_LIMITED";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/reset-password": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The reset link of the mail: a form to choose a new password
-     * @description The page's form does what POST /auth/password/reset does for API clients.
-     */
-    get: {
-      parameters: {
-        query?: {
-          token?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The link is good: the new password twice, the rules shown */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "text/html": string;
-          };
-        };
-        /** @description The link is used, expired or made up: a way to ask for a new one */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    /**
-     * The reset form: sets the new password; every session ends
-     * @description The page's form does what POST /auth/password/reset does for API clients.
-     */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/x-www-form-urlencoded": {
-            token: string;
-            newPassword: string;
-            confirmPassword: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The password is changed and every session ended */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "text/html": string;
-          };
-        };
-        /** @description A password breaks a rule or the two differ (the form again, each error next to its field); or the link is used or expired */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        /** @description The form was posted from another site */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "text/html": string;
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
           };
         };
         500: components["responses"]["InternalError"];

@@ -1,6 +1,161 @@
 // Generated from file-service's OpenAPI document by `npm run generate -w web`. Do not edit.
 
 export interface paths {
+  "/admin/customers/{id}/quota": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a customer's storage quota */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            quotaBytes: number;
+          };
+        };
+      };
+      responses: {
+        /** @description No Content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "CUSTOMER_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/files": {
     parameters: {
       query?: never;
@@ -759,133 +914,6 @@ export interface paths {
     };
     trace?: never;
   };
-  "/files/{id}/versions": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A file's versions, newest kept first */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              versions: {
-                version: number;
-                size: number;
-                contentType: string;
-                sha256: string;
-                createdAt: string;
-              }[];
-            };
-          };
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FILE_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   "/files/{id}/content": {
     parameters: {
       query?: never;
@@ -1215,6 +1243,317 @@ export interface paths {
         };
       };
     };
+    patch?: never;
+    trace?: never;
+  };
+  "/files/{id}/shares": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Share a file by link, optionally with a password, a download limit and recipients to mail; links and recipients are limited per customer */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: date-time */
+            expiresAt?: string;
+            password?: string;
+            maxDownloads?: number;
+            recipients?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              id: string;
+              url: string;
+              /** Format: date-time */
+              expiresAt: string;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED" | "SHARE_EXPIRY_IN_PAST" | "SHARE_EXPIRY_TOO_LATE" | "TOO_MANY_RECIPIENTS";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FILE_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        /** @description Too Many Requests */
+        429: {
+          headers: {
+            /** @description Seconds to wait */
+            "retry-after"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "SHARE_RATE_LIMITED" | "RECIPIENT_LIMIT_REACHED";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/files/{id}/versions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A file's versions, newest kept first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              versions: {
+                version: number;
+                size: number;
+                contentType: string;
+                sha256: string;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FILE_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
     patch?: never;
     trace?: never;
   };
@@ -1553,1437 +1892,6 @@ export interface paths {
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/folders": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Create a folder (in the root when no parent is given) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            name: string;
-            /** Format: uuid */
-            parentId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              id: string;
-              parentId: string | null;
-              name: string;
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED" | "INVALID_NAME";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FOLDER_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        /** @description Conflict */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "NAME_TAKEN";
-              message: string;
-            };
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/folders/{id}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A folder (or root) with its subfolders and a sorted page of its files */
-    get: {
-      parameters: {
-        query: {
-          sort: "name" | "size" | "updatedAt";
-          order: "asc" | "desc";
-          cursor?: string;
-          limit: number;
-        };
-        header?: never;
-        path: {
-          id: string | "root";
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              folder: {
-                id: string;
-                parentId: string | null;
-                name: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                updatedAt: string;
-              };
-              folders: {
-                id: string;
-                parentId: string | null;
-                name: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                updatedAt: string;
-              }[];
-              files: {
-                id: string;
-                folderId: string;
-                name: string;
-                size: number;
-                contentType: string;
-                sha256: string;
-                version: number;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                updatedAt: string;
-              }[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED" | "INVALID_CURSOR";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FOLDER_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    /** Move a folder and everything under it to the trash */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description No Content */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FOLDER_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        /** @description Conflict */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ROOT_FOLDER";
-              message: string;
-            };
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    /** Rename a folder or move it under another */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            name?: string;
-            /** Format: uuid */
-            parentId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              id: string;
-              parentId: string | null;
-              name: string;
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED" | "INVALID_NAME";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FOLDER_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        /** @description Conflict */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "NAME_TAKEN" | "FOLDER_CYCLE" | "ROOT_FOLDER";
-              message: string;
-            };
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  "/folders/{id}/archive": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Download a folder (or root) as a zip */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string | "root";
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A zip of the folder and its subfolders' current files, streamed as it is built (zip64 past 4 GiB) */
-        200: {
-          headers: {
-            /** @description attachment; <folder name>.zip */
-            "content-disposition"?: string;
-            [name: string]: unknown;
-          };
-          content: {
-            "application/zip": string;
-          };
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FOLDER_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/trash": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The files in the trash, most recently trashed first */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              files: {
-                id: string;
-                folderId: string;
-                name: string;
-                size: number;
-                contentType: string;
-                sha256: string;
-                version: number;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                updatedAt: string;
-              }[];
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/trash/{id}/restore": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Restore a file to its folder (or the root), renamed if its name is taken */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              id: string;
-              folderId: string;
-              name: string;
-              size: number;
-              contentType: string;
-              sha256: string;
-              version: number;
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "TRASH_ITEM_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/trash/{id}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Delete a trashed file for good, every version, and give its bytes back */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description No Content */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "TRASH_ITEM_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/usage": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Bytes used (every version and the trash), the quota, the file count */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              usedBytes: number;
-              quotaBytes: number;
-              fileCount: number;
-              trashBytes: number;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/admin/customers/{id}/quota": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Set a customer's storage quota */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            quotaBytes: number;
-          };
-        };
-      };
-      responses: {
-        /** @description No Content */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "CUSTOMER_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -4029,7 +2937,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/files/{id}/shares": {
+  "/folders": {
     parameters: {
       query?: never;
       header?: never;
@@ -4038,24 +2946,20 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Share a file by link, optionally with a password, a download limit and recipients to mail; links and recipients are limited per customer */
+    /** Create a folder (in the root when no parent is given) */
     post: {
       parameters: {
         query?: never;
         header?: never;
-        path: {
-          id: string;
-        };
+        path?: never;
         cookie?: never;
       };
       requestBody: {
         content: {
           "application/json": {
-            /** Format: date-time */
-            expiresAt?: string;
-            password?: string;
-            maxDownloads?: number;
-            recipients?: string[];
+            name: string;
+            /** Format: uuid */
+            parentId?: string;
           };
         };
       };
@@ -4068,9 +2972,12 @@ export interface paths {
           content: {
             "application/json": {
               id: string;
-              url: string;
+              parentId: string | null;
+              name: string;
               /** Format: date-time */
-              expiresAt: string;
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
             };
           };
         };
@@ -4085,7 +2992,7 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "VALIDATION_FAILED" | "SHARE_EXPIRY_IN_PAST" | "SHARE_EXPIRY_TOO_LATE" | "TOO_MANY_RECIPIENTS";
+              code: "VALIDATION_FAILED" | "INVALID_NAME";
               message: string;
             };
           };
@@ -4133,7 +3040,23 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "FILE_NOT_FOUND";
+              code: "FOLDER_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "NAME_TAKEN";
               message: string;
             };
           };
@@ -4170,24 +3093,6 @@ export interface paths {
             };
           };
         };
-        /** @description Too Many Requests */
-        429: {
-          headers: {
-            /** @description Seconds to wait */
-            "retry-after"?: number;
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "SHARE_RATE_LIMITED" | "RECIPIENT_LIMIT_REACHED";
-              message: string;
-            };
-          };
-        };
         500: components["responses"]["InternalError"];
         /** @description A server this request needs is unreachable; try again */
         503: {
@@ -4213,19 +3118,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/shares": {
+  "/folders/{id}": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** The customer's live share links */
+    /** A folder (or root) with its subfolders and a sorted page of its files */
     get: {
       parameters: {
-        query?: never;
+        query: {
+          sort: "name" | "size" | "updatedAt";
+          order: "asc" | "desc";
+          cursor?: string;
+          limit: number;
+        };
         header?: never;
-        path?: never;
+        path: {
+          id: string | "root";
+        };
         cookie?: never;
       };
       requestBody?: never;
@@ -4237,18 +3149,54 @@ export interface paths {
           };
           content: {
             "application/json": {
-              shares: {
+              folder: {
                 id: string;
-                fileId: string;
-                /** Format: date-time */
-                expiresAt: string;
-                passwordProtected: boolean;
-                maxDownloads: number | null;
-                downloads: number;
-                recipients: string[];
+                parentId: string | null;
+                name: string;
                 /** Format: date-time */
                 createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              folders: {
+                id: string;
+                parentId: string | null;
+                name: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
               }[];
+              files: {
+                id: string;
+                folderId: string;
+                name: string;
+                size: number;
+                contentType: string;
+                sha256: string;
+                version: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED" | "INVALID_CURSOR";
+              message: string;
             };
           };
         };
@@ -4284,6 +3232,22 @@ export interface paths {
             };
           };
         };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FOLDER_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
         500: components["responses"]["InternalError"];
         /** @description A server this request needs is unreachable; try again */
         503: {
@@ -4305,23 +3269,7 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/shares/{id}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke a share link */
+    /** Move a folder and everything under it to the trash */
     delete: {
       parameters: {
         query?: never;
@@ -4399,7 +3347,23 @@ export interface paths {
                * @description Stable error code
                * @enum {unknown}
                */
-              code: "SHARE_NOT_FOUND";
+              code: "FOLDER_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ROOT_FOLDER";
               message: string;
             };
           };
@@ -4455,6 +3419,294 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    /** Rename a folder or move it under another */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            name?: string;
+            /** Format: uuid */
+            parentId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              id: string;
+              parentId: string | null;
+              name: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED" | "INVALID_NAME";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FOLDER_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "NAME_TAKEN" | "FOLDER_CYCLE" | "ROOT_FOLDER";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/folders/{id}/archive": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a folder (or root) as a zip */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string | "root";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A zip of the folder and its subfolders' current files, streamed as it is built (zip64 past 4 GiB) */
+        200: {
+          headers: {
+            /** @description attachment; <folder name>.zip */
+            "content-disposition"?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/zip": string;
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FOLDER_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -4570,208 +3822,6 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/s/{token}/unlock": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Trade a share's password for a grant good for 10 minutes (also its cookie); wrong ones are throttled. The link's page posts it as a form */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          token: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            password: string;
-          };
-          "application/x-www-form-urlencoded": {
-            password: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            /** @description coffer_share_grant: the grant, HttpOnly, SameSite=Lax, Path=/s/{token}, for the grant's lifetime (Secure on https) */
-            "set-cookie"?: string;
-            "cache-control"?: "no-store";
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              grant: string;
-              expiresIn: number;
-            };
-          };
-        };
-        /** @description A browser's form: the grant as its cookie, and back to the link's page */
-        303: {
-          headers: {
-            /** @description /s/{token} */
-            location?: string;
-            /** @description coffer_share_grant: the grant, HttpOnly, SameSite=Lax, Path=/s/{token}, for the grant's lifetime (Secure on https) */
-            "set-cookie"?: string;
-            "cache-control"?: "no-store";
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "SHARE_WRONG_PASSWORD";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        /** @description Not Found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "SHARE_NOT_FOUND";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        /** @description Gone */
-        410: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "SHARE_REVOKED" | "SHARE_EXPIRED" | "SHARE_EXHAUSTED" | "SHARE_UNAVAILABLE";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        /** @description Too Many Requests */
-        429: {
-          headers: {
-            /** @description Seconds to wait */
-            "retry-after"?: number;
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "TOO_MANY_ATTEMPTS";
-              message: string;
-            };
-            "text/html": string;
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description Service Unavailable */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "text/html": string;
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
     delete?: never;
     options?: never;
     head?: never;
@@ -5121,6 +4171,956 @@ export interface paths {
         };
       };
     };
+    patch?: never;
+    trace?: never;
+  };
+  "/s/{token}/unlock": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Trade a share's password for a grant good for 10 minutes (also its cookie); wrong ones are throttled. The link's page posts it as a form */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            password: string;
+          };
+          "application/x-www-form-urlencoded": {
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            /** @description coffer_share_grant: the grant, HttpOnly, SameSite=Lax, Path=/s/{token}, for the grant's lifetime (Secure on https) */
+            "set-cookie"?: string;
+            "cache-control"?: "no-store";
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              grant: string;
+              expiresIn: number;
+            };
+          };
+        };
+        /** @description A browser's form: the grant as its cookie, and back to the link's page */
+        303: {
+          headers: {
+            /** @description /s/{token} */
+            location?: string;
+            /** @description coffer_share_grant: the grant, HttpOnly, SameSite=Lax, Path=/s/{token}, for the grant's lifetime (Secure on https) */
+            "set-cookie"?: string;
+            "cache-control"?: "no-store";
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+            "text/html": string;
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "SHARE_WRONG_PASSWORD";
+              message: string;
+            };
+            "text/html": string;
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "SHARE_NOT_FOUND";
+              message: string;
+            };
+            "text/html": string;
+          };
+        };
+        /** @description Gone */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "SHARE_REVOKED" | "SHARE_EXPIRED" | "SHARE_EXHAUSTED" | "SHARE_UNAVAILABLE";
+              message: string;
+            };
+            "text/html": string;
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        /** @description Too Many Requests */
+        429: {
+          headers: {
+            /** @description Seconds to wait */
+            "retry-after"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "TOO_MANY_ATTEMPTS";
+              message: string;
+            };
+            "text/html": string;
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description Service Unavailable */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shares": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customer's live share links */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              shares: {
+                id: string;
+                fileId: string;
+                /** Format: date-time */
+                expiresAt: string;
+                passwordProtected: boolean;
+                maxDownloads: number | null;
+                downloads: number;
+                recipients: string[];
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shares/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a share link */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No Content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "SHARE_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/trash": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The files in the trash, most recently trashed first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              files: {
+                id: string;
+                folderId: string;
+                name: string;
+                size: number;
+                contentType: string;
+                sha256: string;
+                version: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/trash/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a trashed file for good, every version, and give its bytes back */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No Content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "TRASH_ITEM_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/trash/{id}/restore": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Restore a file to its folder (or the root), renamed if its name is taken */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              id: string;
+              folderId: string;
+              name: string;
+              size: number;
+              contentType: string;
+              sha256: string;
+              version: number;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "TRASH_ITEM_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/usage": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Bytes used (every version and the trash), the quota, the file count */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              usedBytes: number;
+              quotaBytes: number;
+              fileCount: number;
+              trashBytes: number;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
     patch?: never;
     trace?: never;
   };

@@ -1,6 +1,129 @@
 // Generated from notification-service's OpenAPI document by `npm run generate -w web`. Do not edit.
 
 export interface paths {
+  "/admin/deliveries": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What was mailed, when, and why not, newest first */
+    get: {
+      parameters: {
+        query: {
+          customerId?: string;
+          status?: "pending" | "sent" | "failed";
+          /** @description The previous page's nextCursor */
+          cursor?: string;
+          limit: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              deliveries: {
+                id: string;
+                eventId: string;
+                customerId: string | null;
+                recipient: string;
+                kind: string;
+                status: string;
+                attempts: number;
+                lastError: string | null;
+                resend: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                sentAt: string | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED" | "INVALID_CURSOR";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/notifications": {
     parameters: {
       query?: never;
@@ -208,141 +331,6 @@ export interface paths {
                * @enum {unknown}
                */
               code: "NOTIFICATION_NOT_FOUND";
-              message: string;
-            };
-          };
-        };
-        /** @description The body is over the limit */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "PAYLOAD_TOO_LARGE";
-              message: string;
-            };
-          };
-        };
-        /** @description The body's Content-Type is not one this operation reads */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/notifications/read-all": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Mark every inbox item read */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              updated: number;
-            };
-          };
-        };
-        /** @description The body is malformed or fails the schema */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "ACCOUNT_DISABLED";
               message: string;
             };
           };
@@ -626,6 +614,141 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/notifications/read-all": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark every inbox item read */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              updated: number;
+            };
+          };
+        };
+        /** @description The body is malformed or fails the schema */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/notifications/stream": {
     parameters: {
       query?: never;
@@ -731,129 +854,6 @@ export interface paths {
                * @enum {unknown}
                */
               code: "STREAM_CAPACITY_REACHED" | "DEPENDENCY_UNAVAILABLE";
-              message: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/admin/deliveries": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** What was mailed, when, and why not, newest first */
-    get: {
-      parameters: {
-        query: {
-          customerId?: string;
-          status?: "pending" | "sent" | "failed";
-          /** @description The previous page's nextCursor */
-          cursor?: string;
-          limit: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              deliveries: {
-                id: string;
-                eventId: string;
-                customerId: string | null;
-                recipient: string;
-                kind: string;
-                status: string;
-                attempts: number;
-                lastError: string | null;
-                resend: boolean;
-                /** Format: date-time */
-                createdAt: string;
-                sentAt: string | null;
-              }[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description Bad Request */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "VALIDATION_FAILED" | "INVALID_CURSOR";
-              message: string;
-            };
-          };
-        };
-        /** @description Unauthorized */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
-              message: string;
-            };
-          };
-        };
-        /** @description Forbidden */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
-              message: string;
-            };
-          };
-        };
-        500: components["responses"]["InternalError"];
-        /** @description A server this request needs is unreachable; try again */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              /**
-               * @description Stable error code
-               * @enum {unknown}
-               */
-              code: "DEPENDENCY_UNAVAILABLE";
               message: string;
             };
           };
