@@ -66,7 +66,3 @@ export {
 } from "./consumer/consumer-runner.js";
 export { createPgIdempotencyStore, purgeProcessedEvents, type IdempotencyStore } from "./consumer/pg-idempotency.js";
 
-// Compatibility while imports move to the entry points: removed once nothing imports these from here.
-export * from "./config/index.js";
-export * from "./http/index.js";
-export * from "./pg/index.js";

@@ -1,9 +1,9 @@
-import { parseEnv } from "@coffer/contracts";
+import { parseEnv } from "@coffer/contracts/config";
 import Type from "typebox";
 import type { Upstream } from "./kong-config.js";
 import type { Address } from "./proxy.js";
 
-export { ConfigError } from "@coffer/contracts";
+export { ConfigError } from "@coffer/contracts/config";
 
 const EnvSchema = Type.Object({
   KONG_DECLARATIVE_CONFIG: Type.String({ minLength: 1 }),

@@ -1,4 +1,4 @@
-import { loggableUrl } from "@coffer/contracts";
+import { loggableUrl } from "@coffer/contracts/http";
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { CryptoKey } from "jose";
 import type { Logger } from "pino";
