@@ -65,4 +65,3 @@ export {
   type RetryPolicy,
 } from "./consumer/consumer-runner.js";
 export { createPgIdempotencyStore, purgeProcessedEvents, type IdempotencyStore } from "./consumer/pg-idempotency.js";
-
