@@ -70,6 +70,8 @@ export function createPgOutboxRelay(options: {
   async function publishBatch(): Promise<number> {
     const client = await pool.connect();
     let broken: Error | undefined;
+    let failure: unknown;
+    let claimed: number;
     try {
       await client.query("BEGIN");
       const { rows } = await client.query<{
@@ -85,7 +87,9 @@ export function createPgOutboxRelay(options: {
           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [KEY_LOCK_NAMESPACE, batchSize],
       );
+      claimed = rows.length;
       if (rows.length > 0) {
+        const ids = rows.map((r) => r.id);
         const pending: PendingEvent[] = rows.map((r) => ({
           eventId: r.event_id,
           topic: r.topic,
@@ -96,19 +100,18 @@ export function createPgOutboxRelay(options: {
         try {
           await publisher.publish(pending);
         } catch (error) {
-          await client.query("ROLLBACK");
-          await pool
-            .query("UPDATE event_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)", [
-              rows.map((r) => r.id),
-              String((error as Error).message).slice(0, 1000),
-            ])
-            .catch(() => undefined);
-          throw error;
+          failure = error;
         }
-        await client.query("DELETE FROM event_outbox WHERE id = ANY($1)", [rows.map((r) => r.id)]);
+        if (failure === undefined) await client.query("DELETE FROM event_outbox WHERE id = ANY($1)", [ids]);
+        else
+          // Counted while this transaction still holds the rows and their keys: after a rollback,
+          // another relay could publish a later event of one of these keys before them.
+          await client.query("UPDATE event_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)", [
+            ids,
+            String((failure as Error).message).slice(0, 1000),
+          ]);
       }
       await client.query("COMMIT");
-      return rows.length;
     } catch (error) {
       broken = error as Error;
       await client.query("ROLLBACK").catch(() => undefined);
@@ -117,6 +120,8 @@ export function createPgOutboxRelay(options: {
       // After a failure the connection may be broken: the pool replaces it rather than reuse it.
       client.release(broken);
     }
+    if (failure !== undefined) throw failure;
+    return claimed;
   }
 
   const loop = createRelayLoop({ name: "pg-outbox", publishBatch, logger, pollIntervalMs });
