@@ -1,8 +1,11 @@
 import { mkdirSync } from "node:fs";
+import { Agent, createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
+import { someLoopbackAddress } from "./support.js";
 
 /** Debian's Chromium (make install): Playwright's own browser download cannot reach its servers here. */
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -42,7 +45,16 @@ export function useBrowser() {
   return {
     async open(options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
       if (!browser) throw new Error("useBrowser() must be called at the top of the test file");
-      const context = await browser.newContext({ acceptDownloads: true, locale: "en-GB", ...options });
+      // Each context is a person on a machine of their own: its requests leave from an address of
+      // its own, so the gateway's per-address limits count them apart, as they would two people.
+      const proxy = await startLoopbackProxy();
+      const context = await browser.newContext({
+        acceptDownloads: true,
+        locale: "en-GB",
+        proxy: { server: proxy.url, bypass: "<-loopback>" },
+        ...options,
+      });
+      context.on("close", () => proxy.close());
       await context.tracing.start({ screenshots: true, snapshots: true });
       const page = await context.newPage();
       if (options.javaScriptEnabled === false) scriptless.add(page);
@@ -59,6 +71,36 @@ export function useBrowser() {
         await context.close();
       });
       return { context, page };
+    },
+  };
+}
+
+/**
+ * An HTTP proxy on loopback that sends every request on from one random 127.x.y.z address (Linux
+ * routes all of 127/8 to the loopback interface).
+ */
+async function startLoopbackProxy(): Promise<{ url: string; close: () => void }> {
+  const localAddress = someLoopbackAddress();
+  const agent = new Agent({ keepAlive: true });
+  const server: Server = createServer((req, res) => {
+    const target = new URL(req.url ?? "/");
+    const forwarded = request(target, { method: req.method, headers: req.headers, agent, localAddress }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forwarded.on("error", () => res.destroy());
+    res.on("close", () => {
+      if (!res.writableFinished) forwarded.destroy();
+    });
+    req.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.close();
+      server.closeAllConnections();
+      agent.destroy();
     },
   };
 }

@@ -27,6 +27,8 @@ const WORDS: Record<string, string> = {
   ACCOUNT_DISABLED: "This account is disabled.",
   TOO_MANY_ATTEMPTS: "Too many attempts. Please wait a little and try again.",
   RATE_LIMITED: "Too many requests. Please wait a little and try again.",
+  // The gateway's own limits answer without a code.
+  HTTP_429: "Too many requests from your address. Please wait a minute and try again.",
   INVALID_REFRESH_TOKEN: "Your session has ended. Please sign in again.",
   REFRESH_TOKEN_REUSED: "Your session was ended, for your safety. Please sign in again.",
   INVALID_PASSWORD: "The password is wrong.",

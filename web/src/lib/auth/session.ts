@@ -66,6 +66,8 @@ async function refresh(): Promise<string | undefined> {
   }
   const error = await errorOf(response);
   if (error.code !== "INVALID_REFRESH_TOKEN" && error.code !== "REFRESH_TOKEN_REUSED") throw error;
+  // Ended here meanwhile (signed out, account deleted): that reason is the one to show.
+  if (state.status === "signed-out") return undefined;
   // Refused while signed in: the person was using the app, so say why they must sign in again.
   endSession(before === undefined ? undefined : describeRefusal(error));
   return undefined;
