@@ -25,12 +25,16 @@ export {
   type FieldKey,
 } from "./events/field-encryption.js";
 export {
-  DEFAULT_PARTITIONS,
+  DEFAULT_TOPIC_SETTINGS,
   createKafka,
   ensureTopics,
   type EventLogger,
   type KafkaClientOptions,
+  type KafkaConnection,
+  type KafkaSasl,
+  type KafkaTls,
   type Logger,
+  type TopicSettings,
 } from "./events/kafka.js";
 export { compatibilityProblems } from "./events/compatibility.js";
 export { createEventRegistry, subjectOf, type EventRegistry } from "./events/registry.js";

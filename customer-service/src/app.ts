@@ -60,8 +60,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     ttlSeconds: config.jwt.accessTtlSeconds,
   });
 
-  const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
-  const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl));
+  const kafka = createKafka({ clientId: SERVICE_NAME, ...config.kafka.connection, logger: app.log });
+  const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl), config.kafka.topics);
   const relay = createMongoOutboxRelay({ collections: outboxCollections(connection), publisher, logger: app.log });
   relay.start();
   app.addHook("onClose", async () => {
@@ -100,7 +100,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   await registerHealth(app, {
     service: SERVICE_NAME,
-    kafkaBrokers: config.kafkaBrokers,
+    kafka: config.kafka.connection,
     schemaRegistryUrl: config.schemaRegistryUrl,
     checks: [createDatabaseCheck(connection)],
   });

@@ -64,9 +64,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const { storage, check: storageCheck } = await connectFileStorage(config.minio);
 
-  const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
+  const kafka = createKafka({ clientId: SERVICE_NAME, ...config.kafka.connection, logger: app.log });
   const registry = createEventRegistry(config.schemaRegistryUrl);
-  const publisher = createEventPublisher(kafka, registry);
+  const publisher = createEventPublisher(kafka, registry, config.kafka.topics);
   const relay = createPgOutboxRelay({ pool, connectionString: config.databaseUrl, publisher, logger: app.log });
   await relay.start();
   app.addHook("onClose", async () => {
@@ -111,6 +111,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     logger: app.log,
     store: createPgIdempotencyStore(pool),
     handlers: { ...createAccessProjectionHandlers(), ...createCustomerConsumer(deps) },
+    topicSettings: config.kafka.topics,
   });
   app.addHook("onClose", async () => runner.stop());
   await runner.start();
@@ -127,7 +128,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   await registerHealth(app, {
     service: SERVICE_NAME,
-    kafkaBrokers: config.kafkaBrokers,
+    kafka: config.kafka.connection,
     schemaRegistryUrl: config.schemaRegistryUrl,
     checks: [createPgCheck(pool), storageCheck],
   });

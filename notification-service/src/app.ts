@@ -70,12 +70,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => revocations.stop());
 
   const runner = createConsumerRunner({
-    kafka: createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log }),
+    kafka: createKafka({ clientId: SERVICE_NAME, ...config.kafka.connection, logger: app.log }),
     registry: createEventRegistry(config.schemaRegistryUrl),
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
     logger: app.log,
     store: createPgIdempotencyStore(pool),
+    topicSettings: config.kafka.topics,
     // SMTP down: the partition waits and retries (up to minutes), then dead-letters with the reason.
     retry: { attempts: config.mailRetry.attempts, initialDelayMs: 250, maxDelayMs: config.mailRetry.maxDelayMs },
     handlers: {
@@ -104,7 +105,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   await registerHealth(app, {
     service: SERVICE_NAME,
-    kafkaBrokers: config.kafkaBrokers,
+    kafka: config.kafka.connection,
     schemaRegistryUrl: config.schemaRegistryUrl,
     checks: [createPgCheck(pool), { name: "smtp", check: () => mailer.verify() }],
   });

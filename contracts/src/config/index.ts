@@ -1,2 +1,3 @@
 export { ConfigError, TrustedProxies, parseEnv, parseTrustedProxies } from "./parse-env.js";
+export { kafkaEnv, kafkaEnvProblems, kafkaSettings, type KafkaEnv } from "./kafka-env.js";
 export { consumerEnv, parseServiceEnv, serviceEnv, serviceSettings } from "./service-env.js";

@@ -1,5 +1,6 @@
 import Type, { type Static, type TObject } from "typebox";
 import { fieldKeysProblems, parseFieldKeys } from "../events/field-encryption.js";
+import { kafkaEnv, kafkaEnvProblems, kafkaSettings } from "./kafka-env.js";
 import { TrustedProxies, parseEnv, parseTrustedProxies } from "./parse-env.js";
 
 /**
@@ -12,7 +13,7 @@ export function serviceEnv(defaults: { port: number }) {
     PORT: Type.Integer({ minimum: 0, maximum: 65535, default: defaults.port }),
     LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
     TRUSTED_PROXIES: TrustedProxies,
-    KAFKA_BROKERS: Type.String({ pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
+    ...kafkaEnv(),
     SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
     EVENT_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
     JWT_ISSUER: Type.String({ minLength: 1, default: "coffer" }),
@@ -35,15 +36,17 @@ type ServiceEnv = Static<TObject<ReturnType<typeof serviceEnv>>>;
 
 /**
  * Reads a service's schema (one that spreads `serviceEnv`) from the environment; throws a
- * ConfigError naming every missing or malformed key, EVENT_ENCRYPTION_KEYS' entries included.
+ * ConfigError naming every missing or malformed key, EVENT_ENCRYPTION_KEYS' entries and the
+ * Kafka settings that only make sense together included.
  */
 export function parseServiceEnv<S extends TObject<ReturnType<typeof serviceEnv>>>(
   schema: S,
   env: Record<string, string | undefined>,
 ): Static<S> {
-  return parseEnv(schema, env, (value) =>
-    fieldKeysProblems("EVENT_ENCRYPTION_KEYS", (value as ServiceEnv).EVENT_ENCRYPTION_KEYS),
-  );
+  return parseEnv(schema, env, (value) => [
+    ...fieldKeysProblems("EVENT_ENCRYPTION_KEYS", (value as ServiceEnv).EVENT_ENCRYPTION_KEYS),
+    ...kafkaEnvProblems(value as ServiceEnv),
+  ]);
 }
 
 /** The settings every service has, from `serviceEnv`'s keys; JWT_* are the service's to shape. */
@@ -53,7 +56,8 @@ export function serviceSettings(env: ServiceEnv) {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
-    kafkaBrokers: Object.freeze(env.KAFKA_BROKERS.split(",")),
+    /** The Kafka client's connection (brokers, TLS, SASL) and how topics are created. */
+    kafka: kafkaSettings(env),
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
     eventEncryptionKeys: parseFieldKeys(env.EVENT_ENCRYPTION_KEYS),
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ""),

@@ -1,7 +1,7 @@
 import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Producer } from "kafkajs";
 import { AppError, PoisonRecordError, RegistryUnavailable } from "../errors.js";
 import type { EventMap, Topic } from "../events/generated/events.js";
-import { ensureTopics, type Logger } from "../events/kafka.js";
+import { ensureTopics, type Logger, type TopicSettings } from "../events/kafka.js";
 import { HEADERS } from "../events/publisher.js";
 import type { EventRegistry } from "../events/registry.js";
 import type { IdempotencyStore } from "./pg-idempotency.js";
@@ -78,6 +78,8 @@ export function createConsumerRunner<Db>(options: {
   groupId: string;
   logger: Logger;
   handlers: Handlers<Db>;
+  /** How the handlers' topics and their dead-letter topics are created when missing. */
+  topicSettings?: TopicSettings;
   store: IdempotencyStore<Db>;
   retry?: Partial<RetryPolicy>;
   fromBeginning?: boolean;
@@ -181,7 +183,7 @@ export function createConsumerRunner<Db>(options: {
   return {
     async start() {
       stopping = false;
-      await ensureTopics(kafka, [...topics, ...topics.map(dlqTopicOf)]);
+      await ensureTopics(kafka, [...topics, ...topics.map(dlqTopicOf)], options.topicSettings);
       // Not idempotent: kafkajs's idempotent producer refuses every send after a broker restart
       // (stale sequence numbers, see publisher.ts), which would stop this consumer for good. A
       // dead letter written twice is redriven once: consumers deduplicate on event ids.

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from "kafkajs";
+import { Kafka, logLevel, type LogEntry, type SASLOptions, type logCreator } from "kafkajs";
 
 /** The part of a pino logger the Kafka client writes to. */
 export type EventLogger = {
@@ -8,9 +8,36 @@ export type EventLogger = {
   error(obj: object, msg: string): void;
 };
 
-export type KafkaClientOptions = {
-  clientId: string;
+export type KafkaSasl = {
+  mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
+  username: string;
+  password: string;
+};
+
+/** PEM contents; without `ca`, the system's trusted authorities verify the brokers. */
+export type KafkaTls = { ca?: string; cert?: string; key?: string };
+
+/** Where the cluster is and how to reach it: from KAFKA_* (see `kafkaEnv` in config). */
+export type KafkaConnection = {
   brokers: readonly string[];
+  ssl?: KafkaTls;
+  sasl?: KafkaSasl;
+};
+
+/**
+ * How new topics (and their dead-letter topics) are created. Unset replication settings take the
+ * broker's defaults (default.replication.factor, min.insync.replicas).
+ */
+export type TopicSettings = {
+  partitions: number;
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
+};
+
+export const DEFAULT_TOPIC_SETTINGS: TopicSettings = Object.freeze({ partitions: 3 });
+
+export type KafkaClientOptions = KafkaConnection & {
+  clientId: string;
   logger: EventLogger;
   /**
    * Short connection and request timeouts for clients that must fail fast: no retry (probes), or
@@ -34,10 +61,13 @@ function createLogCreator(logger: EventLogger): logCreator {
     };
 }
 
-export function createKafka({ clientId, brokers, logger, failFast = false }: KafkaClientOptions): Kafka {
+export function createKafka({ clientId, brokers, ssl, sasl, logger, failFast = false }: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId,
     brokers: [...brokers],
+    ...(ssl && { ssl: { ...ssl } }),
+    // kafkajs types each mechanism apart; the three take the same username and password.
+    ...(sasl && { sasl: { ...sasl } as SASLOptions }),
     logLevel: logLevel.WARN,
     logCreator: createLogCreator(logger),
     ...(failFast && {
@@ -52,10 +82,12 @@ export function createKafka({ clientId, brokers, logger, failFast = false }: Kaf
 /** A pino-compatible logger that can carry per-message fields. */
 export type Logger = EventLogger & { child(bindings: Record<string, unknown>): Logger };
 
-export const DEFAULT_PARTITIONS = 3;
-
 /** Creates the topics that do not exist yet (idempotent; concurrent callers are fine). */
-export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  settings: TopicSettings = DEFAULT_TOPIC_SETTINGS,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -65,7 +97,14 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Pro
     await admin
       .createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: settings.partitions,
+          ...(settings.replicationFactor !== undefined && { replicationFactor: settings.replicationFactor }),
+          ...(settings.minInsyncReplicas !== undefined && {
+            configEntries: [{ name: "min.insync.replicas", value: String(settings.minInsyncReplicas) }],
+          }),
+        })),
       })
       .catch((error: unknown) => {
         // Another instance created it between our list and create.

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Partitioners, type Kafka, type Message, type Producer } from "kafkajs";
 import { deserializeEvent, isTopic } from "./events.js";
+import { ensureTopics, type TopicSettings } from "./kafka.js";
 import type { EventRegistry } from "./registry.js";
 
 /** An event as the outboxes keep it until it is published: the Avro JSON of the whole record. */
@@ -42,9 +43,11 @@ export type EventPublisher = {
 
 /**
  * The only way events reach Kafka: an idempotent producer with acks from every in-sync replica,
- * one request in flight so a retry cannot reorder one customer's events.
+ * one request in flight so a retry cannot reorder one customer's events. It creates a topic it
+ * is the first to write (brokers run with auto-creation off) with `topics`' settings.
  */
-export function createEventPublisher(kafka: Kafka, registry: EventRegistry): EventPublisher {
+export function createEventPublisher(kafka: Kafka, registry: EventRegistry, topics?: TopicSettings): EventPublisher {
+  const ensured = new Set<string>();
   const createProducer = () =>
     kafka.producer({
       idempotent: true,
@@ -76,6 +79,11 @@ export function createEventPublisher(kafka: Kafka, registry: EventRegistry): Eve
         const messages = byTopic.get(pending.topic) ?? [];
         messages.push({ key: pending.key, value, headers: pending.headers });
         byTopic.set(pending.topic, messages);
+      }
+      const missing = [...byTopic.keys()].filter((topic) => !ensured.has(topic));
+      if (missing.length > 0) {
+        await ensureTopics(kafka, missing, topics);
+        for (const topic of missing) ensured.add(topic);
       }
       if (!session) {
         const producer = createProducer();

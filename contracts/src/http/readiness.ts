@@ -1,5 +1,5 @@
 import type { Admin } from "kafkajs";
-import { createKafka, type EventLogger } from "../events/kafka.js";
+import { createKafka, type EventLogger, type KafkaConnection } from "../events/kafka.js";
 
 export type DependencyCheck = {
   /** The name an operator sees in `/health/ready` when this dependency is down. */
@@ -9,11 +9,12 @@ export type DependencyCheck = {
 };
 
 /** Kafka is ready when a broker answers a metadata request and a controller is elected. */
-export function createKafkaCheck(options: {
-  clientId: string;
-  brokers: readonly string[];
-  logger: EventLogger;
-}): DependencyCheck {
+export function createKafkaCheck(
+  options: KafkaConnection & {
+    clientId: string;
+    logger: EventLogger;
+  },
+): DependencyCheck {
   let admin: Admin | undefined;
   return {
     name: "kafka",

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import type { KafkaConnection } from "../events/kafka.js";
 import { healthRoutes } from "./health-routes.js";
 import { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } from "./readiness.js";
 
@@ -16,14 +17,14 @@ export async function registerHealth(
   app: FastifyInstance,
   options: {
     service: string;
-    kafkaBrokers: readonly string[];
+    kafka: KafkaConnection;
     schemaRegistryUrl: string;
     checks: readonly DependencyCheck[];
   },
 ): Promise<void> {
   const checks = [
     ...options.checks,
-    createKafkaCheck({ clientId: `${options.service}-readiness`, brokers: options.kafkaBrokers, logger: app.log }),
+    createKafkaCheck({ clientId: `${options.service}-readiness`, ...options.kafka, logger: app.log }),
     createSchemaRegistryCheck(options.schemaRegistryUrl),
   ];
   app.addHook("onClose", async () => {

@@ -1,16 +1,21 @@
 import { homedir, hostname, userInfo } from "node:os";
 import { join } from "node:path";
-import { parseEnv } from "@coffer/contracts/config";
+import type { KafkaConnection, TopicSettings } from "@coffer/contracts";
+import { kafkaEnv, kafkaEnvProblems, kafkaSettings, parseEnv } from "@coffer/contracts/config";
 import Type from "typebox";
 
 const EnvSchema = Type.Object({
-  KAFKA_BROKERS: Type.String({ pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
+  ...kafkaEnv(),
   SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
   XDG_STATE_HOME: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export type Config = Readonly<{
   brokers: readonly string[];
+  /** The brokers with TLS and SASL, as the services reach them. */
+  kafka: KafkaConnection;
+  /** How the audit topic is replicated (KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS). */
+  topics: TopicSettings;
   registryUrl: string;
   /** Where resumable replays keep their checkpoints. */
   stateDir: string;
@@ -23,13 +28,20 @@ export type ConfigOverrides = { brokers?: string; registry?: string; operator?: 
 
 /** The CLI's configuration; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(overrides: ConfigOverrides, env: Record<string, string | undefined> = process.env): Config {
-  const e = parseEnv(EnvSchema, {
-    ...env,
-    ...(overrides.brokers !== undefined && { KAFKA_BROKERS: overrides.brokers }),
-    ...(overrides.registry !== undefined && { SCHEMA_REGISTRY_URL: overrides.registry }),
-  });
+  const e = parseEnv(
+    EnvSchema,
+    {
+      ...env,
+      ...(overrides.brokers !== undefined && { KAFKA_BROKERS: overrides.brokers }),
+      ...(overrides.registry !== undefined && { SCHEMA_REGISTRY_URL: overrides.registry }),
+    },
+    kafkaEnvProblems,
+  );
+  const kafka = kafkaSettings(e);
   return Object.freeze({
-    brokers: e.KAFKA_BROKERS.split(","),
+    brokers: kafka.connection.brokers,
+    kafka: kafka.connection,
+    topics: kafka.topics,
     registryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
     stateDir: join(e.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "coffer-ops"),
     operator: overrides.operator ?? userInfo().username,

@@ -40,7 +40,7 @@ export function createOpsContext(options: {
   // Short timeouts and few retries: an operator learns within seconds that Kafka is down.
   const kafka = createKafka({
     clientId: "coffer-ops",
-    brokers: config.brokers,
+    ...config.kafka,
     logger: createKafkaLogger(io, options.verbose),
     failFast: { retries: 2 },
   });

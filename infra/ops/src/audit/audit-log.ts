@@ -54,7 +54,21 @@ export function createAuditLog(deps: {
       .createTopics({
         waitForLeaders: true,
         // An audit trail is small and must outlive the broker's default retention.
-        topics: [{ topic: TOPICS.opsAudit, numPartitions: 1, configEntries: [{ name: "retention.ms", value: "-1" }] }],
+        topics: [
+          {
+            topic: TOPICS.opsAudit,
+            numPartitions: 1,
+            ...(config.topics.replicationFactor !== undefined && {
+              replicationFactor: config.topics.replicationFactor,
+            }),
+            configEntries: [
+              { name: "retention.ms", value: "-1" },
+              ...(config.topics.minInsyncReplicas !== undefined
+                ? [{ name: "min.insync.replicas", value: String(config.topics.minInsyncReplicas) }]
+                : []),
+            ],
+          },
+        ],
       })
       .catch((error: unknown) => {
         if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw error;
