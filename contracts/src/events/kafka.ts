@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry, type SASLOptions, type logCreator } from "kafkajs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Kafka, logLevel, type Admin, type LogEntry, type SASLOptions, type logCreator } from "kafkajs";
 
 /** The part of a pino logger the Kafka client writes to. */
 export type EventLogger = {
@@ -82,6 +83,31 @@ export function createKafka({ clientId, brokers, ssl, sasl, logger, failFast = f
 /** A pino-compatible logger that can carry per-message fields. */
 export type Logger = EventLogger & { child(bindings: Record<string, unknown>): Logger };
 
+const LEADERS_TIMEOUT_MS = 30_000;
+
+/**
+ * Waits until every partition of `topics` has a leader. Not kafkajs's `waitForLeaders`: on a
+ * cluster, a broker that has not yet applied the new topic answers UNKNOWN_TOPIC_OR_PARTITION,
+ * which that wait does not retry.
+ */
+async function untilLeadersElected(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (;;) {
+    const outcome = await admin.fetchTopicMetadata({ topics: [...topics] }).then(
+      (metadata) =>
+        metadata.topics.length === topics.length &&
+        metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+      (error: unknown) => error,
+    );
+    if (outcome === true) return;
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.join(", ")} have no leaders after ${LEADERS_TIMEOUT_MS} ms`, {
+        cause: outcome,
+      });
+    await sleep(200);
+  }
+}
+
 /** Creates the topics that do not exist yet (idempotent; concurrent callers are fine). */
 export async function ensureTopics(
   kafka: Kafka,
@@ -96,7 +122,7 @@ export async function ensureTopics(
     if (missing.length === 0) return;
     await admin
       .createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions: settings.partitions,
@@ -110,6 +136,7 @@ export async function ensureTopics(
         // Another instance created it between our list and create.
         if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw error;
       });
+    await untilLeadersElected(admin, missing);
   } finally {
     await admin.disconnect();
   }
