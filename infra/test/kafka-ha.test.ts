@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { ensureTopics } from "@coffer/contracts";
+import {
+  TOPICS,
+  createEvent,
+  createEventPublisher,
+  createEventRegistry,
+  ensureTopics,
+  serializeEvent,
+} from "@coffer/contracts";
 import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOwnKafka, type OwnKafka } from "./own-kafka.js";
@@ -38,6 +45,44 @@ describe("Kafka in the ha topology (three KRaft nodes)", () => {
       expect(resources[0]!.configEntries).toEqual([
         expect.objectContaining({ configName: "auto.create.topics.enable", configValue: "false" }),
       ]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it("when a publisher is the first to write a topic, then it creates the topic with the configured settings and the record lands", async () => {
+    const topic = TOPICS.sessionRevoked;
+    const customerId = randomUUID();
+    const event = createEvent(
+      topic,
+      { customerId, sessionId: randomUUID(), reason: "logout" },
+      { correlationId: randomUUID(), producer: "kafka-ha-test" },
+    );
+    const publisher = createEventPublisher(kafka, createEventRegistry(process.env.SCHEMA_REGISTRY_URL!), {
+      partitions: 2,
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+    });
+    try {
+      await publisher.publish([
+        { eventId: event.eventId, topic, key: customerId, payload: serializeEvent(topic, event), headers: {} },
+      ]);
+    } finally {
+      await publisher.close();
+    }
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      expect(metadata!.partitions.map((p) => p.replicas.length)).toEqual([3, 3]);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ["min.insync.replicas"] }],
+      });
+      expect(resources[0]!.configEntries[0]!.configValue).toBe("2");
+      const offsets = await admin.fetchTopicOffsets(topic);
+      expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(1);
     } finally {
       await admin.disconnect();
     }
