@@ -18,6 +18,7 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
+import { Redis } from "ioredis";
 import { accountPages } from "./accounts/account-pages.js";
 import { createAccountRepository } from "./accounts/account-repository.js";
 import { accountRoutes } from "./accounts/account-routes.js";
@@ -87,9 +88,21 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   cleanup.start();
   app.addHook("onClose", async () => cleanup.stop());
 
+  // The routes' per-address limits, counted in Redis so that every instance counts every request.
+  const redis = new Redis(config.redisUrl, { connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 1 });
+  redis.on("error", (err: Error) => app.log.warn({ err }, "redis connection error"));
+  app.addHook("onClose", async () => redis.disconnect());
+
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    redis,
+    // The instances on one database share their counts; another deployment on the same Redis (a
+    // test run) has its own.
+    nameSpace: `${connection.name}:rate-limit:`,
+    // As Kong's fault_tolerant: without Redis the per-address limits lapse and the requests are
+    // served; the mail allowance and the login throttle, kept in the database, still hold.
+    skipOnError: true,
     errorResponseBuilder: (_request, context) => Errors.rateLimited(Math.ceil(context.ttl / 1000)),
   });
   await registerOpenApi(app, {
