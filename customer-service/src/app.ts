@@ -18,7 +18,6 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import { Redis } from "ioredis";
 import { accountPages } from "./accounts/account-pages.js";
 import { createAccountRepository } from "./accounts/account-repository.js";
 import { accountRoutes } from "./accounts/account-routes.js";
@@ -31,7 +30,9 @@ import { Errors } from "./errors.js";
 import { createCleanupJob } from "./jobs/cleanup.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
+import { openRedis, isRedisUnreachable } from "./redis.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
+import { createLoginThrottleRepository } from "./sessions/login-throttle-repository.js";
 import { createSessionRepository } from "./sessions/session-repository.js";
 import { sessionRoutes } from "./sessions/session-routes.js";
 import { checkAccess } from "./sessions/session-service.js";
@@ -47,12 +48,20 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  registerHttpConventions(app, { isDependencyDown: isDatabaseUnreachable });
+  registerHttpConventions(app, {
+    isDependencyDown: (error) => isDatabaseUnreachable(error) || isRedisUnreachable(error),
+  });
 
   const { connection, models } = await openDatabase(config.mongoUrl, {
     onError: (err) => app.log.error({ err }, "mongodb connection error"),
   });
   app.addHook("onClose", async () => connection.close());
+  // What every instance counts (the routes' rate limits, the login throttle), per deployment: the
+  // instances on one database share the counts, another deployment on the same Redis (a test
+  // run) has its own.
+  const redis = openRedis(config.redisUrl, { onError: (err) => app.log.warn({ err }, "redis connection error") });
+  app.addHook("onClose", async () => redis.disconnect());
+  const countsNamespace = `${connection.name}:`;
 
   const keys = await loadSigningKeys(config.jwt.keysDir, { generateIfMissing: config.jwt.generateKey });
   const tokens = createAccessTokens(keys, {
@@ -78,7 +87,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     wakeRelay: () => relay.wake(),
     adminEmails: config.adminEmails,
     mails: createMailAllowance(createAttemptRepository(models.SentMail), config.accountMails),
-    throttle: createLoginThrottle(createAttemptRepository(models.LoginAttempt), config.loginThrottle),
+    throttle: createLoginThrottle(createLoginThrottleRepository(redis, countsNamespace), config.loginThrottle),
     refreshTtlSeconds: config.refreshTtlSeconds,
     unverifiedAccountTtlHours: config.unverifiedAccountTtlHours,
   };
@@ -88,18 +97,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   cleanup.start();
   app.addHook("onClose", async () => cleanup.stop());
 
-  // The routes' per-address limits, counted in Redis so that every instance counts every request.
-  const redis = new Redis(config.redisUrl, { connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 1 });
-  redis.on("error", (err: Error) => app.log.warn({ err }, "redis connection error"));
-  app.addHook("onClose", async () => redis.disconnect());
-
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
     redis,
-    // The instances on one database share their counts; another deployment on the same Redis (a
-    // test run) has its own.
-    nameSpace: `${connection.name}:rate-limit:`,
+    nameSpace: `${countsNamespace}rate-limit:`,
     // As Kong's fault_tolerant: without Redis the per-address limits lapse and the requests are
     // served; the mail allowance and the login throttle, kept in the database, still hold.
     skipOnError: true,
