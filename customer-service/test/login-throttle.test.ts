@@ -100,6 +100,25 @@ describe("the login throttle against parallel guesses", () => {
       await dropDatabase(spray);
     }
   });
+  it("when a crowd behind one address (70 at once, the client's limit 50) tries wrong passwords on both instances, then exactly 50 are verified", async () => {
+    const crowd = testConfig({ LOGIN_MAX_FAILURES_PER_CLIENT: "50", ...LOCK });
+    const apps = await Promise.all([startApp(crowd), startApp(crowd)]);
+    try {
+      const verifications = vi.spyOn(argon2, "verify");
+      const answers = await Promise.all(
+        Array.from({ length: 70 }, (_, i) =>
+          login(apps[i % 2]!, `crowd-${i}-${randomUUID()}@example.com`, "wrong guess", "192.0.2.88"),
+        ),
+      );
+      expect(verifications.mock.calls.length).toBe(50);
+      expect(answers.filter((a) => a.statusCode === 401)).toHaveLength(50);
+      expect(answers.filter((a) => a.statusCode === 429)).toHaveLength(20);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      await dropDatabase(crowd);
+    }
+  });
+
   it("when Redis, where the attempts are counted, cannot be reached, then a login answers 503 DEPENDENCY_UNAVAILABLE promptly, and counts once it is back", async () => {
     const path = await createTcpPath(new URL(process.env.REDIS_URL!));
     const cut = testConfig({ REDIS_URL: path.url, LOGIN_MAX_FAILURES: "1", ...LOCK });
