@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import Type, { type Static, type TSchema } from "typebox";
 import Value from "typebox/value";
@@ -177,8 +178,8 @@ export type PluginInstance<N extends PluginName = PluginName> = {
   config: PluginConfigs[N];
   /** Where it was declared, for messages and so each declaration keeps its own counters. */
   scope: string;
-  /** The service or route it is declared on (Kong's `service_id`, `route_id`): none when global. */
-  attachedTo: { service?: string; route?: string };
+  /** The ids of the service or route it is declared on (Kong's `service_id`, `route_id`): none when global. */
+  attachedTo: { serviceId?: string; routeId?: string };
 };
 
 export type PathMatcher = { kind: "prefix"; prefix: string } | { kind: "regex"; regex: RegExp; source: string };
@@ -290,9 +291,13 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
       writeTimeoutMs: service.write_timeout ?? 60_000,
     };
     upstreams.push(upstream);
-    const servicePlugins = plugins(service.plugins, `/services/${s}`, { service: service.name });
+    const servicePlugins = plugins(service.plugins, `/services/${s}`, {
+      serviceId: declarativeId("services", service.name),
+    });
     service.routes.forEach((route: RouteEntry, r) => {
-      const routePlugins = plugins(route.plugins, `/services/${s}/routes/${r}`, { route: route.name });
+      const routePlugins = plugins(route.plugins, `/services/${s}/routes/${r}`, {
+        routeId: declarativeId("routes", route.name),
+      });
       routes.push({
         name: route.name,
         service: upstream,
@@ -321,6 +326,26 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
 
   if (pluginProblems.length > 0) throw new KongConfigError(file, pluginProblems);
   return { routes, globalPlugins, credentials, upstreams };
+}
+
+/** A UUID v5 (RFC 4122) of `name` in the `namespace` UUID. */
+export function uuidV5(namespace: string, name: string): string {
+  const hash = createHash("sha1")
+    .update(Buffer.from(namespace.replaceAll("-", ""), "hex"))
+    .update(name)
+    .digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The id Kong's declarative loader gives an entity declared without one: a UUID v5 of its name in
+ * a namespace per entity type (kong/db/schema/others/declarative_config.lua, `generate_ids`).
+ */
+function declarativeId(entity: "services" | "routes", name: string): string {
+  return uuidV5(uuidV5("fd02801f-0957-4a15-a55a-c8d9606f30b5", entity), name);
 }
 
 /** Kong 3 marks regex paths with `~`; files in the older formats are migrated by its heuristic. */

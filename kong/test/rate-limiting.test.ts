@@ -7,9 +7,11 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createGateway } from "../src/gateway.js";
-import { parseKongConfig } from "../src/kong-config.js";
+import { parseKongConfig, uuidV5 } from "../src/kong-config.js";
 
 const EMPTY_UUID = "00000000-0000-0000-0000-000000000000";
+/** The id Kong's declarative loader gives a route named `name` (a UUID v5, as resty.jit-uuid makes them). */
+const kongRouteId = (name: string) => uuidV5(uuidV5("fd02801f-0957-4a15-a55a-c8d9606f30b5", "routes"), name);
 const redisUrl = new URL(process.env.REDIS_URL!);
 const redis = new Redis(redisUrl.toString());
 
@@ -86,7 +88,12 @@ afterAll(async () => {
 });
 
 describe("rate-limiting with the redis policy", () => {
-  it("when logins alternate between two gateways, then 10 a minute is 10 in total, counted under Kong's keys", async () => {
+  it("when ids are made for kong.yml's entities, then they are UUID v5 as resty.jit-uuid makes them (its documented examples)", () => {
+    expect(uuidV5("e6ebd542-06ae-11e6-8e82-bba81706b27d", "hello")).toBe("4850816f-1658-5890-8bfd-1ed14251f1f0");
+    expect(uuidV5("e6ebd542-06ae-11e6-8e82-bba81706b27d", "foobar")).toBe("c9be99fc-326b-5066-bdba-dcd31a6d01ab");
+  });
+
+  it("when logins alternate between two gateways, then 10 a minute is 10 in total, counted under the keys Kong uses", async () => {
     const route = `auth-login-${randomUUID()}`;
     const limits = { minute: 10, hour: 100, limit_by: "ip", policy: "redis", redis: redisOf(redisUrl) };
     const bases = [await startGateway(route, limits), await startGateway(route, limits)];
@@ -106,14 +113,14 @@ describe("rate-limiting with the redis policy", () => {
     expect(Number(answers[10]!.headers["retry-after"])).toBeLessThanOrEqual(60);
 
     // Kong's keys and expiries: every request counted, refused ones too, in the window it fell in.
-    const minuteKeys = await redis.keys(`ratelimit:${route}:${EMPTY_UUID}:127.0.0.21:*:minute`);
+    const minuteKeys = await redis.keys(`ratelimit:${kongRouteId(route)}:${EMPTY_UUID}:127.0.0.21:*:minute`);
     expect(minuteKeys).toHaveLength(1);
     const windowStart = Number(minuteKeys[0]!.split(":").at(-2));
     expect(windowStart % 60_000).toBe(0);
     expect(await redis.get(minuteKeys[0]!)).toBe("14");
     expect(await redis.ttl(minuteKeys[0]!)).toBeGreaterThan(0);
     expect(await redis.ttl(minuteKeys[0]!)).toBeLessThanOrEqual(60);
-    const [hourKey] = await redis.keys(`ratelimit:${route}:${EMPTY_UUID}:127.0.0.21:*:hour`);
+    const [hourKey] = await redis.keys(`ratelimit:${kongRouteId(route)}:${EMPTY_UUID}:127.0.0.21:*:hour`);
     expect(await redis.get(hourKey!)).toBe("14");
     expect(await redis.ttl(hourKey!)).toBeLessThanOrEqual(3600);
 

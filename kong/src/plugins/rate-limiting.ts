@@ -44,8 +44,8 @@ const title = (period: Period) => period[0]!.toUpperCase() + period.slice(1);
 
 /**
  * Kong 3's rate-limiting: fixed windows aligned to the clock, counted per plugin, identifier and
- * window under Kong's keys (`ratelimit:<route>:<service>:<identifier>:<window start ms>:<period>`,
- * names standing for ids), in this process (`local`) or in Redis (`redis`, shared by every
+ * window under Kong's keys (`ratelimit:<route id>:<service id>:<identifier>:<window start ms>:<period>`,
+ * with the ids Kong gives kong.yml's entities), in this process (`local`) or in Redis (`redis`, shared by every
  * gateway); the same headers, the same choice of which window to report, and the same
  * `fault_tolerant` rule: when Redis cannot answer, the request goes through unlimited.
  */
@@ -55,8 +55,8 @@ export function createRateLimiting(plugin: PluginInstance<"rate-limiting">, deps
     const limit = config[period];
     return limit ? [{ period, seconds, limit }] : [];
   });
-  const routeId = plugin.attachedTo.route ?? EMPTY_UUID;
-  const serviceId = plugin.attachedTo.service ?? EMPTY_UUID;
+  const routeId = plugin.attachedTo.routeId ?? EMPTY_UUID;
+  const serviceId = plugin.attachedTo.serviceId ?? EMPTY_UUID;
   const policy = config.policy === "redis" ? redisPolicy(deps.redisFor(config.redis)) : localPolicy();
 
   function identifier(exchange: Exchange): string {
