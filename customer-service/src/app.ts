@@ -30,7 +30,7 @@ import { Errors } from "./errors.js";
 import { createCleanupJob } from "./jobs/cleanup.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
-import { openRedis, isRedisUnreachable } from "./redis.js";
+import { isRedisUnreachable, openRedis } from "./redis.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
 import { createLoginThrottleRepository } from "./sessions/login-throttle-repository.js";
 import { createSessionRepository } from "./sessions/session-repository.js";
@@ -103,7 +103,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     redis,
     nameSpace: `${countsNamespace}rate-limit:`,
     // As Kong's fault_tolerant: without Redis the per-address limits lapse and the requests are
-    // served; the mail allowance and the login throttle, kept in the database, still hold.
+    // served; the mail allowance, kept in the database, still holds. (The login throttle does not
+    // lapse: a login answers 503 while Redis is out of reach.)
     skipOnError: true,
     errorResponseBuilder: (_request, context) => Errors.rateLimited(Math.ceil(context.ttl / 1000)),
   });
