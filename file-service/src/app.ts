@@ -31,7 +31,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
 import { createCustomerConsumer } from "./customers/customer-consumer.js";
-import { downloadRoutes } from "./downloads/download-routes.js";
+import { downloadRoutes, ticketDownloadRoutes } from "./downloads/download-routes.js";
 import { fileRoutes } from "./files/file-routes.js";
 import { folderRoutes } from "./folders/folder-routes.js";
 import { createHourlySweep } from "./jobs/hourly-sweep.js";
@@ -135,6 +135,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(resumableRoutes, { deps, tus, authenticate, idleTimeoutMs, onChunk: completer.wake });
   await app.register(fileRoutes, { deps, authenticate });
   await app.register(downloadRoutes, { deps, authenticate });
+  await app.register(ticketDownloadRoutes, { deps });
   await app.register(folderRoutes, { deps, authenticate });
   await app.register(trashRoutes, { deps, authenticate });
   await app.register(quotaRoutes, { deps, authenticate });
