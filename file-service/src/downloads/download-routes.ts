@@ -26,7 +26,7 @@ const archiveAnswer = documentOnly({
   },
 });
 
-/** The owner's downloads: a file's content (current or any version kept), a folder as a zip. */
+/** The owner's downloads: a file's content (current or any version kept), a folder as a zip, a download ticket. */
 export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<TicketDeps & { storage: FileStorage }>> = async (
   app,
   { deps, authenticate },
