@@ -18,12 +18,8 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import { accountPages } from "./accounts/account-pages.js";
 import { createAccountRepository } from "./accounts/account-repository.js";
-import { accountRoutes } from "./accounts/account-routes.js";
-import { customerRoutes } from "./accounts/customer-routes.js";
 import { createMailAllowance } from "./accounts/mail-allowance.js";
-import { adminRoutes } from "./admin/admin-routes.js";
 import type { Config } from "./config.js";
 import { createDatabaseCheck, isDatabaseUnreachable, openDatabase, outboxCollections } from "./database.js";
 import { Errors } from "./errors.js";
@@ -31,13 +27,12 @@ import { createCleanupJob } from "./jobs/cleanup.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
 import { isRedisUnreachable, openRedis } from "./redis.js";
+import { registerRoutes } from "./routes.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
 import { createLoginThrottleRepository } from "./sessions/login-throttle-repository.js";
 import { createSessionRepository } from "./sessions/session-repository.js";
-import { sessionRoutes } from "./sessions/session-routes.js";
 import { checkAccess } from "./sessions/session-service.js";
 import { createAccessTokens } from "./tokens/access-tokens.js";
-import { jwksRoutes } from "./tokens/jwks-routes.js";
 import { loadSigningKeys } from "./tokens/signing-keys.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
@@ -120,13 +115,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     schemaRegistryUrl: config.schemaRegistryUrl,
     checks: [createDatabaseCheck(connection)],
   });
-  await app.register(accountRoutes, { deps });
-  await app.register(customerRoutes, { deps, authenticate });
-  await app.register(sessionRoutes, { deps, authenticate });
-  await app.register(jwksRoutes, { keys });
-  await app.register(adminRoutes, { deps, authenticate });
-  await app.register(accountPages, {
+  await registerRoutes(app, {
     deps,
+    authenticate,
+    keys,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
     publicBaseUrl: config.publicBaseUrl,
   });

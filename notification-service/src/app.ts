@@ -25,15 +25,13 @@ import {
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
-import { deliveriesRoutes } from "./deliveries/deliveries-routes.js";
-import { inboxRoutes } from "./inbox/inbox-routes.js";
 import { createLiveStream } from "./inbox/live-stream.js";
 import { createStreamRevocations } from "./inbox/stream-revocations.js";
 import { createRetentionSweep } from "./jobs/retention-sweep.js";
 import { createMailer } from "./mail/mailer.js";
 import { loadTemplates } from "./mail/templates.js";
 import { createNotificationsConsumer } from "./notifications/notifications-consumer.js";
-import { preferencesRoutes } from "./preferences/preferences-routes.js";
+import { registerRoutes } from "./routes.js";
 
 export const SERVICE_NAME = "notification-service";
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
@@ -108,8 +106,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     schemaRegistryUrl: config.schemaRegistryUrl,
     checks: [createPgCheck(pool), { name: "smtp", check: () => mailer.verify() }],
   });
-  await app.register(inboxRoutes, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
-  await app.register(preferencesRoutes, { pool, authenticate });
-  await app.register(deliveriesRoutes, { pool, authenticate });
+  await registerRoutes(app, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
   return app;
 }
