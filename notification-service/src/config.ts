@@ -15,7 +15,7 @@ const EnvSchema = Type.Object({
   MAIL_RETRY_ATTEMPTS: Type.Integer({ minimum: 1, default: 12 }),
   MAIL_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 10, default: 30_000 }),
   // How long an instance's claim on a mail holds: longer than a send can take (the mailer gives up within 30 s).
-  MAIL_CLAIM_SECONDS: Type.Integer({ minimum: 40, default: 120 }),
+  MAIL_CLAIM_SECONDS: Type.Integer({ minimum: 40, default: 60 }),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
   STREAMS_PER_CUSTOMER: Type.Integer({ minimum: 1, default: 5 }),
   STREAMS_PER_INSTANCE: Type.Integer({ minimum: 1, default: 2000 }),
