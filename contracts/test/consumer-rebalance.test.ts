@@ -28,12 +28,13 @@ const runners: ConsumerRunner[] = [];
 /** The dependency every handler of this file needs, down until a test brings it back. */
 let dependencyUp = false;
 const handledBy = new Map<string, string[]>();
-const markedPartitions = new Set<number>();
+/** The partitions on which each member has handled a marker. */
+const marked = new Map<string, Set<number>>();
 /** The signals each member handed its handlers. */
 const signals = new Map<string, Set<AbortSignal>>();
 const lines: { member: string; level: number; msg: string }[] = [];
 
-function member(name: string): ConsumerRunner {
+function member(name: string, group = groupId): ConsumerRunner {
   const capture = pino(
     { level: "info" },
     { write: (line: string) => void lines.push({ member: name, ...JSON.parse(line) }) },
@@ -41,7 +42,7 @@ function member(name: string): ConsumerRunner {
   const runner = createConsumerRunner({
     kafka: createKafka({ clientId: `rebalance-${name}`, brokers, logger: capture }),
     registry,
-    groupId,
+    groupId: group,
     logger: capture,
     fromBeginning: false,
     sessionTimeoutMs: 10_000,
@@ -51,10 +52,12 @@ function member(name: string): ConsumerRunner {
     handlers: {
       [topic]: async (event, { db: tx, signal, partition }) => {
         if (!event.fileName.startsWith(prefix)) return;
-        if (event.fileName.endsWith("marker")) return void markedPartitions.add(partition);
+        if (event.fileName.endsWith("marker"))
+          return void marked.set(name, (marked.get(name) ?? new Set()).add(partition));
         signals.set(name, (signals.get(name) ?? new Set()).add(signal));
         handledBy.set(event.eventId, [...(handledBy.get(event.eventId) ?? []), name]);
-        if (!dependencyUp) throw new AppError("DEPENDENCY_DOWN", "the dependency is down", { retriable: true });
+        if (!dependencyUp && !event.fileName.includes("free"))
+          throw new AppError("DEPENDENCY_DOWN", "the dependency is down", { retriable: true });
         await tx.query("INSERT INTO effects (event_id, member) VALUES ($1, $2)", [event.eventId, name]);
       },
     },
@@ -62,6 +65,14 @@ function member(name: string): ConsumerRunner {
   runners.push(runner);
   return runner;
 }
+
+const effectsOf = async (name: string, events: ShareAccessedV1[]) =>
+  (
+    await db.pool.query<{ event_id: string }>("SELECT event_id FROM effects WHERE member = $1 AND event_id = ANY($2)", [
+      name,
+      events.map((e) => e.eventId),
+    ])
+  ).rows.map((r) => r.event_id);
 
 async function publish(fileName: string): Promise<ShareAccessedV1> {
   const event = { ...sampleEvent(topic, randomUUID(), uniqueId("owner")), fileName };
@@ -96,7 +107,7 @@ describe("the consumer runner in a group that rebalances", () => {
     // a record; after a rebalance the others would start at their end again: mark every partition.
     await vi.waitFor(
       async () => {
-        if (markedPartitions.size === DEFAULT_PARTITIONS) return;
+        if (marked.get("first")?.size === DEFAULT_PARTITIONS) return;
         await publish(`${prefix}-marker`);
         throw new Error("not every partition has a committed position yet");
       },
@@ -138,5 +149,43 @@ describe("the consumer runner in a group that rebalances", () => {
     expect([...(signals.get("first") ?? [])].some((signal) => signal.aborted)).toBe(true);
     const evicted = lines.filter((l) => /not aware of this member|Crash/i.test(l.msg));
     expect(evicted).toEqual([]);
+  }, 120_000);
+});
+
+describe("the consumer runner with a record that keeps failing", () => {
+  it("when a record fails longer than a handler may wait, then its partition is paused and resumed until the record is handled once, while the other partitions go on", async () => {
+    dependencyUp = false;
+    const solo = member("solo", uniqueId("pause-test"));
+    await solo.start();
+    await vi.waitFor(
+      async () => {
+        if (marked.get("solo")?.size) return;
+        await publish(`${prefix}-marker`);
+        throw new Error("not consuming yet");
+      },
+      { timeout: 30_000, interval: 300 },
+    );
+    const blocked = await publish(`${prefix}-blocked`);
+    const free = await Promise.all(Array.from({ length: 12 }, (_, i) => publish(`${prefix}-free-${i}`)));
+    const paused = () => lines.filter((l) => l.member === "solo" && l.msg.includes("partition paused")).length;
+
+    // Paused, resumed, fetched again, failed again, paused again: the record is not lost on the way.
+    await expect.poll(paused, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    // The events of the other partitions did not wait for it.
+    expect((await effectsOf("solo", free)).length).toBeGreaterThan(0);
+    expect(await effectsOf("solo", [blocked])).toEqual([]);
+
+    dependencyUp = true;
+    await expect
+      .poll(() => effectsOf("solo", [blocked]), { timeout: 30_000, interval: 200 })
+      .toEqual([blocked.eventId]);
+    await expect
+      .poll(async () => (await effectsOf("solo", free)).length, { timeout: 30_000, interval: 200 })
+      .toBe(free.length);
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM effects WHERE member = 'solo' AND event_id = ANY($1)",
+      [[blocked, ...free].map((e) => e.eventId)],
+    );
+    expect(rows[0].n).toBe(free.length + 1);
   }, 120_000);
 });
