@@ -21,6 +21,8 @@ RUN npm ci --no-audit --no-fund
 # The web app: the bundle built here (its API types are generated and committed), with Brotli and
 # gzip copies of its files, served by web/server/serve.mjs, which needs only its production dependencies.
 FROM deps AS web-build
+# The look the web app shares with the server-rendered pages.
+COPY contracts/pages/base.css contracts/pages/
 COPY web web
 RUN npm run build -w web \
  && node web/server/precompress.mjs web/dist \

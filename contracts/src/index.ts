@@ -25,6 +25,7 @@ export {
   type FieldKey,
 } from "./events/field-encryption.js";
 export {
+  DEFAULT_PARTITIONS,
   DEFAULT_TOPIC_SETTINGS,
   createKafka,
   ensureTopics,

@@ -83,7 +83,8 @@ describe("contracts: the page kit", () => {
     expect(csp).not.toMatch(/script-src|unsafe-inline/);
     const style = /<style>([\s\S]*?)<\/style>/.exec(response.body)![1]!;
     expect(csp).toContain(`'sha256-${createHash("sha256").update(style).digest("base64")}'`);
-    expect(style).toBe(readFileSync(new URL("../pages/pages.css", import.meta.url), "utf8"));
+    const kit = (file: string) => readFileSync(new URL(`../pages/${file}`, import.meta.url), "utf8");
+    expect(style).toBe(`${kit("base.css")}\n${kit("pages.css")}`);
     expect(response.body).toMatch(/^<!doctype html>/);
     expect(response.body).not.toContain("<script");
   });

@@ -18,24 +18,21 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import { accountPages } from "./accounts/account-pages.js";
 import { createAccountRepository } from "./accounts/account-repository.js";
-import { accountRoutes } from "./accounts/account-routes.js";
-import { customerRoutes } from "./accounts/customer-routes.js";
 import { createMailAllowance } from "./accounts/mail-allowance.js";
-import { adminRoutes } from "./admin/admin-routes.js";
 import type { Config } from "./config.js";
 import { createDatabaseCheck, isDatabaseUnreachable, openDatabase, outboxCollections } from "./database.js";
 import { Errors } from "./errors.js";
 import { createCleanupJob } from "./jobs/cleanup.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
+import { isRedisUnreachable, openRedis } from "./redis.js";
+import { registerRoutes } from "./routes.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
+import { createLoginThrottleRepository } from "./sessions/login-throttle-repository.js";
 import { createSessionRepository } from "./sessions/session-repository.js";
-import { sessionRoutes } from "./sessions/session-routes.js";
 import { checkAccess } from "./sessions/session-service.js";
 import { createAccessTokens } from "./tokens/access-tokens.js";
-import { jwksRoutes } from "./tokens/jwks-routes.js";
 import { loadSigningKeys } from "./tokens/signing-keys.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
@@ -46,12 +43,20 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  registerHttpConventions(app, { isDependencyDown: isDatabaseUnreachable });
+  registerHttpConventions(app, {
+    isDependencyDown: (error) => isDatabaseUnreachable(error) || isRedisUnreachable(error),
+  });
 
   const { connection, models } = await openDatabase(config.mongoUrl, {
     onError: (err) => app.log.error({ err }, "mongodb connection error"),
   });
   app.addHook("onClose", async () => connection.close());
+  // What every instance counts (the routes' rate limits, the login throttle), per deployment: the
+  // instances on one database share the counts, another deployment on the same Redis (a test
+  // run) has its own.
+  const redis = openRedis(config.redisUrl, { onError: (err) => app.log.warn({ err }, "redis connection error") });
+  app.addHook("onClose", async () => redis.disconnect());
+  const countsNamespace = `${connection.name}:`;
 
   const keys = await loadSigningKeys(config.jwt.keysDir, { generateIfMissing: config.jwt.generateKey });
   const tokens = createAccessTokens(keys, {
@@ -77,7 +82,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     wakeRelay: () => relay.wake(),
     adminEmails: config.adminEmails,
     mails: createMailAllowance(createAttemptRepository(models.SentMail), config.accountMails),
-    throttle: createLoginThrottle(createAttemptRepository(models.LoginAttempt), config.loginThrottle),
+    throttle: createLoginThrottle(createLoginThrottleRepository(redis, countsNamespace), config.loginThrottle),
     refreshTtlSeconds: config.refreshTtlSeconds,
     unverifiedAccountTtlHours: config.unverifiedAccountTtlHours,
   };
@@ -90,6 +95,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    redis,
+    nameSpace: `${countsNamespace}rate-limit:`,
+    // As Kong's fault_tolerant: without Redis the per-address limits lapse and the requests are
+    // served; the mail allowance, kept in the database, still holds. (The login throttle does not
+    // lapse: a login answers 503 while Redis is out of reach.)
+    skipOnError: true,
     errorResponseBuilder: (_request, context) => Errors.rateLimited(Math.ceil(context.ttl / 1000)),
   });
   await registerOpenApi(app, {
@@ -104,13 +115,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     schemaRegistryUrl: config.schemaRegistryUrl,
     checks: [createDatabaseCheck(connection)],
   });
-  await app.register(accountRoutes, { deps });
-  await app.register(customerRoutes, { deps, authenticate });
-  await app.register(sessionRoutes, { deps, authenticate });
-  await app.register(jwksRoutes, { keys });
-  await app.register(adminRoutes, { deps, authenticate });
-  await app.register(accountPages, {
+  await registerRoutes(app, {
     deps,
+    authenticate,
+    keys,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
     publicBaseUrl: config.publicBaseUrl,
   });

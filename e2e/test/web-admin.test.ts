@@ -24,6 +24,10 @@ describe.skipIf(local === null)("the admin page of the web app, in Chromium", ()
     await nav(page).getByRole("link", { name: "Admin" }).click();
     await expect.poll(() => heading(page).textContent()).toBe("Admin");
 
+    const { quotaBytes } = (await customer.send("GET", "/usage", { token: await logIn(customer) })).json<{
+      quotaBytes: number;
+    }>();
+    const quota = Number((quotaBytes / GiB).toFixed(2));
     await page.getByLabel("E-mail address starts with").fill(customer.email);
     await page.getByRole("button", { name: "Find" }).click();
     const card = page.getByRole("list", { name: "Customers" }).getByRole("listitem", { name: customer.email });
@@ -43,9 +47,14 @@ describe.skipIf(local === null)("the admin page of the web app, in Chromium", ()
     await expect.poll(() => card.locator("dt:text-is('Status') + dd").textContent()).toBe("Active");
     expect((await login()).status).toBe(200);
 
+    // The admin sees what the customer has and may have before changing it.
+    const storage = () => card.locator("dt:text-is('Storage') + dd").textContent();
+    await expect.poll(storage).toBe(`0 B of ${quota} GiB (0 files, 0 B in the trash)`);
+    expect(await card.getByLabel("Storage quota (GiB)").inputValue()).toBe(String(quota));
     await card.getByLabel("Storage quota (GiB)").fill("2.5");
     await card.getByRole("button", { name: "Set quota" }).click();
     await expect.poll(() => card.getByRole("status").textContent()).toBe("Quota set to 2.5 GiB.");
+    await expect.poll(storage).toBe("0 B of 2.5 GiB (0 files, 0 B in the trash)");
     const usage = await customer.send("GET", "/usage", { token: await logIn(customer) });
     expect(usage.json()).toMatchObject({ quotaBytes: 2.5 * GiB });
 

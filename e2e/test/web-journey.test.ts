@@ -174,7 +174,9 @@ describe.skipIf(local === null)("the web app: a person's whole journey, in Chrom
     await expect.poll(() => page.getByRole("list", { name: "Contents of Reports" }).textContent()).not.toContain(name);
     await nav(page, "Trash").click();
     await expect.poll(() => page.getByRole("list", { name: "Files in the trash" }).textContent()).toContain(name);
-    await expect.poll(() => page.getByText(/stay here for \d+ days/).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole("list", { name: "Files in the trash" }).textContent())
+      .toContain("deleted for good on");
     await expectAccessible(page);
     await screenshotForReadme(page, "web-trash");
     await page.getByRole("button", { name: `Restore ${name}` }).click();

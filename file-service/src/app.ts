@@ -25,27 +25,18 @@ import {
   isPostgresUnavailable,
   migrate,
 } from "@coffer/contracts/pg";
-import cookie from "@fastify/cookie";
-import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
 import { createCustomerConsumer } from "./customers/customer-consumer.js";
-import { downloadRoutes } from "./downloads/download-routes.js";
-import { fileRoutes } from "./files/file-routes.js";
-import { folderRoutes } from "./folders/folder-routes.js";
 import { createHourlySweep } from "./jobs/hourly-sweep.js";
 import { createObjectDeleter } from "./jobs/object-deleter.js";
 import { createUploadCompleter } from "./jobs/upload-completer.js";
-import { quotaRoutes } from "./quotas/quota-routes.js";
+import { registerRoutes } from "./routes.js";
 import { SERVICE_NAME } from "./service.js";
-import { publicShareRoutes, shareRoutes } from "./shares/share-routes.js";
 import { connectFileStorage } from "./storage/file-storage.js";
-import { trashRoutes } from "./trash/trash-routes.js";
-import { resumableRoutes } from "./uploads/resumable-routes.js";
 import { createResumableUploads } from "./uploads/resumable-uploads.js";
 import { createUploadSlots } from "./uploads/upload-slots.js";
-import { uploadRoutes } from "./uploads/upload-routes.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
@@ -117,9 +108,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await runner.start();
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
-  const idleTimeoutMs = config.uploads.idleTimeoutMs;
-  await app.register(cookie);
-  await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } });
   await registerOpenApi(app, {
     title: SERVICE_NAME,
     version: SERVICE_VERSION,
@@ -132,16 +120,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     schemaRegistryUrl: config.schemaRegistryUrl,
     checks: [createPgCheck(pool), storageCheck],
   });
-  await app.register(uploadRoutes, { deps, authenticate, idleTimeoutMs });
-  await app.register(resumableRoutes, { deps, tus, authenticate, idleTimeoutMs, onChunk: completer.wake });
-  await app.register(fileRoutes, { deps, authenticate });
-  await app.register(downloadRoutes, { deps, authenticate });
-  await app.register(folderRoutes, { deps, authenticate });
-  await app.register(trashRoutes, { deps, authenticate });
-  await app.register(quotaRoutes, { deps, authenticate });
-  await app.register(shareRoutes, { deps, authenticate });
-  await app.register(publicShareRoutes, {
+  await registerRoutes(app, {
     deps,
+    tus,
+    authenticate,
+    idleTimeoutMs: config.uploads.idleTimeoutMs,
+    onChunk: completer.wake,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
   });
   return app;

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   CUSTOMER_NOT_FOUND: 404,
   UPLOAD_NOT_FOUND: 404,
   SHARE_NOT_FOUND: 404,
+  DOWNLOAD_TICKET_NOT_FOUND: 404,
   UPLOAD_TIMEOUT: 408,
   NAME_TAKEN: 409,
   FOLDER_CYCLE: 409,
@@ -31,6 +32,7 @@ export const ERROR_CODES = {
   SHARE_REVOKED: 410,
   SHARE_EXHAUSTED: 410,
   SHARE_UNAVAILABLE: 410,
+  DOWNLOAD_TICKET_EXPIRED: 410,
   FILE_TOO_LARGE: 413,
   QUOTA_EXCEEDED: 413,
   RANGE_NOT_SATISFIABLE: 416,
@@ -88,6 +90,11 @@ export const Errors = {
     appError("UPLOADS_BUSY", "This server carries as many uploads as it can; try again shortly", { retriable: true }),
   storageUnavailable: (cause: unknown) =>
     appError("STORAGE_UNAVAILABLE", "File storage is unavailable; try again shortly", { cause, retriable: true }),
+};
+
+export const TicketErrors = {
+  notFound: () => appError("DOWNLOAD_TICKET_NOT_FOUND", "This download link does not exist or no longer works"),
+  expired: () => appError("DOWNLOAD_TICKET_EXPIRED", "This download link has expired; start the download again"),
 };
 
 export const ShareErrors = {

@@ -205,3 +205,50 @@ describe("file-service: revoked sessions and roles", () => {
     expect((await app.inject({ url: "/files", headers: admin.auth })).statusCode).toBe(200);
   });
 });
+
+describe("file-service: download tickets end with access", () => {
+  const ticketOf = async (auth: Record<string, string>, fileId: string) => {
+    const answer = await app.inject({ method: "POST", url: `/files/${fileId}/download-ticket`, headers: auth });
+    expect(answer.statusCode).toBe(201);
+    return `${base}${new URL(answer.json<{ url: string }>().url).pathname}`;
+  };
+
+  it("when the session that asked for a ticket ends, then the ticket serves nothing; another session's still does", async () => {
+    const { id, sessionId, auth } = await newCustomer();
+    const file = (await (await upload(auth)).json()) as { id: string };
+    const other = { authorization: `Bearer ${await issuer.token(id, ["user"], randomUUID())}` };
+    const ended = await ticketOf(auth, file.id);
+    const kept = await ticketOf(other, file.id);
+    expect((await fetch(ended)).status).toBe(200);
+    await publishUntil(
+      TOPICS.sessionRevoked,
+      { customerId: id, sessionId, reason: "logout" },
+      async () => (await fetch(ended)).status === 404,
+    );
+    expect(await codeOf(await fetch(ended))).toBe("404 DOWNLOAD_TICKET_NOT_FOUND");
+    expect((await fetch(kept)).status).toBe(200);
+  });
+
+  it("when the account is disabled or deleted, then its tickets serve nothing", async () => {
+    const disabled = await newCustomer();
+    const disabledFile = (await (await upload(disabled.auth)).json()) as { id: string };
+    const disabledTicket = await ticketOf(disabled.auth, disabledFile.id);
+    const deleted = await newCustomer();
+    const deletedFile = (await (await upload(deleted.auth)).json()) as { id: string };
+    const deletedTicket = await ticketOf(deleted.auth, deletedFile.id);
+
+    await publishUntil(
+      TOPICS.customerDisabled,
+      { customerId: disabled.id },
+      async () => (await fetch(disabledTicket)).status === 404,
+    );
+    expect(await codeOf(await fetch(disabledTicket))).toBe("404 DOWNLOAD_TICKET_NOT_FOUND");
+    expect((await fetch(deletedTicket)).status).toBe(200);
+    await publishUntil(
+      TOPICS.customerDeleted,
+      { customerId: deleted.id },
+      async () => (await fetch(deletedTicket)).status === 404,
+    );
+    expect(await codeOf(await fetch(deletedTicket))).toBe("404 DOWNLOAD_TICKET_NOT_FOUND");
+  });
+});

@@ -159,6 +159,21 @@ describe("uploads and downloads", () => {
     expect(after.map((v) => v.version)).toEqual([5, 4, 3]);
   });
 
+  it("when an admin reads a customer's usage, then it is theirs; others get 403, an unknown customer 404", async () => {
+    const { id, auth } = await newCustomer();
+    await upload(auth, "a.bin", randomBytes(100 * 1024));
+    const admin = { authorization: `Bearer ${await issuer.token(randomUUID(), ["user", "admin"])}` };
+    const read = (customerId: string, headers: Record<string, string>) =>
+      app.inject({ url: `/admin/customers/${customerId}/quota`, headers });
+    const seen = await read(id, admin);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json()).toEqual({ usedBytes: 100 * 1024, quotaBytes: QUOTA, fileCount: 1, trashBytes: 0 });
+    expect((await read(id, auth)).statusCode).toBe(403);
+    const unknown = await read(randomUUID(), admin);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: "CUSTOMER_NOT_FOUND" });
+  });
+
   it("when an admin sets a customer's quota, then it applies at once (and crossing a threshold is announced); others get 403", async () => {
     const { id, auth } = await newCustomer();
     await upload(auth, "a.bin", randomBytes(100 * 1024));

@@ -174,6 +174,12 @@ describe("the trash", () => {
     expect((await app.inject({ url: `/files/${file.id}`, headers: auth })).statusCode).toBe(404);
     const trash = (await app.inject({ url: "/trash", headers: auth })).json();
     expect(trash.files.map((f: { id: string }) => f.id)).toEqual([file.id]);
+    const { rows } = await db.pool.query("SELECT trashed_at FROM files WHERE id = $1", [file.id]);
+    const trashedAt: Date = rows[0].trashed_at;
+    expect(trash.files[0]).toMatchObject({
+      trashedAt: trashedAt.toISOString(),
+      purgeAt: new Date(trashedAt.getTime() + 30 * 24 * 60 * 60 * 1000).toISOString(),
+    });
     expect((await tap.next(TOPICS.fileTrashed, id))[0]).toMatchObject({
       fileId: file.id,
       name: "plan.txt",

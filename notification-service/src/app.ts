@@ -23,17 +23,16 @@ import {
   migrate,
 } from "@coffer/contracts/pg";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
-import { deliveriesRoutes } from "./deliveries/deliveries-routes.js";
-import { inboxRoutes } from "./inbox/inbox-routes.js";
 import { createLiveStream } from "./inbox/live-stream.js";
 import { createStreamRevocations } from "./inbox/stream-revocations.js";
 import { createRetentionSweep } from "./jobs/retention-sweep.js";
 import { createMailer } from "./mail/mailer.js";
 import { loadTemplates } from "./mail/templates.js";
 import { createNotificationsConsumer } from "./notifications/notifications-consumer.js";
-import { preferencesRoutes } from "./preferences/preferences-routes.js";
+import { registerRoutes } from "./routes.js";
 
 export const SERVICE_NAME = "notification-service";
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
@@ -54,7 +53,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const live = createLiveStream({
     pool,
-    connectionString: config.databaseUrl,
+    connectionString: config.databaseListenUrl,
     logger: app.log,
     limits: config.streams,
   });
@@ -62,7 +61,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => live.stop());
   const accessCheck = createPgAccessCheck(pool);
   const revocations = createStreamRevocations({
-    connectionString: config.databaseUrl,
+    connectionString: config.databaseListenUrl,
     check: accessCheck,
     logger: app.log,
   });
@@ -74,16 +73,19 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     registry: createEventRegistry(config.schemaRegistryUrl),
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
+    sessionTimeoutMs: config.consumerSessionTimeoutMs,
     logger: app.log,
     store: createPgIdempotencyStore(pool),
     topicSettings: config.kafka.topics,
     // SMTP down: the partition waits and retries (up to minutes), then dead-letters with the reason.
-    retry: { attempts: config.mailRetry.attempts, initialDelayMs: 250, maxDelayMs: config.mailRetry.maxDelayMs },
+    retry: { initialDelayMs: 250, ...config.mailRetry },
     handlers: {
       ...createAccessProjectionHandlers(),
       ...createNotificationsConsumer({
         templates: loadTemplates(new URL("../templates/", import.meta.url)),
         mailer,
+        // Each instance claims the mails it sends; this one's claims are known by this id.
+        claimant: { owner: `${SERVICE_NAME}/${randomUUID()}`, leaseMs: config.mailClaimMs },
         cipher: createFieldCipher(config.eventEncryptionKeys),
         publicBaseUrl: config.publicBaseUrl,
       }),
@@ -109,8 +111,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     schemaRegistryUrl: config.schemaRegistryUrl,
     checks: [createPgCheck(pool), { name: "smtp", check: () => mailer.verify() }],
   });
-  await app.register(inboxRoutes, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
-  await app.register(preferencesRoutes, { pool, authenticate });
-  await app.register(deliveriesRoutes, { pool, authenticate });
+  await registerRoutes(app, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
   return app;
 }

@@ -3,6 +3,7 @@ import { appStarter, createTestDatabase, expectLiveAndReady, itClosesOnSigterm }
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { testConfig } from "./support.js";
 
 const UNREACHABLE = "127.0.0.1:1";
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -41,7 +42,11 @@ describe("notification-service: configuration", () => {
   it("when keys are missing or malformed, then loading fails naming every one", () => {
     let error: unknown;
     try {
-      loadConfig({ SMTP_URL: "mail.example.com", LOG_LEVEL: "loud" });
+      loadConfig({
+        SMTP_URL: "mail.example.com",
+        LOG_LEVEL: "loud",
+        DATABASE_LISTEN_URL: "pgbouncer:6432",
+      });
     } catch (e) {
       error = e;
     }
@@ -53,8 +58,29 @@ describe("notification-service: configuration", () => {
         "SCHEMA_REGISTRY_URL: is required",
         expect.stringMatching(/^SMTP_URL: /),
         expect.stringMatching(/^LOG_LEVEL: /),
+        expect.stringMatching(/^DATABASE_LISTEN_URL: /),
       ]),
     );
+  });
+
+  it("when a handler may wait as long as the session lasts, then loading fails: the member would be evicted while it waits", () => {
+    expect(() =>
+      testConfig({
+        DATABASE_URL: "postgres://coffer@db:5432/notifications",
+        CONSUMER_SESSION_TIMEOUT_MS: "10000",
+        CONSUMER_MAX_WAIT_IN_HANDLER_MS: "10000",
+      }),
+    ).toThrow("CONSUMER_MAX_WAIT_IN_HANDLER_MS: must be below CONSUMER_SESSION_TIMEOUT_MS");
+  });
+
+  it("when no LISTEN address is given, then LISTEN uses DATABASE_URL; a pooled DATABASE_URL takes its own", () => {
+    const direct = "postgres://coffer@db:5432/notifications";
+    expect(testConfig({ DATABASE_URL: direct }).databaseListenUrl).toBe(direct);
+    const pooled = testConfig({
+      DATABASE_URL: "postgres://coffer@pgbouncer:6432/notifications",
+      DATABASE_LISTEN_URL: direct,
+    });
+    expect(pooled.databaseListenUrl).toBe(direct);
   });
 });
 

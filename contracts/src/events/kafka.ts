@@ -35,7 +35,9 @@ export type TopicSettings = {
   minInsyncReplicas?: number;
 };
 
-export const DEFAULT_TOPIC_SETTINGS: TopicSettings = Object.freeze({ partitions: 3 });
+export const DEFAULT_PARTITIONS = 3;
+
+export const DEFAULT_TOPIC_SETTINGS: TopicSettings = Object.freeze({ partitions: DEFAULT_PARTITIONS });
 
 export type KafkaClientOptions = KafkaConnection & {
   clientId: string;

@@ -16,7 +16,10 @@ export type PageLocale = (typeof PAGE_LOCALES)[number];
 const DEFAULT_LOCALE: PageLocale = "en";
 
 const KIT_DIRECTORY = new URL("../../pages/", import.meta.url);
-const STYLESHEET = readFileSync(new URL("pages.css", KIT_DIRECTORY), "utf8");
+/** base.css is the look the web app shares (it imports that file); pages.css what only pages need. */
+const STYLESHEET = ["base.css", "pages.css"]
+  .map((file) => readFileSync(new URL(file, KIT_DIRECTORY), "utf8"))
+  .join("\n");
 const STYLE_HASH = `'sha256-${createHash("sha256").update(STYLESHEET).digest("base64")}'`;
 /** The stylesheet itself: the mail layout (notification-service) shares it. */
 export const PAGE_STYLESHEET = STYLESHEET;

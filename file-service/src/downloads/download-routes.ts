@@ -4,13 +4,14 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import Type from "typebox";
 import { errorResponses } from "../errors.js";
 import { VersionNumber } from "../files/file-schemas.js";
-import { getFileVersion, type FileDeps } from "../files/file-service.js";
+import { getFileVersion } from "../files/file-service.js";
 import { getFolder } from "../folders/folder-service.js";
 import { Binary, type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import type { FileStorage } from "../storage/file-storage.js";
 import { DownloadHeaders, downloadAnswers } from "./download-schemas.js";
 import { streamFolderArchive } from "./folder-archive.js";
 import { contentDisposition, sendContent } from "./send-content.js";
+import { issueDownloadTicket, redeemDownloadTicket, type TicketDeps } from "./ticket-service.js";
 
 const filesDoc = documented("files");
 
@@ -25,8 +26,8 @@ const archiveAnswer = documentOnly({
   },
 });
 
-/** The owner's downloads: a file's content (current or any version kept), a folder as a zip. */
-export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<FileDeps & { storage: FileStorage }>> = async (
+/** The owner's downloads: a file's content (current or any version kept), a folder as a zip, a download ticket. */
+export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<TicketDeps & { storage: FileStorage }>> = async (
   app,
   { deps, authenticate },
 ) => {
@@ -92,6 +93,32 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<FileDeps &
     },
   );
 
+  app.post(
+    "/files/:id/download-ticket",
+    {
+      schema: {
+        ...filesDoc,
+        summary: "A link that downloads the file (or one version) without a token, for 60 s: a native browser download",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({
+          version: Type.Optional({ ...VersionNumber, description: "The current version when absent" }),
+        }),
+        response: {
+          201: Type.Object({
+            url: Type.String({ description: "GET it (Range, If-None-Match) until expiresAt, as often as needed" }),
+            expiresAt: Type.String({ format: "date-time" }),
+          }),
+          ...errorResponses("VALIDATION_FAILED", "UNAUTHORIZED", "FILE_NOT_FOUND", "VERSION_NOT_FOUND"),
+        },
+      },
+    },
+    async (request, reply) => {
+      const ctx = { ...contextOf(request), sessionId: request.verifiedCustomer.sessionId };
+      const ticket = await issueDownloadTicket(deps, ctx, request.params.id, request.query.version);
+      return reply.code(201).send(ticket);
+    },
+  );
+
   /** A zip of the folder, streamed as it is built: no size limit, no buffering, no timeout. */
   app.get(
     "/folders/:id/archive",
@@ -126,5 +153,58 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<FileDeps &
         }
       }
     },
+  );
+};
+
+/** A download ticket's 32 random bytes, base64url: the shape logs mask in any path. */
+const Ticket = Type.String({ pattern: "^[A-Za-z0-9_-]{43}$" });
+
+/** The content a download ticket names, for whoever holds the link while it lasts: no token. */
+export const ticketDownloadRoutes: FastifyPluginAsyncTypebox<{ deps: TicketDeps & { storage: FileStorage } }> = async (
+  app,
+  { deps },
+) => {
+  const errors = [
+    "VALIDATION_FAILED",
+    "DOWNLOAD_TICKET_NOT_FOUND",
+    "DOWNLOAD_TICKET_EXPIRED",
+    "FILE_NOT_FOUND",
+    "VERSION_NOT_FOUND",
+    "RANGE_NOT_SATISFIABLE",
+  ] as const;
+  const content =
+    (head: boolean) => async (request: FastifyRequest<{ Params: { ticket: string } }>, reply: FastifyReply) => {
+      const { file, version } = await redeemDownloadTicket(deps, request.params.ticket, request.id);
+      return sendContent(request, reply, { storage: deps.storage, name: file.name, version, head });
+    };
+  app.get(
+    "/downloads/:ticket",
+    {
+      exposeHeadRoute: false,
+      config: documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: true }) }),
+      schema: {
+        tags: ["files"],
+        summary: "Download what a download ticket names (Range, If-None-Match), as an attachment",
+        params: Type.Object({ ticket: Ticket }),
+        response: errorResponses(...errors, "STORAGE_UNAVAILABLE"),
+      },
+    },
+    content(false),
+  );
+  app.head(
+    "/downloads/:ticket",
+    {
+      config: {
+        swagger: { exposeHeadRoute: true },
+        ...documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: false }) }),
+      },
+      schema: {
+        tags: ["files"],
+        summary: "A ticket download's headers without its content",
+        params: Type.Object({ ticket: Ticket }),
+        response: errorResponses(...errors),
+      },
+    },
+    content(true),
   );
 };

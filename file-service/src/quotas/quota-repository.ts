@@ -80,6 +80,7 @@ async function thresholdEvents(
   ];
 }
 
+/** Undefined when file-service has no such customer. */
 export async function getUsage(db: Db, customerId: string) {
   const { rows } = await db.query(
     `SELECT c.used_bytes, c.quota_bytes,
@@ -89,7 +90,8 @@ export async function getUsage(db: Db, customerId: string) {
        FROM customers c WHERE c.id = $1`,
     [customerId],
   );
-  const r = rows[0]!;
+  const r = rows[0];
+  if (!r) return undefined;
   return {
     usedBytes: Number(r.used_bytes),
     quotaBytes: Number(r.quota_bytes),

@@ -10,7 +10,14 @@ export type QuotaDeps = { pool: pg.Pool; limits: { defaultQuotaBytes: number } }
 /** Bytes used (every version and the trash), the quota, the file count; a new customer's too. */
 export async function usageOf(deps: QuotaDeps, customerId: string) {
   await ensureCustomer(deps.pool, customerId, deps.limits.defaultQuotaBytes);
-  return getUsage(deps.pool, customerId);
+  return (await getUsage(deps.pool, customerId))!;
+}
+
+/** The admin's view of one customer's usage and quota, before changing it. */
+export async function customerUsage(deps: QuotaDeps, customerId: string) {
+  const usage = await getUsage(deps.pool, customerId);
+  if (!usage) throw Errors.notFound("Customer");
+  return usage;
 }
 
 /** The admin's setting: a customer already over a threshold of the new quota hears of it. */

@@ -7,6 +7,15 @@ import * as trash from "./trash-service.js";
 
 const trashDoc = documented("trash");
 
+const TrashItem = Type.Object({
+  ...FileResponse.properties,
+  trashedAt: Type.String({ format: "date-time" }),
+  purgeAt: Type.String({
+    format: "date-time",
+    description: "When its retention ends: the hourly sweep deletes it for good within the hour after",
+  }),
+});
+
 /** Into the trash (a file, a folder with everything under it), what it holds, and out of it again or for good. */
 export const trashRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<trash.TrashDeps>> = async (
   app,
@@ -55,10 +64,16 @@ export const trashRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<trash.TrashDe
       schema: {
         ...trashDoc,
         summary: "The files in the trash, most recently trashed first",
-        response: { 200: Type.Object({ files: Type.Array(FileResponse) }), ...errorResponses("UNAUTHORIZED") },
+        response: { 200: Type.Object({ files: Type.Array(TrashItem) }), ...errorResponses("UNAUTHORIZED") },
       },
     },
-    async (request) => ({ files: (await trash.listTrash(deps, contextOf(request))).map(toFileResponse) }),
+    async (request) => ({
+      files: (await trash.listTrash(deps, contextOf(request))).map(({ file, trashedAt, purgeAt }) => ({
+        ...toFileResponse(file),
+        trashedAt: trashedAt.toISOString(),
+        purgeAt: purgeAt.toISOString(),
+      })),
+    }),
   );
 
   app.post(

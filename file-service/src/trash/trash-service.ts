@@ -67,8 +67,15 @@ export async function trashFolder(deps: TrashDeps, ctx: Ctx, folderId: string): 
   });
 }
 
-export async function listTrash(deps: TrashDeps, ctx: Ctx): Promise<FileRecord[]> {
-  return findTrashedFiles(deps.pool, ctx.customerId);
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The trashed files, each with when it went in and when the retention ends for it. */
+export async function listTrash(deps: TrashDeps, ctx: Ctx) {
+  const files = await findTrashedFiles(deps.pool, ctx.customerId);
+  return files.map((file) => {
+    const trashedAt = file.trashedAt!;
+    return { file, trashedAt, purgeAt: new Date(trashedAt.getTime() + deps.limits.trashRetentionDays * DAY_MS) };
+  });
 }
 
 /** Back to its folder, or the root when that folder is gone; a name now taken becomes "name (n)". */

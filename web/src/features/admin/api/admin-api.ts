@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { customerApi, fileApi, notificationApi, unwrap } from "@/lib/api/clients";
 import type { paths as CustomerPaths } from "@/lib/api/generated/customer-service";
 import type { paths as NotificationPaths } from "@/lib/api/generated/notification-service";
@@ -42,10 +42,22 @@ export function useSetDisabled() {
   });
 }
 
+const USAGE_KEY = ["admin", "usage"] as const;
+
+/** A customer's storage: used bytes, quota, files, trash. */
+export function useCustomerUsage(id: string) {
+  return useQuery({
+    queryKey: [...USAGE_KEY, id],
+    queryFn: () => unwrap(fileApi.GET("/admin/customers/{id}/quota", { params: { path: { id } } })),
+  });
+}
+
 export function useSetQuota() {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, quotaBytes }: { id: string; quotaBytes: number }) =>
       unwrap(fileApi.PUT("/admin/customers/{id}/quota", { params: { path: { id } }, body: { quotaBytes } })),
+    onSuccess: (_, { id }) => queryClient.invalidateQueries({ queryKey: [...USAGE_KEY, id] }),
   });
 }
 

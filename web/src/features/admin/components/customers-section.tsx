@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { ErrorMessage } from "@/components/error-message";
-import { useCustomers, useSetDisabled, useSetQuota, type AdminCustomer } from "../api/admin-api";
+import { formatBytes } from "@/lib/format";
+import { useCustomerUsage, useCustomers, useSetDisabled, useSetQuota, type AdminCustomer } from "../api/admin-api";
 
 const GiB = 2 ** 30;
 
@@ -59,6 +60,7 @@ export function CustomersSection({ onShowMails }: { onShowMails: (customer: Admi
 function CustomerCard({ customer, onShowMails }: { customer: AdminCustomer; onShowMails: () => void }) {
   const setDisabled = useSetDisabled();
   const setQuota = useSetQuota();
+  const usage = useCustomerUsage(customer.id);
   const titleId = `customer-${customer.id}`;
   const quotaId = `quota-${customer.id}`;
 
@@ -86,8 +88,18 @@ function CustomerCard({ customer, onShowMails }: { customer: AdminCustomer; onSh
             <time dateTime={customer.createdAt}>{new Date(customer.createdAt).toLocaleDateString()}</time>
           </dd>
         </div>
+        <div>
+          <dt>Storage</dt>
+          <dd>
+            {usage.data
+              ? `${formatBytes(usage.data.usedBytes)} of ${formatGiB(usage.data.quotaBytes)} (${usage.data.fileCount} files, ${formatBytes(usage.data.trashBytes)} in the trash)`
+              : usage.isPending
+                ? "Loading…"
+                : "Not known"}
+          </dd>
+        </div>
       </dl>
-      <ErrorMessage error={setDisabled.error ?? setQuota.error} />
+      <ErrorMessage error={setDisabled.error ?? setQuota.error ?? usage.error} />
       <div className="card-actions">
         <button
           type="button"
@@ -115,7 +127,18 @@ function CustomerCard({ customer, onShowMails }: { customer: AdminCustomer; onSh
           }}
         >
           <label htmlFor={quotaId}>Storage quota (GiB)</label>
-          <input id={quotaId} name="quota" type="number" min={0} step="any" required inputMode="decimal" />
+          <input
+            // Filled with the quota in force once it is known.
+            key={usage.data?.quotaBytes}
+            id={quotaId}
+            name="quota"
+            type="number"
+            min={0}
+            step="any"
+            required
+            inputMode="decimal"
+            defaultValue={usage.data ? Number((usage.data.quotaBytes / GiB).toFixed(2)) : undefined}
+          />
           <button type="submit" className="button button--secondary button--small" disabled={setQuota.isPending}>
             Set quota
           </button>

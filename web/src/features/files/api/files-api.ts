@@ -36,6 +36,46 @@ export const listVersions = (id: string) =>
 export const restoreVersion = (id: string, n: number) =>
   unwrap(fileApi.POST("/files/{id}/versions/{n}/restore", { params: { path: { id, n } } }));
 
+/**
+ * Starts the browser's own download of a file (or one version), streamed to disk at any size: a
+ * link with a ticket file-service gives for a minute stands for the token, which a link cannot carry.
+ */
+export async function downloadFile(id: string, version?: number): Promise<void> {
+  const { url } = await unwrap(
+    fileApi.POST("/files/{id}/download-ticket", { params: { path: { id }, query: { version } } }),
+  );
+  const link = document.createElement("a");
+  link.href = url;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** A folder where something can be moved, with its path for the eye. */
+export type FolderChoice = { id: string; path: string[] };
+
+/** At most this many folders are offered in the "Move to…" dialog (one request each). */
+const MAX_FOLDER_CHOICES = 500;
+
+/** Every folder, the root first, each after its parent, except `excluded` and what is under it. */
+export async function folderChoices(excluded?: string): Promise<FolderChoice[]> {
+  const choices: FolderChoice[] = [];
+  const queue: { id: string; path: string[] }[] = [{ id: "root", path: [] }];
+  while (queue.length > 0 && choices.length < MAX_FOLDER_CHOICES) {
+    const next = queue.shift()!;
+    const { folder, folders } = await unwrap(
+      fileApi.GET("/folders/{id}", {
+        params: { path: { id: next.id }, query: { sort: "name", order: "asc", limit: 1 } },
+      }),
+    );
+    choices.push({ id: folder.id, path: next.path });
+    for (const child of folders) {
+      if (child.id !== excluded) queue.push({ id: child.id, path: [...next.path, child.name] });
+    }
+  }
+  return choices;
+}
+
 /** The folders from the root down to this one (the root first), for the breadcrumbs. */
 export async function folderPath(folder: FolderEntry): Promise<FolderEntry[]> {
   const path = [folder];

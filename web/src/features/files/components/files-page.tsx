@@ -3,10 +3,10 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, useState, type DragEvent, type ReactNode } from "react";
 import { Link } from "react-router";
 import { ErrorMessage } from "@/components/error-message";
-import { downloadFile } from "@/lib/api/download";
 import { formatBytes, formatDate } from "@/lib/format";
 import {
   createFolder,
+  downloadFile,
   folderPath,
   trashFile,
   trashFolder,
@@ -18,11 +18,17 @@ import {
   type Sorting,
 } from "../api/files-api";
 import { useFolderListing } from "../hooks/use-folder-listing";
+import { MoveDialog } from "./move-dialog";
 import { NameDialog } from "./name-dialog";
 import { VersionsDialog } from "./versions-dialog";
 
 type Row = { kind: "folder"; entry: FolderEntry } | { kind: "file"; entry: FileEntry };
-type Dialog = { kind: "new-folder" } | { kind: "rename"; row: Row } | { kind: "versions"; file: FileEntry } | undefined;
+type Dialog =
+  | { kind: "new-folder" }
+  | { kind: "rename"; row: Row }
+  | { kind: "move"; row: Row }
+  | { kind: "versions"; file: FileEntry }
+  | undefined;
 
 const DRAG_TYPE = "application/x-coffer-entry";
 const ROW_HEIGHT = 56;
@@ -104,13 +110,12 @@ export function FilesPage({ folderId, toolbar, rowActions }: FilesPageProps) {
     const dragged = JSON.parse(raw) as { kind: Row["kind"]; id: string; name: string };
     if (dragged.id === target.id) return;
     action.mutate({
-      run: () =>
-        dragged.kind === "file"
-          ? updateFile(dragged.id, { folderId: target.id })
-          : updateFolder(dragged.id, { parentId: target.id }),
+      run: () => move(dragged, target.id),
       done: `Moved ${dragged.name} to ${target.parentId === null ? "Files" : target.name}.`,
     });
   }
+  const move = (item: { kind: Row["kind"]; id: string }, folderId: string) =>
+    item.kind === "file" ? updateFile(item.id, { folderId }) : updateFolder(item.id, { parentId: folderId });
   const dropTarget = (target: FolderEntry) => ({
     onDragOver: (event: DragEvent) => {
       if (!event.dataTransfer.types.includes(DRAG_TYPE)) return;
@@ -233,8 +238,8 @@ export function FilesPage({ folderId, toolbar, rowActions }: FilesPageProps) {
                         aria-label={`Download ${row.entry.name}`}
                         onClick={() =>
                           action.mutate({
-                            run: () => downloadFile(`/files/${row.entry.id}/content`, row.entry.name),
-                            done: `Downloaded ${row.entry.name}.`,
+                            run: () => downloadFile(row.entry.id),
+                            done: `Downloading ${row.entry.name}.`,
                           })
                         }
                       >
@@ -258,6 +263,14 @@ export function FilesPage({ folderId, toolbar, rowActions }: FilesPageProps) {
                     onClick={() => setDialog({ kind: "rename", row })}
                   >
                     Rename
+                  </button>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-label={`Move ${row.entry.name} to…`}
+                    onClick={() => setDialog({ kind: "move", row })}
+                  >
+                    Move to…
                   </button>
                   <button
                     type="button"
@@ -303,6 +316,23 @@ export function FilesPage({ folderId, toolbar, rowActions }: FilesPageProps) {
                   ? updateFile(dialog.row.entry.id, { name })
                   : updateFolder(dialog.row.entry.id, { name }),
               `Renamed to ${name}.`,
+            )
+          }
+        />
+      )}
+      {dialog?.kind === "move" && (
+        <MoveDialog
+          item={{
+            kind: dialog.row.kind,
+            id: dialog.row.entry.id,
+            name: dialog.row.entry.name,
+            parentId: dialog.row.kind === "file" ? dialog.row.entry.folderId : dialog.row.entry.parentId!,
+          }}
+          onClose={() => setDialog(undefined)}
+          onMove={(target) =>
+            change(
+              () => move({ kind: dialog.row.kind, id: dialog.row.entry.id }, target.id),
+              `Moved ${dialog.row.entry.name} to ${target.name}.`,
             )
           }
         />

@@ -1,9 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { ErrorMessage } from "@/components/error-message";
-import { downloadFile } from "@/lib/api/download";
 import { formatBytes, formatDate } from "@/lib/format";
-import { listVersions, restoreVersion, type FileEntry } from "../api/files-api";
+import { downloadFile, listVersions, restoreVersion, type FileEntry } from "../api/files-api";
 
 /** A file's versions, newest first: each can be downloaded, an older one made current again. */
 export function VersionsDialog({ file, onClose }: { file: FileEntry; onClose: () => void }) {
@@ -11,7 +10,7 @@ export function VersionsDialog({ file, onClose }: { file: FileEntry; onClose: ()
   const queryClient = useQueryClient();
   const versions = useQuery({ queryKey: ["versions", file.id], queryFn: () => listVersions(file.id) });
   const download = useMutation({
-    mutationFn: (n: number) => downloadFile(`/files/${file.id}/versions/${n}/content`, file.name),
+    mutationFn: (n: number) => downloadFile(file.id, n),
   });
   const restore = useMutation({
     mutationFn: (n: number) => restoreVersion(file.id, n),

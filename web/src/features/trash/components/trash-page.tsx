@@ -4,9 +4,6 @@ import { ErrorMessage } from "@/components/error-message";
 import { formatBytes, formatDate } from "@/lib/format";
 import { listTrash, purgeFromTrash, restoreFromTrash } from "../api/trash-api";
 
-/** file-service's TRASH_RETENTION_DAYS default; the API does not tell it. */
-const RETENTION_DAYS = 30;
-
 export function TrashPage() {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState("");
@@ -23,8 +20,8 @@ export function TrashPage() {
     <>
       <h1>Trash</h1>
       <p className="muted">
-        Deleted files stay here for {RETENTION_DAYS} days, then they are deleted for good. They count against your
-        storage until then.
+        Deleted files stay here for a while, then they are deleted for good, each on the date shown. They count against
+        your storage until then.
       </p>
       <p className="notice" role="status" hidden={!status}>
         {status}
@@ -39,7 +36,8 @@ export function TrashPage() {
               <strong>{file.name}</strong>
               <br />
               <span className="muted">
-                {formatBytes(file.size)} · deleted {formatDate(file.updatedAt)}
+                {formatBytes(file.size)} · deleted {formatDate(file.trashedAt)} · deleted for good on{" "}
+                {formatDate(file.purgeAt)}
               </span>
             </span>
             <span className="actions">

@@ -8,7 +8,115 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** A customer's usage and storage quota */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              usedBytes: number;
+              quotaBytes: number;
+              fileCount: number;
+              trashBytes: number;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FORBIDDEN" | "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "CUSTOMER_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
     /** Set a customer's storage quota */
     put: {
       parameters: {
@@ -153,6 +261,306 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/downloads/{ticket}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download what a download ticket names (Range, If-None-Match), as an attachment */
+    get: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description One range, bytes=start-end or bytes=-suffix (206); several ranges get the whole file */
+          range?: string;
+          /** @description The ETag the client holds: 304 while it matches */
+          "if-none-match"?: string;
+          /** @description A resume's ETag: the range is served only of that version, else the whole file */
+          "if-range"?: string;
+        };
+        path: {
+          ticket: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The content, with the file's own Content-Type */
+        200: {
+          headers: {
+            /** @description Strong, the content's SHA-256 in quotes */
+            etag?: string;
+            "accept-ranges"?: "bytes";
+            /** @description attachment, with the file's name in any language (RFC 6266) */
+            "content-disposition"?: string;
+            "content-length"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "*/*": string;
+          };
+        };
+        /** @description The requested range of the content */
+        206: {
+          headers: {
+            /** @description Strong, the content's SHA-256 in quotes */
+            etag?: string;
+            "accept-ranges"?: "bytes";
+            /** @description attachment, with the file's name in any language (RFC 6266) */
+            "content-disposition"?: string;
+            "content-length"?: number;
+            /** @description bytes start-end/size */
+            "content-range"?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            "*/*": string;
+          };
+        };
+        /** @description Not modified: If-None-Match matches the ETag */
+        304: {
+          headers: {
+            /** @description Strong, the content's SHA-256 in quotes */
+            etag?: string;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DOWNLOAD_TICKET_NOT_FOUND" | "FILE_NOT_FOUND" | "VERSION_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description Gone */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DOWNLOAD_TICKET_EXPIRED";
+              message: string;
+            };
+          };
+        };
+        /** @description Range Not Satisfiable */
+        416: {
+          headers: {
+            /** @description bytes *\/size */
+            "content-range"?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "RANGE_NOT_SATISFIABLE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description Service Unavailable */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "STORAGE_UNAVAILABLE" | "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    /** A ticket download's headers without its content */
+    head: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description One range, bytes=start-end or bytes=-suffix (206); several ranges get the whole file */
+          range?: string;
+          /** @description The ETag the client holds: 304 while it matches */
+          "if-none-match"?: string;
+          /** @description A resume's ETag: the range is served only of that version, else the whole file */
+          "if-range"?: string;
+        };
+        path: {
+          ticket: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The content, with the file's own Content-Type */
+        200: {
+          headers: {
+            /** @description Strong, the content's SHA-256 in quotes */
+            etag?: string;
+            "accept-ranges"?: "bytes";
+            /** @description attachment, with the file's name in any language (RFC 6266) */
+            "content-disposition"?: string;
+            "content-length"?: number;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description The requested range of the content */
+        206: {
+          headers: {
+            /** @description Strong, the content's SHA-256 in quotes */
+            etag?: string;
+            "accept-ranges"?: "bytes";
+            /** @description attachment, with the file's name in any language (RFC 6266) */
+            "content-disposition"?: string;
+            "content-length"?: number;
+            /** @description bytes start-end/size */
+            "content-range"?: string;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not modified: If-None-Match matches the ETag */
+        304: {
+          headers: {
+            /** @description Strong, the content's SHA-256 in quotes */
+            etag?: string;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DOWNLOAD_TICKET_NOT_FOUND" | "FILE_NOT_FOUND" | "VERSION_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description Gone */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DOWNLOAD_TICKET_EXPIRED";
+              message: string;
+            };
+          };
+        };
+        /** @description Range Not Satisfiable */
+        416: {
+          headers: {
+            /** @description bytes *\/size */
+            "content-range"?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "RANGE_NOT_SATISFIABLE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
     patch?: never;
     trace?: never;
   };
@@ -1243,6 +1651,165 @@ export interface paths {
         };
       };
     };
+    patch?: never;
+    trace?: never;
+  };
+  "/files/{id}/download-ticket": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A link that downloads the file (or one version) without a token, for 60 s: a native browser download */
+    post: {
+      parameters: {
+        query?: {
+          /** @description The current version when absent */
+          version?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @description GET it (Range, If-None-Match) until expiresAt, as often as needed */
+              url: string;
+              /** Format: date-time */
+              expiresAt: string;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "VALIDATION_FAILED";
+              message: string;
+            };
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNAUTHORIZED" | "TOKEN_REVOKED";
+              message: string;
+            };
+          };
+        };
+        /** @description Forbidden */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "ACCOUNT_DISABLED";
+              message: string;
+            };
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "FILE_NOT_FOUND" | "VERSION_NOT_FOUND";
+              message: string;
+            };
+          };
+        };
+        /** @description The body is over the limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "PAYLOAD_TOO_LARGE";
+              message: string;
+            };
+          };
+        };
+        /** @description The body's Content-Type is not one this operation reads */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              message: string;
+            };
+          };
+        };
+        500: components["responses"]["InternalError"];
+        /** @description A server this request needs is unreachable; try again */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /**
+               * @description Stable error code
+               * @enum {unknown}
+               */
+              code: "DEPENDENCY_UNAVAILABLE";
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
     patch?: never;
     trace?: never;
   };
@@ -4659,6 +5226,13 @@ export interface paths {
                 createdAt: string;
                 /** Format: date-time */
                 updatedAt: string;
+                /** Format: date-time */
+                trashedAt: string;
+                /**
+                 * Format: date-time
+                 * @description When its retention ends: the hourly sweep deletes it for good within the hour after
+                 */
+                purgeAt: string;
               }[];
             };
           };
