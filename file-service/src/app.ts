@@ -99,6 +99,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     registry,
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
+    sessionTimeoutMs: config.consumerSessionTimeoutMs,
+    retry: { maxWaitInHandlerMs: config.consumerMaxWaitInHandlerMs },
     logger: app.log,
     store: createPgIdempotencyStore(pool),
     handlers: { ...createAccessProjectionHandlers(), ...createCustomerConsumer(deps) },
