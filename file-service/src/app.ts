@@ -78,6 +78,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   // Reservations of uploads in flight, leased to this instance: it renews its own, any instance reaps a crashed one's.
   const slots = createUploadSlots({
     pool,
+    storage,
     defaultQuotaBytes: config.limits.defaultQuotaBytes,
     limits: config.uploads,
     logger: app.log,

@@ -17,7 +17,7 @@ export function testConfig(overrides: Record<string, string>): Config {
 }
 
 export function minioOf(config: Config) {
-  const { bucket, ...options } = config.minio;
+  const { bucket, multipartAbortDays: _, ...options } = config.minio;
   const client = new Minio.Client(options);
   return {
     client,
