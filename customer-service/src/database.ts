@@ -118,10 +118,9 @@ export function createModels(connection: Connection) {
       { timestamps: { createdAt: true, updatedAt: false }, collection: "sessions", versionKey: false },
     ),
   );
-  // Login attempts per account and per client; mails sent per address (see limits/attempt-ledger.ts).
-  const LoginAttempt = connection.model("LoginAttempt", attemptSchema("login_attempts"));
+  // Mails sent per address (see limits/attempt-ledger.ts). Login attempts are counted in Redis.
   const SentMail = connection.model("SentMail", attemptSchema("sent_mails"));
-  return { Customer, Session, LoginAttempt, SentMail };
+  return { Customer, Session, SentMail };
 }
 
 export type Models = ReturnType<typeof createModels>;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import Type, { type Static, type TSchema } from "typebox";
 import Value from "typebox/value";
@@ -55,7 +56,21 @@ const PLUGIN_SCHEMAS = {
       minute: Type.Optional(Type.Integer({ minimum: 1 })),
       hour: Type.Optional(Type.Integer({ minimum: 1 })),
       day: Type.Optional(Type.Integer({ minimum: 1 })),
-      policy: Type.Literal("local", { default: "local" }),
+      policy: Type.Enum(["local", "redis"], { default: "local" }),
+      fault_tolerant: Type.Boolean({ default: true }),
+      redis: Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Integer({ minimum: 0, maximum: 65535, default: 6379 }),
+          timeout: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 2, default: 2000 }),
+          username: Type.Optional(Type.String()),
+          password: Type.Optional(Type.String()),
+          database: Type.Integer({ minimum: 0, default: 0 }),
+        },
+        { ...strict, default: {} },
+      ),
+      // Only -1, Kong's default: every request counted in Redis as it is checked.
+      sync_rate: Type.Literal(-1, { default: -1 }),
       limit_by: Type.Enum(["ip", "consumer", "credential", "service"], { default: "consumer" }),
       hide_client_headers: Type.Boolean({ default: false }),
       error_code: Type.Integer({ minimum: 400, maximum: 599, default: 429 }),
@@ -163,6 +178,8 @@ export type PluginInstance<N extends PluginName = PluginName> = {
   config: PluginConfigs[N];
   /** Where it was declared, for messages and so each declaration keeps its own counters. */
   scope: string;
+  /** The ids of the service or route it is declared on (Kong's `service_id`, `route_id`): none when global. */
+  attachedTo: { serviceId?: string; routeId?: string };
 };
 
 export type PathMatcher = { kind: "prefix"; prefix: string } | { kind: "regex"; regex: RegExp; source: string };
@@ -231,7 +248,11 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
   const kong = raw as Static<typeof KongFile>;
 
   const pluginProblems: string[] = [];
-  const plugins = (list: Static<typeof Plugin>[], scope: string): PluginInstance[] =>
+  const plugins = (
+    list: Static<typeof Plugin>[],
+    scope: string,
+    attachedTo: PluginInstance["attachedTo"],
+  ): PluginInstance[] =>
     list.flatMap((plugin, i) => {
       const at = `${scope}/plugins/${i}`;
       if (!(plugin.name in PLUGIN_SCHEMAS)) {
@@ -248,14 +269,16 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
         const limits = config as PluginConfigs["rate-limiting"];
         if (![limits.second, limits.minute, limits.hour, limits.day].some(Boolean))
           bad.push(`${at}/config: set at least one of second, minute, hour, day`);
+        if (limits.policy === "redis" && !limits.redis.host)
+          bad.push(`${at}/config/redis/host: the redis policy needs the Redis server's host`);
       }
       if (name === "cors" && bad.length === 0)
         bad.push(...corsConfigProblems(config as PluginConfigs["cors"], `${at}/config`));
       pluginProblems.push(...bad);
-      return [{ name, config, scope: `${scope}/plugins/${i}` } as PluginInstance];
+      return [{ name, config, scope: `${scope}/plugins/${i}`, attachedTo } as PluginInstance];
     });
 
-  const globalPlugins = plugins(kong.plugins, "");
+  const globalPlugins = plugins(kong.plugins, "", {});
   const upstreams: Upstream[] = [];
   const routes: Route[] = [];
   kong.services.forEach((service: ServiceEntry, s) => {
@@ -268,9 +291,13 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
       writeTimeoutMs: service.write_timeout ?? 60_000,
     };
     upstreams.push(upstream);
-    const servicePlugins = plugins(service.plugins, `/services/${s}`);
+    const servicePlugins = plugins(service.plugins, `/services/${s}`, {
+      serviceId: declarativeId("services", service.name),
+    });
     service.routes.forEach((route: RouteEntry, r) => {
-      const routePlugins = plugins(route.plugins, `/services/${s}/routes/${r}`);
+      const routePlugins = plugins(route.plugins, `/services/${s}/routes/${r}`, {
+        routeId: declarativeId("routes", route.name),
+      });
       routes.push({
         name: route.name,
         service: upstream,
@@ -299,6 +326,26 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
 
   if (pluginProblems.length > 0) throw new KongConfigError(file, pluginProblems);
   return { routes, globalPlugins, credentials, upstreams };
+}
+
+/** A UUID v5 (RFC 4122) of `name` in the `namespace` UUID. */
+export function uuidV5(namespace: string, name: string): string {
+  const hash = createHash("sha1")
+    .update(Buffer.from(namespace.replaceAll("-", ""), "hex"))
+    .update(name)
+    .digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The id Kong's declarative loader gives an entity declared without one: a UUID v5 of its name in
+ * a namespace per entity type (kong/db/schema/others/declarative_config.lua, `generate_ids`).
+ */
+function declarativeId(entity: "services" | "routes", name: string): string {
+  return uuidV5(uuidV5("fd02801f-0957-4a15-a55a-c8d9606f30b5", entity), name);
 }
 
 /** Kong 3 marks regex paths with `~`; files in the older formats are migrated by its heuristic. */

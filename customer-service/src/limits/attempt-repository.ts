@@ -1,7 +1,7 @@
 import type { Model } from "mongoose";
 import { isDuplicateKey, type Attempt } from "../database.js";
 
-/** The attempts of one collection (login attempts, sent mails); attempt n of a key is the document `<key>#<n>`. */
+/** The attempts of one collection (the mails sent per address); attempt n of a key is the document `<key>#<n>`. */
 export function createAttemptRepository(model: Model<Attempt>) {
   return {
     latest: (key: string) => model.findOne({ key }).sort({ n: -1 }).lean<Attempt>(),
