@@ -53,7 +53,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => pool.end());
   await migrate(pool, new URL("../migrations/", import.meta.url));
 
-  const { storage, check: storageCheck } = await connectFileStorage(config.minio);
+  const { storage, check: storageCheck } = await connectFileStorage(config.minio, app.log);
 
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const registry = createEventRegistry(config.schemaRegistryUrl);
@@ -69,6 +69,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   // Reservations of uploads in flight, leased to this instance: it renews its own, any instance reaps a crashed one's.
   const slots = createUploadSlots({
     pool,
+    storage,
     defaultQuotaBytes: config.limits.defaultQuotaBytes,
     limits: config.uploads,
     logger: app.log,
@@ -88,7 +89,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   };
   const tus = createResumableUploads(deps);
   const completer = createUploadCompleter(deps);
-  const jobs = [deleter, slots, completer, createHourlySweep(deps, tus)];
+  const jobs = [deleter, slots, completer, createHourlySweep(deps, tus, config.sweepIntervalMs)];
   for (const job of jobs) job.start();
   app.addHook("onClose", async () => {
     await Promise.all(jobs.map((job) => job.stop()));
