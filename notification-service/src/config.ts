@@ -1,4 +1,11 @@
-import { consumerEnv, parseServiceEnv, serviceEnv, serviceSettings } from "@coffer/contracts/config";
+import {
+  consumerEnv,
+  migrationEnv,
+  parseMigrationUrl,
+  parseServiceEnv,
+  serviceEnv,
+  serviceSettings,
+} from "@coffer/contracts/config";
 import Type from "typebox";
 
 export { ConfigError } from "@coffer/contracts/config";
@@ -6,6 +13,7 @@ export { ConfigError } from "@coffer/contracts/config";
 const EnvSchema = Type.Object({
   ...serviceEnv({ port: 3003 }),
   ...consumerEnv({ group: "notification-service" }),
+  ...migrationEnv(),
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
   SMTP_URL: Type.String({ pattern: "^smtps?://" }),
   MAIL_FROM: Type.String({ minLength: 3, default: "Coffer <no-reply@coffer.localhost>" }),
@@ -27,6 +35,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     ...serviceSettings(e),
     databaseUrl: e.DATABASE_URL,
+    migrateOnStart: e.MIGRATE_ON_START,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     consumerGroup: e.CONSUMER_GROUP,
@@ -40,4 +49,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseMs: e.STREAM_LEASE_SECONDS * 1000,
     }),
   });
+}
+
+/** The migrate command's database: MIGRATION_DATABASE_URL, else DATABASE_URL. */
+export function loadMigrationUrl(env: Record<string, string | undefined> = process.env): string {
+  return parseMigrationUrl(env);
 }

@@ -1,5 +1,5 @@
 export { createPgCheck, createPool } from "./pool.js";
-export { migrate } from "./migrate.js";
+export { SchemaBehindError, assertMigrated, migrate, runMigrations } from "./migrate.js";
 export { inTransaction } from "./transaction.js";
 export { isPostgresUnavailable } from "./pg-errors.js";
 export {
