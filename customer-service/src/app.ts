@@ -38,7 +38,7 @@ import { sessionRoutes } from "./sessions/session-routes.js";
 import { checkAccess } from "./sessions/session-service.js";
 import { createAccessTokens } from "./tokens/access-tokens.js";
 import { jwksRoutes } from "./tokens/jwks-routes.js";
-import { loadSigningKeys } from "./tokens/signing-keys.js";
+import { createKeysReload, loadSigningKeys } from "./tokens/signing-keys.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
@@ -60,7 +60,12 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   });
   app.addHook("onClose", async () => connection.close());
 
-  const keys = await loadSigningKeys(config.jwt.keysDir, { generateIfMissing: config.jwt.generateKey });
+  const keys = await loadSigningKeys(config.jwt.keysDir, {
+    generateIfMissing: config.jwt.generateKey,
+    activationDelayMs: config.jwt.activationDelayMs,
+  });
+  const keysReload = createKeysReload(keys, { intervalMs: config.jwt.reloadIntervalMs, logger: app.log });
+  app.addHook("onClose", async () => keysReload.stop());
   const tokens = createAccessTokens(keys, {
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
@@ -124,6 +129,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   await startup.run(app, async () => {
     relay.start();
     cleanup.start();
+    keysReload.start();
   });
   return app;
 }
