@@ -12,12 +12,15 @@ import {
   createAuthenticate,
   createPageRenderer,
   createServerOptions,
+  createStartup,
   packageVersion,
   registerHealth,
   registerHttpConventions,
   registerOpenApi,
+  type StartOptions,
 } from "@coffer/contracts/http";
 import {
+  assertMigrated,
   createAccessProjectionHandlers,
   createPgAccessCheck,
   createPgCheck,
@@ -40,8 +43,15 @@ import { createUploadSlots } from "./uploads/upload-slots.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
-/** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+const MIGRATIONS = new URL("../migrations/", import.meta.url);
+
+/**
+ * Builds the service with every client it needs and starts it; `start.listen` (runService's) is
+ * called once the routes are registered, before the schema check and the consumer group join.
+ * `app.close()` releases all.
+ */
+export async function buildApp(config: Config, start: StartOptions = {}): Promise<FastifyInstance> {
+  const startup = createStartup(start);
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
     // Uploads stream for as long as they take; the per-request timeout stays off.
@@ -51,7 +61,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
-  await migrate(pool, new URL("../migrations/", import.meta.url));
 
   const { storage, check: storageCheck } = await connectFileStorage(config.minio, app.log);
 
@@ -59,7 +68,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const registry = createEventRegistry(config.schemaRegistryUrl);
   const publisher = createEventPublisher(kafka, registry);
   const relay = createPgOutboxRelay({ pool, connectionString: config.databaseUrl, publisher, logger: app.log });
-  await relay.start();
   app.addHook("onClose", async () => {
     await relay.stop();
     await publisher.close();
@@ -90,7 +98,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const tus = createResumableUploads(deps);
   const completer = createUploadCompleter(deps);
   const jobs = [deleter, slots, completer, createHourlySweep(deps, tus, config.sweepIntervalMs)];
-  for (const job of jobs) job.start();
   app.addHook("onClose", async () => {
     await Promise.all(jobs.map((job) => job.stop()));
   });
@@ -107,7 +114,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     handlers: { ...createAccessProjectionHandlers(), ...createCustomerConsumer(deps) },
   });
   app.addHook("onClose", async () => runner.stop());
-  await runner.start();
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
   await registerOpenApi(app, {
@@ -120,7 +126,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     service: SERVICE_NAME,
     kafkaBrokers: config.kafkaBrokers,
     schemaRegistryUrl: config.schemaRegistryUrl,
-    checks: [createPgCheck(pool), storageCheck],
+    required: [createPgCheck(pool), storageCheck],
+    startup,
   });
   await registerRoutes(app, {
     deps,
@@ -129,6 +136,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     idleTimeoutMs: config.uploads.idleTimeoutMs,
     onChunk: completer.wake,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
+  });
+
+  await startup.run(app, async () => {
+    if (config.migrateOnStart) await migrate(pool, MIGRATIONS);
+    else await assertMigrated(pool, MIGRATIONS);
+    await relay.start();
+    for (const job of jobs) job.start();
+    await runner.start();
   });
   return app;
 }
