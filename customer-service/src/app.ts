@@ -28,6 +28,7 @@ import type { Config } from "./config.js";
 import { createDatabaseCheck, isDatabaseUnreachable, openDatabase, outboxCollections } from "./database.js";
 import { Errors } from "./errors.js";
 import { createCleanupJob } from "./jobs/cleanup.js";
+import { createClaimRepository } from "./claims/claim-repository.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
 import { openRedis, isRedisUnreachable } from "./redis.js";
@@ -82,6 +83,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const deps = {
     accounts: createAccountRepository(models.Customer),
     sessions: createSessionRepository(models.Session),
+    claims: createClaimRepository(models.Claim),
     tokens,
     cipher: createFieldCipher(config.eventEncryptionKeys),
     wakeRelay: () => relay.wake(),
