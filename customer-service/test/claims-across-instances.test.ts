@@ -119,4 +119,32 @@ describe("single use across instances", () => {
       expect(logins.map((l) => l.statusCode)).toEqual(passwords.map((p) => (p === winner ? 200 : 401)));
     }
   });
+
+  it("when an unverified registration's link is used on one instance while the address registers again on the other, then exactly one happens: the registration is verified, or it is replaced", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const email = `user-${randomUUID()}@example.com`;
+      const first = { email, password: "first passphrase", displayName: "A" };
+      const { id } = (await post(instances[0]!, "/auth/register", first)).json<{ id: string }>();
+      const token = await verificationTokenOf(tap, id);
+
+      const answers = await race((app, i) =>
+        i % 2 === 0
+          ? post(app, "/auth/verify-email", { token, password: first.password })
+          : post(app, "/auth/register", { email, password: `second passphrase ${i}`, displayName: "B" }),
+      );
+
+      const live = await models.Customer.find({ email, deletedAt: null }).lean();
+      expect(live).toHaveLength(1);
+      const verifications = answers.filter((a, i) => i % 2 === 0 && a.statusCode === 204);
+      if (verifications.length > 0) {
+        expect(verifications).toHaveLength(1);
+        expect(live[0]).toMatchObject({ _id: id, emailVerifiedAt: expect.any(Date) });
+        expect((await post(instances[1]!, "/auth/login", { email, password: first.password })).statusCode).toBe(200);
+      } else {
+        expect(live[0]).toMatchObject({ emailVerifiedAt: null });
+        expect(live[0]!._id).not.toBe(id);
+        expect((await models.Customer.findById(id).lean())?.deletedAt).toBeInstanceOf(Date);
+      }
+    }
+  });
 });
