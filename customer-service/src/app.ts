@@ -26,6 +26,7 @@ import type { Config } from "./config.js";
 import { createDatabaseCheck, isDatabaseUnreachable, openDatabase, outboxCollections } from "./database.js";
 import { Errors } from "./errors.js";
 import { createCleanupJob } from "./jobs/cleanup.js";
+import { createClaimRepository } from "./claims/claim-repository.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
 import { isRedisUnreachable, openRedis } from "./redis.js";
@@ -88,6 +89,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   const deps = {
     accounts: createAccountRepository(models.Customer),
     sessions: createSessionRepository(models.Session),
+    claims: createClaimRepository(models.Claim),
     tokens,
     cipher: createFieldCipher(config.eventEncryptionKeys),
     wakeRelay: () => relay.wake(),
