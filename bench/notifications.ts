@@ -65,6 +65,8 @@ export async function runNotifications(
     PORT: "0",
     LOG_LEVEL: "warn",
     DATABASE_URL: url,
+    // A database of its own, made here: the service migrates it (a deployment runs the migrate command).
+    MIGRATE_ON_START: "true",
     CONSUMER_GROUP: groupId,
     CONSUMER_FROM_BEGINNING: "false",
   });

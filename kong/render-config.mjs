@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Renders kong/kong.yml for a running platform: customer-service's public key into the JWT
-// credential, CORS_ORIGINS into the cors plugin, REDIS_URL into every rate-limiting plugin's
-// Redis settings, a random value into the (unused) HS secret.
+// Renders kong/kong.yml for a running platform: one JWT credential per customer-service signing
+// key, keyed by its `kid` (so a key added by rotate-key is accepted before it signs), CORS_ORIGINS
+// into the cors plugin, REDIS_URL into every rate-limiting plugin's Redis settings. Render again,
+// and reload the gateway, after each rotation.
 // Makes the signing key first when the directory has none, as compose's one-shot init container
 // and `make dev` both do before anything else starts. Plain Node, no dependencies, so it runs
 // in a bare node image.
@@ -9,7 +10,7 @@
 //   node kong/render-config.mjs --keys-dir DIR --out FILE [--template kong/kong.yml] [--owner UID:GID]
 //
 // --owner hands a key it makes to the services' user (the init container runs as root).
-import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
@@ -29,8 +30,8 @@ if (!values["keys-dir"] || !values.out || (values.owner && !owner)) {
 }
 const keysDir = values["keys-dir"];
 
-/** The newest `*.pem` signs (customer-service's rule); one is made if there is none. */
-function signingKeyPem() {
+/** Every `*.pem`, each of which customer-service publishes; one is made if there is none. */
+function signingKeyPems() {
   mkdirSync(keysDir, { recursive: true, mode: 0o700 });
   let pems = readdirSync(keysDir)
     .filter((f) => f.endsWith(".pem"))
@@ -50,7 +51,13 @@ function signingKeyPem() {
     console.error(`render-config: made a new signing key ${join(keysDir, name)}`);
     pems = [name];
   }
-  return readFileSync(join(keysDir, pems.at(-1)), "utf8");
+  return pems.map((name) => readFileSync(join(keysDir, name), "utf8"));
+}
+
+/** The key's RFC 7638 thumbprint, the `kid` customer-service puts in its tokens' header. */
+function kidOf(publicKey) {
+  const { e, kty, n } = publicKey.export({ format: "jwk" });
+  return createHash("sha256").update(JSON.stringify({ e, kty, n })).digest("base64url");
 }
 
 const origins = (process.env.CORS_ORIGINS ?? "http://localhost:5173,http://127.0.0.1:5173")
@@ -81,13 +88,21 @@ function redisSettings(url) {
   };
 }
 
-const publicKey = createPublicKey(signingKeyPem()).export({ type: "spki", format: "pem" });
+const credentials = signingKeyPems().map((pem) => {
+  const publicKey = createPublicKey(pem);
+  return {
+    key: kidOf(publicKey),
+    algorithm: "RS256",
+    rsa_public_key: publicKey.export({ type: "spki", format: "pem" }),
+    // Unused with RS256, but decK 1.4.0 requires it: random, so it can never verify anything.
+    secret: randomBytes(32).toString("hex"),
+  };
+});
 
 const template = readFileSync(values.template, "utf8");
 const placeholders = {
   // JSON strings and arrays are YAML flow scalars and sequences: no indentation to get wrong.
-  '"__COFFER_JWT_PUBLIC_KEY__"': JSON.stringify(publicKey),
-  '"__COFFER_JWT_UNUSED_SECRET__"': JSON.stringify(randomBytes(32).toString("hex")),
+  '"__COFFER_JWT_SECRETS__"': JSON.stringify(credentials),
   '["__COFFER_CORS_ORIGINS__"]': JSON.stringify(origins),
   '{ host: "__COFFER_REDIS_HOST__", port: 6379 }': JSON.stringify(
     redisSettings(process.env.REDIS_URL ?? "redis://127.0.0.1:6379"),

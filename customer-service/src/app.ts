@@ -9,10 +9,12 @@ import {
   createAuthenticate,
   createPageRenderer,
   createServerOptions,
+  createStartup,
   packageVersion,
   registerHealth,
   registerHttpConventions,
   registerOpenApi,
+  type StartOptions,
 } from "@coffer/contracts/http";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
@@ -24,6 +26,7 @@ import type { Config } from "./config.js";
 import { createDatabaseCheck, isDatabaseUnreachable, openDatabase, outboxCollections } from "./database.js";
 import { Errors } from "./errors.js";
 import { createCleanupJob } from "./jobs/cleanup.js";
+import { createClaimRepository } from "./claims/claim-repository.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
 import { isRedisUnreachable, openRedis } from "./redis.js";
@@ -33,13 +36,18 @@ import { createLoginThrottleRepository } from "./sessions/login-throttle-reposit
 import { createSessionRepository } from "./sessions/session-repository.js";
 import { checkAccess } from "./sessions/session-service.js";
 import { createAccessTokens } from "./tokens/access-tokens.js";
-import { loadSigningKeys } from "./tokens/signing-keys.js";
+import { createKeysReload, loadSigningKeys } from "./tokens/signing-keys.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
-/** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+/**
+ * Builds the service with every client it needs and starts it; `start.listen` (runService's) is
+ * called once the routes are registered, before the relay and the cleanup job start.
+ * `app.close()` releases all.
+ */
+export async function buildApp(config: Config, start: StartOptions = {}): Promise<FastifyInstance> {
+  const startup = createStartup(start);
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -58,7 +66,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => redis.disconnect());
   const countsNamespace = `${connection.name}:`;
 
-  const keys = await loadSigningKeys(config.jwt.keysDir, { generateIfMissing: config.jwt.generateKey });
+  const keys = await loadSigningKeys(config.jwt.keysDir, {
+    generateIfMissing: config.jwt.generateKey,
+    activationDelayMs: config.jwt.activationDelayMs,
+  });
+  const keysReload = createKeysReload(keys, { intervalMs: config.jwt.reloadIntervalMs, logger: app.log });
+  app.addHook("onClose", async () => keysReload.stop());
   const tokens = createAccessTokens(keys, {
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
@@ -68,7 +81,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const kafka = createKafka({ clientId: SERVICE_NAME, ...config.kafka.connection, logger: app.log });
   const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl), config.kafka.topics);
   const relay = createMongoOutboxRelay({ collections: outboxCollections(connection), publisher, logger: app.log });
-  relay.start();
   app.addHook("onClose", async () => {
     await relay.stop();
     await publisher.close();
@@ -77,6 +89,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const deps = {
     accounts: createAccountRepository(models.Customer),
     sessions: createSessionRepository(models.Session),
+    claims: createClaimRepository(models.Claim),
     tokens,
     cipher: createFieldCipher(config.eventEncryptionKeys),
     wakeRelay: () => relay.wake(),
@@ -89,7 +102,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const authenticate = createAuthenticate(tokens.verify, (verified) => checkAccess(deps, verified));
 
   const cleanup = createCleanupJob(deps, { intervalMs: CLEANUP_INTERVAL_MS, logger: app.log });
-  cleanup.start();
   app.addHook("onClose", async () => cleanup.stop());
 
   await app.register(cookie);
@@ -113,7 +125,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     service: SERVICE_NAME,
     kafka: config.kafka.connection,
     schemaRegistryUrl: config.schemaRegistryUrl,
-    checks: [createDatabaseCheck(connection)],
+    required: [createDatabaseCheck(connection)],
+    startup,
   });
   await registerRoutes(app, {
     deps,
@@ -121,6 +134,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     keys,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
     publicBaseUrl: config.publicBaseUrl,
+  });
+
+  await startup.run(app, async () => {
+    relay.start();
+    cleanup.start();
+    keysReload.start();
   });
   return app;
 }

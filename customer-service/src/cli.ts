@@ -1,7 +1,7 @@
 // Operator commands of customer-service, run where the service's configuration is:
 //   node dist/cli.js grant-admin <email>     give an existing customer the admin role
 //   node dist/cli.js revoke-admin <email>    take it away (every service refuses it at once)
-//   node dist/cli.js rotate-key              add a new JWT signing key (restart to sign with it)
+//   node dist/cli.js rotate-key              add a new JWT signing key (published now, signs after a delay)
 import { randomUUID } from "node:crypto";
 import { createAccountRepository } from "./accounts/account-repository.js";
 import { setAdmin } from "./admin/admin-service.js";
@@ -23,7 +23,9 @@ async function main(args: string[]): Promise<number> {
   if (command === "rotate-key") {
     const name = await generateSigningKey(config.jwt.keysDir);
     console.log(
-      `added signing key ${name}; restart the service to sign with it, and keep the old key until its tokens expire`,
+      `added signing key ${name}: every instance publishes it within JWT_KEYS_RELOAD_SECONDS and signs with it ` +
+        `JWT_KEY_ACTIVATION_DELAY_SECONDS after now; render kong.yml again and reload the gateway before then, ` +
+        `and keep the old key until its tokens expire`,
     );
     return 0;
   }

@@ -10,6 +10,11 @@ const EnvSchema = Type.Object({
   REDIS_URL: Type.String({ pattern: "^rediss?://" }),
   JWT_KEYS_DIR: Type.String({ minLength: 1 }),
   JWT_GENERATE_KEY: Type.Boolean({ default: false }),
+  // How long a key added by rotate-key is published before it signs: longer than the JWKS cache
+  // (5 minutes) and the time to render and reload the gateway's credentials.
+  JWT_KEY_ACTIVATION_DELAY_SECONDS: Type.Integer({ minimum: 0, default: 900 }),
+  // How often each instance reads the key directory again (a key added, a key retired).
+  JWT_KEYS_RELOAD_SECONDS: Type.Integer({ minimum: 1, default: 30 }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 3600, default: 30 * 24 * 3600 }),
   ADMIN_EMAILS: Type.String({ default: "" }),
@@ -41,6 +46,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.JWT_AUDIENCE,
       keysDir: e.JWT_KEYS_DIR,
       generateKey: e.JWT_GENERATE_KEY,
+      activationDelayMs: e.JWT_KEY_ACTIVATION_DELAY_SECONDS * 1000,
+      reloadIntervalMs: e.JWT_KEYS_RELOAD_SECONDS * 1000,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     }),
     refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,

@@ -50,6 +50,9 @@ export type Attempt = {
   outcome: "counted" | "succeeded" | "void";
 };
 
+/** Something that may happen once, taken by whoever inserts its document first (see claims/claim-repository.ts). */
+export type Claim = { _id: string; at: Date };
+
 const oneTimeToken = new mongoose.Schema<OneTimeToken>(
   { tokenHash: { type: String, required: true }, expiresAt: { type: Date, required: true }, sentAt: Date },
   { _id: false },
@@ -120,7 +123,14 @@ export function createModels(connection: Connection) {
   );
   // Mails sent per address (see limits/attempt-ledger.ts). Login attempts are counted in Redis.
   const SentMail = connection.model("SentMail", attemptSchema("sent_mails"));
-  return { Customer, Session, SentMail };
+  const Claim = connection.model(
+    "Claim",
+    new mongoose.Schema<Claim>(
+      { _id: { type: String, required: true }, at: { type: Date, required: true, index: true } },
+      { collection: "claims", versionKey: false },
+    ),
+  );
+  return { Customer, Session, SentMail, Claim };
 }
 
 export type Models = ReturnType<typeof createModels>;

@@ -1,5 +1,6 @@
 import { createAccountRepository } from "../src/accounts/account-repository.js";
 import { createMailAllowance } from "../src/accounts/mail-allowance.js";
+import { createClaimRepository } from "../src/claims/claim-repository.js";
 import type { Config } from "../src/config.js";
 import type { Models } from "../src/database.js";
 import type { CleanupDeps } from "../src/jobs/cleanup.js";
@@ -12,6 +13,7 @@ export function cleanupDepsFor(models: Models, config: Config): CleanupDeps {
   return {
     accounts: createAccountRepository(models.Customer),
     sessions: createSessionRepository(models.Session),
+    claims: createClaimRepository(models.Claim),
     cipher,
     // The app's relay publishes what the job writes: it polls.
     wakeRelay: () => undefined,

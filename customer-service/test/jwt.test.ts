@@ -121,33 +121,46 @@ describe("access tokens, verified through the published JWKS", () => {
     }
   });
 
-  it("when a new key is added, then new tokens are signed with it and tokens signed before still verify", async () => {
-    const customer = await registerVerifiedCustomer(app, tap);
-    const before = customer.accessToken;
-    await generateSigningKey(config.jwt.keysDir);
-    const rotated = await startApp(config);
+  it("when a key is added, then it is published first and signs only after the delay, and tokens of both keys verify throughout", async () => {
+    const rotating = testConfig({ JWT_KEY_ACTIVATION_DELAY_SECONDS: "8", JWT_KEYS_RELOAD_SECONDS: "1" });
+    const instance = await startApp(rotating);
     try {
-      const url = await rotated.listen({ host: "127.0.0.1", port: 0 });
-      const verifyRotated = createAccessTokenVerifier({
+      const url = await instance.listen({ host: "127.0.0.1", port: 0 });
+      // Built exactly as file-service and notification-service build theirs.
+      const verifyHere = createAccessTokenVerifier({
         jwksUrl: `${url}/.well-known/jwks.json`,
         issuer: "coffer",
         audience: "coffer-api",
       });
-      const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
-      expect(jwks.keys).toHaveLength(2);
-      const login = await rotated.inject({
-        method: "POST",
-        url: "/auth/login",
-        payload: { email: customer.email, password: customer.password },
-      });
-      const after = login.json().accessToken as string;
-      const kidOf = (t: string) => JSON.parse(Buffer.from(t.split(".")[0]!, "base64url").toString()).kid;
-      expect(kidOf(after)).not.toBe(kidOf(before));
-      expect(kidOf(after)).toBe(jwks.keys.at(-1)!.kid);
-      await expect(verifyRotated(before)).resolves.toMatchObject({ customerId: customer.id });
-      await expect(verifyRotated(after)).resolves.toMatchObject({ customerId: customer.id });
+      const customer = await registerVerifiedCustomer(instance, tap);
+      const login = async () =>
+        (
+          await instance.inject({
+            method: "POST",
+            url: "/auth/login",
+            payload: { email: customer.email, password: customer.password },
+          })
+        ).json().accessToken as string;
+      const kidOf = (t: string) => JSON.parse(Buffer.from(t.split(".")[0]!, "base64url").toString()).kid as string;
+      const jwks = async () => ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: JWK[] }).keys;
+      const [oldKey] = await jwks();
+
+      await generateSigningKey(rotating.jwt.keysDir);
+      await expect.poll(async () => (await jwks()).length, { timeout: 5000 }).toBe(2);
+      const newKey = (await jwks()).find((k) => k.kid !== oldKey!.kid)!;
+      const published = await login();
+      expect(kidOf(published)).toBe(oldKey!.kid);
+
+      await expect.poll(async () => kidOf(await login()), { timeout: 20_000, interval: 500 }).toBe(newKey.kid);
+      const signed = await login();
+      for (const token of [customer.accessToken, published, signed]) {
+        await expect(verifyHere(token)).resolves.toMatchObject({ customerId: customer.id });
+        const me = await instance.inject({ url: "/customers/me", headers: { authorization: `Bearer ${token}` } });
+        expect(me.statusCode).toBe(200);
+      }
     } finally {
-      await rotated.close();
+      await instance.close();
+      await dropDatabase(rotating);
     }
   });
 });

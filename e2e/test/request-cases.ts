@@ -6,7 +6,7 @@
  */
 
 /** Which token a request carries: a real one from login, or one made to fail a particular check. */
-export type TokenKind = "valid" | "expired" | "forged-signature" | "unknown-issuer" | "none";
+export type TokenKind = "valid" | "expired" | "forged-signature" | "unknown-key" | "none";
 
 export type RequestCase = {
   name: string;
@@ -80,10 +80,10 @@ export const REQUEST_CASES: RequestCase[] = [
     expect: { status: 401, body: { exp: "token expired" } },
   },
   {
-    name: "a token from an issuer Kong has no credential for",
+    name: "a token of a key Kong has no credential for (its kid)",
     path: "/customers/me",
-    token: "unknown-issuer",
-    expect: { status: 401, body: { message: "No credentials found for given 'iss'" } },
+    token: "unknown-key",
+    expect: { status: 401, body: { message: "No credentials found for given 'kid'" } },
   },
   {
     name: "a token in the URL is not looked at (uri_param_names is empty)",

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { SignJWT, importPKCS8 } from "jose";
+import { SignJWT, calculateJwkThumbprint, exportJWK, importPKCS8 } from "jose";
 import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { RATE_LIMIT_CASES, REQUEST_CASES, type RequestCase, type TokenKind } from "./request-cases.js";
 import { createClient, someLoopbackAddress, verifyByMail } from "./support.js";
@@ -12,10 +12,16 @@ const keysDir = local?.keysDir ?? process.env.JWT_KEYS_DIR;
 const tokens = new Map<TokenKind, string>();
 const customer = { email: `table-${randomUUID()}@example.com`, password: "correct horse battery staple" };
 
-async function signed(options: { key: string; iss: string; expiresIn: number }) {
+/** The `kid` customer-service gives a key: its RFC 7638 thumbprint. */
+async function kidOf(pem: string) {
+  const { kty, n, e } = await exportJWK(await importPKCS8(pem, "RS256", { extractable: true }));
+  return calculateJwkThumbprint({ kty, n, e });
+}
+
+async function signed(options: { key: string; kid: string; iss: string; expiresIn: number }) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ roles: ["user"] })
-    .setProtectedHeader({ alg: "RS256" })
+    .setProtectedHeader({ alg: "RS256", kid: options.kid })
     .setIssuer(options.iss)
     .setAudience("coffer-api")
     .setSubject(randomUUID())
@@ -39,17 +45,16 @@ beforeAll(async () => {
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
   }).privateKey;
-  tokens.set("forged-signature", await signed({ key: stranger, iss: "coffer", expiresIn: 600 }));
-  tokens.set("unknown-issuer", await signed({ key: stranger, iss: "someone-else", expiresIn: 600 }));
-  if (!keysDir) throw new Error("set JWT_KEYS_DIR to customer-service's key directory to make an expired token");
+  if (!keysDir) throw new Error("set JWT_KEYS_DIR to customer-service's key directory to make these tokens");
   const newest = readdirSync(keysDir)
     .filter((f) => f.endsWith(".pem"))
     .sort()
     .at(-1)!;
-  tokens.set(
-    "expired",
-    await signed({ key: readFileSync(join(keysDir, newest), "utf8"), iss: "coffer", expiresIn: -60 }),
-  );
+  const key = readFileSync(join(keysDir, newest), "utf8");
+  const kid = await kidOf(key);
+  tokens.set("forged-signature", await signed({ key: stranger, kid, iss: "coffer", expiresIn: 600 }));
+  tokens.set("unknown-key", await signed({ key: stranger, kid: await kidOf(stranger), iss: "coffer", expiresIn: 600 }));
+  tokens.set("expired", await signed({ key, kid, iss: "coffer", expiresIn: -60 }));
 });
 
 function check(answer: Awaited<ReturnType<ReturnType<typeof createClient>>>, expected: RequestCase["expect"]) {

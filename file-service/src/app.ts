@@ -12,12 +12,15 @@ import {
   createAuthenticate,
   createPageRenderer,
   createServerOptions,
+  createStartup,
   packageVersion,
   registerHealth,
   registerHttpConventions,
   registerOpenApi,
+  type StartOptions,
 } from "@coffer/contracts/http";
 import {
+  assertMigrated,
   createAccessProjectionHandlers,
   createPgAccessCheck,
   createPgCheck,
@@ -40,8 +43,15 @@ import { createUploadSlots } from "./uploads/upload-slots.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
-/** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+const MIGRATIONS = new URL("../migrations/", import.meta.url);
+
+/**
+ * Builds the service with every client it needs and starts it; `start.listen` (runService's) is
+ * called once the routes are registered, before the schema check and the consumer group join.
+ * `app.close()` releases all.
+ */
+export async function buildApp(config: Config, start: StartOptions = {}): Promise<FastifyInstance> {
+  const startup = createStartup(start);
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
     // Uploads stream for as long as they take; the per-request timeout stays off.
@@ -51,15 +61,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
-  await migrate(pool, new URL("../migrations/", import.meta.url));
 
-  const { storage, check: storageCheck } = await connectFileStorage(config.minio);
+  const { storage, check: storageCheck } = await connectFileStorage(config.minio, app.log);
 
   const kafka = createKafka({ clientId: SERVICE_NAME, ...config.kafka.connection, logger: app.log });
   const registry = createEventRegistry(config.schemaRegistryUrl);
   const publisher = createEventPublisher(kafka, registry, config.kafka.topics);
   const relay = createPgOutboxRelay({ pool, connectionString: config.databaseUrl, publisher, logger: app.log });
-  await relay.start();
   app.addHook("onClose", async () => {
     await relay.stop();
     await publisher.close();
@@ -69,6 +77,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   // Reservations of uploads in flight, leased to this instance: it renews its own, any instance reaps a crashed one's.
   const slots = createUploadSlots({
     pool,
+    storage,
     defaultQuotaBytes: config.limits.defaultQuotaBytes,
     limits: config.uploads,
     logger: app.log,
@@ -88,8 +97,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   };
   const tus = createResumableUploads(deps);
   const completer = createUploadCompleter(deps);
-  const jobs = [deleter, slots, completer, createHourlySweep(deps, tus)];
-  for (const job of jobs) job.start();
+  const jobs = [deleter, slots, completer, createHourlySweep(deps, tus, config.sweepIntervalMs)];
   app.addHook("onClose", async () => {
     await Promise.all(jobs.map((job) => job.stop()));
   });
@@ -99,13 +107,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     registry,
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
+    sessionTimeoutMs: config.consumerSessionTimeoutMs,
+    retry: { maxWaitInHandlerMs: config.consumerMaxWaitInHandlerMs },
     logger: app.log,
     store: createPgIdempotencyStore(pool),
     handlers: { ...createAccessProjectionHandlers(), ...createCustomerConsumer(deps) },
     topicSettings: config.kafka.topics,
   });
   app.addHook("onClose", async () => runner.stop());
-  await runner.start();
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
   await registerOpenApi(app, {
@@ -118,7 +127,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     service: SERVICE_NAME,
     kafka: config.kafka.connection,
     schemaRegistryUrl: config.schemaRegistryUrl,
-    checks: [createPgCheck(pool), storageCheck],
+    required: [createPgCheck(pool), storageCheck],
+    startup,
   });
   await registerRoutes(app, {
     deps,
@@ -127,6 +137,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     idleTimeoutMs: config.uploads.idleTimeoutMs,
     onChunk: completer.wake,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
+  });
+
+  await startup.run(app, async () => {
+    if (config.migrateOnStart) await migrate(pool, MIGRATIONS);
+    else await assertMigrated(pool, MIGRATIONS);
+    await relay.start();
+    for (const job of jobs) job.start();
+    await runner.start();
   });
   return app;
 }

@@ -36,11 +36,41 @@ describe("file-service: health", () => {
     await expectLiveAndReady(app, { postgres: "up", minio: "up", kafka: "up", "schema-registry": "up" });
   });
 
-  it("when the registry cannot be reached, then ready is 503 and names it", async () => {
+  it("when the registry cannot be reached, then ready stays 200, degraded, naming it (uploads do not need it)", async () => {
     const app = await start({ SCHEMA_REGISTRY_URL: `http://${UNREACHABLE}` });
     const ready = await app.inject("/health/ready");
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toMatchObject({ code: "DEPENDENCY_UNAVAILABLE", message: "unavailable: schema-registry" });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({
+      status: "degraded",
+      checks: { postgres: "up", minio: "up", kafka: "up", "schema-registry": "down" },
+    });
+  });
+
+  it("when it listens before its start is done, then live is 200, ready 503 STARTING and requests 503 until it is ready", async () => {
+    let during: { live: number; ready: unknown; readyStatus: number; files: number } | undefined;
+    const app = await buildApp(loadConfig(env), {
+      async listen(listening) {
+        const base = await listening.listen({ host: "127.0.0.1", port: 0 });
+        const ready = await fetch(`${base}/health/ready`);
+        during = {
+          live: (await fetch(`${base}/health/live`)).status,
+          readyStatus: ready.status,
+          ready: await ready.json(),
+          files: (await fetch(`${base}/files`)).status,
+        };
+      },
+    });
+    try {
+      expect(during).toEqual({
+        live: 200,
+        readyStatus: 503,
+        ready: { code: "STARTING", message: "starting" },
+        files: 503,
+      });
+      expect((await app.inject("/health/ready")).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 
   it("when PostgreSQL cannot be reached at start, then the service does not start (its migrations cannot run)", async () => {

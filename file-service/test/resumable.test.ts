@@ -257,7 +257,7 @@ describe("resumable uploads: tus's own owner check", () => {
       storage,
       limits: config.limits,
       wakeDeleter: () => undefined,
-      slots: createUploadSlots({ pool, defaultQuotaBytes: QUOTA, limits: config.uploads, logger: silent }),
+      slots: createUploadSlots({ pool, storage, defaultQuotaBytes: QUOTA, limits: config.uploads, logger: silent }),
       logger: silent,
       minio: config.minio,
     });

@@ -17,8 +17,8 @@ export function testConfig(overrides: Record<string, string>): Config {
 }
 
 export function minioOf(config: Config) {
-  const { bucket, ...options } = config.minio;
-  const client = new Minio.Client(options);
+  const { bucket, endPoint, port, useSSL, accessKey, secretKey, region, pathStyle } = config.minio;
+  const client = new Minio.Client({ endPoint, port, useSSL, accessKey, secretKey, region, pathStyle });
   return {
     client,
     async keys(prefix: string): Promise<string[]> {

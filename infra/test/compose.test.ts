@@ -61,7 +61,10 @@ function addressesIn(value: string): { host: string; port: string }[] {
   return hosts.filter((h) => /^[\w.-]+:\d+$/.test(h)).map((h) => ({ host: h.split(":")[0]!, port: h.split(":")[1]! }));
 }
 
-const ourServices = Object.entries(compose.services).filter(([, s]) => s.build && s.build.target !== "web");
+const isMigration = (name: string) => name.endsWith("-migrate");
+const ourServices = Object.entries(compose.services).filter(
+  ([name, s]) => s.build && s.build.target !== "web" && !isMigration(name),
+);
 const dockerfile = readFileSync(new URL("Dockerfile", root), "utf8");
 const loadConfigOf = {
   "customer-service": loadCustomerConfig,
@@ -81,6 +84,20 @@ const within = (cidr: string, address: string) => {
 };
 
 describe("docker-compose.yml", () => {
+  it("migrates each PostgreSQL service's database once, before any of its instances starts", () => {
+    for (const name of ["file-service", "notification-service"]) {
+      const migration = compose.services[`${name}-migrate`]!;
+      expect(migration.build?.args?.SERVICE, name).toBe(name);
+      expect(migration.command, name).toEqual(["node", "--enable-source-maps", "dist/migrate.js"]);
+      expect(migration.environment!.MIGRATION_DATABASE_URL, name).toBe(
+        compose.services[name]!.environment!.DATABASE_URL,
+      );
+      expect(compose.services[name]!.depends_on, name).toMatchObject({
+        [`${name}-migrate`]: { condition: "service_completed_successfully" },
+      });
+    }
+  });
+
   it("builds the three services from the Dockerfile's default stage", () => {
     expect(ourServices.map(([name]) => name).sort()).toEqual([
       "customer-service",
@@ -187,7 +204,7 @@ describe("docker-compose.yml", () => {
     // What is committed holds placeholders only.
     const template = readFileSync(new URL("kong/kong.yml", root), "utf8");
     expect(template).not.toMatch(/BEGIN (RSA |)(PUBLIC|PRIVATE) KEY/);
-    expect(template).toContain('"__COFFER_JWT_PUBLIC_KEY__"');
+    expect(template).toContain('"__COFFER_JWT_SECRETS__"');
   });
   it("lets the services believe X-Forwarded-For from Kong's fixed address only, which no other container can be given", () => {
     const kongAddress = compose.services.kong!.networks?.default?.ipv4_address;

@@ -1,3 +1,10 @@
 export { ConfigError, TrustedProxies, parseEnv, parseTrustedProxies } from "./parse-env.js";
 export { kafkaEnv, kafkaEnvProblems, kafkaSettings, type KafkaEnv } from "./kafka-env.js";
-export { consumerEnv, parseServiceEnv, serviceEnv, serviceSettings } from "./service-env.js";
+export {
+  consumerEnv,
+  migrationEnv,
+  parseMigrationUrl,
+  parseServiceEnv,
+  serviceEnv,
+  serviceSettings,
+} from "./service-env.js";

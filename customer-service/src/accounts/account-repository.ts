@@ -83,10 +83,10 @@ export function createAccountRepository(model: Models["Customer"]) {
       return result.modifiedCount === 1;
     },
 
-    /** Consumes the verification link: false if its token was used meanwhile. */
-    async markVerified(customerId: string, tokenHash: string, grantAdmin: boolean, events: Events): Promise<boolean> {
+    /** Marks the address verified and forgets the verification link; false if it was verified or deleted meanwhile. */
+    async markVerified(customerId: string, grantAdmin: boolean, events: Events): Promise<boolean> {
       const result = await model.updateOne(
-        { _id: customerId, "verification.tokenHash": tokenHash },
+        { _id: customerId, emailVerifiedAt: null, deletedAt: null },
         withOutbox({ $set: { emailVerifiedAt: new Date(), verification: null }, ...grantingAdmin(grantAdmin) }, events),
       );
       return result.modifiedCount === 1;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TOPICS, type FieldCipher, type Topic } from "@coffer/contracts";
+import type { ClaimRepository } from "../claims/claim-repository.js";
 import type { Customer } from "../database.js";
 import { Errors } from "../errors.js";
 import { outgoing, type RequestContext } from "../outgoing-events.js";
@@ -16,6 +17,7 @@ const EXPIRY_BATCH = 500;
 export type AccountDeps = {
   accounts: AccountRepository;
   sessions: SessionRepository;
+  claims: ClaimRepository;
   cipher: FieldCipher;
   /** Tells the outbox relay that events were just committed. */
   wakeRelay: () => void;
@@ -54,13 +56,21 @@ function oneTimeToken(cipher: FieldCipher, topic: Topic, customerId: string, ttl
 const grantsAdmin = (deps: AccountDeps, email: string) => deps.adminEmails.has(email);
 
 /**
- * Deletes a registration nobody verified (replaced, or expired), publishing `customer.deleted` so
- * that what other services made for its id goes too; false if it was verified meanwhile.
+ * An unverified registration ends once, verified or retired, whichever claims it first on any
+ * instance: its conditional updates alone would let both happen on the development server.
  */
-const retireUnverified = (deps: AccountDeps, customerId: string, ctx: RequestContext) =>
-  deps.accounts.tombstone(customerId, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)], {
+const claimFate = (deps: AccountDeps, customerId: string) => deps.claims.claim(`registration-fate:${customerId}`);
+
+/**
+ * Deletes a registration nobody verified (replaced, or expired), publishing `customer.deleted` so
+ * that what other services made for its id goes too; false if it was verified (or retired) meanwhile.
+ */
+async function retireUnverified(deps: AccountDeps, customerId: string, ctx: RequestContext): Promise<boolean> {
+  if (!(await claimFate(deps, customerId))) return false;
+  return deps.accounts.tombstone(customerId, [outgoing(TOPICS.customerDeleted, { customerId }, ctx)], {
     unverifiedOnly: true,
   });
+}
 
 /**
  * Registers an address. The answer is the same whatever the address's state, so it tells nobody
@@ -143,8 +153,8 @@ export async function verifyEmail(
   if (!(await verifyPassword(customer.passwordHash, input.password))) {
     throw Errors.wrongPassword("This is not the password this address was registered with");
   }
-  // The token hash in the update's filter makes the token single-use: a second request matches nothing.
-  const verified = await deps.accounts.markVerified(customer._id, tokenHash, grantsAdmin(deps, customer.email), [
+  if (!(await claimFate(deps, customer._id))) throw Errors.invalidToken();
+  const verified = await deps.accounts.markVerified(customer._id, grantsAdmin(deps, customer.email), [
     outgoing(TOPICS.customerEmailVerified, { customerId: customer._id, email: customer.email }, ctx),
   ]);
   if (!verified) throw Errors.invalidToken();
@@ -267,6 +277,9 @@ export async function resetPassword(
   if (!customer) throw Errors.invalidToken();
   const facts = { customerId: customer._id, email: customer.email };
   const verifies = customer.emailVerifiedAt === null;
+  // The fate first: a link refused because the registration was just verified elsewhere stays usable.
+  if (verifies && !(await claimFate(deps, customer._id))) throw Errors.invalidToken();
+  if (!(await deps.claims.claim(`password-reset:${tokenHash}`))) throw Errors.invalidToken();
   const reset = await deps.accounts.resetPassword(
     customer._id,
     tokenHash,

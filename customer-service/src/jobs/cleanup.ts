@@ -7,7 +7,7 @@ export type CleanupDeps = AccountDeps & { unverifiedAccountTtlHours: number };
 
 /**
  * What TTL indexes would do on MongoDB, done by the service (FerretDB has none): forget dead
- * sessions, expired link tokens, old mails, and tombstones whose event is published.
+ * sessions, expired link tokens, old mails and claims, and tombstones whose event is published.
  * Registrations left unverified are deleted (and `customer.deleted` published).
  */
 export async function cleanUp(deps: CleanupDeps, now = new Date()): Promise<void> {
@@ -15,6 +15,7 @@ export async function cleanUp(deps: CleanupDeps, now = new Date()): Promise<void
   await deps.accounts.purgeExpired(now, new Date(now.getTime() - DAY_MS));
   await expireUnverified(deps, deps.unverifiedAccountTtlHours, now);
   await deps.mails.purgeExpired(now);
+  await deps.claims.purgeExpired(now);
 }
 
 /** Runs `cleanUp` every `intervalMs` on every instance: each step is a conditional write, so two at once do no harm. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AccessErrors, type VerifiedCustomer } from "@coffer/contracts/http";
 import type { AccountRepository } from "../accounts/account-repository.js";
+import type { ClaimRepository } from "../claims/claim-repository.js";
 import { hashSecret, newSecret, normalizeEmail, verifyPassword } from "../accounts/credentials.js";
 import type { Customer } from "../database.js";
 import { Errors } from "../errors.js";
@@ -13,6 +14,7 @@ import { endSessions } from "./session-revocation.js";
 export type SessionDeps = {
   accounts: AccountRepository;
   sessions: SessionRepository;
+  claims: ClaimRepository;
   tokens: AccessTokens;
   throttle: LoginThrottle;
   refreshTtlSeconds: number;
@@ -98,16 +100,18 @@ export async function login(
 export async function refresh(deps: SessionDeps, token: string, ctx: RequestContext): Promise<IssuedTokens> {
   const { sessionId, secret } = parseRefreshToken(token);
   const presented = hashSecret(secret);
+  const session = await deps.sessions.findById(sessionId);
+  if (!session || session.revokedAt || session.expiresAt <= new Date()) throw Errors.invalidRefreshToken();
+  const isCurrent = session.refreshTokenHash === presented;
+  if (!isCurrent && !session.previousHashes.includes(presented)) throw Errors.invalidRefreshToken();
+  // The token is used once, by whoever claims it first, on any instance; every other use is a reuse.
+  if (!isCurrent || !(await deps.claims.claim(`refresh-token:${presented}`))) {
+    await endSessions(deps, { sessionId }, "refresh-token-reused", ctx);
+    throw Errors.refreshTokenReused();
+  }
   const next = newSecret();
   const rotated = await deps.sessions.rotate(sessionId, presented, hashSecret(next));
-  if (!rotated) {
-    const session = await deps.sessions.findById(sessionId);
-    if (session && !session.revokedAt && session.previousHashes.includes(presented)) {
-      await endSessions(deps, { sessionId }, "refresh-token-reused", ctx);
-      throw Errors.refreshTokenReused();
-    }
-    throw Errors.invalidRefreshToken();
-  }
+  if (!rotated) throw Errors.invalidRefreshToken();
   const customer = await deps.accounts.findById(rotated.customerId);
   if (!customer || customer.disabledAt) {
     await endSessions(deps, { sessionId }, customer ? "disabled" : "deleted", ctx);

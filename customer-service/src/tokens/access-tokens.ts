@@ -16,21 +16,22 @@ export function createAccessTokens(
   keys: SigningKeys,
   options: { issuer: string; audience: string; ttlSeconds: number },
 ): AccessTokens {
-  const jwks = createLocalJWKSet(keys.jwks);
   return {
     ttlSeconds: options.ttlSeconds,
-    issue: ({ customerId, roles, sessionId }) =>
-      new SignJWT({ roles, sid: sessionId })
-        .setProtectedHeader({ alg: "RS256", kid: keys.current.kid, typ: "JWT" })
+    issue({ customerId, roles, sessionId }) {
+      const key = keys.current();
+      return new SignJWT({ roles, sid: sessionId })
+        .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
         .setIssuer(options.issuer)
         .setAudience(options.audience)
         .setSubject(customerId)
         .setJti(randomUUID())
         .setIssuedAt()
         .setExpirationTime(`${options.ttlSeconds}s`)
-        .sign(keys.current.privateKey),
+        .sign(key.privateKey);
+    },
     async verify(token) {
-      const { payload } = await jwtVerify(token, jwks, {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), {
         algorithms: ["RS256"],
         issuer: options.issuer,
         audience: options.audience,

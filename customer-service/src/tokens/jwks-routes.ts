@@ -14,7 +14,7 @@ export const jwksRoutes: FastifyPluginAsyncTypebox<{ keys: SigningKeys }> = asyn
     },
     async (_request, reply) => {
       reply.header("cache-control", "public, max-age=300");
-      return opts.keys.jwks as { keys: Record<string, string>[] };
+      return opts.keys.jwks() as { keys: Record<string, string>[] };
     },
   );
 };

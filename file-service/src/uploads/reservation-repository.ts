@@ -19,7 +19,7 @@ export async function countOpenReservations(tx: pg.ClientBase, customerId: strin
  */
 export async function insertReservation(
   tx: pg.ClientBase,
-  r: { customerId: string; owner: string; bytes: number; leaseMs: number },
+  r: { customerId: string; owner: string; bytes: number; leaseMs: number; objectKey?: string },
 ): Promise<string | undefined> {
   const id = randomUUID();
   const { rowCount } = await tx.query(
@@ -27,9 +27,9 @@ export async function insertReservation(
        UPDATE customers SET reserved_bytes = reserved_bytes + $2
         WHERE id = $1 AND ($2 = 0 OR used_bytes + reserved_bytes + $2 <= quota_bytes) RETURNING id
      )
-     INSERT INTO upload_reservations (id, customer_id, bytes, owner, expires_at)
-     SELECT $3, id, $2, $4, now() + make_interval(secs => $5) FROM granted`,
-    [r.customerId, r.bytes, id, r.owner, r.leaseMs / 1000],
+     INSERT INTO upload_reservations (id, customer_id, bytes, owner, expires_at, object_key)
+     SELECT $3, id, $2, $4, now() + make_interval(secs => $5), $6 FROM granted`,
+    [r.customerId, r.bytes, id, r.owner, r.leaseMs / 1000, r.objectKey ?? null],
   );
   return rowCount === 1 ? id : undefined;
 }
@@ -82,10 +82,17 @@ export async function renewReservations(db: Db, ids: readonly string[], leaseMs:
   );
 }
 
-/** Releases every reservation whose lease ran out (its instance crashed): how many, and their bytes. */
-export async function reapExpiredReservations(db: Db): Promise<{ reservations: number; bytes: number }> {
-  const { rows } = await db.query<{ reservations: number; bytes: string }>(
-    `WITH expired AS (DELETE FROM upload_reservations WHERE expires_at < now() RETURNING customer_id, bytes),
+/**
+ * Releases every reservation whose lease ran out (its instance crashed): how many, their bytes,
+ * and the objects their uploads were streaming to.
+ */
+export async function reapExpiredReservations(
+  db: Db,
+): Promise<{ reservations: number; bytes: number; objectKeys: string[] }> {
+  const { rows } = await db.query<{ reservations: number; bytes: string; object_keys: string[] }>(
+    `WITH expired AS (
+            DELETE FROM upload_reservations WHERE expires_at < now() RETURNING customer_id, bytes, object_key
+          ),
           per_customer AS (
             SELECT customer_id, sum(bytes) AS bytes, count(*) AS reservations FROM expired GROUP BY customer_id
           ),
@@ -93,7 +100,9 @@ export async function reapExpiredReservations(db: Db): Promise<{ reservations: n
             UPDATE customers SET reserved_bytes = greatest(0, reserved_bytes - per_customer.bytes)
               FROM per_customer WHERE customers.id = per_customer.customer_id
           )
-     SELECT coalesce(sum(reservations), 0)::int AS reservations, coalesce(sum(bytes), 0) AS bytes FROM per_customer`,
+     SELECT coalesce(sum(reservations), 0)::int AS reservations, coalesce(sum(bytes), 0) AS bytes,
+            array(SELECT object_key FROM expired WHERE object_key IS NOT NULL) AS object_keys
+       FROM per_customer`,
   );
-  return { reservations: rows[0]!.reservations, bytes: Number(rows[0]!.bytes) };
+  return { reservations: rows[0]!.reservations, bytes: Number(rows[0]!.bytes), objectKeys: rows[0]!.object_keys };
 }

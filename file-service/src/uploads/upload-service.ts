@@ -55,6 +55,7 @@ export type UploadInput = {
 export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<FileRecord> {
   const { pool, storage, limits } = deps;
   let folderId: string, name: string, contentType: string, announced: number, slot: UploadSlot;
+  const objectKey = `${input.customerId}/${randomUUID()}`;
   try {
     const rootId = await ensureCustomer(pool, input.customerId, limits.defaultQuotaBytes);
     folderId = input.folderId ?? rootId;
@@ -65,13 +66,12 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
     // outright, instead of both reserving piecemeal until neither fits.
     announced = Math.max(0, input.announcedBytes ?? 0);
     if (announced > limits.maxFileSizeBytes) throw Errors.fileTooLarge(limits.maxFileSizeBytes);
-    slot = await deps.slots.open(input.customerId, announced);
+    slot = await deps.slots.open(input.customerId, announced, { objectKey });
   } catch (error) {
     // Read and drop the body: a client that sends it all before reading the answer must get the answer.
     input.content.resume();
     throw error;
   }
-  const objectKey = `${input.customerId}/${randomUUID()}`;
   const meter = new UploadMeter(limits.maxFileSizeBytes, (bytes) => slot.grow(bytes), announced);
   let stored = false;
   try {

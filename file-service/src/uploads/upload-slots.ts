@@ -5,6 +5,7 @@ import type pg from "pg";
 import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";
 import { SERVICE_NAME } from "../service.js";
+import type { FileStorage } from "../storage/file-storage.js";
 import {
   consumeReservation,
   countOpenReservations,
@@ -36,15 +37,17 @@ export type UploadSlots = {
   /**
    * Opens a slot with `bytes` reserved. A capped slot (a client's body) counts against the
    * customer's cap, across instances (their open reservations in the database), and against this
-   * instance's cap (what its memory can carry).
+   * instance's cap (what its memory can carry). The object it streams to, if any: should this
+   * instance die, the reaper aborts the multipart upload it left there.
    */
-  open(customerId: string, bytes: number, options?: { capped?: boolean }): Promise<UploadSlot>;
+  open(customerId: string, bytes: number, options?: { capped?: boolean; objectKey?: string }): Promise<UploadSlot>;
   start(): void;
   stop(): void;
 };
 
 export function createUploadSlots(deps: {
   pool: pg.Pool;
+  storage: FileStorage;
   defaultQuotaBytes: number;
   limits: UploadLimits;
   logger: EventLogger;
@@ -60,14 +63,15 @@ export function createUploadSlots(deps: {
     await renewReservations(pool, [...live], limits.leaseMs);
   }
   async function reap() {
-    const reaped = await reapExpiredReservations(pool);
+    const { objectKeys, ...reaped } = await reapExpiredReservations(pool);
     if (reaped.reservations > 0) {
       deps.logger.warn(reaped, "released the reservations of uploads whose instance stopped renewing them");
     }
+    for (const key of objectKeys) await deps.storage.abortIncomplete(key);
   }
 
   return {
-    async open(customerId, bytes, { capped = true } = {}) {
+    async open(customerId, bytes, { capped = true, objectKey } = {}) {
       if (capped && streaming >= limits.maxPerInstance) throw Errors.uploadsBusy();
       if (capped) streaming += 1;
       let id: string;
@@ -79,7 +83,7 @@ export function createUploadSlots(deps: {
           if (capped && (await countOpenReservations(tx, customerId)) >= limits.maxPerCustomer) {
             throw Errors.tooManyUploads(limits.maxPerCustomer);
           }
-          const opened = await insertReservation(tx, { customerId, owner, bytes, leaseMs: limits.leaseMs });
+          const opened = await insertReservation(tx, { customerId, owner, bytes, leaseMs: limits.leaseMs, objectKey });
           if (!opened) throw Errors.quotaExceeded();
           return opened;
         });
