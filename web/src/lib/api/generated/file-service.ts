@@ -2912,6 +2912,24 @@ export interface paths {
             };
           };
         };
+        /** @description Another request held the upload for too long; resume from its offset (HEAD) */
+        423: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/plain":
+              | {
+                  /**
+                   * @description Stable error code
+                   * @enum {unknown}
+                   */
+                  code: "UPLOAD_LOCKED";
+                  message: string;
+                }
+              | string;
+          };
+        };
         500: components["responses"]["InternalError"];
         /** @description A server this request needs is unreachable; try again */
         503: {
@@ -3150,6 +3168,24 @@ export interface paths {
             "text/plain": string;
           };
         };
+        /** @description Another request held the upload for too long; resume from its offset (HEAD) */
+        423: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/plain":
+              | {
+                  /**
+                   * @description Stable error code
+                   * @enum {unknown}
+                   */
+                  code: "UPLOAD_LOCKED";
+                  message: string;
+                }
+              | string;
+          };
+        };
         500: components["responses"]["InternalError"];
         /** @description A server this request needs is unreachable; try again */
         503: {
@@ -3328,6 +3364,24 @@ export interface paths {
               code: "UNSUPPORTED_MEDIA_TYPE";
               message: string;
             };
+          };
+        };
+        /** @description Another request held the upload for too long; resume from its offset (HEAD) */
+        423: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/plain":
+              | {
+                  /**
+                   * @description Stable error code
+                   * @enum {unknown}
+                   */
+                  code: "UPLOAD_LOCKED";
+                  message: string;
+                }
+              | string;
           };
         };
         /** @description Too Many Requests */
