@@ -221,7 +221,7 @@ describe("docker-compose.yml", () => {
     }
   });
 
-  it("writes Kong's access log in a format without query strings, share tokens or the Referer", () => {
+  it("writes Kong's access log in a format without query strings, share tokens, download tickets or the Referer", () => {
     const kongService = compose.services.kong!;
     const [target, format] = String(kongService.environment!.KONG_PROXY_ACCESS_LOG).split(/\s+/);
     expect(target).toBe("/dev/stdout");
@@ -249,16 +249,27 @@ describe("docker-compose.yml", () => {
     expect(variables.filter((name) => !safe.has(name!))).toEqual([]);
     expect(variables).toContain("coffer_log_path");
 
-    // The path is nginx's $uri (no query) with a share link's token masked: the map, applied here.
-    const map = /map\s+\$uri\s+\$coffer_log_path\s*\{\s*"~\*([^"]+)"\s+"([^"]+)";\s*default\s+\$uri;\s*\}/.exec(conf);
+    // The path is nginx's $uri (no query) with a share link's token and a download ticket masked:
+    // the map, applied here as nginx does (the first matching pattern, else $uri).
+    const map = /map\s+\$uri\s+\$coffer_log_path\s*\{([^}]*)\}/.exec(conf);
     expect(map, "map $uri $coffer_log_path").not.toBeNull();
+    const entries = [...map![1]!.matchAll(/"~\*([^"]+)"\s+"([^"]+)";/g)].map(([, pattern, value]) => ({
+      pattern: new RegExp(pattern!, "i"),
+      value: value!,
+    }));
+    expect(map![1]).toMatch(/default\s+\$uri;/);
     const logged = (uri: string) => {
-      const match = new RegExp(map![1]!, "i").exec(uri);
-      return match ? map![2]!.replace(/\$(\w+)/g, (_, name: string) => match.groups![name]!) : uri;
+      for (const { pattern, value } of entries) {
+        const match = pattern.exec(uri);
+        if (match) return value.replace(/\$(\w+)/g, (_, name: string) => match.groups![name]!);
+      }
+      return uri;
     };
     expect(logged("/s/c2VjcmV0LXRva2Vu")).toBe("/s/[redacted]");
     expect(logged("/s/c2VjcmV0LXRva2Vu/content")).toBe("/s/[redacted]/content");
     expect(logged("/S/c2VjcmV0LXRva2Vu/unlock")).toBe("/s/[redacted]/unlock");
+    expect(logged("/downloads/dGlja2V0LXNlY3JldA")).toBe("/downloads/[redacted]");
+    expect(logged("/Downloads/dGlja2V0LXNlY3JldA")).toBe("/downloads/[redacted]");
     expect(logged("/files/123/content")).toBe("/files/123/content");
   });
 });
