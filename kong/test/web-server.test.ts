@@ -223,7 +223,7 @@ describe("the gateway's web route (kong/kong.yml)", () => {
       jwtKeys: await importJwtKeys(config.credentials),
       logger: pino({ level: "silent" }),
       // Only the web server is running: any other service is a closed port.
-      resolve: (upstream) => ({ host: "127.0.0.1", port: upstream.url.hostname === "web" ? webPort : 9 }),
+      resolve: (target) => ({ host: "127.0.0.1", port: target.host === "web" ? webPort : 9 }),
       listenPort: 0,
     });
     gateway.listen(0, "127.0.0.1");
