@@ -145,7 +145,10 @@ export async function startPlatform(options) {
   return { gatewayUrl, pids, stop, exited };
 }
 
-/** `infra/bin/infra env` as an object: the servers' addresses and the development secrets. */
+/**
+ * The servers' addresses and the development secrets: `infra/bin/infra env`, where a variable already
+ * set in this process wins (a cluster elsewhere, `make dev` with another topology), as for the tests.
+ */
 export function readInfraEnv() {
   const output = spawnSync(`${root}infra/bin/infra`, ["env"], { encoding: "utf8" });
   if (output.status !== 0) throw new Error(`infra env failed: ${output.stderr}`);
@@ -153,6 +156,7 @@ export function readInfraEnv() {
     output.stdout
       .trim()
       .split("\n")
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)])
+      .map(([key, value]) => [key, process.env[key] || value]),
   );
 }
