@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Renders kong/kong.yml for a running platform: customer-service's public key into the JWT
-// credential, CORS_ORIGINS into the cors plugin, a random value into the (unused) HS secret.
+// credential, CORS_ORIGINS into the cors plugin, REDIS_URL into every rate-limiting plugin's
+// Redis settings, a random value into the (unused) HS secret.
 // Makes the signing key first when the directory has none, as compose's one-shot init container
 // and `make dev` both do before anything else starts. Plain Node, no dependencies, so it runs
 // in a bare node image.
@@ -73,6 +74,19 @@ if (notExact.length > 0) {
   );
   process.exit(1);
 }
+/** Kong's `redis` record of the rate-limiting plugin, from a `redis://[user:password@]host:port[/db]` URL. */
+function redisSettings(url) {
+  const { hostname, port, username, password, pathname } = new URL(url);
+  const database = Number(pathname.slice(1) || 0);
+  return {
+    host: hostname,
+    port: Number(port || 6379),
+    ...(username && { username: decodeURIComponent(username) }),
+    ...(password && { password: decodeURIComponent(password) }),
+    ...(database > 0 && { database }),
+  };
+}
+
 const publicKey = createPublicKey(signingKeyPem()).export({ type: "spki", format: "pem" });
 
 const template = readFileSync(values.template, "utf8");
@@ -81,6 +95,9 @@ const placeholders = {
   '"__COFFER_JWT_PUBLIC_KEY__"': JSON.stringify(publicKey),
   '"__COFFER_JWT_UNUSED_SECRET__"': JSON.stringify(randomBytes(32).toString("hex")),
   '["__COFFER_CORS_ORIGINS__"]': JSON.stringify(origins),
+  '{ host: "__COFFER_REDIS_HOST__", port: 6379 }': JSON.stringify(
+    redisSettings(process.env.REDIS_URL ?? "redis://127.0.0.1:6379"),
+  ),
 };
 let rendered = template;
 for (const [placeholder, value] of Object.entries(placeholders)) {

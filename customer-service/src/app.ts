@@ -30,7 +30,9 @@ import { Errors } from "./errors.js";
 import { createCleanupJob } from "./jobs/cleanup.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
+import { openRedis, isRedisUnreachable } from "./redis.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
+import { createLoginThrottleRepository } from "./sessions/login-throttle-repository.js";
 import { createSessionRepository } from "./sessions/session-repository.js";
 import { sessionRoutes } from "./sessions/session-routes.js";
 import { checkAccess } from "./sessions/session-service.js";
@@ -46,12 +48,20 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  registerHttpConventions(app, { isDependencyDown: isDatabaseUnreachable });
+  registerHttpConventions(app, {
+    isDependencyDown: (error) => isDatabaseUnreachable(error) || isRedisUnreachable(error),
+  });
 
   const { connection, models } = await openDatabase(config.mongoUrl, {
     onError: (err) => app.log.error({ err }, "mongodb connection error"),
   });
   app.addHook("onClose", async () => connection.close());
+  // What every instance counts (the routes' rate limits, the login throttle), per deployment: the
+  // instances on one database share the counts, another deployment on the same Redis (a test
+  // run) has its own.
+  const redis = openRedis(config.redisUrl, { onError: (err) => app.log.warn({ err }, "redis connection error") });
+  app.addHook("onClose", async () => redis.disconnect());
+  const countsNamespace = `${connection.name}:`;
 
   const keys = await loadSigningKeys(config.jwt.keysDir, { generateIfMissing: config.jwt.generateKey });
   const tokens = createAccessTokens(keys, {
@@ -77,7 +87,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     wakeRelay: () => relay.wake(),
     adminEmails: config.adminEmails,
     mails: createMailAllowance(createAttemptRepository(models.SentMail), config.accountMails),
-    throttle: createLoginThrottle(createAttemptRepository(models.LoginAttempt), config.loginThrottle),
+    throttle: createLoginThrottle(createLoginThrottleRepository(redis, countsNamespace), config.loginThrottle),
     refreshTtlSeconds: config.refreshTtlSeconds,
     unverifiedAccountTtlHours: config.unverifiedAccountTtlHours,
   };
@@ -90,6 +100,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    redis,
+    nameSpace: `${countsNamespace}rate-limit:`,
+    // As Kong's fault_tolerant: without Redis the per-address limits lapse and the requests are
+    // served; the mail allowance and the login throttle, kept in the database, still hold.
+    skipOnError: true,
     errorResponseBuilder: (_request, context) => Errors.rateLimited(Math.ceil(context.ttl / 1000)),
   });
   await registerOpenApi(app, {

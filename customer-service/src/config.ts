@@ -6,6 +6,8 @@ export { ConfigError } from "@coffer/contracts/config";
 const EnvSchema = Type.Object({
   ...serviceEnv({ port: 3001 }),
   MONGO_URL: Type.String({ pattern: "^mongodb(\\+srv)?://" }),
+  // Where the routes' rate limits are counted, shared by every instance.
+  REDIS_URL: Type.String({ pattern: "^rediss?://" }),
   JWT_KEYS_DIR: Type.String({ minLength: 1 }),
   JWT_GENERATE_KEY: Type.Boolean({ default: false }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
@@ -33,6 +35,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     ...serviceSettings(e),
     mongoUrl: e.MONGO_URL,
+    redisUrl: e.REDIS_URL,
     jwt: Object.freeze({
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,

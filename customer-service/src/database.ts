@@ -119,9 +119,8 @@ export function createModels(connection: Connection) {
     ),
   );
   // Login attempts per account and per client; mails sent per address (see limits/attempt-ledger.ts).
-  const LoginAttempt = connection.model("LoginAttempt", attemptSchema("login_attempts"));
   const SentMail = connection.model("SentMail", attemptSchema("sent_mails"));
-  return { Customer, Session, LoginAttempt, SentMail };
+  return { Customer, Session, SentMail };
 }
 
 export type Models = ReturnType<typeof createModels>;

@@ -4,7 +4,6 @@ import type { Config } from "../src/config.js";
 import type { Models } from "../src/database.js";
 import type { CleanupDeps } from "../src/jobs/cleanup.js";
 import { createAttemptRepository } from "../src/limits/attempt-repository.js";
-import { createLoginThrottle } from "../src/sessions/login-throttle.js";
 import { createSessionRepository } from "../src/sessions/session-repository.js";
 import { cipher } from "./support.js";
 
@@ -18,7 +17,6 @@ export function cleanupDepsFor(models: Models, config: Config): CleanupDeps {
     wakeRelay: () => undefined,
     adminEmails: config.adminEmails,
     mails: createMailAllowance(createAttemptRepository(models.SentMail), config.accountMails),
-    throttle: createLoginThrottle(createAttemptRepository(models.LoginAttempt), config.loginThrottle),
     unverifiedAccountTtlHours: config.unverifiedAccountTtlHours,
   };
 }

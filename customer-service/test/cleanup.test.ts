@@ -23,7 +23,7 @@ const HOUR = 3600_000;
 const ago = (ms: number) => new Date(Date.now() - ms);
 
 describe("the cleanup job (what TTL indexes would do on MongoDB)", () => {
-  it("when sessions, links, throttle windows and tombstones are past their time, then they are removed and the rest stays", async () => {
+  it("when sessions, links, sent-mail windows and tombstones are past their time, then they are removed and the rest stays", async () => {
     const session = (id: string, fields: object) =>
       models.Session.create({
         _id: id,
@@ -51,10 +51,10 @@ describe("the cleanup job (what TTL indexes would do on MongoDB)", () => {
     });
     await customer("tombstone", { deletedAt: ago(2 * 24 * HOUR), outboxPending: false });
     await customer("tombstone-unpublished", { deletedAt: ago(2 * 24 * HOUR), outboxPending: true });
-    const attempt = (key: string, at: Date) =>
-      models.LoginAttempt.create({ _id: `${key}#1`, key, n: 1, at, outcome: "counted" });
-    await attempt(`email:${randomUUID()}`, ago(HOUR));
-    const recent = await attempt(`email:${randomUUID()}`, ago(60_000));
+    const sentMail = (key: string, at: Date) =>
+      models.SentMail.create({ _id: `${key}#1`, key, n: 1, at, outcome: "counted" });
+    await sentMail(`verification:${randomUUID()}@example.com`, ago(25 * HOUR));
+    const recent = await sentMail(`verification:${randomUUID()}@example.com`, ago(HOUR));
 
     await cleanUp(cleanupDepsFor(models, config));
 
@@ -63,6 +63,6 @@ describe("the cleanup job (what TTL indexes would do on MongoDB)", () => {
     expect((await models.Customer.findById("fresh-link").lean())?.verification).not.toBeNull();
     expect(await models.Customer.exists({ _id: "tombstone" })).toBeNull();
     expect(await models.Customer.exists({ _id: "tombstone-unpublished" })).not.toBeNull();
-    expect((await models.LoginAttempt.find().lean()).map((a) => a._id)).toEqual([recent._id]);
+    expect((await models.SentMail.find().lean()).map((a) => a._id)).toEqual([recent._id]);
   });
 });

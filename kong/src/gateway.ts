@@ -1,5 +1,6 @@
 import { loggableUrl } from "@coffer/contracts/http";
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Redis } from "ioredis";
 import type { CryptoKey } from "jose";
 import type { Logger } from "pino";
 import { createRoundRobin } from "./balancer.js";
@@ -9,7 +10,7 @@ import { createCors } from "./plugins/cors.js";
 import { createJwt } from "./plugins/jwt.js";
 import type { Exchange, Exit, PluginHandler } from "./plugins/plugin.js";
 import { kongError } from "./plugins/plugin.js";
-import { createRateLimiting } from "./plugins/rate-limiting.js";
+import { createRateLimiting, type RateLimitingDeps, type RedisSettings } from "./plugins/rate-limiting.js";
 import { createRequestSizeLimiting } from "./plugins/request-size-limiting.js";
 import { proxy, type Address } from "./proxy.js";
 import { escapePath, parseRequestTarget } from "./request-target.js";
@@ -29,11 +30,13 @@ export type GatewayOptions = {
 export function createGateway(options: GatewayOptions): Server {
   const { config, logger } = options;
   const route = createRouter(config.routes);
+  const redisConnections = createRedisConnections(logger);
+  const rateLimiting: RateLimitingDeps = { redisFor: redisConnections.of, logger };
   const handlers = new Map<string, PluginHandler>();
   const handlerOf = (plugin: PluginInstance): PluginHandler => {
     let handler = handlers.get(plugin.scope);
     if (!handler) {
-      handler = createPlugin(plugin, config, options.jwtKeys);
+      handler = createPlugin(plugin, config, options.jwtKeys, rateLimiting);
       handlers.set(plugin.scope, handler);
     }
     return handler;
@@ -109,7 +112,10 @@ export function createGateway(options: GatewayOptions): Server {
         );
       });
   });
-  server.on("close", () => agent.destroy());
+  server.on("close", () => {
+    agent.destroy();
+    redisConnections.close();
+  });
   return server;
 }
 
@@ -130,6 +136,7 @@ function createPlugin(
   plugin: PluginInstance,
   config: GatewayConfig,
   jwtKeys: ReadonlyMap<string, CryptoKey>,
+  rateLimiting: RateLimitingDeps,
 ): PluginHandler {
   switch (plugin.name) {
     case "correlation-id":
@@ -139,8 +146,41 @@ function createPlugin(
     case "jwt":
       return createJwt((plugin as PluginInstance<"jwt">).config, config.credentials, jwtKeys);
     case "rate-limiting":
-      return createRateLimiting((plugin as PluginInstance<"rate-limiting">).config);
+      return createRateLimiting(plugin as PluginInstance<"rate-limiting">, rateLimiting);
     case "request-size-limiting":
       return createRequestSizeLimiting((plugin as PluginInstance<"request-size-limiting">).config);
   }
+}
+
+/**
+ * One connection per Redis server the plugins name, as Kong pools them by host, port and
+ * database. A command waits at most the plugin's `timeout` (Kong's connect/read timeout), and
+ * none waits for a reconnection, so an unreachable Redis fails each check fast.
+ */
+function createRedisConnections(logger: Logger) {
+  const connections = new Map<string, Redis>();
+  return {
+    of(settings: RedisSettings): Redis {
+      const id = JSON.stringify([settings.host, settings.port, settings.database, settings.username]);
+      let redis = connections.get(id);
+      if (!redis) {
+        redis = new Redis({
+          host: settings.host,
+          port: settings.port,
+          db: settings.database,
+          username: settings.username,
+          password: settings.password,
+          connectTimeout: settings.timeout,
+          commandTimeout: settings.timeout,
+          maxRetriesPerRequest: 0,
+        });
+        redis.on("error", (err: Error) => logger.warn({ err, redis: `${settings.host}:${settings.port}` }, "redis"));
+        connections.set(id, redis);
+      }
+      return redis;
+    },
+    close(): void {
+      for (const redis of connections.values()) redis.disconnect();
+    },
+  };
 }

@@ -55,7 +55,21 @@ const PLUGIN_SCHEMAS = {
       minute: Type.Optional(Type.Integer({ minimum: 1 })),
       hour: Type.Optional(Type.Integer({ minimum: 1 })),
       day: Type.Optional(Type.Integer({ minimum: 1 })),
-      policy: Type.Literal("local", { default: "local" }),
+      policy: Type.Enum(["local", "redis"], { default: "local" }),
+      fault_tolerant: Type.Boolean({ default: true }),
+      redis: Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Integer({ minimum: 0, maximum: 65535, default: 6379 }),
+          timeout: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 2, default: 2000 }),
+          username: Type.Optional(Type.String()),
+          password: Type.Optional(Type.String()),
+          database: Type.Integer({ minimum: 0, default: 0 }),
+        },
+        { ...strict, default: {} },
+      ),
+      // Only -1, Kong's default: every request counted in Redis as it is checked.
+      sync_rate: Type.Literal(-1, { default: -1 }),
       limit_by: Type.Enum(["ip", "consumer", "credential", "service"], { default: "consumer" }),
       hide_client_headers: Type.Boolean({ default: false }),
       error_code: Type.Integer({ minimum: 400, maximum: 599, default: 429 }),
@@ -184,6 +198,8 @@ export type PluginInstance<N extends PluginName = PluginName> = {
   config: PluginConfigs[N];
   /** Where it was declared, for messages and so each declaration keeps its own counters. */
   scope: string;
+  /** The service or route it is declared on (Kong's `service_id`, `route_id`): none when global. */
+  attachedTo: { service?: string; route?: string };
 };
 
 export type PathMatcher = { kind: "prefix"; prefix: string } | { kind: "regex"; regex: RegExp; source: string };
@@ -263,7 +279,11 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
   const kong = raw as Static<typeof KongFile>;
 
   const pluginProblems: string[] = [];
-  const plugins = (list: Static<typeof Plugin>[], scope: string): PluginInstance[] =>
+  const plugins = (
+    list: Static<typeof Plugin>[],
+    scope: string,
+    attachedTo: PluginInstance["attachedTo"],
+  ): PluginInstance[] =>
     list.flatMap((plugin, i) => {
       const at = `${scope}/plugins/${i}`;
       if (!(plugin.name in PLUGIN_SCHEMAS)) {
@@ -280,14 +300,16 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
         const limits = config as PluginConfigs["rate-limiting"];
         if (![limits.second, limits.minute, limits.hour, limits.day].some(Boolean))
           bad.push(`${at}/config: set at least one of second, minute, hour, day`);
+        if (limits.policy === "redis" && !limits.redis.host)
+          bad.push(`${at}/config/redis/host: the redis policy needs the Redis server's host`);
       }
       if (name === "cors" && bad.length === 0)
         bad.push(...corsConfigProblems(config as PluginConfigs["cors"], `${at}/config`));
       pluginProblems.push(...bad);
-      return [{ name, config, scope: `${scope}/plugins/${i}` } as PluginInstance];
+      return [{ name, config, scope: `${scope}/plugins/${i}`, attachedTo } as PluginInstance];
     });
 
-  const globalPlugins = plugins(kong.plugins, "");
+  const globalPlugins = plugins(kong.plugins, "", {});
   const balancers = new Map<string, Target[]>();
   kong.upstreams.forEach((entry, u) => {
     if (balancers.has(entry.name)) pluginProblems.push(`/upstreams/${u}: upstream "${entry.name}" repeated`);
@@ -316,9 +338,9 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
       writeTimeoutMs: service.write_timeout ?? 60_000,
     };
     upstreams.push(upstream);
-    const servicePlugins = plugins(service.plugins, `/services/${s}`);
+    const servicePlugins = plugins(service.plugins, `/services/${s}`, { service: service.name });
     service.routes.forEach((route: RouteEntry, r) => {
-      const routePlugins = plugins(route.plugins, `/services/${s}/routes/${r}`);
+      const routePlugins = plugins(route.plugins, `/services/${s}/routes/${r}`, { route: route.name });
       routes.push({
         name: route.name,
         service: upstream,

@@ -12,7 +12,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createGateway } from "../src/gateway.js";
-import { KongConfigError, loadKongConfig, parseKongConfig } from "../src/kong-config.js";
+import { KongConfigError, loadKongConfig, parseKongConfig, type PluginInstance } from "../src/kong-config.js";
 import { importJwtKeys } from "../src/plugins/jwt.js";
 
 /**
@@ -166,8 +166,10 @@ describe("the development gateway", () => {
     expect(() => parseKongConfig(withField)).toThrow(KongConfigError);
 
     const withConfig = kongFile(port);
-    withConfig.plugins[1]!.config = { minute: 3, policy: "redis" } as never;
+    withConfig.plugins[1]!.config = { minute: 3, policy: "cluster" } as never;
     expect(() => parseKongConfig(withConfig)).toThrow(/plugins\/1\/config\/policy/);
+    withConfig.plugins[1]!.config = { minute: 3, policy: "redis" } as never;
+    expect(() => parseKongConfig(withConfig)).toThrow(/plugins\/1\/config\/redis\/host/);
   });
 
   it("when it reads the committed kong/kong.yml, then every plugin is one it implements, and unrendered it will not serve", async () => {
@@ -189,6 +191,13 @@ describe("the development gateway", () => {
     );
     expect(cors.config.origins).toEqual(["https://app.example", "https://admin.example"]);
     expect(config.routes.map((r) => r.name)).toContain("share-unlock");
+    // Every rate limit counts in the Redis of REDIS_URL, shared by every gateway.
+    const redisUrl = new URL(process.env.REDIS_URL!);
+    const limits = config.routes.flatMap((r) => r.plugins.filter((p) => p.name === "rate-limiting"));
+    expect(limits.length).toBeGreaterThan(0);
+    for (const { config: limit } of limits as PluginInstance<"rate-limiting">[]) {
+      expect(limit).toMatchObject({ policy: "redis", redis: { host: redisUrl.hostname, port: Number(redisUrl.port) } });
+    }
   });
 
   it("when a route matches, then strip_path, methods and regex-before-prefix decide the upstream path", async () => {

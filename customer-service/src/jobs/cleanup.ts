@@ -1,21 +1,19 @@
 import type { FastifyBaseLogger } from "fastify";
 import { expireUnverified, type AccountDeps } from "../accounts/account-service.js";
-import type { LoginThrottle } from "../sessions/login-throttle.js";
 
 const DAY_MS = 24 * 3600_000;
 
-export type CleanupDeps = AccountDeps & { throttle: LoginThrottle; unverifiedAccountTtlHours: number };
+export type CleanupDeps = AccountDeps & { unverifiedAccountTtlHours: number };
 
 /**
  * What TTL indexes would do on MongoDB, done by the service (FerretDB has none): forget dead
- * sessions, expired link tokens, old login attempts and mails, and tombstones whose event is
- * published. Registrations left unverified are deleted (and `customer.deleted` published).
+ * sessions, expired link tokens, old mails, and tombstones whose event is published.
+ * Registrations left unverified are deleted (and `customer.deleted` published).
  */
 export async function cleanUp(deps: CleanupDeps, now = new Date()): Promise<void> {
   await deps.sessions.purgeEnded(now);
   await deps.accounts.purgeExpired(now, new Date(now.getTime() - DAY_MS));
   await expireUnverified(deps, deps.unverifiedAccountTtlHours, now);
-  await deps.throttle.purgeExpired(now);
   await deps.mails.purgeExpired(now);
 }
 
