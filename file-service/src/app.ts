@@ -62,7 +62,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => pool.end());
   await migrate(pool, new URL("../migrations/", import.meta.url));
 
-  const { storage, check: storageCheck } = await connectFileStorage(config.minio);
+  const { storage, check: storageCheck } = await connectFileStorage(config.minio, app.log);
 
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const registry = createEventRegistry(config.schemaRegistryUrl);
@@ -97,7 +97,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   };
   const tus = createResumableUploads(deps);
   const completer = createUploadCompleter(deps);
-  const jobs = [deleter, slots, completer, createHourlySweep(deps, tus)];
+  const jobs = [deleter, slots, completer, createHourlySweep(deps, tus, config.sweepIntervalMs)];
   for (const job of jobs) job.start();
   app.addHook("onClose", async () => {
     await Promise.all(jobs.map((job) => job.stop()));

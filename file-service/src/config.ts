@@ -11,6 +11,11 @@ const EnvSchema = Type.Object({
   MINIO_ACCESS_KEY: Type.String({ minLength: 3 }),
   MINIO_SECRET_KEY: Type.String({ minLength: 8 }),
   MINIO_BUCKET: Type.String({ pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", default: "coffer-files" }),
+  // MinIO answers to any region and serves buckets by path; S3 and its other clones may want their own.
+  S3_REGION: Type.String({ pattern: "^[a-z0-9-]{2,40}$", default: "us-east-1" }),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: true }),
+  // Longer than a tus upload stays open (24 h): the bucket rule must never abort a live one.
+  MULTIPART_ABORT_DAYS: Type.Integer({ minimum: 2, default: 2 }),
   JWKS_URL: Type.String({ pattern: "^https?://" }),
   DEFAULT_QUOTA_BYTES: Type.Integer({ minimum: 0, default: 10 * 2 ** 30 }),
   MAX_FILE_SIZE_BYTES: Type.Integer({ minimum: 1, default: 5 * 2 ** 30 }),
@@ -20,6 +25,7 @@ const EnvSchema = Type.Object({
   MAX_UPLOADS_PER_INSTANCE: Type.Integer({ minimum: 1, default: 32 }),
   UPLOAD_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
   UPLOAD_LEASE_MS: Type.Integer({ minimum: 300, default: 120_000 }),
+  SWEEP_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3600_000 }),
   SHARE_DEFAULT_DAYS: Type.Integer({ minimum: 1, default: 7 }),
   SHARE_MAX_DAYS: Type.Integer({ minimum: 1, default: 30 }),
   // Coffer mails links for its customers: these keep it from being anyone's mail relay.
@@ -46,7 +52,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessKey: e.MINIO_ACCESS_KEY,
       secretKey: e.MINIO_SECRET_KEY,
       bucket: e.MINIO_BUCKET,
+      region: e.S3_REGION,
+      pathStyle: e.S3_FORCE_PATH_STYLE,
+      /** The bucket's lifecycle rule: incomplete multipart uploads are aborted this many days after they began. */
+      multipartAbortDays: e.MULTIPART_ABORT_DAYS,
     }),
+    /** How often the hourly sweep runs, on one instance of all. */
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     consumerGroup: e.CONSUMER_GROUP,
     consumerFromBeginning: e.CONSUMER_FROM_BEGINNING,
     jwt: Object.freeze({ jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }),

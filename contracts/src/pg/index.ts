@@ -1,6 +1,7 @@
 export { createPgCheck, createPool } from "./pool.js";
 export { migrate } from "./migrate.js";
 export { inTransaction } from "./transaction.js";
+export { PG_JOB_LEASE_TABLES_SQL, runExclusive } from "./job-leases.js";
 export { isPostgresUnavailable } from "./pg-errors.js";
 export {
   ACCESS_REVOKED_CHANNEL,

@@ -1,11 +1,12 @@
 import { readFileSync, readdirSync } from "node:fs";
 import type pg from "pg";
 import { PG_ACCESS_TABLES_SQL } from "./access-projection.js";
+import { PG_JOB_LEASE_TABLES_SQL } from "./job-leases.js";
 import { PG_EVENT_TABLES_SQL } from "../outbox/pg-outbox.js";
 
 /**
  * Applies a service's plain, numbered SQL migrations (`001_init.sql`, `002_….sql`) once each,
- * in order, after the event and access-projection tables every PostgreSQL service needs. An advisory lock lets
+ * in order, after the event, access-projection and job-lease tables every PostgreSQL service needs. An advisory lock lets
  * several instances start at once.
  */
 export async function migrate(pool: pg.Pool, directory: URL): Promise<string[]> {
@@ -14,6 +15,7 @@ export async function migrate(pool: pg.Pool, directory: URL): Promise<string[]> 
     await client.query("SELECT pg_advisory_lock(hashtext('coffer-migrations'))");
     await client.query(PG_EVENT_TABLES_SQL);
     await client.query(PG_ACCESS_TABLES_SQL);
+    await client.query(PG_JOB_LEASE_TABLES_SQL);
     await client.query(
       "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
     );

@@ -10,6 +10,8 @@ export type FileStorage = {
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   remove(keys: readonly string[]): Promise<void>;
   list(prefix: string): Promise<string[]>;
+  /** Aborts the multipart uploads left incomplete under this key (an upload whose instance died). */
+  abortIncomplete(key: string): Promise<void>;
   /** Every object under the prefix with its size and when it was written, as MinIO lists them. */
   scan(prefix: string): AsyncIterable<StoredObject>;
 };
@@ -52,6 +54,9 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
     async remove(keys) {
       if (keys.length > 0) await client.removeObjects(bucket, [...keys]);
     },
+    async abortIncomplete(key) {
+      await client.removeIncompleteUpload(bucket, key);
+    },
     async list(prefix) {
       const keys: string[] = [];
       for await (const item of client.listObjectsV2(bucket, prefix, true)) {
@@ -68,14 +73,31 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
   };
 }
 
-/** Connects to the bucket, creating it on first start: the storage, and the check of its readiness. */
+/**
+ * Connects to the bucket, creating it on first start with a rule that aborts the multipart
+ * uploads nobody finished: the storage, and the check of its readiness.
+ */
 export async function connectFileStorage(
   settings: Config["minio"],
+  logger: { warn(obj: object, msg: string): void },
 ): Promise<{ storage: FileStorage; check: DependencyCheck }> {
-  const { bucket, ...options } = settings;
+  const { bucket, region, multipartAbortDays, ...options } = settings;
   // 8 MiB parts: an upload of unknown length holds one part in memory, whatever its size.
-  const client = new Minio.Client({ ...options, partSize: 8 * 2 ** 20 });
-  if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket);
+  const client = new Minio.Client({ ...options, region, partSize: 8 * 2 ** 20 });
+  if (!(await client.bucketExists(bucket))) {
+    await client.makeBucket(bucket, region);
+    const rule = {
+      ID: "abort-incomplete-multipart-uploads",
+      Status: "Enabled",
+      Filter: { Prefix: "" },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: multipartAbortDays },
+    };
+    // MinIO has no such rule (it refuses it): its own stale-upload expiry (`api stale_uploads_expiry`,
+    // 24 h by default) aborts them instead.
+    await client.setBucketLifecycle(bucket, { Rule: [rule] }).catch((err: unknown) => {
+      logger.warn({ err, bucket }, "the store refused the rule aborting incomplete multipart uploads");
+    });
+  }
   return {
     storage: createFileStorage(client, bucket),
     check: {

@@ -63,12 +63,41 @@ export async function markProcessing(db: Db, id: string): Promise<boolean> {
   return rowCount === 1;
 }
 
-/** The oldest upload waiting for its completion, locked until the transaction ends; other instances skip it. */
-export async function claimProcessing(tx: pg.ClientBase): Promise<ResumableUpload | undefined> {
-  const { rows } = await tx.query(
-    "SELECT * FROM resumable_uploads WHERE state = 'processing' ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+/**
+ * Claims the oldest upload waiting for its completion that nobody holds (or whose holder's lease
+ * ran out), for `worker` during `leaseMs`; undefined when there is none.
+ */
+export async function claimProcessing(db: Db, worker: string, leaseMs: number): Promise<ResumableUpload | undefined> {
+  const { rows } = await db.query(
+    `UPDATE resumable_uploads SET claimed_by = $1, lease_until = now() + make_interval(secs => $2)
+      WHERE id = (
+        SELECT id FROM resumable_uploads
+         WHERE state = 'processing' AND (lease_until IS NULL OR lease_until < now())
+         ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED
+      )
+      RETURNING *`,
+    [worker, leaseMs / 1000],
   );
   return rows[0] ? toUpload(rows[0]) : undefined;
+}
+
+/** Extends the worker's claim; false when another worker took the upload after the lease ran out. */
+export async function renewClaim(db: Db, id: string, worker: string, leaseMs: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE resumable_uploads SET lease_until = now() + make_interval(secs => $3)
+      WHERE id = $1 AND state = 'processing' AND claimed_by = $2`,
+    [id, worker, leaseMs / 1000],
+  );
+  return rowCount === 1;
+}
+
+/** Locks the upload for the recording transaction while `worker` still holds its claim; false when it lost it. */
+export async function lockClaim(tx: pg.ClientBase, id: string, worker: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    "SELECT 1 FROM resumable_uploads WHERE id = $1 AND state = 'processing' AND claimed_by = $2 FOR UPDATE",
+    [id, worker],
+  );
+  return rowCount === 1;
 }
 
 export async function markDone(tx: pg.ClientBase, id: string, fileId: string): Promise<void> {
@@ -94,12 +123,12 @@ export async function deleteOpenUpload(tx: pg.ClientBase, id: string) {
   return rows[0] && { customerId: rows[0].customer_id, size: Number(rows[0].size) };
 }
 
-/** Fails the uploads still open `olderThanMs` after their creation: each one's customer and reserved bytes. */
+/** Fails the uploads still open `olderThanMs` after their creation: each one's id, customer and reserved bytes. */
 export async function expireOpenUploads(db: Db, olderThanMs: number) {
-  const { rows } = await db.query<{ customer_id: string; size: string }>(
+  const { rows } = await db.query<{ id: string; customer_id: string; size: string }>(
     `UPDATE resumable_uploads SET state = 'failed', error_code = 'EXPIRED', updated_at = now()
-      WHERE state = 'uploading' AND created_at < now() - make_interval(secs => $1) RETURNING customer_id, size`,
+      WHERE state = 'uploading' AND created_at < now() - make_interval(secs => $1) RETURNING id, customer_id, size`,
     [olderThanMs / 1000],
   );
-  return rows.map((r) => ({ customerId: r.customer_id, size: Number(r.size) }));
+  return rows.map((r) => ({ id: r.id, customerId: r.customer_id, size: Number(r.size) }));
 }

@@ -34,6 +34,7 @@ const tusRefusals = {
   404: tusMessage("No such upload, or not this customer's"),
   410: tusMessage("The upload expired"),
   412: tusMessage("Tus-Resumable is missing"),
+  423: tusMessage("Another request held the upload for too long; resume from its offset (HEAD)", "UPLOAD_LOCKED"),
 };
 const Metadata = Type.String({
   description:

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { type EventLogger } from "@coffer/contracts";
 import { inTransaction } from "@coffer/contracts/pg";
 import { S3Store } from "@tus/s3-store";
-import { EVENTS, Server, type Upload } from "@tus/server";
+import { ERRORS, EVENTS, Server, type Upload } from "@tus/server";
 import { ensureCustomer } from "../accounts/account-repository.js";
 import type { Config } from "../config.js";
 import { Errors, tusError } from "../errors.js";
@@ -21,10 +21,14 @@ import {
   expireOpenUploads,
   findUploadStatus,
   insertUpload,
+  lockClaim,
   markDone,
   markFailed,
   markProcessing,
+  renewClaim,
 } from "./resumable-repository.js";
+import { forgetTusInfoOlderThan } from "./tus-state-repository.js";
+import { createTusInfoStore, createTusLocker } from "./tus-shared-state.js";
 import { recordVersion, type UploadDeps } from "./upload-service.js";
 
 export const UPLOADS_PATH = "/files/uploads";
@@ -63,15 +67,16 @@ export function createResumableUploads(deps: ResumableDeps): Server {
     datastore: new S3Store({
       partSize: 8 * 2 ** 20,
       expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS,
+      cache: createTusInfoStore(deps.pool),
       s3ClientConfig: {
         bucket: minio.bucket,
         endpoint: `${minio.useSSL ? "https" : "http"}://${minio.endPoint}:${minio.port}`,
-        // The S3 client signs with a region: MinIO's default one.
-        region: "us-east-1",
-        forcePathStyle: true,
+        region: minio.region,
+        forcePathStyle: minio.pathStyle,
         credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey },
       },
     }),
+    locker: createTusLocker(deps.pool),
     maxSize: deps.limits.maxFileSizeBytes,
     relativeLocation: true,
     respectForwardedHeaders: true,
@@ -201,18 +206,33 @@ async function sha256Of(storage: FileStorage, key: string): Promise<{ sha256: st
   return { sha256: hash.digest("hex"), size };
 }
 
+/** How long a completion worker vouches for an upload it hashes; it renews the claim at a third of it. */
+export const COMPLETION_LEASE_MS = 60_000;
+
 /**
- * Finishes completed tus uploads: hashes the object, checks the client's checksum, records
- * the version (same quota, versioning and event as a simple upload). A checksum mismatch
- * keeps nothing. Safe to run on several instances (each upload is claimed by one).
+ * Finishes completed tus uploads: claims one (a lease, so a worker that dies hands it on),
+ * hashes the object outside any transaction, then, in a short one and only while it still holds
+ * the claim, checks the client's checksum and records the version (same quota, versioning and
+ * event as a simple upload). A checksum mismatch keeps nothing. Safe on several instances.
  */
-export async function completeResumableUploads(deps: ResumableDeps): Promise<number> {
+export async function completeResumableUploads(deps: ResumableDeps, worker: string): Promise<number> {
   let done = 0;
   for (;;) {
-    const finished = await inTransaction(deps.pool, async (tx) => {
-      const upload = await claimProcessing(tx);
-      if (!upload) return false;
-      const actual = await sha256Of(deps.storage, upload.id);
+    const upload = await claimProcessing(deps.pool, worker, COMPLETION_LEASE_MS);
+    if (!upload) return done;
+    const renewal = setInterval(() => {
+      renewClaim(deps.pool, upload.id, worker, COMPLETION_LEASE_MS).catch((err: unknown) =>
+        deps.logger.warn({ err, uploadId: upload.id }, "renewing a completion claim failed"),
+      );
+    }, COMPLETION_LEASE_MS / 3).unref();
+    let actual: { sha256: string; size: number };
+    try {
+      actual = await sha256Of(deps.storage, upload.id);
+    } finally {
+      clearInterval(renewal);
+    }
+    const recorded = await inTransaction(deps.pool, async (tx) => {
+      if (!(await lockClaim(tx, upload.id, worker))) return false;
       if ((upload.sha256 && upload.sha256 !== actual.sha256) || actual.size !== upload.size) {
         await markFailed(tx, upload.id, "CHECKSUM_MISMATCH");
         await queueObjectDeletions(tx, [upload.id]);
@@ -235,7 +255,10 @@ export async function completeResumableUploads(deps: ResumableDeps): Promise<num
       await markDone(tx, upload.id, file.id);
       return true;
     });
-    if (!finished) return done;
+    if (!recorded) {
+      deps.logger.warn({ uploadId: upload.id }, "another worker took this upload's completion over: its claim ran out");
+      continue;
+    }
     done += 1;
     deps.wakeDeleter();
   }
@@ -254,12 +277,27 @@ export async function abandonResumableUpload(deps: ResumableDeps, id: string): P
   });
 }
 
-/** Abandoned uploads: tus aborts their multipart parts in MinIO; we give their reservation back. */
+/**
+ * Abandoned uploads: each one's multipart upload is aborted and its objects removed, its
+ * reservation given back; then tus aborts every other multipart upload of the bucket older than
+ * the expiry (a simple upload's, left by an instance that died before the reaper saw it).
+ */
 export async function expireResumableUploads(deps: ResumableDeps, server: Server): Promise<void> {
-  await server.cleanUpExpiredUploads().catch((err: unknown) => deps.logger.warn({ err }, "tus expiry cleanup failed"));
-  for (const expired of await expireOpenUploads(deps.pool, UPLOAD_EXPIRY_MS)) {
-    await releaseBytes(deps.pool, expired.customerId, expired.size);
+  const expired = await expireOpenUploads(deps.pool, UPLOAD_EXPIRY_MS);
+  for (const upload of expired) await releaseBytes(deps.pool, upload.customerId, upload.size);
+  for (const upload of expired) {
+    await server.datastore
+      .remove(upload.id)
+      .then(() => deps.storage.remove([`${upload.id}.part`]))
+      .catch((err: unknown) => {
+        // Gone already (never written, or terminated meanwhile) is the aim; otherwise the bucket-wide
+        // abort below, or the next sweep's, ends its multipart upload.
+        if (err !== ERRORS.FILE_NOT_FOUND)
+          deps.logger.warn({ err, uploadId: upload.id }, "aborting an expired upload failed");
+      });
   }
+  await server.cleanUpExpiredUploads();
+  await forgetTusInfoOlderThan(deps.pool, 2 * UPLOAD_EXPIRY_MS);
 }
 
 /** Whether a finished upload became a file (and which), or why not. */
