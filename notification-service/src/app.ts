@@ -23,6 +23,7 @@ import {
   migrate,
 } from "@coffer/contracts/pg";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
 import { deliveriesRoutes } from "./deliveries/deliveries-routes.js";
@@ -54,7 +55,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const live = createLiveStream({
     pool,
-    connectionString: config.databaseUrl,
+    connectionString: config.databaseListenUrl,
     logger: app.log,
     limits: config.streams,
   });
@@ -62,7 +63,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook("onClose", async () => live.stop());
   const accessCheck = createPgAccessCheck(pool);
   const revocations = createStreamRevocations({
-    connectionString: config.databaseUrl,
+    connectionString: config.databaseListenUrl,
     check: accessCheck,
     logger: app.log,
   });
@@ -74,15 +75,18 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     registry: createEventRegistry(config.schemaRegistryUrl),
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
+    sessionTimeoutMs: config.consumerSessionTimeoutMs,
     logger: app.log,
     store: createPgIdempotencyStore(pool),
     // SMTP down: the partition waits and retries (up to minutes), then dead-letters with the reason.
-    retry: { attempts: config.mailRetry.attempts, initialDelayMs: 250, maxDelayMs: config.mailRetry.maxDelayMs },
+    retry: { initialDelayMs: 250, ...config.mailRetry },
     handlers: {
       ...createAccessProjectionHandlers(),
       ...createNotificationsConsumer({
         templates: loadTemplates(new URL("../templates/", import.meta.url)),
         mailer,
+        // Each instance claims the mails it sends; this one's claims are known by this id.
+        claimant: { owner: `${SERVICE_NAME}/${randomUUID()}`, leaseMs: config.mailClaimMs },
         cipher: createFieldCipher(config.eventEncryptionKeys),
         publicBaseUrl: config.publicBaseUrl,
       }),

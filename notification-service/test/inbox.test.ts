@@ -264,4 +264,54 @@ describe("administration", () => {
       }),
     ]);
   });
+
+  it("when PostgreSQL ends the LISTEN connections, then an open stream gets every item stored meanwhile and after, in order, none twice", async () => {
+    const ada = await customer();
+    const stream = await openStream(otherUrl, ada.token);
+    await vi.waitFor(() => expect(stream.frames.length).toBeGreaterThan(0), { timeout: 5000 }); // connected
+    const store = async (title: string) => {
+      const client = await db.pool.connect();
+      try {
+        await addInboxItem(client, {
+          customerId: ada.customerId,
+          eventId: randomUUID(),
+          kind: "file-purged",
+          category: "activity",
+          title,
+          body: "stored while the LISTEN was down",
+          link: null,
+        });
+      } finally {
+        client.release();
+      }
+    };
+    const listeners = () =>
+      db.pool.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> pg_backend_pid()",
+        ["LISTEN inbox_item"],
+      );
+    const before = (await listeners()).rows.map((r) => r.pid);
+    expect(before).toHaveLength(2); // one per instance
+
+    const titles = Array.from({ length: 12 }, (_, i) => `item ${i}`);
+    await db.pool.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [before]);
+    for (const title of titles.slice(0, 6)) await store(title); // notified to nobody
+    await vi.waitFor(
+      async () => {
+        const pids = (await listeners()).rows.map((r) => r.pid);
+        if (pids.length !== 2 || pids.some((pid) => before.includes(pid))) throw new Error("not listening again yet");
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    for (const title of titles.slice(6)) await store(title);
+
+    await vi.waitFor(() => expect(stream.notifications()).toHaveLength(titles.length), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    const got = stream.notifications();
+    expect(got.map((n) => n.title)).toEqual(titles);
+    expect(new Set(got.map((n) => n.id)).size).toBe(titles.length);
+    stream.close();
+  });
 });

@@ -355,8 +355,12 @@ describe("e-mail", () => {
     await smtp.restore();
     const mails = await waitForMails(email, 2);
     expect(mails.filter((m) => m.subject === "Your Coffer password was changed")).toHaveLength(1);
-    const { rows } = await db.pool.query("SELECT status FROM deliveries WHERE event_id = $1", [changed.eventId]);
-    expect(rows).toEqual([{ status: "sent" }]);
+    // MailHog may show the mail a moment before the row records it sent.
+    await expect
+      .poll(
+        async () => (await db.pool.query("SELECT status FROM deliveries WHERE event_id = $1", [changed.eventId])).rows,
+      )
+      .toEqual([{ status: "sent" }]);
   });
 
   it("when a customer is deleted, then they get the goodbye mail and nothing after it", async () => {

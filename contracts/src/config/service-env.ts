@@ -28,7 +28,22 @@ export function consumerEnv(defaults: { group: string }) {
     CONSUMER_GROUP: Type.String({ minLength: 1, default: defaults.group }),
     // Where a consumer group with no committed offsets starts: a new deployment reads the history.
     CONSUMER_FROM_BEGINNING: Type.Boolean({ default: true }),
+    // Without a heartbeat for this long, the broker evicts the member and gives its partitions away.
+    CONSUMER_SESSION_TIMEOUT_MS: Type.Integer({ minimum: 6000, maximum: 300_000, default: 30_000 }),
+    // The longest a failing record's retries wait in its handler; beyond it its partition is paused.
+    CONSUMER_MAX_WAIT_IN_HANDLER_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   };
+}
+
+type ConsumerEnv = Partial<Static<TObject<ReturnType<typeof consumerEnv>>>>;
+
+function consumerProblems({
+  CONSUMER_SESSION_TIMEOUT_MS: session,
+  CONSUMER_MAX_WAIT_IN_HANDLER_MS: wait,
+}: ConsumerEnv) {
+  return session !== undefined && wait !== undefined && wait >= session
+    ? ["CONSUMER_MAX_WAIT_IN_HANDLER_MS: must be below CONSUMER_SESSION_TIMEOUT_MS"]
+    : [];
 }
 
 type ServiceEnv = Static<TObject<ReturnType<typeof serviceEnv>>>;
@@ -41,9 +56,10 @@ export function parseServiceEnv<S extends TObject<ReturnType<typeof serviceEnv>>
   schema: S,
   env: Record<string, string | undefined>,
 ): Static<S> {
-  return parseEnv(schema, env, (value) =>
-    fieldKeysProblems("EVENT_ENCRYPTION_KEYS", (value as ServiceEnv).EVENT_ENCRYPTION_KEYS),
-  );
+  return parseEnv(schema, env, (value) => [
+    ...fieldKeysProblems("EVENT_ENCRYPTION_KEYS", (value as ServiceEnv).EVENT_ENCRYPTION_KEYS),
+    ...consumerProblems(value as ConsumerEnv),
+  ]);
 }
 
 /** The settings every service has, from `serviceEnv`'s keys; JWT_* are the service's to shape. */

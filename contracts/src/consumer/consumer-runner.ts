@@ -27,6 +27,11 @@ export type HandlerContext<Db> = {
   partition: number;
   offset: string;
   headers: Record<string, string>;
+  /**
+   * Aborted when this consumer may lose the partition (its group rebalances) or stops: a handler
+   * stops waiting and starts no effect another consumer could also run (a mail), and throws.
+   */
+  signal: AbortSignal;
 };
 
 export type EventHandler<T extends Topic, Db> = (event: EventMap[T], context: HandlerContext<Db>) => Promise<void>;
@@ -37,7 +42,31 @@ export type HandlerSpec<T extends Topic, Db> =
 
 export type Handlers<Db> = { [T in Topic]?: HandlerSpec<T, Db> };
 
-export type RetryPolicy = { attempts: number; initialDelayMs: number; maxDelayMs: number };
+export type RetryPolicy = {
+  attempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /**
+   * The longest a record's retries wait inside its handler. Beyond it the partition is paused
+   * for the backoff and the record fetched again after: a handler never holds a rebalance up.
+   */
+  maxWaitInHandlerMs: number;
+};
+
+/** What happened to a record: handled (or dead-lettered), its partition paused, or given up on a rebalance or stop. */
+type Outcome = "done" | "paused" | "aborted";
+
+/** The consumer's membership between two group joins: aborted once a heartbeat says it is over. */
+type Generation = { controller: AbortController; rebalance?: unknown };
+
+// kafkajs's isRebalancing, plus the member the coordinator no longer knows (evicted).
+const REBALANCE_ERRORS = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "NOT_COORDINATOR_FOR_GROUP",
+  "ILLEGAL_GENERATION",
+  "UNKNOWN_MEMBER_ID",
+]);
+const isRebalancing = (error: unknown) => REBALANCE_ERRORS.has((error as { type?: string })?.type ?? "");
 
 export type ConsumerRunner = {
   /** Resolves once the consumer has joined its group and been assigned partitions. */
@@ -71,6 +100,10 @@ function isPoison(error: unknown, attempt: number): boolean {
  * in a transaction that also records the event id, retries transient failures with backoff
  * (partitions are consumed concurrently, so one partition's retries do not hold the others),
  * and sends poison records to `<topic>.dlq`, then moves on.
+ *
+ * The member stays in its group while it works: heartbeats go on during a handler, retries wait
+ * in the handler at most `maxWaitInHandlerMs` (then the partition is paused, not the handler),
+ * and a rebalance or stop aborts the handlers' signal, so they give their records back at once.
  */
 export function createConsumerRunner<Db>(options: {
   kafka: Kafka;
@@ -82,31 +115,53 @@ export function createConsumerRunner<Db>(options: {
   retry?: Partial<RetryPolicy>;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
+  /** Without a heartbeat for this long the member is evicted (kafkajs's `sessionTimeout`). */
+  sessionTimeoutMs?: number;
 }): ConsumerRunner {
   const { kafka, registry, groupId, handlers, store } = options;
-  const policy: RetryPolicy = { attempts: 5, initialDelayMs: 200, maxDelayMs: 30_000, ...options.retry };
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  const heartbeatInterval = Math.min(3000, Math.floor(sessionTimeout / 5));
+  const policy: RetryPolicy = {
+    attempts: 5,
+    initialDelayMs: 200,
+    maxDelayMs: 30_000,
+    maxWaitInHandlerMs: Math.floor(sessionTimeout / 3),
+    ...options.retry,
+  };
   const logger = options.logger.child({ consumerGroup: groupId });
   const topics = Object.keys(handlers) as Topic[];
   let consumer: Consumer | undefined;
   let dlqProducer: Producer | undefined;
-  let stopping = false;
-  const stopWaiters = new Set<() => void>();
+  let generation: Generation = { controller: new AbortController() };
+  /** Attempts so far of records whose partition was paused; a retry counter, so memory is enough. */
+  const attemptsOf = new Map<string, number>();
+  const resumeTimers = new Set<NodeJS.Timeout>();
 
-  /** Waits, sending heartbeats so a long backoff does not cost the partition; ends early on stop. */
-  async function pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
-    const until = Date.now() + ms;
-    while (!stopping && Date.now() < until) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(2000, until - Date.now()));
-        function done() {
-          clearTimeout(timer);
-          stopWaiters.delete(done);
-          resolve();
-        }
-        stopWaiters.add(done);
-      });
-      await heartbeat().catch(() => undefined);
+  /** Heartbeats; a heartbeat refused because the group rebalances ends the generation. */
+  async function beat(heartbeat: () => Promise<void>, current: Generation) {
+    try {
+      await heartbeat();
+    } catch (error) {
+      if (!isRebalancing(error) || current.controller.signal.aborted) return;
+      current.rebalance = error;
+      current.controller.abort(error);
     }
+  }
+
+  /** Resolves true after `ms`, false as soon as `signal` aborts. */
+  function wait(ms: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
   }
 
   async function deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number) {
@@ -134,7 +189,13 @@ export function createConsumerRunner<Db>(options: {
     });
   }
 
-  async function handle(topic: Topic, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+  async function handle(
+    topic: Topic,
+    partition: number,
+    message: KafkaMessage,
+    pause: () => () => void,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
     const headers = headersOf(message);
     const log = logger.child({
       correlationId: headers[HEADERS.correlationId],
@@ -145,42 +206,61 @@ export function createConsumerRunner<Db>(options: {
     const spec = handlers[topic] as HandlerSpec<Topic, Db>;
     const handler = typeof spec === "function" ? spec : spec.handle;
     const deduplicate = typeof spec === "function" || spec.deduplicate !== false;
+    const recordKey = `${topic}:${partition}:${message.offset}`;
+    let waited = 0;
+    const resumedAt = attemptsOf.get(recordKey) ?? 1;
+    attemptsOf.delete(recordKey);
 
-    for (let attempt = 1; ; attempt += 1) {
+    for (let attempt = resumedAt; ; attempt += 1) {
       try {
         const started = performance.now();
         const event = await registry.decode(topic, message.value);
-        const run = (db: Db) => handler(event, { db, log, topic, partition, offset: message.offset, headers });
+        const context = { log, topic, partition, offset: message.offset, headers, signal };
+        const run = (db: Db) => handler(event, { db, ...context });
         if (!deduplicate) await store.run(run);
         else if (!(await store.runOnce(groupId, event.eventId, run))) {
           log.debug({ eventId: event.eventId }, "duplicate event skipped");
-          return;
+          return "done";
         }
         // The consumer's counterpart of a request log line: with the correlation id, an operator
         // follows one user action from the gateway through every service that reacted to it.
         log.info({ eventId: event.eventId, ms: Math.round(performance.now() - started) }, "event handled");
-        return;
+        return "done";
       } catch (error) {
+        // Whoever owns the partition next handles the record again.
+        if (signal.aborted) return "aborted";
         // The registry down is an outage, not a bad record: wait for it, however many attempts.
         const outage = error instanceof RegistryUnavailable;
         if (!outage && (isPoison(error, attempt) || attempt >= policy.attempts)) {
           log.error({ err: error, attempts: attempt }, "event dead-lettered");
           await deadLetter(topic, partition, message, error, attempt);
-          return;
+          return "done";
         }
-        // On shutdown the record stays uncommitted: whoever owns the partition next retries it.
-        if (stopping) throw error;
         const delay = backoffDelay(policy, attempt);
+        if (waited + delay > policy.maxWaitInHandlerMs) {
+          attemptsOf.set(recordKey, attempt + 1);
+          log.warn(
+            { err: error, attempt, retryInMs: delay },
+            "event handling failed; partition paused until the retry",
+          );
+          const resume = pause();
+          const timer = setTimeout(() => {
+            resumeTimers.delete(timer);
+            resume();
+          }, delay);
+          resumeTimers.add(timer);
+          return "paused";
+        }
         log.warn({ err: error, attempt, retryInMs: delay }, "event handling failed; retrying");
-        await pause(delay, heartbeat);
-        if (stopping) throw error;
+        if (!(await wait(delay, signal))) return "aborted";
+        waited += delay;
       }
     }
   }
 
   return {
     async start() {
-      stopping = false;
+      generation = { controller: new AbortController() };
       await ensureTopics(kafka, [...topics, ...topics.map(dlqTopicOf)]);
       // Not idempotent: kafkajs's idempotent producer refuses every send after a broker restart
       // (stale sequence numbers, see publisher.ts), which would stop this consumer for good. A
@@ -190,8 +270,14 @@ export function createConsumerRunner<Db>(options: {
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       await dlqProducer.connect();
-      consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3000 });
+      consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval });
       await consumer.connect();
+      // kafkajs heard of the rebalance itself (a fetch, its own heartbeat): the handlers give up too.
+      consumer.on(consumer.events.REBALANCING, () => generation.controller.abort(new Error("the group rebalances")));
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        if (generation.controller.signal.aborted) generation = { controller: new AbortController() };
+        attemptsOf.clear();
+      });
       const joined = new Promise<void>((resolve) => {
         const remove = consumer!.on(consumer!.events.GROUP_JOIN, () => {
           remove();
@@ -201,15 +287,35 @@ export function createConsumerRunner<Db>(options: {
       await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-        eachMessage: ({ topic, partition, message, heartbeat }) =>
-          handle(topic as Topic, partition, message, heartbeat),
+        // Offsets are resolved here, record by record: one given back (paused, aborted) is fetched again.
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, pause, isRunning, isStale, commitOffsetsIfNecessary }) => {
+          const current = generation;
+          const { signal } = current.controller;
+          const keepAlive = setInterval(() => void beat(heartbeat, current), heartbeatInterval);
+          try {
+            for (const message of batch.messages) {
+              if (!isRunning() || isStale() || signal.aborted) break;
+              const outcome = await handle(batch.topic as Topic, batch.partition, message, pause, signal);
+              if (outcome !== "done") break;
+              resolveOffset(message.offset);
+              await beat(heartbeat, current);
+              await commitOffsetsIfNecessary();
+            }
+          } finally {
+            clearInterval(keepAlive);
+          }
+          // kafkajs rejoins the group when a batch ends with the rebalance it heard of.
+          if (current.rebalance) throw current.rebalance;
+        },
       });
       await joined;
     },
     async stop() {
-      stopping = true;
-      for (const wake of stopWaiters) wake();
-      // kafkajs lets the message in hand finish and commits its offset before leaving the group.
+      generation.controller.abort(new Error("the consumer is stopping"));
+      for (const timer of resumeTimers) clearTimeout(timer);
+      resumeTimers.clear();
+      // kafkajs waits for the batches in hand (their handlers aborted), commits what was resolved, and leaves the group.
       await consumer?.disconnect();
       await dlqProducer?.disconnect();
     },

@@ -38,17 +38,28 @@ export async function parkedFor(db: pg.ClientBase, customerId: string): Promise<
 }
 
 /**
- * Runs `work` holding the customer's lock on what waits for them (an advisory lock on this
- * connection): one release per customer at a time.
+ * Takes the parked event for one release, under a lease (as deliveries are claimed): false when
+ * another release holds it. No session state, so it works through a transaction pooler.
  */
-export async function whileHoldingParked(db: pg.ClientBase, customerId: string, work: () => Promise<void>) {
-  const lock = [`awaiting-customer:${customerId}`];
-  await db.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", lock);
-  try {
-    await work();
-  } finally {
-    await db.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", lock);
-  }
+export async function claimParked(
+  db: pg.ClientBase,
+  eventId: string,
+  claimant: { owner: string; leaseMs: number },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE awaiting_customer SET claimed_by = $2, lease_until = now() + make_interval(secs => $3)
+      WHERE event_id = $1 AND (lease_until IS NULL OR lease_until < now())`,
+    [eventId, claimant.owner, claimant.leaseMs / 1000],
+  );
+  return rowCount === 1;
+}
+
+/** Gives the claim back: the event still waits (its customer is still unknown) or failed for now. */
+export async function unclaimParked(db: pg.ClientBase, eventId: string, owner: string): Promise<void> {
+  await db.query(
+    "UPDATE awaiting_customer SET claimed_by = NULL, lease_until = NULL WHERE event_id = $1 AND claimed_by = $2",
+    [eventId, owner],
+  );
 }
 
 /** Done with: removed only after it was handled, so a crash in between handles it again (idempotent). */

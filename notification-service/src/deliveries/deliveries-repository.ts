@@ -24,8 +24,19 @@ export type DeliveryRecord = {
   sentAt: string | null;
 };
 
-/** The delivery's row, written `pending` the first time: its id, and its status so far. */
-export async function claimDelivery(db: pg.ClientBase, delivery: Delivery): Promise<{ id: string; status: string }> {
+/** Who claims a delivery (an instance), and for how long its claim holds without being renewed. */
+export type Claimant = { owner: string; leaseMs: number };
+
+/**
+ * The delivery's row, written `pending` the first time, then claimed for `claimant` if it is
+ * still pending and no other claim holds: one atomic UPDATE, so of two instances racing for
+ * it one wins. `claimed` false with status `pending`: another instance holds it.
+ */
+export async function claimDelivery(
+  db: pg.ClientBase,
+  delivery: Delivery,
+  claimant: Claimant,
+): Promise<{ id: string; status: string; claimed: boolean }> {
   const { rows } = await db.query<{ id: string; status: string }>(
     `INSERT INTO deliveries (event_id, delivery_key, recipient, customer_id, kind, status)
      VALUES ($1, $2, $3, $4, $5, 'pending')
@@ -33,25 +44,39 @@ export async function claimDelivery(db: pg.ClientBase, delivery: Delivery): Prom
      RETURNING id, status`,
     [delivery.eventId, delivery.deliveryKey, delivery.recipient, delivery.customerId, delivery.kind],
   );
-  return rows[0]!;
-}
-
-export async function recordSent(db: pg.ClientBase, id: string, messageId: string): Promise<void> {
-  await db.query(
-    "UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = attempts + 1, message_id = $2, last_error = NULL WHERE id = $1",
-    [id, messageId],
+  const row = rows[0]!;
+  if (row.status !== "pending") return { ...row, claimed: false };
+  const { rowCount } = await db.query(
+    `UPDATE deliveries SET claimed_by = $2, lease_until = now() + make_interval(secs => $3)
+      WHERE id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())`,
+    [row.id, claimant.owner, claimant.leaseMs / 1000],
   );
+  return { ...row, claimed: rowCount === 1 };
 }
 
-/** A failed attempt; `permanent` marks the delivery `failed` for good. */
+/** Recorded only under the claim; false when the claim was lost meanwhile (it lapsed and was taken). */
+export async function recordSent(db: pg.ClientBase, id: string, owner: string, messageId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = attempts + 1, message_id = $3, last_error = NULL,
+            claimed_by = NULL, lease_until = NULL
+      WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`,
+    [id, owner, messageId],
+  );
+  return rowCount === 1;
+}
+
+/** A failed attempt under the claim, which it gives up; `permanent` marks the delivery `failed` for good. */
 export async function recordFailedAttempt(
   db: pg.ClientBase,
   id: string,
+  owner: string,
   failure: { error: string; permanent: boolean },
 ): Promise<void> {
   await db.query(
-    `UPDATE deliveries SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END WHERE id = $1`,
-    [id, failure.error.slice(0, 1000), failure.permanent],
+    `UPDATE deliveries SET attempts = attempts + 1, last_error = $3, status = CASE WHEN $4 THEN 'failed' ELSE status END,
+            claimed_by = NULL, lease_until = NULL
+      WHERE id = $1 AND claimed_by = $2`,
+    [id, owner, failure.error.slice(0, 1000), failure.permanent],
   );
 }
 

@@ -78,6 +78,15 @@ export async function inboxSince(db: pg.Pool, customerId: string, afterId: strin
   return rows.map(toItem);
 }
 
+/** The id of the customer's newest item, "0" when there is none: where a new stream starts. */
+export async function latestInboxId(db: pg.Pool, customerId: string): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    "SELECT coalesce(max(id), 0)::text AS id FROM inbox WHERE customer_id = $1",
+    [customerId],
+  );
+  return rows[0]!.id;
+}
+
 export async function getInboxItem(db: pg.Pool, customerId: string, id: string): Promise<InboxItem | undefined> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM inbox WHERE customer_id = $1 AND id = $2`, [
     customerId,

@@ -5,7 +5,7 @@ import type pg from "pg";
 import Type from "typebox";
 import { Errors, errorResponses } from "../errors.js";
 import { IdCursor, parseIdCursor } from "../id-cursor.js";
-import { inboxSince, listInbox, markAllRead, markRead, type InboxItem } from "./inbox-repository.js";
+import { inboxSince, latestInboxId, listInbox, markAllRead, markRead, type InboxItem } from "./inbox-repository.js";
 import type { LiveStream, StreamEndReason } from "./live-stream.js";
 import type { StreamRevocations } from "./stream-revocations.js";
 
@@ -153,16 +153,31 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
         return reply.hijack();
       }
 
-      let lastSent = BigInt(request.headers["last-event-id"] ?? 0);
-      let replaying = true;
-      const buffered: InboxItem[] = [];
+      // Where the stream starts: after the client's Last-Event-ID, or after what is stored now.
+      let lastSent = BigInt(request.headers["last-event-id"] ?? (await latestInboxId(pool, customerId)));
       const write = (item: InboxItem) => {
         if (ended || BigInt(item.id) <= lastSent) return;
         lastSent = BigInt(item.id);
         raw.write(`id: ${item.id}\nevent: notification\ndata: ${JSON.stringify(item)}\n\n`);
       };
+      // While the stream reads what was stored after its last item (when it starts, and after a
+      // lost LISTEN), live items wait, then follow in order: nothing missed, nothing twice.
+      let catchingUp = 0;
+      const waiting: InboxItem[] = [];
+      const catchUp = async () => {
+        catchingUp += 1;
+        try {
+          for (const item of await inboxSince(pool, customerId, lastSent.toString())) write(item);
+        } finally {
+          catchingUp -= 1;
+          if (catchingUp === 0)
+            for (const item of waiting.splice(0).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) write(item);
+        }
+      };
       // Subscribe before reading what was missed, so nothing falls between the two.
-      hold(live.subscribe(customerId, (item) => (replaying ? buffered.push(item) : write(item))));
+      hold(
+        live.subscribe(customerId, { push: (item) => (catchingUp > 0 ? waiting.push(item) : write(item)), catchUp }),
+      );
       reply.hijack();
       raw.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8",
@@ -178,12 +193,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
       hold(() => clearTimeout(expiry));
       // The session's revocation (logout, password change, disable, deletion) ends the stream.
       hold(revocations.watch(request.verifiedCustomer, () => end("session-revoked")));
-      try {
-        if (lastSent > 0n) for (const item of await inboxSince(pool, customerId, lastSent.toString())) write(item);
-      } finally {
-        replaying = false;
-        for (const item of buffered.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) write(item);
-      }
+      await catchUp();
     },
   );
 };

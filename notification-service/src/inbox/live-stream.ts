@@ -17,9 +17,17 @@ export type StreamEndReason = "token-expired" | "session-revoked" | "lease-lost"
 /** One open stream as the fan-out sees it; `end` is idempotent. */
 export type StreamHolder = { customerId: string; sessionId: string; end(reason: StreamEndReason): void };
 
+/** One open stream as the fan-out feeds it. */
+export type Subscriber = {
+  /** A new inbox item of the customer, whichever instance stored it. */
+  push(item: InboxItem): void;
+  /** Sends what was stored since the last item sent: the notifications may have missed some. */
+  catchUp(): Promise<void>;
+};
+
 export type LiveStream = {
-  /** Calls `push` with each new inbox item of the customer, whichever instance stored it. */
-  subscribe(customerId: string, push: (item: InboxItem) => void): () => void;
+  /** Feeds the subscriber the customer's new inbox items; returns the unsubscribe. */
+  subscribe(customerId: string, subscriber: Subscriber): () => void;
   /**
    * Claims a place for one more stream: under this instance's cap (memory) and the customer's
    * (a lease row every instance counts). Throws TOO_MANY_STREAMS or STREAM_CAPACITY_REACHED;
@@ -44,7 +52,7 @@ export function createLiveStream(options: {
   limits: { perCustomer: number; perInstance: number; leaseMs: number };
 }): LiveStream {
   const { pool, limits, logger } = options;
-  const subscribers = new Map<string, Set<(item: InboxItem) => void>>();
+  const subscribers = new Map<string, Set<Subscriber>>();
   const instanceId = randomUUID();
   /** Admitted streams, and those on their way in: they count against this instance's cap from the start. */
   const admitted = new Map<StreamHolder, { leaseId: string; since: number }>();
@@ -53,10 +61,10 @@ export function createLiveStream(options: {
 
   async function deliver(payload: string | undefined) {
     const [customerId, id] = (payload ?? "").split(":");
-    const pushes = customerId ? subscribers.get(customerId) : undefined;
-    if (!pushes || !id) return;
+    const streams = customerId ? subscribers.get(customerId) : undefined;
+    if (!streams || !id) return;
     const item = await getInboxItem(pool, customerId!, id);
-    if (item) for (const push of pushes) push(item);
+    if (item) for (const stream of streams) stream.push(item);
   }
 
   const listener = createPgListener({
@@ -66,6 +74,12 @@ export function createLiveStream(options: {
     logger,
     onNotification: (payload) =>
       deliver(payload).catch((err: unknown) => logger.warn({ err }, "live notification lost")),
+    // Items notified while the LISTEN was down reached nobody: every open stream catches up.
+    onListening() {
+      for (const streams of subscribers.values())
+        for (const stream of streams)
+          stream.catchUp().catch((err: unknown) => logger.warn({ err }, "a live stream could not catch up"));
+    },
   });
 
   /**
@@ -84,12 +98,12 @@ export function createLiveStream(options: {
   }
 
   return {
-    subscribe(customerId, push) {
+    subscribe(customerId, subscriber) {
       const set = subscribers.get(customerId) ?? new Set();
-      set.add(push);
+      set.add(subscriber);
       subscribers.set(customerId, set);
       return () => {
-        set.delete(push);
+        set.delete(subscriber);
         if (set.size === 0) subscribers.delete(customerId);
       };
     },

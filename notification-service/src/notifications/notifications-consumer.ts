@@ -4,6 +4,7 @@ import type pg from "pg";
 import { dropParkedFor } from "../customers/awaiting-customer-repository.js";
 import { applyCustomerFacts, findCustomer } from "../customers/customer-repository.js";
 import { deleteInbox } from "../inbox/inbox-repository.js";
+import type { Claimant } from "../deliveries/deliveries-repository.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Templates } from "../mail/templates.js";
 import { deletePreferences } from "../preferences/preferences-repository.js";
@@ -11,7 +12,13 @@ import { EVENT_NOTIFICATIONS, type NotifyingTopic } from "./event-notifications.
 import { CustomerNotKnownYet, notify, openSecret } from "./notify.js";
 import { parkedWhileCustomerUnknown, release, type Context, type Handle } from "./parking.js";
 
-export type NotificationsDeps = { templates: Templates; mailer: Mailer; cipher: FieldCipher; publicBaseUrl: string };
+export type NotificationsDeps = {
+  templates: Templates;
+  mailer: Mailer;
+  claimant: Claimant;
+  cipher: FieldCipher;
+  publicBaseUrl: string;
+};
 
 /**
  * The handlers of the events this service consumes (but the access projection's): the customer
@@ -21,7 +28,11 @@ export type NotificationsDeps = { templates: Templates; mailer: Mailer; cipher: 
  * the resend header send a mail again, and only the mail.
  */
 export function createNotificationsConsumer(deps: NotificationsDeps): Handlers<pg.PoolClient> {
-  async function notifyOf<T extends NotifyingTopic>(topic: T, event: EventMap[T], { db, headers, log }: Context) {
+  async function notifyOf<T extends NotifyingTopic>(
+    topic: T,
+    event: EventMap[T],
+    { db, headers, log, signal }: Context,
+  ) {
     const { eventId, customerId } = event;
     const customer = await findCustomer(db, customerId);
     const notifications = EVENT_NOTIFICATIONS[topic](event, {
@@ -32,7 +43,7 @@ export function createNotificationsConsumer(deps: NotificationsDeps): Handlers<p
       log,
     });
     for (const notification of notifications) {
-      await notify(deps, db, { eventId, customerId, customer, headers }, notification);
+      await notify(deps, db, { eventId, customerId, customer, headers, signal }, notification);
     }
   }
   const onlyNotify =
@@ -45,7 +56,7 @@ export function createNotificationsConsumer(deps: NotificationsDeps): Handlers<p
     context,
   ) => {
     await applyCustomerFacts(context.db, { customerId, occurredAt, email, displayName, locale });
-    await release(handlers, customerId, context);
+    await release(handlers, deps.claimant, customerId, context);
   };
 
   const handlers = {
@@ -95,7 +106,8 @@ export function createNotificationsConsumer(deps: NotificationsDeps): Handlers<p
   // Every handler parks its event while the customer it needs is not projected yet.
   type Handled = keyof typeof handlers;
   const handleOf: { [T in Handled]: Handle<T> } = handlers;
-  const parked = <T extends Handled>(topic: T) => parkedWhileCustomerUnknown(handlers, topic, handleOf[topic]);
+  const parked = <T extends Handled>(topic: T) =>
+    parkedWhileCustomerUnknown(handlers, deps.claimant, topic, handleOf[topic]);
   const topics = Object.keys(handlers).filter((topic): topic is Handled => topic in handlers);
   return Object.fromEntries(topics.map((topic) => [topic, parked(topic)]));
 }

@@ -2,6 +2,7 @@ import { AppError, PoisonRecordError, REPLAY_HEADERS, type FieldCipher } from "@
 import type pg from "pg";
 import type { KnownCustomer } from "../customers/customer-repository.js";
 import { deliverOnce } from "../deliveries/deliver-once.js";
+import type { Claimant } from "../deliveries/deliveries-repository.js";
 import { addInboxItem } from "../inbox/inbox-repository.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Kind, Templates } from "../mail/templates.js";
@@ -25,6 +26,8 @@ export type Cause = {
   customerId: string;
   customer: KnownCustomer | undefined;
   headers: Record<string, string>;
+  /** Aborted when the consumer gives the event up (rebalance, stop): no mail goes out after it. */
+  signal: AbortSignal;
 };
 
 /**
@@ -61,9 +64,9 @@ function deliveryKeyOf(headers: Record<string, string>): string {
  * mail addressed to it by the event (the verification link).
  */
 export async function notify(
-  deps: { templates: Templates; mailer: Mailer },
+  deps: { templates: Templates; mailer: Mailer; claimant: Claimant },
   db: pg.ClientBase,
-  { eventId, customerId, customer, headers }: Cause,
+  { eventId, customerId, customer, headers, signal }: Cause,
   notification: Notification,
 ): Promise<void> {
   if (customer?.deleted) return;
@@ -99,6 +102,7 @@ export async function notify(
   const mail = deps.templates.mail(kind, locale, vars);
   const deliveryKey = deliveryKeyOf(headers);
   for (const recipient of recipients) {
-    await deliverOnce(db, deps.mailer, { eventId, deliveryKey, recipient, customerId, kind }, mail);
+    const delivery = { eventId, deliveryKey, recipient, customerId, kind };
+    await deliverOnce(db, deps.mailer, deps.claimant, delivery, mail, signal);
   }
 }
