@@ -21,7 +21,7 @@ export default defineConfig({
     ],
   },
   test: {
-    env: infraEnv,
+    env: { MIGRATE_ON_START: "true", ...infraEnv },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -129,6 +129,10 @@ export async function startDrillPlatform() {
   const filesDb = filesDatabase.pool;
   const notificationsDb = notificationsDatabase.pool;
   try {
+    // The migrations once, before any instance starts, as a deployment runs them.
+    for (const name of ["file-service", "notification-service"] as const) {
+      await execFileAsync(process.execPath, [`${root}${name}/dist/migrate.js`], { env: { ...process.env, ...envs[name] } });
+    }
     // Customer-service first: it writes the signing key the others read through its JWKS.
     await services.customer.start();
     await Promise.all([services.file.start(), services.notification.start()]);

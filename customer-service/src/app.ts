@@ -9,10 +9,12 @@ import {
   createAuthenticate,
   createPageRenderer,
   createServerOptions,
+  createStartup,
   packageVersion,
   registerHealth,
   registerHttpConventions,
   registerOpenApi,
+  type StartOptions,
 } from "@coffer/contracts/http";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
@@ -43,8 +45,13 @@ import { loadSigningKeys } from "./tokens/signing-keys.js";
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
-/** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+/**
+ * Builds the service with every client it needs and starts it; `start.listen` (runService's) is
+ * called once the routes are registered, before the relay and the cleanup job start.
+ * `app.close()` releases all.
+ */
+export async function buildApp(config: Config, start: StartOptions = {}): Promise<FastifyInstance> {
+  const startup = createStartup(start);
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -73,7 +80,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.kafkaBrokers, logger: app.log });
   const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl));
   const relay = createMongoOutboxRelay({ collections: outboxCollections(connection), publisher, logger: app.log });
-  relay.start();
   app.addHook("onClose", async () => {
     await relay.stop();
     await publisher.close();
@@ -94,7 +100,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const authenticate = createAuthenticate(tokens.verify, (verified) => checkAccess(deps, verified));
 
   const cleanup = createCleanupJob(deps, { intervalMs: CLEANUP_INTERVAL_MS, logger: app.log });
-  cleanup.start();
   app.addHook("onClose", async () => cleanup.stop());
 
   await app.register(cookie);
@@ -117,7 +122,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     service: SERVICE_NAME,
     kafkaBrokers: config.kafkaBrokers,
     schemaRegistryUrl: config.schemaRegistryUrl,
-    checks: [createDatabaseCheck(connection)],
+    required: [createDatabaseCheck(connection)],
+    startup,
   });
   await app.register(accountRoutes, { deps });
   await app.register(customerRoutes, { deps, authenticate });
@@ -128,6 +134,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     deps,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
     publicBaseUrl: config.publicBaseUrl,
+  });
+
+  await startup.run(app, async () => {
+    relay.start();
+    cleanup.start();
   });
   return app;
 }

@@ -12,12 +12,15 @@ import {
   createAuthenticate,
   createPageRenderer,
   createServerOptions,
+  createStartup,
   packageVersion,
   registerHealth,
   registerHttpConventions,
   registerOpenApi,
+  type StartOptions,
 } from "@coffer/contracts/http";
 import {
+  assertMigrated,
   createAccessProjectionHandlers,
   createPgAccessCheck,
   createPgCheck,
@@ -49,8 +52,15 @@ import { uploadRoutes } from "./uploads/upload-routes.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
-/** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+const MIGRATIONS = new URL("../migrations/", import.meta.url);
+
+/**
+ * Builds the service with every client it needs and starts it; `start.listen` (runService's) is
+ * called once the routes are registered, before the schema check and the consumer group join.
+ * `app.close()` releases all.
+ */
+export async function buildApp(config: Config, start: StartOptions = {}): Promise<FastifyInstance> {
+  const startup = createStartup(start);
   const app = Fastify({
     ...createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
     // Uploads stream for as long as they take; the per-request timeout stays off.
@@ -60,7 +70,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
-  await migrate(pool, new URL("../migrations/", import.meta.url));
 
   const { storage, check: storageCheck } = await connectFileStorage(config.minio, app.log);
 
@@ -68,7 +77,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const registry = createEventRegistry(config.schemaRegistryUrl);
   const publisher = createEventPublisher(kafka, registry);
   const relay = createPgOutboxRelay({ pool, connectionString: config.databaseUrl, publisher, logger: app.log });
-  await relay.start();
   app.addHook("onClose", async () => {
     await relay.stop();
     await publisher.close();
@@ -98,7 +106,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const tus = createResumableUploads(deps);
   const completer = createUploadCompleter(deps);
   const jobs = [deleter, slots, completer, createHourlySweep(deps, tus, config.sweepIntervalMs)];
-  for (const job of jobs) job.start();
   app.addHook("onClose", async () => {
     await Promise.all(jobs.map((job) => job.stop()));
   });
@@ -113,7 +120,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     handlers: { ...createAccessProjectionHandlers(), ...createCustomerConsumer(deps) },
   });
   app.addHook("onClose", async () => runner.stop());
-  await runner.start();
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
   const idleTimeoutMs = config.uploads.idleTimeoutMs;
@@ -129,7 +135,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     service: SERVICE_NAME,
     kafkaBrokers: config.kafkaBrokers,
     schemaRegistryUrl: config.schemaRegistryUrl,
-    checks: [createPgCheck(pool), storageCheck],
+    required: [createPgCheck(pool), storageCheck],
+    startup,
   });
   await app.register(uploadRoutes, { deps, authenticate, idleTimeoutMs });
   await app.register(resumableRoutes, { deps, tus, authenticate, idleTimeoutMs, onChunk: completer.wake });
@@ -142,6 +149,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(publicShareRoutes, {
     deps,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
+  });
+
+  await startup.run(app, async () => {
+    if (config.migrateOnStart) await migrate(pool, MIGRATIONS);
+    else await assertMigrated(pool, MIGRATIONS);
+    await relay.start();
+    for (const job of jobs) job.start();
+    await runner.start();
   });
   return app;
 }

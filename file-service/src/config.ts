@@ -1,4 +1,11 @@
-import { consumerEnv, parseServiceEnv, serviceEnv, serviceSettings } from "@coffer/contracts/config";
+import {
+  consumerEnv,
+  migrationEnv,
+  parseMigrationUrl,
+  parseServiceEnv,
+  serviceEnv,
+  serviceSettings,
+} from "@coffer/contracts/config";
 import Type from "typebox";
 
 export { ConfigError } from "@coffer/contracts/config";
@@ -6,6 +13,7 @@ export { ConfigError } from "@coffer/contracts/config";
 const EnvSchema = Type.Object({
   ...serviceEnv({ port: 3002 }),
   ...consumerEnv({ group: "file-service" }),
+  ...migrationEnv(),
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
   MINIO_ENDPOINT: Type.String({ pattern: "^https?://[^/]+/?$" }),
   MINIO_ACCESS_KEY: Type.String({ minLength: 3 }),
@@ -45,6 +53,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     ...serviceSettings(e),
     databaseUrl: e.DATABASE_URL,
+    migrateOnStart: e.MIGRATE_ON_START,
     minio: Object.freeze({
       endPoint: minioUrl.hostname,
       port: minioUrl.port ? Number(minioUrl.port) : useSSL ? 443 : 80,
@@ -86,4 +95,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       downloadStallSeconds: e.SHARE_DOWNLOAD_STALL_SECONDS,
     }),
   });
+}
+
+/** The migrate command's database: MIGRATION_DATABASE_URL, else DATABASE_URL. */
+export function loadMigrationUrl(env: Record<string, string | undefined> = process.env): string {
+  return parseMigrationUrl(env);
 }

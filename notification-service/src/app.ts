@@ -9,12 +9,15 @@ import {
   createAccessTokenVerifier,
   createAuthenticate,
   createServerOptions,
+  createStartup,
   packageVersion,
   registerHealth,
   registerHttpConventions,
   registerOpenApi,
+  type StartOptions,
 } from "@coffer/contracts/http";
 import {
+  assertMigrated,
   createAccessProjectionHandlers,
   createPgAccessCheck,
   createPgCheck,
@@ -39,8 +42,15 @@ import { preferencesRoutes } from "./preferences/preferences-routes.js";
 export const SERVICE_NAME = "notification-service";
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
 
-/** Builds the service with every client it needs; the caller listens, `app.close()` releases all. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+const MIGRATIONS = new URL("../migrations/", import.meta.url);
+
+/**
+ * Builds the service with every client it needs and starts it; `start.listen` (runService's) is
+ * called once the routes are registered, before the schema check, LISTEN and the consumer group
+ * join. `app.close()` releases all.
+ */
+export async function buildApp(config: Config, start: StartOptions = {}): Promise<FastifyInstance> {
+  const startup = createStartup(start);
   const app = Fastify(
     createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   ).withTypeProvider<TypeBoxTypeProvider>();
@@ -48,7 +58,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
-  await migrate(pool, new URL("../migrations/", import.meta.url));
 
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   app.addHook("onClose", async () => mailer.close());
@@ -59,7 +68,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     logger: app.log,
     limits: config.streams,
   });
-  await live.start();
   app.addHook("onClose", async () => live.stop());
   const accessCheck = createPgAccessCheck(pool);
   const revocations = createStreamRevocations({
@@ -67,7 +75,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     check: accessCheck,
     logger: app.log,
   });
-  await revocations.start();
   app.addHook("onClose", async () => revocations.stop());
 
   const runner = createConsumerRunner({
@@ -94,10 +101,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   // onClose hooks run last registered first: the consumer stops before the pool and the mailer close.
   app.addHook("onClose", async () => runner.stop());
-  await runner.start();
 
   const sweep = createRetentionSweep({ pool, logger: app.log });
-  sweep.start();
   app.addHook("onClose", async () => sweep.stop());
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), accessCheck);
@@ -110,10 +115,21 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     service: SERVICE_NAME,
     kafkaBrokers: config.kafkaBrokers,
     schemaRegistryUrl: config.schemaRegistryUrl,
-    checks: [createPgCheck(pool), { name: "smtp", check: () => mailer.verify() }],
+    required: [createPgCheck(pool)],
+    reported: [{ name: "smtp", check: () => mailer.verify() }],
+    startup,
   });
   await app.register(inboxRoutes, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
   await app.register(preferencesRoutes, { pool, authenticate });
   await app.register(deliveriesRoutes, { pool, authenticate });
+
+  await startup.run(app, async () => {
+    if (config.migrateOnStart) await migrate(pool, MIGRATIONS);
+    else await assertMigrated(pool, MIGRATIONS);
+    await live.start();
+    await revocations.start();
+    await runner.start();
+    sweep.start();
+  });
   return app;
 }

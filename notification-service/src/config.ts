@@ -1,4 +1,11 @@
-import { consumerEnv, parseServiceEnv, serviceEnv, serviceSettings } from "@coffer/contracts/config";
+import {
+  consumerEnv,
+  migrationEnv,
+  parseMigrationUrl,
+  parseServiceEnv,
+  serviceEnv,
+  serviceSettings,
+} from "@coffer/contracts/config";
 import Type from "typebox";
 
 export { ConfigError } from "@coffer/contracts/config";
@@ -6,6 +13,7 @@ export { ConfigError } from "@coffer/contracts/config";
 const EnvSchema = Type.Object({
   ...serviceEnv({ port: 3003 }),
   ...consumerEnv({ group: "notification-service" }),
+  ...migrationEnv(),
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
   // LISTEN needs a session of its own: straight to PostgreSQL when DATABASE_URL is a pooler (PgBouncer).
   DATABASE_LISTEN_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
@@ -32,6 +40,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...serviceSettings(e),
     databaseUrl: e.DATABASE_URL,
     databaseListenUrl: e.DATABASE_LISTEN_URL ?? e.DATABASE_URL,
+    migrateOnStart: e.MIGRATE_ON_START,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     consumerGroup: e.CONSUMER_GROUP,
@@ -51,4 +60,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseMs: e.STREAM_LEASE_SECONDS * 1000,
     }),
   });
+}
+
+/** The migrate command's database: MIGRATION_DATABASE_URL, else DATABASE_URL. */
+export function loadMigrationUrl(env: Record<string, string | undefined> = process.env): string {
+  return parseMigrationUrl(env);
 }

@@ -75,3 +75,27 @@ export function serviceSettings(env: ServiceEnv) {
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ""),
   };
 }
+
+/** The keys of a PostgreSQL service about its schema. */
+export function migrationEnv() {
+  return {
+    // Whether the service applies its own migrations at start (tests, one instance); otherwise the
+    // migrate command runs them once before the services start, and a service refuses a schema that
+    // lacks one of its migrations.
+    MIGRATE_ON_START: Type.Boolean({ default: false }),
+  };
+}
+
+const MigrationEnvSchema = Type.Object({
+  DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+  // The migrate command's connection, straight to PostgreSQL when the services go through a pooler.
+  MIGRATION_DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+});
+
+/** Where the migrate command connects: MIGRATION_DATABASE_URL, else DATABASE_URL; a ConfigError when neither is set. */
+export function parseMigrationUrl(env: Record<string, string | undefined>): string {
+  const e = parseEnv(MigrationEnvSchema, env, (value) =>
+    value.MIGRATION_DATABASE_URL || value.DATABASE_URL ? [] : ["MIGRATION_DATABASE_URL: is required (or DATABASE_URL)"],
+  );
+  return (e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL)!;
+}

@@ -16,10 +16,10 @@ function canRead(reader: unknown, writer: unknown): string | undefined {
 }
 
 /**
- * What breaks between the last released schema of a topic and the current one, in both
- * directions (FULL compatibility): consumers on the new schema must read old records (BACKWARD,
- * which the registry also enforces), and consumers still on the old one must read new records.
- * Each problem names the field and who breaks.
+ * What breaks between a released schema of a topic and the current one, in both directions (FULL
+ * compatibility): consumers on the new schema must read old records, and consumers still on the
+ * old one must read new records. Checked against every released version, it is the registry's
+ * FULL_TRANSITIVE rule. Each problem names the field and who breaks.
  */
 export function compatibilityProblems(released: object, current: object): string[] {
   const before = released as RecordSchema;

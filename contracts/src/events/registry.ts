@@ -1,4 +1,4 @@
-import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import type avro from "avsc";
 import { PoisonRecordError, RegistryUnavailable } from "../errors.js";
 import { AVRO_OPTIONS, avroTypeOf, assertValidEvent, EventValidationError } from "./events.js";
@@ -8,7 +8,11 @@ import { SCHEMAS, type EventMap, type Topic } from "./generated/events.js";
 export const subjectOf = (topic: string) => `${topic}-value`;
 
 export type EventRegistry = {
-  /** Registers (once per process) the catalogue's schema for the topic and returns its id. */
+  /**
+   * Registers (once per process) the catalogue's schema for the topic under FULL_TRANSITIVE, every
+   * version readable by every other (during a rollout old consumers read new producers' records and
+   * new consumers replay old ones), and returns its id.
+   */
   schemaId(topic: Topic): Promise<number>;
   /** The Confluent wire format: magic byte, schema id, Avro binary. */
   encode<T extends Topic>(topic: T, event: EventMap[T]): Promise<Buffer>;
@@ -40,13 +44,29 @@ export function createEventRegistry(url: string): EventRegistry {
     }
   }
 
+  // Set on the subject before each registration, since subjects registered before carry BACKWARD
+  // (the client library's default) and the registry's global rule is the operator's.
+  async function register(topic: Topic): Promise<number> {
+    const subject = subjectOf(topic);
+    const response = await fetch(`${url}/config/${encodeURIComponent(subject)}`, {
+      method: "PUT",
+      headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
+      body: JSON.stringify({ compatibility: COMPATIBILITY.FULL_TRANSITIVE }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) throw new RegistryUnavailable(`setting ${subject}'s compatibility answered ${response.status}`);
+    const registered = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(SCHEMAS[topic]) },
+      { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE },
+    );
+    return registered.id;
+  }
+
   return {
     schemaId(topic) {
       let id = ids.get(topic);
       if (!id) {
-        id = registry
-          .register({ type: SchemaType.AVRO, schema: JSON.stringify(SCHEMAS[topic]) }, { subject: subjectOf(topic) })
-          .then((registered) => registered.id);
+        id = register(topic);
         // A failed registration (registry down) is retried by the next call, not cached.
         id.catch(() => ids.delete(topic));
         ids.set(topic, id);

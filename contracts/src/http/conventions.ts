@@ -31,6 +31,7 @@ export const HTTP_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL_ERROR: 500,
   DEPENDENCY_UNAVAILABLE: 503,
+  STARTING: 503,
 } as const;
 
 /** Every 4xx and 5xx answer. */

@@ -21,11 +21,21 @@ async function probe({ check }: DependencyCheck): Promise<boolean> {
   }
 }
 
-/** `/health/live` says the process serves; `/health/ready` that every dependency answers. */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: readonly DependencyCheck[] }> = async (
-  app,
-  { checks },
-) => {
+const namesDown = (results: readonly (readonly [string, "up" | "down"])[]) =>
+  results.filter(([, state]) => state === "down").map(([name]) => name);
+
+/**
+ * `/health/live` says the process serves. `/health/ready` says whether this instance can serve its
+ * requests: 503 while it starts, or when a dependency its requests need (`required`) is down. The
+ * others (`reported`: Kafka, the registry, SMTP) are listed and make it `degraded`, still 200,
+ * since they are down for every instance at once and the outbox and consumers wait for them: a
+ * load balancer that dropped every instance would turn a partial outage into a full one.
+ */
+export const healthRoutes: FastifyPluginAsyncTypebox<{
+  required: readonly DependencyCheck[];
+  reported: readonly DependencyCheck[];
+  isStarted: () => boolean;
+}> = async (app, { required, reported, isStarted }) => {
   app.get(
     "/health/live",
     {
@@ -42,28 +52,40 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: readonly Dependen
     "/health/ready",
     {
       schema: {
-        summary: "Whether every dependency answers; 503 names those that do not",
+        summary:
+          "Whether this instance can serve its requests; 503 while it starts or names the dependencies it needs that are down",
         tags: ["health"],
         response: {
-          200: Type.Object({ status: Type.Literal("ready"), checks: ChecksSchema }),
-          503: Type.Object({
-            code: Type.Literal("DEPENDENCY_UNAVAILABLE"),
-            message: Type.String(),
+          200: Type.Object({
+            status: Type.Union([Type.Literal("ready"), Type.Literal("degraded")]),
             checks: ChecksSchema,
           }),
+          503: Type.Union([
+            Type.Object({ code: Type.Literal("STARTING"), message: Type.String() }),
+            Type.Object({ code: Type.Literal("DEPENDENCY_UNAVAILABLE"), message: Type.String(), checks: ChecksSchema }),
+          ]),
         },
       },
     },
     async (_request, reply) => {
-      const results = await Promise.all(checks.map(async (c) => [c.name, (await probe(c)) ? "up" : "down"] as const));
-      const down = results.filter(([, state]) => state === "down").map(([name]) => name);
-      const states = Object.fromEntries(results);
-      if (down.length === 0) return { status: "ready" as const, checks: states };
-      return reply.code(503).send({
-        code: "DEPENDENCY_UNAVAILABLE" as const,
-        message: `unavailable: ${down.join(", ")}`,
-        checks: states,
-      });
+      if (!isStarted()) {
+        return reply.code(503).send({ code: "STARTING" as const, message: "starting" });
+      }
+      const [needed, others] = await Promise.all(
+        [required, reported].map((checks) =>
+          Promise.all(checks.map(async (c) => [c.name, (await probe(c)) ? "up" : "down"] as const)),
+        ),
+      );
+      const checks = Object.fromEntries([...needed!, ...others!]);
+      const down = namesDown(needed!);
+      if (down.length > 0) {
+        return reply.code(503).send({
+          code: "DEPENDENCY_UNAVAILABLE" as const,
+          message: `unavailable: ${down.join(", ")}`,
+          checks,
+        });
+      }
+      return { status: namesDown(others!).length === 0 ? ("ready" as const) : ("degraded" as const), checks };
     },
   );
 };

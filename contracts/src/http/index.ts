@@ -14,6 +14,7 @@ export { healthRoutes } from "./health-routes.js";
 export { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } from "./readiness.js";
 export { packageVersion, registerHealth } from "./service-info.js";
 export { runService } from "./run-service.js";
+export { createStartup, type StartOptions, type Startup } from "./startup.js";
 export { AccessErrors, createAuthenticate, requireAdmin, type AccessCheck } from "./authenticate.js";
 export {
   MAX_ACCESS_TOKEN_TTL_SECONDS,

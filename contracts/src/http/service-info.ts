@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import { AppError } from "../errors.js";
 import { healthRoutes } from "./health-routes.js";
 import { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } from "./readiness.js";
+import type { Startup } from "./startup.js";
 
 /** The `version` of the package.json at `url`: `packageVersion(new URL("../package.json", import.meta.url))`. */
 export function packageVersion(url: URL): string {
@@ -9,8 +11,10 @@ export function packageVersion(url: URL): string {
 }
 
 /**
- * `/health/live` and `/health/ready` over the service's own checks, then Kafka's and the schema
- * registry's, which every service needs; the checks' clients close with the app.
+ * `/health/live` and `/health/ready`: ready fails for the service's `required` checks (what its
+ * requests need) and while it starts; Kafka's, the schema registry's and the service's `reported`
+ * checks are listed apart. Until the start is done every other route answers 503. The checks'
+ * clients close with the app.
  */
 export async function registerHealth(
   app: FastifyInstance,
@@ -18,16 +22,30 @@ export async function registerHealth(
     service: string;
     kafkaBrokers: readonly string[];
     schemaRegistryUrl: string;
-    checks: readonly DependencyCheck[];
+    required: readonly DependencyCheck[];
+    reported?: readonly DependencyCheck[];
+    startup: Startup;
   },
 ): Promise<void> {
-  const checks = [
-    ...options.checks,
+  const reported = [
     createKafkaCheck({ clientId: `${options.service}-readiness`, brokers: options.kafkaBrokers, logger: app.log }),
     createSchemaRegistryCheck(options.schemaRegistryUrl),
+    ...(options.reported ?? []),
   ];
   app.addHook("onClose", async () => {
-    await Promise.all(checks.map((c) => c.close?.()));
+    await Promise.all([...options.required, ...reported].map((c) => c.close?.()));
   });
-  await app.register(healthRoutes, { checks });
+  app.addHook("onRequest", async (request) => {
+    if (!options.startup.isStarted() && !request.url.startsWith("/health/")) {
+      throw new AppError("DEPENDENCY_UNAVAILABLE", "the service is starting; try again", {
+        statusCode: 503,
+        retryAfterSeconds: 1,
+      });
+    }
+  });
+  await app.register(healthRoutes, {
+    required: options.required,
+    reported,
+    isStarted: options.startup.isStarted,
+  });
 }

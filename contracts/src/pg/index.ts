@@ -1,5 +1,5 @@
 export { createPgCheck, createPool } from "./pool.js";
-export { migrate } from "./migrate.js";
+export { SchemaBehindError, assertMigrated, migrate, runMigrations } from "./migrate.js";
 export { inTransaction } from "./transaction.js";
 export { PG_JOB_LEASE_TABLES_SQL, runExclusive } from "./job-leases.js";
 export { isPostgresUnavailable } from "./pg-errors.js";
