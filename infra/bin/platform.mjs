@@ -79,10 +79,12 @@ export async function startPlatform(options) {
 
   // Each PostgreSQL service's migrations, once, before any instance starts (the services refuse a
   // schema that lacks one); MIGRATION_DATABASE_URL, when given, bypasses a pooler.
-  for (const { name, env } of processes.filter((p) => p.name === "file-service" || p.name === "notification-service")) {
+  for (const name of ["file-service", "notification-service"]) {
+    const first = processes.find((p) => p.script === `${name}/dist/main.js`);
+    if (!first) continue;
     const migration = spawnSync(process.execPath, [`${root}${name}/dist/migrate.js`], {
       encoding: "utf8",
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...first.env },
     });
     for (const line of `${migration.stdout}${migration.stderr}`.split("\n").filter(Boolean)) onLine(name, line);
     if (migration.status !== 0) throw new Error(`${name}'s migrations failed:\n${migration.stderr}`);
