@@ -131,7 +131,9 @@ export async function startDrillPlatform() {
   try {
     // The migrations once, before any instance starts, as a deployment runs them.
     for (const name of ["file-service", "notification-service"] as const) {
-      await execFileAsync(process.execPath, [`${root}${name}/dist/migrate.js`], { env: { ...process.env, ...envs[name] } });
+      await execFileAsync(process.execPath, [`${root}${name}/dist/migrate.js`], {
+        env: { ...process.env, ...envs[name] },
+      });
     }
     // Customer-service first: it writes the signing key the others read through its JWKS.
     await services.customer.start();

@@ -58,6 +58,9 @@ export async function infra(command: "up" | "down" | "kill" | "env", ...componen
   return stdout;
 }
 
+/** file-service's sweep period here: long enough to count runs, short enough to see several. */
+export const SWEEP_PERIOD_MS = 6000;
+
 export const KAFKA_NODES = ["kafka-1", "kafka-2", "kafka-3"] as const;
 
 /** Databases, bucket, groups and mail domain of this run; the servers are reused between runs. */
@@ -108,6 +111,7 @@ export async function startTwoOfEverything() {
         CONSUMER_FROM_BEGINNING: "false",
         SHARES_PER_HOUR: "10000",
         SHARE_RECIPIENTS_PER_DAY: "10000",
+        SWEEP_INTERVAL_MS: String(SWEEP_PERIOD_MS),
       },
       notification: {
         ...serviceEnv,
