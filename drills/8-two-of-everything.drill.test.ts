@@ -33,14 +33,28 @@ afterAll(async () => {
 
 type Customer = Awaited<ReturnType<typeof createCustomer>>;
 
-/** Uploads `count` files for the customer one after another, alternating gateways; a cut answer is tried again. */
-async function uploadsOf(customer: Customer, count: number, onAnswer: () => Promise<void> = async () => undefined) {
+/**
+ * Uploads `count` new files (`<prefix>-<i>.bin`) for the customer one after another, alternating
+ * gateways; a cut answer is tried again.
+ */
+async function uploadsOf(
+  customer: Customer,
+  prefix: string,
+  count: number,
+  onAnswer: () => Promise<void> = async () => undefined,
+) {
   const acknowledged: string[] = [];
   const refused: number[] = [];
   for (let i = 0; i < count; i++) {
     for (let attempt = 0; ; attempt++) {
       const gateway = env.gateways[(i + attempt) % env.gateways.length]!;
-      const answer = await upload(gateway, customer.accessToken, `file-${i}.bin`, randomBytes(1024), customer.from);
+      const answer = await upload(
+        gateway,
+        customer.accessToken,
+        `${prefix}-${i}.bin`,
+        randomBytes(1024),
+        customer.from,
+      );
       await onAnswer();
       if (answer.status === 201) {
         acknowledged.push(answer.body.id as string);
@@ -98,7 +112,7 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
     let killing: Promise<void> | undefined;
     const results = await Promise.all(
       customers.map((customer) =>
-        uploadsOf(customer, PER_CUSTOMER, async () => {
+        uploadsOf(customer, "file", PER_CUSTOMER, async () => {
           answered += 1;
           if (answered === (CUSTOMERS * PER_CUSTOMER) / 2 && !killing) killing = env.platform.kill("file-service-1");
         }),
@@ -213,7 +227,7 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
 
     let killed: Promise<string> | undefined;
     let answered = 0;
-    const { acknowledged } = await uploadsOf(customer, 200, async () => {
+    const { acknowledged } = await uploadsOf(customer, "before", 200, async () => {
       answered += 1;
       if (answered === 50) killed = infra("kill", leader);
     });
@@ -234,7 +248,7 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
 
     const [down1, down2] = KAFKA_NODES.filter((node) => node !== leader);
     await infra("kill", down1!, down2!);
-    const held = await uploadsOf(customer, 20);
+    const held = await uploadsOf(customer, "held", 20);
     // min.insync.replicas 2 of RF 3: one broker left takes no write, so every event waits in the outbox.
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     expect(await outboxSize(env.filesDb)).toBe(20);

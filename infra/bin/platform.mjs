@@ -15,9 +15,14 @@ const root = new URL("../../", import.meta.url).pathname;
 export async function startPlatform(options) {
   const { infraEnv, keysDir, kongFile, onLine } = options;
   // A port per instance: two ports of a service are two instances of it behind every gateway.
-  const ports = Object.fromEntries(
-    Object.entries(options.ports).map(([key, value]) => [key, value === undefined ? [] : [value].flat()]),
-  );
+  const list = (value) => (value === undefined ? [] : [value].flat());
+  const ports = {
+    customer: list(options.ports.customer),
+    file: list(options.ports.file),
+    notification: list(options.ports.notification),
+    web: list(options.ports.web),
+    gateway: list(options.ports.gateway),
+  };
   const instances = Math.max(ports.customer.length, ports.file.length, ports.notification.length, ports.web.length);
   const gatewayUrls = ports.gateway.map((port) => `http://127.0.0.1:${port}`);
   const customerUrl = `http://127.0.0.1:${ports.customer[0]}`;
