@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { promisify } from "node:util";
 import { createKafka, TOPICS } from "@coffer/contracts";
@@ -95,8 +95,60 @@ async function untilOutboxDrained(timeout = 180_000) {
 }
 
 describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each service and gateway)", () => {
-  it.skip("1. tus: the requests of one upload alternate instances, a duplicate PATCH racing the first on the other instance is refused, the recorded SHA-256 is the file's", () => {
-    // Written after the shared tus locker (tus-jobs); not yet run green in this topology.
+  it("1. when the requests of one tus upload alternate instances and a duplicate PATCH races the first on the other instance, then the loser is refused and the recorded SHA-256 is the file's", async () => {
+    const time = createTimer("8.1 tus across instances, a duplicate PATCH raced");
+    const customer = await createCustomer(env, "resumable", "127.0.8.130");
+    const content = randomBytes(8 * 2 ** 20);
+    const firstPart = 6 * 2 ** 20; // S3 parts but the last are 5 MiB at least
+    const tus = { "tus-resumable": "1.0.0" };
+    const created = await send(`${env.gateways[0]}/files/uploads`, {
+      method: "POST",
+      token: customer.accessToken,
+      from: customer.from,
+      headers: {
+        ...tus,
+        "upload-length": String(content.length),
+        "upload-metadata": `filename ${Buffer.from("raced.bin").toString("base64")}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    const location = created.headers.location as string;
+    const chunk = (url: string, offset: number, end: number) =>
+      send(url, {
+        method: "PATCH",
+        token: customer.accessToken,
+        from: customer.from,
+        body: content.subarray(offset, end),
+        headers: { ...tus, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+      });
+    expect((await chunk(`${env.gateways[1]}${location}`, 0, firstPart)).status).toBe(204);
+    // The last chunk twice at once, once on each instance: one wins, the other is refused.
+    const raced = await Promise.all(
+      env.services.file.map((base) => chunk(`${base}${location}`, firstPart, content.length)),
+    );
+    const statuses = raced.map((r) => r.status).sort();
+    expect(statuses[0]).toBe(204);
+    expect([409, 423]).toContain(statuses[1]);
+    const head = await send(`${env.gateways[0]}${location}`, {
+      method: "HEAD",
+      token: customer.accessToken,
+      from: customer.from,
+      headers: tus,
+    });
+    expect(head.headers["upload-offset"]).toBe(String(content.length));
+    const sha256 = await vi.waitFor(
+      async () => {
+        const { rows } = await env.filesDb.query<{ sha256: string }>(
+          "SELECT sha256 FROM files WHERE customer_id = $1 AND name = 'raced.bin'",
+          [customer.customerId],
+        );
+        if (!rows[0]) throw new Error("the upload is not complete yet");
+        return rows[0].sha256;
+      },
+      { timeout: 120_000, interval: 500 },
+    );
+    expect(sha256).toBe(createHash("sha256").update(content).digest("hex"));
+    time(`the raced PATCH answered ${statuses[1]}, the recorded SHA-256 is the content's`);
   });
 
   it("2. when 1,000 uploads go through both gateways to both file-service instances and one instance is killed (-9) half-way, then each file has one event, each customer's events keep their order in Kafka, and the outbox drains", async () => {
