@@ -183,9 +183,9 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
     );
   });
 
-  it.skip("3. 1,000 share mails, SMTP stopped 90 s while a notification instance is started and stopped twice: one Message-ID per recipient, nothing lost", () => {
-    // Written after mail claims (delivery-claims); not yet run green in this topology.
-  });
+  it.todo(
+    "3. 1,000 share mails, SMTP stopped 90 s while a notification instance is started and stopped twice: one Message-ID per recipient, nothing lost",
+  );
 
   // Skipped: it fails today. Two runs: the open stream missed one of 20 file-uploaded items (once
   // id 13 of 12–21, stored just after the restart; once, before it was limited to file-uploaded,
@@ -326,9 +326,9 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
     }
   });
 
-  it.skip("7. an instance killed during a 200 MiB upload: its reservation released by the reaper, no stray multipart upload", () => {
-    // Written after the reservation table and reaper (tus-jobs); not yet run green in this topology.
-  });
+  it.todo(
+    "7. an instance killed during a 200 MiB upload: its reservation released by the reaper, no stray multipart upload",
+  );
 
   it("8. when the leader of the busiest partitions is killed (-9) during uploads, then nothing is lost and consumers continue; with two of three brokers down, the outbox holds every event and publishes it after", async () => {
     const time = createTimer("8.8 Kafka leader killed, then two of three brokers down");
