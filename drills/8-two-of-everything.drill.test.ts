@@ -52,7 +52,9 @@ async function uploadsOf(
       const answer = await upload(
         gateway,
         customer.accessToken,
-        `${prefix}-${i}.bin`,
+        // A new name per attempt: a cut answer may hide a stored upload, and the same name again
+        // would be a new version of it (with an event of its own).
+        `${prefix}-${i}${attempt > 0 ? `-attempt-${attempt}` : ""}.bin`,
         randomBytes(1024),
         customer.from,
       );
