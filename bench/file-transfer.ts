@@ -165,7 +165,7 @@ const seconds = async (work: () => Promise<unknown>) => {
 export async function runFileTransfer(platform: BenchPlatform, options: FileTransferOptions): Promise<BenchResult> {
   const { token } = await platform.login();
   const { minio, bucket } = platform;
-  const sampler = createRssSampler(platform.pids["file-service"]);
+  const sampler = createRssSampler(platform.pids["file-service"]!);
   // Idle: started, connected, one small request served, nothing moving.
   await multipartUpload(platform.fileUrl, token, "warm-up.bin", 1024);
   await new Promise((resolve) => setTimeout(resolve, 2000));

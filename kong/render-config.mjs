@@ -7,8 +7,10 @@
 // and `make dev` both do before anything else starts. Plain Node, no dependencies, so it runs
 // in a bare node image.
 //
-//   node kong/render-config.mjs --keys-dir DIR --out FILE [--template kong/kong.yml] [--owner UID:GID]
+//   node kong/render-config.mjs --keys-dir DIR --out FILE [--template kong/kong.yml] [--owner UID:GID] [--instances N]
 //
+// --instances N renders each upstream's one target `host:port` as N targets `host-1:port` …
+// `host-N:port` (the two-of-everything topology).
 // --owner hands a key it makes to the services' user (the init container runs as root).
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
@@ -21,11 +23,15 @@ const { values } = parseArgs({
     out: { type: "string" },
     template: { type: "string", default: new URL("kong.yml", import.meta.url).pathname },
     owner: { type: "string" },
+    instances: { type: "string", default: "1" },
   },
 });
 const owner = values.owner?.match(/^(\d+):(\d+)$/);
-if (!values["keys-dir"] || !values.out || (values.owner && !owner)) {
-  console.error("usage: render-config.mjs --keys-dir DIR --out FILE [--template kong.yml] [--owner UID:GID]");
+const instances = Number(values.instances);
+if (!values["keys-dir"] || !values.out || (values.owner && !owner) || !Number.isInteger(instances) || instances < 1) {
+  console.error(
+    "usage: render-config.mjs --keys-dir DIR --out FILE [--template kong.yml] [--owner UID:GID] [--instances N]",
+  );
   process.exit(2);
 }
 const keysDir = values["keys-dir"];
@@ -115,6 +121,12 @@ for (const [placeholder, value] of Object.entries(placeholders)) {
     process.exit(1);
   }
   rendered = rendered.replaceAll(placeholder, value);
+}
+
+if (instances > 1) {
+  rendered = rendered.replace(/^(\s*)- \{ target: ([a-z0-9-]+):(\d+) \}$/gm, (_line, indent, host, port) =>
+    Array.from({ length: instances }, (_, i) => `${indent}- { target: ${host}-${i + 1}:${port} }`).join("\n"),
+  );
 }
 
 mkdirSync(dirname(values.out), { recursive: true });

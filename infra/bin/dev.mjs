@@ -6,11 +6,13 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
-import { readInfraEnv, startPlatform } from "./platform.mjs";
+import { readInfraEnv, startPlatform, topologyEnv } from "./platform.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const infraEnv = readInfraEnv();
-const databaseUrl = (name) => Object.assign(new URL(infraEnv.PG_ADMIN_URL), { pathname: `/${name}` }).toString();
+// COFFER_TOPOLOGY=ha: two of each service and of the gateway, on the ha servers `infra up` started.
+const ha = process.env.COFFER_TOPOLOGY === "ha";
+const { databaseUrl, serviceEnv } = topologyEnv(infraEnv);
 const COLORS = {
   "customer-service": 36,
   "file-service": 33,
@@ -40,20 +42,26 @@ function format(name, color, line) {
   return `${time} \x1b[${color}m${name.padEnd(21)}\x1b[0m \x1b[${levelColor}m${level}\x1b[0m ${entry.msg ?? ""} \x1b[2m${extra}\x1b[0m`;
 }
 
+const ports = ha
+  ? { customer: [3001, 3011], file: [3002, 3012], notification: [3003, 3013], web: [3004, 3014], gateway: [8000, 8001] }
+  : { customer: 3001, file: 3002, notification: 3003, web: 3004, gateway: 8000 };
 console.log(
-  "\nCoffer is starting: the web app at http://127.0.0.1:8000/ (API docs at /docs), services on :3001 :3002 :3003, web on :3004",
+  ha
+    ? "\nCoffer (ha) is starting: gateways at http://127.0.0.1:8000/ and :8001, two of each service (:3001/:3011 customer, :3002/:3012 file, :3003/:3013 notification, :3004/:3014 web)"
+    : "\nCoffer is starting: the web app at http://127.0.0.1:8000/ (API docs at /docs), services on :3001 :3002 :3003, web on :3004",
 );
 console.log("MailHog UI http://127.0.0.1:8025, MinIO console http://127.0.0.1:9001. Ctrl-C stops everything.\n");
 
 const platform = await startPlatform({
-  ports: { customer: 3001, file: 3002, notification: 3003, gateway: 8000, web: 3004 },
+  ports,
   infraEnv,
   keysDir: infraEnv.JWT_KEYS_DIR,
   kongFile: `${process.env.COFFER_STATE_DIR ?? `${root}.state`}/kong/kong.yml`,
   env: {
-    file: { DATABASE_URL: databaseUrl("coffer_files"), CONSUMER_FROM_BEGINNING: "false" },
+    customer: serviceEnv,
+    file: { ...serviceEnv, ...databaseUrl("coffer_files"), CONSUMER_FROM_BEGINNING: "false" },
     // The development Kafka also holds every test run's events: a new group starts at the end.
-    notification: { DATABASE_URL: databaseUrl("coffer_notifications"), CONSUMER_FROM_BEGINNING: "false" },
+    notification: { ...serviceEnv, ...databaseUrl("coffer_notifications"), CONSUMER_FROM_BEGINNING: "false" },
   },
   onLine: (name, line) => console.log(format(name, COLORS[name] ?? 37, line)),
 }).catch((error) => {

@@ -1,6 +1,16 @@
 export type PlatformOptions = {
-  /** `web`: where the web app's server listens (over web/dist, built first); without it `/` and /app are not served. */
-  ports: { customer: number; file: number; notification: number; gateway: number; web?: number };
+  /**
+   * Where each process listens; several ports are several instances (`customer-service-1`, `-2`, …),
+   * every gateway balancing over all of them. `web`: the web app's server (over web/dist, built
+   * first); without it `/` and /app are not served.
+   */
+  ports: {
+    customer: number | number[];
+    file: number | number[];
+    notification: number | number[];
+    gateway: number | number[];
+    web?: number | number[];
+  };
   /** The servers' addresses and development secrets (`infra/bin/infra env`). */
   infraEnv: Record<string, string>;
   /** Where the signing keys live (made there when missing) and where the rendered kong.yml goes. */
@@ -13,13 +23,25 @@ export type PlatformOptions = {
 };
 
 export type Platform = {
+  /** The first gateway's address; `gatewayUrls` has every gateway's. */
   gatewayUrl: string;
-  /** Each process's id, e.g. to sample its memory. */
-  pids: Record<"customer-service" | "file-service" | "notification-service" | "gateway", number> & { web?: number };
+  gatewayUrls: string[];
+  /** Each running process's id by name (`file-service`, or `file-service-1`… with several), e.g. to sample its memory. */
+  pids: Record<string, number>;
+  names: string[];
   stop(): Promise<void>;
+  /** Stops one process on purpose (SIGKILL unless told): not reported by `exited`. */
+  kill(name: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped process again and waits until it is ready. */
+  start(name: string): Promise<void>;
   /** Settles when a process exits on its own (not through stop). */
   exited: Promise<{ name: string; code: number | null; signal: string | null }>;
 };
 
 export function startPlatform(options: PlatformOptions): Promise<Platform>;
 export function readInfraEnv(): Record<string, string>;
+
+export function topologyEnv(infraEnv: Record<string, string>): {
+  databaseUrl(name: string): { DATABASE_URL: string; DATABASE_LISTEN_URL: string; MIGRATION_DATABASE_URL: string };
+  serviceEnv: Record<string, string>;
+};

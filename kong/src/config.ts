@@ -1,6 +1,6 @@
 import { parseEnv } from "@coffer/contracts/config";
 import Type from "typebox";
-import type { Upstream } from "./kong-config.js";
+import type { Target } from "./kong-config.js";
 import type { Address } from "./proxy.js";
 
 export { ConfigError } from "@coffer/contracts/config";
@@ -9,7 +9,7 @@ const EnvSchema = Type.Object({
   KONG_DECLARATIVE_CONFIG: Type.String({ minLength: 1 }),
   GATEWAY_HOST: Type.String({ default: "127.0.0.1" }),
   GATEWAY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8000 }),
-  /** `name=host:port,…`: where kong.yml's service host names point (compose's DNS gives them there). */
+  /** `name=host:port,…`: where kong.yml's service and target host names point (compose's DNS gives them there). */
   UPSTREAM_HOSTS: Type.String({ default: "", pattern: "^([^=,\\s]+=[^:,\\s]+:\\d+(,[^=,\\s]+=[^:,\\s]+:\\d+)*)?$" }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
 });
@@ -19,7 +19,7 @@ export type Config = Readonly<{
   host: string;
   port: number;
   logLevel: string;
-  resolve: (upstream: Upstream) => Address;
+  resolve: (target: Target) => Address;
 }>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -38,7 +38,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.GATEWAY_HOST,
     port: e.GATEWAY_PORT,
     logLevel: e.LOG_LEVEL,
-    resolve: (upstream: Upstream) =>
-      hosts.get(upstream.url.hostname) ?? { host: upstream.url.hostname, port: Number(upstream.url.port || 80) },
+    resolve: (target: Target) => hosts.get(target.host) ?? { host: target.host, port: target.port },
   });
 }

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Upstream } from "./kong-config.js";
+import type { Target, Upstream } from "./kong-config.js";
 import type { Address } from "./proxy.js";
 
 const ASSETS = new Map([
@@ -18,7 +18,7 @@ const ASSETS = new Map([
  */
 export function createDocsPages(
   upstreams: readonly Upstream[],
-  resolve: (upstream: Upstream) => Address,
+  resolve: (target: Target) => Address,
 ): (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean> {
   const assetsDir = (
     createRequire(import.meta.url)("swagger-ui-dist") as { getAbsoluteFSPath(): string }
@@ -50,8 +50,10 @@ export function createDocsPages(
       respond(response, 404, "application/json", JSON.stringify({ message: `no API document at ${path}` }));
       return true;
     }
-    const { host, port } = resolve(source);
+    const target = source.targets.find((t) => t.weight > 0);
     try {
+      if (!target) throw new Error("its upstream has no target");
+      const { host, port } = resolve(target);
       const upstream = await fetch(`http://${host}:${port}/openapi.json`, { signal: AbortSignal.timeout(5000) });
       if (!upstream.ok) throw new Error(`status ${upstream.status}`);
       respond(response, 200, "application/json; charset=utf-8", await upstream.text());

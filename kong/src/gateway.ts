@@ -3,7 +3,8 @@ import { Agent, createServer, type IncomingMessage, type Server, type ServerResp
 import { Redis } from "ioredis";
 import type { CryptoKey } from "jose";
 import type { Logger } from "pino";
-import type { GatewayConfig, PluginInstance, Upstream } from "./kong-config.js";
+import { createRoundRobin } from "./balancer.js";
+import type { GatewayConfig, PluginInstance, Target } from "./kong-config.js";
 import { createCorrelationId } from "./plugins/correlation-id.js";
 import { createCors } from "./plugins/cors.js";
 import { createJwt } from "./plugins/jwt.js";
@@ -19,7 +20,7 @@ export type GatewayOptions = {
   config: GatewayConfig;
   jwtKeys: ReadonlyMap<string, CryptoKey>;
   logger: Logger;
-  resolve: (upstream: Upstream) => Address;
+  resolve: (target: Target) => Address;
   listenPort: number;
   /** Extra pages the gateway serves itself (the API documentation), tried before the routes. */
   pages?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>;
@@ -44,6 +45,10 @@ export function createGateway(options: GatewayOptions): Server {
   const routePlugins = new Map(config.routes.map((r) => [r, byPriority(r.plugins)]));
   // A request that matches no route still gets its correlation id, as Kong's global plugin gives it.
   const unroutedPlugins = byPriority(config.globalPlugins.filter((p) => p.name === "correlation-id"));
+  // One balancer per Kong upstream, shared by the services that point at it.
+  const balancers = new Map<string, () => Target | undefined>();
+  for (const { balancer, targets } of config.upstreams)
+    if (!balancers.has(balancer)) balancers.set(balancer, createRoundRobin(targets));
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, scheduling: "lifo" });
 
   async function handle(request: IncomingMessage, response: ServerResponse, exchange: Exchange): Promise<number> {
@@ -58,6 +63,7 @@ export function createGateway(options: GatewayOptions): Server {
     const { status } = await proxy(exchange, response, match.route.service, match.upstreamPath, {
       agent,
       resolve: options.resolve,
+      pick: balancers.get(match.route.service.balancer)!,
       listenPort: options.listenPort,
       send,
     });

@@ -159,11 +159,32 @@ const Consumer = Type.Object(
   strict,
 );
 
+const KongUpstream = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    algorithm: Type.Literal("round-robin", { default: "round-robin" }),
+    targets: Type.Array(
+      Type.Object(
+        {
+          target: Type.String({ pattern: "^[^:\\s]+:\\d+$" }),
+          weight: Type.Integer({ minimum: 0, maximum: 65535, default: 100 }),
+          tags: Tags,
+        },
+        strict,
+      ),
+      { default: [] },
+    ),
+    tags: Tags,
+  },
+  strict,
+);
+
 const KongFile = Type.Object(
   {
     _format_version: Type.Enum(["1.1", "2.1", "3.0"]),
     _transform: Type.Optional(Type.Boolean()),
     services: Type.Array(Service, { default: [] }),
+    upstreams: Type.Array(KongUpstream, { default: [] }),
     consumers: Type.Array(Consumer, { default: [] }),
     plugins: Type.Array(Plugin, { default: [] }),
   },
@@ -184,9 +205,20 @@ export type PluginInstance<N extends PluginName = PluginName> = {
 
 export type PathMatcher = { kind: "prefix"; prefix: string } | { kind: "regex"; regex: RegExp; source: string };
 
+export type Target = { host: string; port: number; weight: number };
+
+/** A Kong service: where its routes go. */
 export type Upstream = {
   name: string;
   url: URL;
+  /**
+   * The service's host when no upstream has its name; else that upstream's targets, which share
+   * one balancer (`balancer` names it) across every service pointing at it.
+   */
+  targets: Target[];
+  balancer: string;
+  /** Further targets tried when one refuses the connection (Kong's default: 5). */
+  retries: number;
   connectTimeoutMs: number;
   readTimeoutMs: number;
   writeTimeoutMs: number;
@@ -279,12 +311,28 @@ export function parseKongConfig(document: unknown, file = "kong.yml"): GatewayCo
     });
 
   const globalPlugins = plugins(kong.plugins, "", {});
+  const balancers = new Map<string, Target[]>();
+  kong.upstreams.forEach((entry, u) => {
+    if (balancers.has(entry.name)) pluginProblems.push(`/upstreams/${u}: upstream "${entry.name}" repeated`);
+    balancers.set(
+      entry.name,
+      entry.targets.map(({ target, weight }) => {
+        const at = target.lastIndexOf(":");
+        return { host: target.slice(0, at), port: Number(target.slice(at + 1)), weight };
+      }),
+    );
+  });
   const upstreams: Upstream[] = [];
   const routes: Route[] = [];
   kong.services.forEach((service: ServiceEntry, s) => {
+    const url = new URL(service.url);
     const upstream = {
       name: service.name,
-      url: new URL(service.url),
+      url,
+      // Kong: a service whose host names an upstream is balanced over its targets (the port is theirs).
+      targets: balancers.get(url.hostname) ?? [{ host: url.hostname, port: Number(url.port || 80), weight: 100 }],
+      balancer: balancers.has(url.hostname) ? url.hostname : `${url.hostname}:${url.port || 80}`,
+      retries: service.retries ?? 5,
       // Kong's defaults: 60 s each.
       connectTimeoutMs: service.connect_timeout ?? 60_000,
       readTimeoutMs: service.read_timeout ?? 60_000,

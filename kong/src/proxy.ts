@@ -1,7 +1,13 @@
 import type { Agent } from "node:http";
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import {
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from "node:http";
 import { Transform, pipeline } from "node:stream";
-import type { Upstream } from "./kong-config.js";
+import type { Target, Upstream } from "./kong-config.js";
 import { escapePath } from "./request-target.js";
 import type { Exchange, Exit } from "./plugins/plugin.js";
 import { kongError } from "./plugins/plugin.js";
@@ -23,8 +29,10 @@ export type Address = { host: string; port: number };
 
 export type ProxyOptions = {
   agent: Agent;
-  /** Where a service's host name points (compose's DNS, on a machine without it). */
-  resolve: (upstream: Upstream) => Address;
+  /** Where a target's host name points (compose's DNS, on a machine without it). */
+  resolve: (target: Target) => Address;
+  /** The next target of the service's balancer, or none left. */
+  pick: () => Target | undefined;
   listenPort: number;
   send: (response: ServerResponse, exchange: Exchange, exit: Exit) => void;
 };
@@ -44,9 +52,7 @@ export function proxy(
   options: ProxyOptions,
 ): Promise<{ status: number }> {
   const { request } = exchange;
-  const target = options.resolve(upstream);
   const headers = forwardedHeaders(exchange, options.listenPort);
-  if (!exchange.route?.preserveHost) headers.host = `${upstream.url.hostname}:${upstream.url.port || 80}`;
 
   return new Promise((resolve) => {
     let settled = false;
@@ -68,61 +74,82 @@ export function proxy(
       }
     };
 
-    const upstreamRequest = httpRequest({
-      agent: options.agent,
-      host: target.host,
-      port: target.port,
-      method: exchange.method,
-      path: escapePath(upstreamPath) + exchange.search,
-      headers,
-    });
+    // Kong's retries: a target that refuses the connection (or does not accept it in time) is
+    // passed over for the next one. The body is sent only once a connection is up, so nothing of
+    // it is lost to a refused attempt.
+    let retriesLeft = upstream.retries;
+    const attempt = () => {
+      const target = options.pick();
+      if (!target) return fail(kongError(503, "failure to get a peer from the ring-balancer"));
+      const address = options.resolve(target);
+      if (!exchange.route?.preserveHost) headers.host = `${target.host}:${target.port}`;
+      const upstreamRequest = httpRequest({
+        agent: options.agent,
+        host: address.host,
+        port: address.port,
+        method: exchange.method,
+        path: escapePath(upstreamPath) + exchange.search,
+        headers,
+      });
+      let connected = false;
+      const connectTimer = setTimeout(() => {
+        upstreamRequest.destroy(new ConnectTimeout());
+      }, upstream.connectTimeoutMs);
+      const onConnected = () => {
+        connected = true;
+        clearTimeout(connectTimer);
+        sendBody(upstreamRequest);
+      };
+      upstreamRequest.on("socket", (socket) => {
+        if (!socket.connecting) onConnected();
+        else socket.once("connect", onConnected);
+      });
+      upstreamRequest.on("error", (error) => {
+        clearTimeout(connectTimer);
+        if (!connected && retriesLeft > 0 && !failed) {
+          retriesLeft -= 1;
+          return attempt();
+        }
+        if (error instanceof UpstreamTimeout || error instanceof ConnectTimeout) {
+          fail(kongError(504, "The upstream server is timing out"));
+        } else {
+          fail(kongError(502, "An invalid response was received from the upstream server"));
+        }
+      });
+      relay(upstreamRequest);
+    };
 
-    const connectTimer = setTimeout(() => {
-      upstreamRequest.destroy(new Error("connect timeout"));
-    }, upstream.connectTimeoutMs);
-    upstreamRequest.on("socket", (socket) => {
-      if (!socket.connecting) clearTimeout(connectTimer);
-      else socket.once("connect", () => clearTimeout(connectTimer));
-    });
-    // Kong's write and read timeouts are between two successive operations, a socket's idle
-    // timeout: the write one while the body goes up, the read one from then on.
-    const timedOut = () => upstreamRequest.destroy(new UpstreamTimeout());
-    upstreamRequest.setTimeout(upstream.writeTimeoutMs, timedOut);
-    upstreamRequest.once("finish", () => upstreamRequest.setTimeout(upstream.readTimeoutMs, timedOut));
+    const relay = (upstreamRequest: ClientRequest) => {
+      // Kong's write and read timeouts are between two successive operations, a socket's idle
+      // timeout: the write one while the body goes up, the read one from then on.
+      const timedOut = () => upstreamRequest.destroy(new UpstreamTimeout());
+      upstreamRequest.setTimeout(upstream.writeTimeoutMs, timedOut);
+      upstreamRequest.once("finish", () => upstreamRequest.setTimeout(upstream.readTimeoutMs, timedOut));
 
-    upstreamRequest.on("response", (upstreamResponse: IncomingMessage) => {
-      clearTimeout(connectTimer);
-      const responseHeaders: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(upstreamResponse.headers)) {
-        if (!HOP_BY_HOP.has(name) && value !== undefined) responseHeaders[name] = value;
-      }
-      for (const [name, value] of Object.entries(exchange.responseHeaders)) responseHeaders[name.toLowerCase()] = value;
-      responseHeaders.via = "1.1 coffer-dev-gateway";
-      response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, responseHeaders);
-      response.flushHeaders();
-      pipeline(upstreamResponse, response, () => finish(upstreamResponse.statusCode ?? 502));
-    });
+      upstreamRequest.on("response", (upstreamResponse: IncomingMessage) => {
+        const responseHeaders: OutgoingHttpHeaders = {};
+        for (const [name, value] of Object.entries(upstreamResponse.headers)) {
+          if (!HOP_BY_HOP.has(name) && value !== undefined) responseHeaders[name] = value;
+        }
+        for (const [name, value] of Object.entries(exchange.responseHeaders))
+          responseHeaders[name.toLowerCase()] = value;
+        responseHeaders.via = "1.1 coffer-dev-gateway";
+        response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, responseHeaders);
+        response.flushHeaders();
+        pipeline(upstreamResponse, response, () => finish(upstreamResponse.statusCode ?? 502));
+      });
 
-    upstreamRequest.on("error", (error) => {
-      clearTimeout(connectTimer);
-      if (error instanceof UpstreamTimeout || error.message === "connect timeout") {
-        fail(kongError(504, "The upstream server is timing out"));
-      } else {
-        fail(kongError(502, "An invalid response was received from the upstream server"));
-      }
-    });
-
-    // The client went away: stop the upstream too, so nothing half-written lingers.
-    response.on("close", () => {
-      if (!response.writableFinished) upstreamRequest.destroy();
-    });
+      // The client went away: stop the upstream too, so nothing half-written lingers.
+      response.on("close", () => {
+        if (!response.writableFinished) upstreamRequest.destroy();
+      });
+      request.on("error", () => upstreamRequest.destroy());
+    };
 
     // pipe, not pipeline: an upstream failure must leave the client's socket open for the answer.
-    request.on("error", () => upstreamRequest.destroy());
-    const limit = exchange.bodyLimitBytes;
-    if (limit === undefined) {
-      request.pipe(upstreamRequest);
-    } else {
+    const sendBody = (upstreamRequest: ClientRequest) => {
+      const limit = exchange.bodyLimitBytes;
+      if (limit === undefined) return void request.pipe(upstreamRequest);
       let seen = 0;
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -138,10 +165,13 @@ export function proxy(
         request.resume(); // discard the rest; the connection closes after the answer
       });
       request.pipe(counter).pipe(upstreamRequest);
-    }
+    };
+
+    attempt();
   });
 }
 
+class ConnectTimeout extends Error {}
 class UpstreamTimeout extends Error {}
 
 function forwardedHeaders(exchange: Exchange, listenPort: number): OutgoingHttpHeaders {

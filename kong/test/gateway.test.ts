@@ -112,8 +112,8 @@ beforeAll(async () => {
     config,
     jwtKeys: await importJwtKeys(config.credentials),
     logger: pino({ level: "silent" }),
-    resolve: (u) =>
-      u.url.hostname === "upstream.test" ? { host: "127.0.0.1", port: upstreamPort } : { host: "127.0.0.1", port: 9 },
+    resolve: (t) =>
+      t.host === "upstream.test" ? { host: "127.0.0.1", port: upstreamPort } : { host: "127.0.0.1", port: 9 },
     listenPort: 0,
   });
   gateway.listen(0, "127.0.0.1");

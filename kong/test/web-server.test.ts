@@ -182,8 +182,21 @@ describe("the web server (web/server/serve.mjs)", () => {
   });
 });
 
+/** kong/kong.yml as render-config.mjs writes it for a running platform (the template has placeholders). */
+function renderKongConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), "kong-web-"));
+  const rendered = spawnSync(
+    process.execPath,
+    [join(root, "kong/render-config.mjs"), "--keys-dir", join(dir, "keys"), "--out", join(dir, "kong.yml")],
+    { encoding: "utf8" },
+  );
+  if (rendered.status !== 0) throw new Error(`render-config.mjs failed: ${rendered.stderr}`);
+  return join(dir, "kong.yml");
+}
+
 describe("the gateway's web route (kong/kong.yml)", () => {
-  const route = createRouter(loadKongConfig(join(root, "kong/kong.yml")).routes);
+  const renderedConfig = renderKongConfig();
+  const route = createRouter(loadKongConfig(renderedConfig).routes);
   const routeOf = (method: string, path: string) => route(method, path)?.route.name;
 
   it("when a path is `/` exactly or under /app, then the web service has it, for GET and HEAD only", () => {
@@ -209,21 +222,14 @@ describe("the gateway's web route (kong/kong.yml)", () => {
   });
 
   it("when the rendered kong.yml is served, then `/` and /app/… come from the web server with its headers, and the API's paths do not", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "kong-web-"));
-    const rendered = spawnSync(
-      process.execPath,
-      [join(root, "kong/render-config.mjs"), "--keys-dir", join(dir, "keys"), "--out", join(dir, "kong.yml")],
-      { encoding: "utf8" },
-    );
-    expect(rendered.status, rendered.stderr).toBe(0);
-    const config = loadKongConfig(join(dir, "kong.yml"));
+    const config = loadKongConfig(renderedConfig);
     const webPort = (web.server.address() as AddressInfo).port;
     const gateway = createGateway({
       config,
       jwtKeys: await importJwtKeys(config.credentials),
       logger: pino({ level: "silent" }),
       // Only the web server is running: any other service is a closed port.
-      resolve: (upstream) => ({ host: "127.0.0.1", port: upstream.url.hostname === "web" ? webPort : 9 }),
+      resolve: (target) => ({ host: "127.0.0.1", port: target.host === "web" ? webPort : 9 }),
       listenPort: 0,
     });
     gateway.listen(0, "127.0.0.1");

@@ -136,8 +136,8 @@ export function createPgAccessCheck(db: Db): AccessCheck {
       deleted: boolean | null;
       roles: string[] | null;
     }>({
-      // Prepared once per connection: planning took longer than running it.
-      name: "coffer-access-check",
+      // Unnamed on purpose: a named statement lives in one server connection, and PgBouncer in
+      // transaction mode hands each transaction whichever connection is free.
       text: `SELECT r.session_id IS NOT NULL AS session_revoked, a.disabled, a.deleted_at IS NOT NULL AS deleted, a.roles
                FROM (SELECT $1::text AS customer_id, $2::text AS session_id) t
                LEFT JOIN customer_access a ON a.customer_id = t.customer_id

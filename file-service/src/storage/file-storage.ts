@@ -85,7 +85,10 @@ export async function connectFileStorage(
   // 8 MiB parts: an upload of unknown length holds one part in memory, whatever its size.
   const client = new Minio.Client({ ...options, region, partSize: 8 * 2 ** 20 });
   if (!(await client.bucketExists(bucket))) {
-    await client.makeBucket(bucket, region);
+    await client.makeBucket(bucket, region).catch((err: unknown) => {
+      // Another instance starting at the same moment made it first.
+      if ((err as { code?: string }).code !== "BucketAlreadyOwnedByYou") throw err;
+    });
     const rule = {
       ID: "abort-incomplete-multipart-uploads",
       Status: "Enabled",
