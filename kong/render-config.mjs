@@ -106,21 +106,25 @@ const credentials = signingKeyPems().map((pem) => {
 });
 
 const template = readFileSync(values.template, "utf8");
-const placeholders = {
+const placeholders = [
   // JSON strings and arrays are YAML flow scalars and sequences: no indentation to get wrong.
-  '"__COFFER_JWT_SECRETS__"': JSON.stringify(credentials),
-  '["__COFFER_CORS_ORIGINS__"]': JSON.stringify(origins),
-  '{ host: "__COFFER_REDIS_HOST__", port: 6379 }': JSON.stringify(
-    redisSettings(process.env.REDIS_URL ?? "redis://127.0.0.1:6379"),
-  ),
-};
+  // The credentials' placeholder is one valid credential (so decK validates the template), as
+  // Prettier lays it out.
+  [/\[\s*\{\s*key: "__COFFER_JWT_KID__",[^\]]*\]/g, JSON.stringify(credentials)],
+  ['["__COFFER_CORS_ORIGINS__"]', JSON.stringify(origins)],
+  [
+    '{ host: "__COFFER_REDIS_HOST__", port: 6379 }',
+    JSON.stringify(redisSettings(process.env.REDIS_URL ?? "redis://127.0.0.1:6379")),
+  ],
+];
 let rendered = template;
-for (const [placeholder, value] of Object.entries(placeholders)) {
-  if (!rendered.includes(placeholder)) {
+for (const [placeholder, value] of placeholders) {
+  const found = typeof placeholder === "string" ? rendered.includes(placeholder) : rendered.search(placeholder) >= 0;
+  if (!found) {
     console.error(`render-config: ${values.template} has no ${placeholder}`);
     process.exit(1);
   }
-  rendered = rendered.replaceAll(placeholder, value);
+  rendered = rendered.replaceAll(placeholder, () => value);
 }
 
 if (instances > 1) {

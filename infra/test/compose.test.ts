@@ -204,7 +204,7 @@ describe("docker-compose.yml", () => {
     // What is committed holds placeholders only.
     const template = readFileSync(new URL("kong/kong.yml", root), "utf8");
     expect(template).not.toMatch(/BEGIN (RSA |)(PUBLIC|PRIVATE) KEY/);
-    expect(template).toContain('"__COFFER_JWT_SECRETS__"');
+    expect(template).toContain('rsa_public_key: "__COFFER_JWT_PUBLIC_KEY__"');
   });
   it("lets the services believe X-Forwarded-For from Kong's fixed address only, which no other container can be given", () => {
     const kongAddress = compose.services.kong!.networks?.default?.ipv4_address;

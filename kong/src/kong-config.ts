@@ -146,7 +146,8 @@ const Consumer = Type.Object(
         {
           key: Type.String({ minLength: 1 }),
           algorithm: Type.Enum(["RS256", "RS384", "RS512", "ES256", "ES384"]),
-          rsa_public_key: Type.String({ minLength: 1 }),
+          // A PEM: the committed template's placeholder is refused, so it is never served unrendered.
+          rsa_public_key: Type.String({ pattern: "^-----BEGIN PUBLIC KEY-----" }),
           secret: Type.Optional(Type.String()),
           tags: Tags,
         },
