@@ -348,6 +348,13 @@ async function storeLater(customerId: string, title: string) {
   };
 }
 
+/** The backends LISTENing for inbox items: one per instance. */
+const listeners = () =>
+  db.pool.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> pg_backend_pid()",
+    ["LISTEN inbox_item"],
+  );
+
 describe("the live stream, with items committed out of id order", () => {
   it("when an item commits after one with a higher id was sent, then the stream still gets it, once", async () => {
     const ada = await customer();
@@ -387,11 +394,6 @@ describe("the live stream, with items committed out of id order", () => {
     await storeItem(ada.customerId, "higher id, sent live");
     await vi.waitFor(() => expect(stream.notifications()).toHaveLength(1), { timeout: 5000, interval: 50 });
 
-    const listeners = () =>
-      db.pool.query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> pg_backend_pid()",
-        ["LISTEN inbox_item"],
-      );
     const before = (await listeners()).rows.map((r) => r.pid);
     await db.pool.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [before]);
     await slow.commit(); // notified to nobody
@@ -407,6 +409,35 @@ describe("the live stream, with items committed out of id order", () => {
       "higher id, sent live",
       "lower id, committed while nobody listened",
     ]);
+    stream.close();
+  });
+
+  it("when the catch-up after a re-LISTEN fails, then it is retried until the missed item is sent", async () => {
+    const ada = await customer();
+    const stream = await openStream(otherUrl, ada.token);
+    await vi.waitFor(() => expect(stream.frames.length).toBeGreaterThan(0), { timeout: 5000 });
+    const before = (await listeners()).rows.map((r) => r.pid);
+    await db.pool.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [before]);
+    await storeItem(ada.customerId, "stored while nobody listened");
+    // Every read of the inbox fails until the table is back, the catch-up's included.
+    await db.pool.query("ALTER TABLE inbox RENAME TO inbox_away");
+    try {
+      await vi.waitFor(
+        async () => {
+          const pids = (await listeners()).rows.map((r) => r.pid);
+          if (pids.length !== 2 || pids.some((pid) => before.includes(pid))) throw new Error("not listening again yet");
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(stream.notifications()).toHaveLength(0);
+    } finally {
+      await db.pool.query("ALTER TABLE inbox_away RENAME TO inbox");
+    }
+    await vi.waitFor(
+      () => expect(stream.notifications().map((n) => n.title)).toEqual(["stored while nobody listened"]),
+      { timeout: 10_000, interval: 50 },
+    );
     stream.close();
   });
 });
