@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { TOPICS } from "@coffer/contracts";
 import { createTestDatabase, createTokenIssuer, waitForMails } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
 import { addInboxItem } from "../src/inbox/inbox-repository.js";
@@ -312,6 +313,131 @@ describe("administration", () => {
     const got = stream.notifications();
     expect(got.map((n) => n.title)).toEqual(titles);
     expect(new Set(got.map((n) => n.id)).size).toBe(titles.length);
+    stream.close();
+  });
+});
+
+/** Stores an item for the customer over `client`, or on its own connection (committed at once). */
+async function storeItem(customerId: string, title: string, client?: pg.PoolClient) {
+  const connection = client ?? (await db.pool.connect());
+  try {
+    await addInboxItem(connection, {
+      customerId,
+      eventId: randomUUID(),
+      kind: "file-purged",
+      category: "activity",
+      title,
+      body: "stored by the test",
+      link: null,
+    });
+  } finally {
+    if (!client) connection.release();
+  }
+}
+
+/** An item whose id is taken now and which commits when `commit` is called: after items with higher ids. */
+async function storeLater(customerId: string, title: string) {
+  const client = await db.pool.connect();
+  await client.query("BEGIN");
+  await storeItem(customerId, title, client);
+  return {
+    async commit() {
+      await client.query("COMMIT");
+      client.release();
+    },
+  };
+}
+
+/** The backends LISTENing for inbox items: one per instance. */
+const listeners = () =>
+  db.pool.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> pg_backend_pid()",
+    ["LISTEN inbox_item"],
+  );
+
+describe("the live stream, with items committed out of id order", () => {
+  it("when an item commits after one with a higher id was sent, then the stream still gets it, once", async () => {
+    const ada = await customer();
+    const stream = await openStream(baseUrl, ada.token);
+    await vi.waitFor(() => expect(stream.frames.length).toBeGreaterThan(0), { timeout: 5000 });
+    const slow = await storeLater(ada.customerId, "lower id, committed last");
+    await storeItem(ada.customerId, "higher id, committed first");
+    await vi.waitFor(() => expect(stream.notifications()).toHaveLength(1), { timeout: 5000, interval: 50 });
+    await slow.commit();
+    await vi.waitFor(() => expect(stream.notifications()).toHaveLength(2), { timeout: 5000, interval: 50 });
+    expect(stream.notifications().map((n) => n.title)).toEqual([
+      "higher id, committed first",
+      "lower id, committed last",
+    ]);
+    stream.close();
+  });
+
+  it("when an item stored while the stream starts commits after a newer one, then the stream gets it", async () => {
+    const ada = await customer();
+    const slow = await storeLater(ada.customerId, "in flight at the start");
+    await storeItem(ada.customerId, "stored before the start"); // the stream starts after this one
+    const stream = await openStream(baseUrl, ada.token);
+    await vi.waitFor(() => expect(stream.frames.length).toBeGreaterThan(0), { timeout: 5000 });
+    await slow.commit();
+    await vi.waitFor(() => expect(stream.notifications().map((n) => n.title)).toEqual(["in flight at the start"]), {
+      timeout: 5000,
+      interval: 50,
+    });
+    stream.close();
+  });
+
+  it("when such an item commits while the LISTEN connections are down, then the catch-up after the re-LISTEN sends it", async () => {
+    const ada = await customer();
+    const stream = await openStream(otherUrl, ada.token);
+    await vi.waitFor(() => expect(stream.frames.length).toBeGreaterThan(0), { timeout: 5000 });
+    const slow = await storeLater(ada.customerId, "lower id, committed while nobody listened");
+    await storeItem(ada.customerId, "higher id, sent live");
+    await vi.waitFor(() => expect(stream.notifications()).toHaveLength(1), { timeout: 5000, interval: 50 });
+
+    const before = (await listeners()).rows.map((r) => r.pid);
+    await db.pool.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [before]);
+    await slow.commit(); // notified to nobody
+    await vi.waitFor(
+      async () => {
+        const pids = (await listeners()).rows.map((r) => r.pid);
+        if (pids.length !== 2 || pids.some((pid) => before.includes(pid))) throw new Error("not listening again yet");
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    await vi.waitFor(() => expect(stream.notifications()).toHaveLength(2), { timeout: 10_000, interval: 50 });
+    expect(stream.notifications().map((n) => n.title)).toEqual([
+      "higher id, sent live",
+      "lower id, committed while nobody listened",
+    ]);
+    stream.close();
+  });
+
+  it("when the catch-up after a re-LISTEN fails, then it is retried until the missed item is sent", async () => {
+    const ada = await customer();
+    const stream = await openStream(otherUrl, ada.token);
+    await vi.waitFor(() => expect(stream.frames.length).toBeGreaterThan(0), { timeout: 5000 });
+    const before = (await listeners()).rows.map((r) => r.pid);
+    await db.pool.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [before]);
+    await storeItem(ada.customerId, "stored while nobody listened");
+    // Every read of the inbox fails until the table is back, the catch-up's included.
+    await db.pool.query("ALTER TABLE inbox RENAME TO inbox_away");
+    try {
+      await vi.waitFor(
+        async () => {
+          const pids = (await listeners()).rows.map((r) => r.pid);
+          if (pids.length !== 2 || pids.some((pid) => before.includes(pid))) throw new Error("not listening again yet");
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(stream.notifications()).toHaveLength(0);
+    } finally {
+      await db.pool.query("ALTER TABLE inbox_away RENAME TO inbox");
+    }
+    await vi.waitFor(
+      () => expect(stream.notifications().map((n) => n.title)).toEqual(["stored while nobody listened"]),
+      { timeout: 10_000, interval: 50 },
+    );
     stream.close();
   });
 });

@@ -69,11 +69,21 @@ export async function listInbox(
   return { items, unread: unread.rows[0]!.n, nextCursor: rows.length > query.limit ? items.at(-1)!.id : null };
 }
 
-/** Items after `afterId`, oldest first: what a reconnecting stream missed. */
-export async function inboxSince(db: pg.Pool, customerId: string, afterId: string): Promise<InboxItem[]> {
+/**
+ * What a stream may have missed, oldest first: the items after `start` that are newer than
+ * `newestSent`, and those of the last `settleMs` below it. Ids are taken before commit, so an
+ * item may commit after one with a higher id: the window finds it, the caller drops what it sent.
+ */
+export async function inboxSince(
+  db: pg.Pool,
+  customerId: string,
+  position: { start: string; newestSent: string; settleMs: number },
+): Promise<InboxItem[]> {
   const { rows } = await db.query<Row>(
-    `SELECT ${COLUMNS} FROM inbox WHERE customer_id = $1 AND id > $2 ORDER BY id LIMIT 500`,
-    [customerId, afterId],
+    `SELECT ${COLUMNS} FROM inbox WHERE customer_id = $1 AND id > $2
+       AND (id > $3 OR created_at > now() - make_interval(secs => $4::double precision / 1000))
+     ORDER BY id LIMIT 1000`,
+    [customerId, position.start, position.newestSent, position.settleMs],
   );
   return rows.map(toItem);
 }

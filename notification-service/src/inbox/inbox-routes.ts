@@ -1,4 +1,5 @@
 import { BEARER_AUTH, documentOnly } from "@coffer/contracts/http";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { preHandlerAsyncHookHandler } from "fastify";
 import type pg from "pg";
@@ -22,6 +23,10 @@ const InboxItemSchema = Type.Object({
 const Id = Type.String({ pattern: "^[1-9][0-9]{0,17}$" });
 // setTimeout's longest delay: a token living longer is ended then, and the client reconnects.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** How long an item may take from its id to its commit and still be caught up by a stream. */
+const SETTLE_MS = 5 * 60_000;
+const FIRST_RETRY_MS = 500;
+const LONGEST_RETRY_MS = 30_000;
 const inboxDoc = { tags: ["notifications"], security: BEARER_AUTH };
 
 /** The stream is written straight to the socket: only the document can say what it carries. */
@@ -153,31 +158,51 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
         return reply.hijack();
       }
 
-      // Where the stream starts: after the client's Last-Event-ID, or after what is stored now.
-      let lastSent = BigInt(request.headers["last-event-id"] ?? (await latestInboxId(pool, customerId)));
+      // Live items wait while the stream reads what it may have missed (when it starts, and after
+      // a lost LISTEN), then follow in id order. None is sent twice, and none is dropped for
+      // having a lower id than one sent: ids are taken before commit, not in commit order.
+      const sent = new Map<string, number>(); // id → when it was stored, forgotten once out of the window
+      let newestSent = 0n;
+      let start: string | undefined = undefined; // read once subscribed
+      let catchingUp = 1;
+      const waiting: InboxItem[] = [];
       const write = (item: InboxItem) => {
-        if (ended || BigInt(item.id) <= lastSent) return;
-        lastSent = BigInt(item.id);
+        if (ended || sent.has(item.id)) return;
+        sent.set(item.id, Date.parse(item.createdAt));
+        if (BigInt(item.id) > newestSent) newestSent = BigInt(item.id);
         raw.write(`id: ${item.id}\nevent: notification\ndata: ${JSON.stringify(item)}\n\n`);
       };
-      // While the stream reads what was stored after its last item (when it starts, and after a
-      // lost LISTEN), live items wait, then follow in order: nothing missed, nothing twice.
-      let catchingUp = 0;
-      const waiting: InboxItem[] = [];
+      const flush = () => {
+        if (catchingUp === 0)
+          for (const item of waiting.splice(0).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) write(item);
+      };
+      const readMissed = async (from: string) => {
+        const position = { start: from, newestSent: newestSent.toString(), settleMs: SETTLE_MS };
+        for (const item of await inboxSince(pool, customerId, position)) write(item);
+        const forgotten = Date.now() - 2 * SETTLE_MS;
+        for (const [id, storedAt] of sent) if (storedAt < forgotten) sent.delete(id);
+      };
+      // Retried until it succeeds: right after a PostgreSQL restart the pool may still fail.
       const catchUp = async () => {
-        catchingUp += 1;
-        try {
-          for (const item of await inboxSince(pool, customerId, lastSent.toString())) write(item);
-        } finally {
-          catchingUp -= 1;
-          if (catchingUp === 0)
-            for (const item of waiting.splice(0).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) write(item);
+        for (let attempt = 0; !ended && start !== undefined; attempt += 1) {
+          catchingUp += 1;
+          try {
+            return await readMissed(start);
+          } catch (err) {
+            request.log.warn({ err }, "live stream catch-up failed; retrying");
+          } finally {
+            catchingUp -= 1;
+            flush();
+          }
+          await sleep(Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt), undefined, { ref: false });
         }
       };
-      // Subscribe before reading what was missed, so nothing falls between the two.
+      // Subscribed before its start is read: an item committed after that read is notified to it.
       hold(
         live.subscribe(customerId, { push: (item) => (catchingUp > 0 ? waiting.push(item) : write(item)), catchUp }),
       );
+      // Where the stream starts: after the client's Last-Event-ID, or after what is stored now.
+      start = request.headers["last-event-id"] ?? (await latestInboxId(pool, customerId));
       reply.hijack();
       raw.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8",
@@ -194,6 +219,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{
       // The session's revocation (logout, password change, disable, deletion) ends the stream.
       hold(revocations.watch(request.verifiedCustomer, () => end("session-revoked")));
       await catchUp();
+      catchingUp -= 1;
+      flush();
     },
   );
 };

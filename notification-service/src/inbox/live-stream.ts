@@ -21,7 +21,7 @@ export type StreamHolder = { customerId: string; sessionId: string; end(reason: 
 export type Subscriber = {
   /** A new inbox item of the customer, whichever instance stored it. */
   push(item: InboxItem): void;
-  /** Sends what was stored since the last item sent: the notifications may have missed some. */
+  /** Sends what was stored and not sent yet: the notifications may have missed some. Never rejects. */
   catchUp(): Promise<void>;
 };
 
@@ -61,10 +61,20 @@ export function createLiveStream(options: {
 
   async function deliver(payload: string | undefined) {
     const [customerId, id] = (payload ?? "").split(":");
-    const streams = customerId ? subscribers.get(customerId) : undefined;
-    if (!streams || !id) return;
-    const item = await getInboxItem(pool, customerId!, id);
-    if (item) for (const stream of streams) stream.push(item);
+    if (!customerId || !id || !subscribers.has(customerId)) return;
+    try {
+      const item = await getInboxItem(pool, customerId, id);
+      if (item) for (const stream of subscribers.get(customerId) ?? []) stream.push(item);
+    } catch (err) {
+      // The streams read it again with what else they may have missed.
+      logger.warn({ err }, "live notification not read; the customer's streams catch up");
+      catchUp(subscribers.get(customerId) ?? []);
+    }
+  }
+
+  function catchUp(streams: Iterable<Subscriber>) {
+    for (const stream of streams)
+      stream.catchUp().catch((err: unknown) => logger.warn({ err }, "a live stream could not catch up"));
   }
 
   const listener = createPgListener({
@@ -72,13 +82,10 @@ export function createLiveStream(options: {
     channel: INBOX_CHANNEL,
     name: "inbox",
     logger,
-    onNotification: (payload) =>
-      deliver(payload).catch((err: unknown) => logger.warn({ err }, "live notification lost")),
+    onNotification: (payload) => void deliver(payload),
     // Items notified while the LISTEN was down reached nobody: every open stream catches up.
     onListening() {
-      for (const streams of subscribers.values())
-        for (const stream of streams)
-          stream.catchUp().catch((err: unknown) => logger.warn({ err }, "a live stream could not catch up"));
+      for (const streams of subscribers.values()) catchUp(streams);
     },
   });
 
