@@ -57,7 +57,7 @@ const codes = (answers: Awaited<ReturnType<typeof post>>[]) =>
   answers.map((a) => (a.statusCode < 300 ? a.statusCode : `${a.statusCode} ${a.json<{ code: string }>().code}`));
 
 describe("single use across instances", () => {
-  it("when one refresh token is presented four times at once on two instances, then exactly one new pair is issued, the others are refused as reuse, and the session ends", async () => {
+  it("when one refresh token is presented four times at once on two instances, then at most one new pair is issued, the others are refused as reuse, and the session ends", async () => {
     const customer = await registerVerifiedCustomer(instances[0]!, tap);
     for (let round = 0; round < ROUNDS; round++) {
       const login = await post(instances[0]!, "/auth/login", { email: customer.email, password: customer.password });
@@ -65,16 +65,18 @@ describe("single use across instances", () => {
 
       const answers = await race((app) => post(app, "/auth/refresh", { refreshToken }));
 
-      expect(codes(answers).sort()).toEqual([
-        200,
-        "401 REFRESH_TOKEN_REUSED",
-        "401 REFRESH_TOKEN_REUSED",
-        "401 REFRESH_TOKEN_REUSED",
-      ]);
+      // One claims the token; the three others are reuse and end the session. The one may answer
+      // 200 (its pair then dies with the session) or, when a reuse ended the session before it
+      // rotated, 401 INVALID_REFRESH_TOKEN: never a second pair.
+      const [first, ...others] = codes(answers).sort();
+      expect(others).toEqual(["401 REFRESH_TOKEN_REUSED", "401 REFRESH_TOKEN_REUSED", "401 REFRESH_TOKEN_REUSED"]);
+      expect([200, "401 INVALID_REFRESH_TOKEN"]).toContain(first);
       const sessionId = refreshToken.split(".")[0];
       expect((await models.Session.findById(sessionId).lean())?.revokedAt).toBeInstanceOf(Date);
-      const renewed = answers.find((a) => a.statusCode === 200)!.json<{ refreshToken: string }>().refreshToken;
-      expect((await post(instances[1]!, "/auth/refresh", { refreshToken: renewed })).statusCode).toBe(401);
+      const renewed = answers.find((a) => a.statusCode === 200)?.json<{ refreshToken: string }>().refreshToken;
+      if (renewed) {
+        expect((await post(instances[1]!, "/auth/refresh", { refreshToken: renewed })).statusCode).toBe(401);
+      }
     }
   });
 
