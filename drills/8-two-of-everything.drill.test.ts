@@ -251,7 +251,7 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
     time(
       `SMTP down ${(down / 1000).toFixed(0)} s: ${copies.size}/${MAILS} recipients mailed, one mail and Message-ID each, ${rows[0]!.retried} after failed attempts`,
     );
-  });
+  }, 540_000);
 
   // Skipped: it fails today. Two runs: the open stream missed one of 20 file-uploaded items (once
   // id 13 of 12–21, stored just after the restart; once, before it was limited to file-uploaded,
@@ -440,7 +440,7 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
     await vi.waitFor(async () => expect(await incompleteUploads()).toHaveLength(1), { timeout: 60_000, interval: 250 });
     const during = await reserved();
     expect(during.reservations).toBe(1);
-    expect(during.reserved).toBeGreaterThanOrEqual(SIZE);
+    expect(during.reserved).toBeGreaterThan(SIZE - 2 ** 20);
     await env.platform.kill("file-service-1");
     const killed = Date.now();
     const outcome = await answered;
