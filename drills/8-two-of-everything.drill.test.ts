@@ -397,18 +397,19 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
     const customer = await createCustomer(env, "large", "127.0.8.160");
     const SIZE = 200 * 2 ** 20;
     const reserved = async () => {
-      const { rows } = await env.filesDb.query<{ reservations: number; reserved: string }>(
-        `SELECT (SELECT count(*)::int FROM upload_reservations WHERE customer_id = $1) AS reservations,
+      const { rows } = await env.filesDb.query<{ keys: string[]; reserved: string }>(
+        `SELECT array(SELECT object_key FROM upload_reservations WHERE customer_id = $1) AS keys,
                 (SELECT reserved_bytes::text FROM customers WHERE id = $1) AS reserved`,
         [customer.customerId],
       );
-      return { reservations: rows[0]!.reservations, reserved: Number(rows[0]!.reserved) };
+      return { objectKeys: rows[0]!.keys, reserved: Number(rows[0]!.reserved) };
     };
-    const incompleteUploads = () =>
+    // MinIO lists the multipart uploads of one object name, not of a prefix.
+    const incompleteUploads = (key: string) =>
       new Promise<string[]>((resolve, reject) => {
         const keys: string[] = [];
         env.minio
-          .listIncompleteUploads(env.bucket, `${customer.customerId}/`, true)
+          .listIncompleteUploads(env.bucket, key, false)
           .on("data", (item) => keys.push(item.key))
           .on("error", reject)
           .on("end", () => resolve(keys));
@@ -437,10 +438,14 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
     const chunk = randomBytes(2 ** 20);
     for (let sent = 0; sent < SIZE / 2; sent += chunk.length) await write(chunk);
     // Half sent: the instance holds the reservation and has opened the multipart upload.
-    await vi.waitFor(async () => expect(await incompleteUploads()).toHaveLength(1), { timeout: 60_000, interval: 250 });
     const during = await reserved();
-    expect(during.reservations).toBe(1);
+    expect(during.objectKeys).toHaveLength(1);
     expect(during.reserved).toBeGreaterThan(SIZE - 2 ** 20);
+    const objectKey = during.objectKeys[0]!;
+    await vi.waitFor(async () => expect(await incompleteUploads(objectKey)).toEqual([objectKey]), {
+      timeout: 60_000,
+      interval: 250,
+    });
     await env.platform.kill("file-service-1");
     const killed = Date.now();
     const outcome = await answered;
@@ -449,8 +454,8 @@ describe("drill 8: two of everything (3 brokers, PgBouncer, Redis, two of each s
     // Only file-service-2 is left to notice the unrenewed lease.
     await vi.waitFor(
       async () => {
-        expect(await reserved()).toEqual({ reservations: 0, reserved: 0 });
-        expect(await incompleteUploads()).toEqual([]);
+        expect(await reserved()).toEqual({ objectKeys: [], reserved: 0 });
+        expect(await incompleteUploads(objectKey)).toEqual([]);
       },
       { timeout: 4 * UPLOAD_LEASE_MS, interval: 500 },
     );
