@@ -5,6 +5,8 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { createTcpPath } from "@coffer/contracts/testing";
+import * as Minio from "minio";
 import pg from "pg";
 import { vi } from "vitest";
 import { startPlatform, topologyEnv, type Platform } from "../infra/bin/platform.mjs";
@@ -58,6 +60,9 @@ export async function infra(command: "up" | "down" | "kill" | "env", ...componen
   return stdout;
 }
 
+/** file-service's upload lease here: a killed instance's reservations are reaped within about 1.5 of it. */
+export const UPLOAD_LEASE_MS = 15_000;
+
 /** file-service's sweep period here: long enough to count runs, short enough to see several. */
 export const SWEEP_PERIOD_MS = 6000;
 
@@ -83,6 +88,9 @@ export async function startTwoOfEverything() {
   await admin.end();
   const { databaseUrl, serviceEnv } = topologyEnv(infraEnv);
   const mailDomain = `${run}.drill8.invalid`;
+  // MailHog keeps mail in memory, so SMTP is stopped for the notification instances by cutting this relay.
+  const smtp = await createTcpPath(new URL(infraEnv.SMTP_URL!));
+  const bucket = `drill8-${run}`;
   const ports = {
     customer: [BASE + 301, BASE + 311],
     file: [BASE + 302, BASE + 312],
@@ -106,12 +114,13 @@ export async function startTwoOfEverything() {
         ...serviceEnv,
         ...databaseUrl(databases.files),
         LOG_LEVEL: "warn",
-        MINIO_BUCKET: `drill8-${run}`,
+        MINIO_BUCKET: bucket,
         CONSUMER_GROUP: `drill8-file-service-${run}`,
         CONSUMER_FROM_BEGINNING: "false",
         SHARES_PER_HOUR: "10000",
         SHARE_RECIPIENTS_PER_DAY: "10000",
         SWEEP_INTERVAL_MS: String(SWEEP_PERIOD_MS),
+        UPLOAD_LEASE_MS: String(UPLOAD_LEASE_MS),
       },
       notification: {
         ...serviceEnv,
@@ -120,6 +129,7 @@ export async function startTwoOfEverything() {
         CONSUMER_GROUP: `drill8-notification-service-${run}`,
         CONSUMER_FROM_BEGINNING: "false",
         MAIL_FROM: `Coffer drill 8 <drills@${mailDomain}>`,
+        SMTP_URL: smtp.url,
       },
       gateway: { LOG_LEVEL: "warn" },
     },
@@ -135,6 +145,14 @@ export async function startTwoOfEverything() {
   const filesDb = direct(databases.files);
   const notificationsDb = direct(databases.notifications);
   for (const pool of [filesDb, notificationsDb]) pool.on("error", () => undefined);
+  const minioEndpoint = new URL(infraEnv.MINIO_ENDPOINT!);
+  const minio = new Minio.Client({
+    endPoint: minioEndpoint.hostname,
+    port: Number(minioEndpoint.port),
+    useSSL: false,
+    accessKey: infraEnv.MINIO_ACCESS_KEY!,
+    secretKey: infraEnv.MINIO_SECRET_KEY!,
+  });
 
   return {
     infraEnv,
@@ -149,8 +167,12 @@ export async function startTwoOfEverything() {
     },
     filesDb,
     notificationsDb,
+    smtp,
+    bucket,
+    minio,
     async stop() {
       await platform.stop();
+      await smtp.close().catch(() => undefined);
       await Promise.all([filesDb.end(), notificationsDb.end()]);
       for (const log of logs.values()) log.end();
       const cleanup = new pg.Client({ connectionString: infraEnv.PG_ADMIN_URL });
