@@ -310,7 +310,8 @@ async function spawnInstance(): Promise<{ process: ChildProcess; base: string }>
   await vi.waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`file-service exited with ${child.exitCode}`);
-      if ((await fetch(`${base}/health/live`)).status !== 200) throw new Error("not live yet");
+      // Live comes first; until its start is done the instance answers 503 STARTING.
+      if ((await fetch(`${base}/health/ready`)).status !== 200) throw new Error("not ready yet");
     },
     { timeout: 60_000, interval: 250 },
   );
