@@ -75,7 +75,9 @@ const effectsOf = async (name: string, events: ShareAccessedV1[]) =>
     ])
   ).rows.map((r) => r.event_id);
 
-async function publish(fileName: string, customerId = randomUUID()): Promise<ShareAccessedV1> {
+type CustomerId = ReturnType<typeof randomUUID>;
+
+async function publish(fileName: string, customerId: CustomerId = randomUUID()): Promise<ShareAccessedV1> {
   const event = { ...sampleEvent(topic, customerId, uniqueId("owner")), fileName };
   await publisher.publish([
     {
@@ -192,11 +194,14 @@ describe("the consumer runner with a record that keeps failing", () => {
 });
 
 /** A customer id whose events the publisher's partitioner puts on `partition`. */
-function customerOn(partition: number): string {
+function customerOn(partition: number): CustomerId {
   const partitioner = Partitioners.DefaultPartitioner();
   const partitionMetadata = Array.from({ length: DEFAULT_PARTITIONS }, (_, partitionId) => ({
     partitionId,
     leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
   }));
   for (;;) {
     const customerId = randomUUID();
