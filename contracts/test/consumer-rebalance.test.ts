@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Partitioners } from "kafkajs";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -74,8 +75,10 @@ const effectsOf = async (name: string, events: ShareAccessedV1[]) =>
     ])
   ).rows.map((r) => r.event_id);
 
-async function publish(fileName: string): Promise<ShareAccessedV1> {
-  const event = { ...sampleEvent(topic, randomUUID(), uniqueId("owner")), fileName };
+type CustomerId = ReturnType<typeof randomUUID>;
+
+async function publish(fileName: string, customerId: CustomerId = randomUUID()): Promise<ShareAccessedV1> {
+  const event = { ...sampleEvent(topic, customerId, uniqueId("owner")), fileName };
   await publisher.publish([
     {
       eventId: event.eventId,
@@ -188,4 +191,54 @@ describe("the consumer runner with a record that keeps failing", () => {
     );
     expect(rows[0].n).toBe(free.length + 1);
   }, 120_000);
+});
+
+/** A customer id whose events the publisher's partitioner puts on `partition`. */
+function customerOn(partition: number): CustomerId {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: DEFAULT_PARTITIONS }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  for (;;) {
+    const customerId = randomUUID();
+    if (partitioner({ topic, partitionMetadata, message: { key: customerId, value: null } }) === partition)
+      return customerId;
+  }
+}
+
+describe("the consumer runner handing over a partition it never committed", () => {
+  it("when the member of a group that starts at the end dies before handling any record of a partition, then the member that takes the partition over starts at that record, not at the end", async () => {
+    dependencyUp = false;
+    const group = uniqueId("handover-test");
+    const gone = member("gone", group);
+    await gone.start();
+    // Consuming (its positions resolved) once it handled a marker, which commits partition 0 only.
+    const markers = customerOn(0);
+    await vi.waitFor(
+      async () => {
+        if (marked.get("gone")?.has(0)) return;
+        await publish(`${prefix}-marker`, markers);
+        throw new Error("not consuming yet");
+      },
+      { timeout: 30_000, interval: 300 },
+    );
+    // Every record of partition 1 fails while the dependency is down: none is handled, none committed.
+    const stalled = customerOn(1);
+    const events = await Promise.all(Array.from({ length: 5 }, (_, i) => publish(`${prefix}-stalled-${i}`, stalled)));
+    await expect
+      .poll(() => handledBy.get(events[0]!.eventId)?.includes("gone") ?? false, { timeout: 20_000 })
+      .toBe(true);
+    await gone.stop();
+
+    dependencyUp = true;
+    await member("heir", group).start();
+    await expect
+      .poll(async () => (await effectsOf("heir", events)).length, { timeout: 30_000, interval: 300 })
+      .toBe(events.length);
+    expect(await effectsOf("gone", events)).toEqual([]);
+  }, 90_000);
 });

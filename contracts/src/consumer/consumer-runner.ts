@@ -1,4 +1,12 @@
-import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Producer } from "kafkajs";
+import {
+  Partitioners,
+  type Consumer,
+  type IHeaders,
+  type Kafka,
+  type KafkaMessage,
+  type Offsets,
+  type Producer,
+} from "kafkajs";
 import { AppError, PoisonRecordError, RegistryUnavailable } from "../errors.js";
 import type { EventMap, Topic } from "../events/generated/events.js";
 import { ensureTopics, type Logger, type TopicSettings } from "../events/kafka.js";
@@ -138,6 +146,8 @@ export function createConsumerRunner<Db>(options: {
   /** Attempts so far of records whose partition was paused; a retry counter, so memory is enough. */
   const attemptsOf = new Map<string, number>();
   const resumeTimers = new Set<NodeJS.Timeout>();
+  /** The partitions whose starting position this member has committed since it last joined. */
+  const positioned = new Set<string>();
 
   /** Heartbeats; a heartbeat refused because the group rebalances ends the generation. */
   async function beat(heartbeat: () => Promise<void>, current: Generation) {
@@ -145,6 +155,33 @@ export function createConsumerRunner<Db>(options: {
       await heartbeat();
     } catch (error) {
       if (!isRebalancing(error) || current.controller.signal.aborted) return;
+      current.rebalance = error;
+      current.controller.abort(error);
+    }
+  }
+
+  /**
+   * Commits the offset a partition's first batch starts at, once per group join. kafkajs commits
+   * only resolved records: a partition without a committed offset whose records all failed so
+   * far would have none when another member takes it over, which then starts where the group
+   * starts, at the end (`fromBeginning: false`), and never handles the records in between.
+   * A commit refused because the group rebalances ends the generation, as a heartbeat's does.
+   */
+  async function commitStart(
+    topic: string,
+    partition: number,
+    offset: string,
+    commit: (offsets: Offsets) => Promise<void>,
+    current: Generation,
+  ) {
+    const key = `${topic}:${partition}`;
+    if (positioned.has(key)) return;
+    try {
+      await commit({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+      positioned.add(key);
+    } catch (error) {
+      if (!isRebalancing(error)) throw error;
+      if (current.controller.signal.aborted) return;
       current.rebalance = error;
       current.controller.abort(error);
     }
@@ -279,6 +316,7 @@ export function createConsumerRunner<Db>(options: {
       consumer.on(consumer.events.GROUP_JOIN, () => {
         if (generation.controller.signal.aborted) generation = { controller: new AbortController() };
         attemptsOf.clear();
+        positioned.clear();
       });
       const joined = new Promise<void>((resolve) => {
         const remove = consumer!.on(consumer!.events.GROUP_JOIN, () => {
@@ -296,6 +334,10 @@ export function createConsumerRunner<Db>(options: {
           const { signal } = current.controller;
           const keepAlive = setInterval(() => void beat(heartbeat, current), heartbeatInterval);
           try {
+            const first = batch.messages[0];
+            if (first && !signal.aborted) {
+              await commitStart(batch.topic, batch.partition, first.offset, commitOffsetsIfNecessary, current);
+            }
             for (const message of batch.messages) {
               if (!isRunning() || isStale() || signal.aborted) break;
               const outcome = await handle(batch.topic as Topic, batch.partition, message, pause, signal);
