@@ -35,11 +35,12 @@ build: ## compile contracts, the services and the web app (web/dist)
 # Every tracked shell script, by its first line.
 SHELL_SCRIPTS = $(shell git grep -lE '^\#!.*[/ ](ba)?sh$$' -- ':!*.md')
 
-lint: build ## type-check every workspace (tests included), ESLint, Prettier, ShellCheck, the web app's API client and size
+lint: build ## type-check every workspace (tests included), ESLint, Prettier, ShellCheck, the web app's API client and size, README's benchmark table
 	@npm run typecheck --silent && npx eslint . && npx prettier --check .
 	@shellcheck $(SHELL_SCRIPTS)
 	@npm run generate --silent -w web -- --check
 	@node infra/bin/bundle-budget.mjs
+	@npx tsx bench/readme-table.ts --check
 
 format: ## rewrite files with Prettier
 	@npx prettier --write .

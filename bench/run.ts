@@ -98,4 +98,4 @@ writeFileSync(
     2,
   )}\n`,
 );
-console.log(`\nwritten to ${file.pathname}`);
+console.log(`\nwritten to ${file.pathname}; README table: npx tsx bench/readme-table.ts`);
