@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 INFRA := infra/bin/infra
 
-.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e drills fuzz fuzz-install up down bench ops
+.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e drills fuzz fuzz-install chart-check up down bench ops
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ fuzz: install fuzz-install build ## schemathesis against each service's OpenAPI 
 
 fuzz-install:
 	@fuzz/bin/install-schemathesis >/dev/null
+
+chart-check: ## the Helm chart (deploy/helm/coffer), offline: helm lint, kubeconform -strict on three Kubernetes versions, the services' config over its env, its snapshot
+	@deploy/bin/chart-check
 
 # e2e starts its own notification-service on the shared topics: run beside the other projects,
 # either would mail the other's test addresses, so it runs after them.
