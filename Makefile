@@ -3,12 +3,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 INFRA := infra/bin/infra
 
-.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e drills fuzz fuzz-install chart-check up down bench ops
+.PHONY: help install node-modules infra-install chart-install infra-up infra-down infra-status build lint format dev test test-run e2e drills fuzz fuzz-install chart-check up down bench ops
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-install: node-modules infra-install ## npm packages and every server (a no-op when cached)
+install: node-modules infra-install chart-install ## npm packages, every server and the chart's tools (a no-op when cached)
 
 # npm ci only when the lock file changed since the last install.
 node-modules:
@@ -19,6 +19,10 @@ node-modules:
 
 infra-install:
 	@$(INFRA) install
+
+# helm, kubeconform and the Kubernetes schemas for `make chart-check`, into the cache.
+chart-install:
+	@deploy/bin/install-chart-tools >/dev/null
 
 infra-up: ## start the servers on loopback and wait until they are ready
 	@$(INFRA) up >/dev/null
