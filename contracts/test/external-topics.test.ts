@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Type from "typebox";
 import { kafkaEnv, kafkaEnvProblems, kafkaSettings, parseEnv } from "../src/config/index.js";
-import { MissingTopicsError, createKafka, ensureTopics } from "../src/index.js";
-import { brokers, kafka, logger, uniqueId } from "./support.js";
+import {
+  MissingTopicsError,
+  TOPICS,
+  createConsumerRunner,
+  createEventRegistry,
+  createKafka,
+  createPgIdempotencyStore,
+  dlqTopicOf,
+  ensureTopics,
+} from "../src/index.js";
+import { brokers, createTestDatabase, kafka, logger, registryUrl, uniqueId } from "./support.js";
 
 // KAFKA_TOPICS_MANAGED=external: the topics are Strimzi KafkaTopics (deploy/examples); the
 // services check them at start and never create one.
@@ -62,6 +71,31 @@ describe("topics managed outside the services", () => {
     await expect(
       ensureTopics(client, [small], external({ KAFKA_TOPIC_PARTITIONS: "1" }).topics),
     ).resolves.toBeUndefined();
+  });
+
+  it("when a consumer's topic or dead-letter topic has too few partitions, then its start fails naming them", async () => {
+    const db = await createTestDatabase();
+    try {
+      const runner = createConsumerRunner({
+        kafka: client,
+        registry: createEventRegistry(registryUrl),
+        groupId: uniqueId("external-topics-test"),
+        logger,
+        store: createPgIdempotencyStore(db.pool),
+        handlers: { [TOPICS.shareAccessed]: async () => undefined },
+        // More partitions than any topic of the shared broker has: each is reported, missing or small.
+        topicSettings: { managed: "external", partitions: 10_000 },
+      });
+      const error = await runner.start().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MissingTopicsError);
+      const { missing, underPartitioned } = error as MissingTopicsError;
+      expect([...missing, ...underPartitioned.map((t) => t.topic)].sort()).toEqual([
+        TOPICS.shareAccessed,
+        dlqTopicOf(TOPICS.shareAccessed),
+      ]);
+    } finally {
+      await db.drop();
+    }
   });
 
   it("when topics are managed by the services (the default), then a missing one is created", async () => {
