@@ -3,12 +3,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 INFRA := infra/bin/infra
 
-.PHONY: help install node-modules infra-install infra-up infra-down infra-status build lint format dev test test-run e2e drills fuzz fuzz-install up down bench ops
+.PHONY: help install node-modules infra-install chart-install infra-up infra-down infra-status build lint format dev test test-run e2e drills fuzz fuzz-install chart-check up down bench ops
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-install: node-modules infra-install ## npm packages and every server (a no-op when cached)
+install: node-modules infra-install chart-install ## npm packages, every server and the chart's tools (a no-op when cached)
 
 # npm ci only when the lock file changed since the last install.
 node-modules:
@@ -19,6 +19,10 @@ node-modules:
 
 infra-install:
 	@$(INFRA) install
+
+# helm, kubeconform and the Kubernetes schemas for `make chart-check`, into the cache.
+chart-install:
+	@deploy/bin/install-chart-tools >/dev/null
 
 infra-up: ## start the servers on loopback and wait until they are ready
 	@$(INFRA) up >/dev/null
@@ -59,6 +63,9 @@ fuzz: install fuzz-install build ## schemathesis against each service's OpenAPI 
 
 fuzz-install:
 	@fuzz/bin/install-schemathesis >/dev/null
+
+chart-check: ## the Helm chart (deploy/helm/coffer), offline: helm lint, kubeconform -strict on three Kubernetes versions, the services' config over its env, its snapshot
+	@deploy/bin/chart-check
 
 # e2e starts its own notification-service on the shared topics: run beside the other projects,
 # either would mail the other's test addresses, so it runs after them.

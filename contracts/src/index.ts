@@ -37,6 +37,7 @@ export {
   type Logger,
   type TopicSettings,
 } from "./events/kafka.js";
+export { MissingTopicsError } from "./events/topic-verification.js";
 export { compatibilityProblems } from "./events/compatibility.js";
 export { createEventRegistry, subjectOf, type EventRegistry } from "./events/registry.js";
 export {

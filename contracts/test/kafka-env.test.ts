@@ -24,10 +24,10 @@ const file = (name: string, content: string) => {
 };
 
 describe("Kafka settings from the environment", () => {
-  it("when only KAFKA_BROKERS is set, then the client has no TLS nor SASL and topics take 3 partitions and the brokers' replication", () => {
+  it("when only KAFKA_BROKERS is set, then the client has no TLS nor SASL and the services create topics of 3 partitions with the brokers' replication", () => {
     expect(parse({ KAFKA_BROKERS: "a:9092,b:9092" })).toEqual({
       connection: { brokers: ["a:9092", "b:9092"] },
-      topics: { partitions: 3 },
+      topics: { managed: "service", partitions: 3 },
     });
   });
 
@@ -51,7 +51,7 @@ describe("Kafka settings from the environment", () => {
         ssl: { ca: "CA PEM", cert: "CERT PEM", key: "KEY PEM" },
         sasl: { mechanism: "scram-sha-512", username: "coffer", password: "s3cret" },
       },
-      topics: { partitions: 12, replicationFactor: 3, minInsyncReplicas: 2 },
+      topics: { managed: "service", partitions: 12, replicationFactor: 3, minInsyncReplicas: 2 },
     });
   });
 

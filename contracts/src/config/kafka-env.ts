@@ -3,7 +3,8 @@ import Type, { type Static, type TObject } from "typebox";
 import type { KafkaConnection, TopicSettings } from "../events/kafka.js";
 
 /**
- * The keys of every Kafka client: where the cluster is, TLS and SASL, and how topics are created.
+ * The keys of every Kafka client: where the cluster is, TLS and SASL, and how topics are created
+ * (or, when made outside, checked).
  * The defaults fit one development broker; a cluster sets KAFKA_REPLICATION_FACTOR (3) and
  * KAFKA_MIN_INSYNC_REPLICAS (2), or leaves them to the brokers' own defaults.
  */
@@ -21,6 +22,9 @@ export function kafkaEnv() {
     KAFKA_TOPIC_PARTITIONS: Type.Integer({ minimum: 1, default: 3 }),
     KAFKA_REPLICATION_FACTOR: Type.Optional(Type.Integer({ minimum: 1 })),
     KAFKA_MIN_INSYNC_REPLICAS: Type.Optional(Type.Integer({ minimum: 1 })),
+    // `external`: the topics are made beside the services (Strimzi KafkaTopics); the services only
+    // check that each exists with at least KAFKA_TOPIC_PARTITIONS partitions, and never create one.
+    KAFKA_TOPICS_MANAGED: Type.Enum(["service", "external"], { default: "service" }),
   };
 }
 
@@ -88,6 +92,7 @@ export function kafkaSettings(env: KafkaEnv): { connection: KafkaConnection; top
     }),
   };
   const topics: TopicSettings = {
+    managed: env.KAFKA_TOPICS_MANAGED,
     partitions: env.KAFKA_TOPIC_PARTITIONS,
     ...(env.KAFKA_REPLICATION_FACTOR !== undefined && { replicationFactor: env.KAFKA_REPLICATION_FACTOR }),
     ...(env.KAFKA_MIN_INSYNC_REPLICAS !== undefined && { minInsyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS }),

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, logLevel, type Admin, type LogEntry, type SASLOptions, type logCreator } from "kafkajs";
+import { assertTopicsExist } from "./topic-verification.js";
 
 /** The part of a pino logger the Kafka client writes to. */
 export type EventLogger = {
@@ -27,9 +28,11 @@ export type KafkaConnection = {
 
 /**
  * How new topics (and their dead-letter topics) are created. Unset replication settings take the
- * broker's defaults (default.replication.factor, min.insync.replicas).
+ * broker's defaults (default.replication.factor, min.insync.replicas). `managed: "external"`: the
+ * topics are made outside (Strimzi KafkaTopics) and only checked, `partitions` being the least expected.
  */
 export type TopicSettings = {
+  managed?: "service" | "external";
   partitions: number;
   replicationFactor?: number;
   minInsyncReplicas?: number;
@@ -110,7 +113,10 @@ async function untilLeadersElected(admin: Admin, topics: readonly string[]): Pro
   }
 }
 
-/** Creates the topics that do not exist yet (idempotent; concurrent callers are fine). */
+/**
+ * Creates the topics that do not exist yet (idempotent; concurrent callers are fine), or, when
+ * they are managed outside, throws MissingTopicsError unless each exists with enough partitions.
+ */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly string[],
@@ -119,6 +125,7 @@ export async function ensureTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
+    if (settings.managed === "external") return await assertTopicsExist(admin, topics, settings.partitions);
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length === 0) return;
