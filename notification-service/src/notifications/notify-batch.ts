@@ -1,0 +1,61 @@
+import type { BatchContext, BatchRecord, EventMap, HandlerContext } from "@coffer/contracts";
+import type pg from "pg";
+import { findCustomers, type KnownCustomer } from "../customers/customer-repository.js";
+import { addInboxItems, type NewInboxItem } from "../inbox/inbox-repository.js";
+import type { Templates } from "../mail/templates.js";
+import { getPreferencesOf } from "../preferences/preferences-repository.js";
+import type { NotifyingTopic } from "./event-notifications.js";
+import { CustomerNotKnownYet, inboxItemOf, isWanted, type Notification } from "./notify.js";
+
+/** What an event causes, for the customer as projected now. */
+export type NotificationsOf<T extends NotifyingTopic> = (
+  event: EventMap[T],
+  customer: KnownCustomer | undefined,
+  context: BatchContext<pg.PoolClient>,
+) => Notification[];
+
+/**
+ * A fetched batch of one topic and partition: the customers and their preferences read once,
+ * the inbox items of the events that send no mail written by one statement (one transaction).
+ * An event that sends mail goes through `handleOne` (its delivery row must be committed before
+ * SMTP is called), as does one that waits for its customer (to be parked): the items gathered
+ * before it are written first, so each customer's items keep the partition's order.
+ */
+export async function notifyBatch<T extends NotifyingTopic>(
+  deps: { templates: Templates },
+  records: readonly BatchRecord<T>[],
+  context: BatchContext<pg.PoolClient>,
+  notificationsOf: NotificationsOf<T>,
+  handleOne: (event: EventMap[T], context: HandlerContext<pg.PoolClient>) => Promise<void>,
+): Promise<void> {
+  const { db } = context;
+  const customerIds = [...new Set(records.map(({ event }) => event.customerId))];
+  const customers = await findCustomers(db, customerIds);
+  const preferences = await getPreferencesOf(db, customerIds);
+  let items: NewInboxItem[] = [];
+  for (const { event, offset, headers } of records) {
+    const { eventId, customerId } = event;
+    const customer = customers.get(customerId);
+    const notifications = notificationsUnlessWaiting(() => notificationsOf(event, customer, context));
+    if (!notifications || notifications.some((n) => n.mailTo !== null)) {
+      await addInboxItems(db, items);
+      items = [];
+      await handleOne(event, { ...context, offset, headers });
+      continue;
+    }
+    for (const notification of notifications) {
+      if (notification.inbox && isWanted(customer, preferences.get(customerId)!, notification))
+        items.push(inboxItemOf(deps.templates, { eventId, customerId, customer }, notification));
+    }
+  }
+  await addInboxItems(db, items);
+}
+
+function notificationsUnlessWaiting(notificationsOf: () => Notification[]): Notification[] | undefined {
+  try {
+    return notificationsOf();
+  } catch (error) {
+    if (error instanceof CustomerNotKnownYet) return undefined;
+    throw error;
+  }
+}
