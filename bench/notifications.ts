@@ -1,6 +1,6 @@
 // The notification pipeline, run after run against two baselines reading the same backlog from
 // the same offsets, each timed from its first record to its last:
-//   - the bare kafkajs consumer: reads each record and does nothing with it (the ceiling);
+//   - the bare kafkajs consumer: eachMessage, doing nothing with a record (the ceiling);
 //   - decode + insert: what any consumer storing these events must do at least: decodes every
 //     record through the registry and writes one multi-row INSERT per fetched batch.
 // The subject is notification-service itself: decode, customers and preferences, the inbox
@@ -10,6 +10,7 @@
 // same figure at three backlog sizes, and mails per second against MailHog's own rate (the
 // same mails sent straight to it over SMTP with nodemailer, as the service's pooled transport).
 import { randomUUID } from "node:crypto";
+import type { EachBatchPayload, EachMessagePayload } from "kafkajs";
 import nodemailer from "nodemailer";
 import { pino } from "pino";
 import pg from "pg";
@@ -162,6 +163,7 @@ export async function runNotifications(
     async function baseline(
       { startOffsets, endOf, events }: Backlog,
       handle: (messages: { partition: number; value: Buffer | null }[]) => Promise<void>,
+      each: "eachMessage" | "eachBatch" = "eachBatch",
     ): Promise<number> {
       const group = `bench-baseline-${randomUUID().slice(0, 8)}`;
       baselineGroups.push(group);
@@ -175,13 +177,15 @@ export async function runNotifications(
       const done = new Promise<void>((resolve) => {
         void consumer.run({
           partitionsConsumedConcurrently: 3,
-          eachBatch: async ({ batch }) => {
-            const messages = batch.messages.filter((m) => BigInt(m.offset) < endOf.get(batch.partition)!);
-            if (messages.length === 0) return;
+          [each]: async ({ batch, partition, message }: Partial<EachBatchPayload & EachMessagePayload>) => {
+            const messages = batch?.messages ?? [message!];
+            const from = batch?.partition ?? partition!;
+            const within = messages.filter((m) => BigInt(m.offset) < endOf.get(from)!);
+            if (within.length === 0) return;
             first ||= performance.now();
-            await handle(messages.map((m) => ({ partition: batch.partition, value: m.value })));
+            await handle(within.map((m) => ({ partition: from, value: m.value })));
             last = performance.now();
-            seen += messages.length;
+            seen += within.length;
             if (seen >= events) resolve();
           },
         });
@@ -191,7 +195,7 @@ export async function runNotifications(
       return perSecond(events, last - first);
     }
 
-    const bare = (b: Backlog) => baseline(b, async () => undefined);
+    const bare = (b: Backlog) => baseline(b, async () => undefined, "eachMessage");
     const decodeAndInsert = async (b: Backlog) => {
       await pool.query("TRUNCATE bench_inbox");
       return baseline(b, async (messages) => {

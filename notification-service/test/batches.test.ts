@@ -6,6 +6,7 @@ import {
   createEventRegistry,
   createKafka,
   dlqTopicOf,
+  keyOf,
   type EventMap,
   type EventPayload,
   type Topic,
@@ -52,7 +53,7 @@ async function sendTogether<T extends Topic>(topic: T, batch: readonly EventMap[
     messages: await Promise.all(
       batch.map(async (event) => ({
         partition: 0,
-        key: event.customerId,
+        key: keyOf(event),
         value: await registry.encode(topic, event),
         headers: { "event-type": topic, "correlation-id": event.correlationId },
       })),

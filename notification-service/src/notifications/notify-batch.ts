@@ -14,41 +14,73 @@ export type NotificationsOf<T extends NotifyingTopic> = (
   context: BatchContext<pg.PoolClient>,
 ) => Notification[];
 
+type HandleOne<T extends NotifyingTopic> = (
+  event: EventMap[T],
+  context: HandlerContext<pg.PoolClient>,
+) => Promise<void>;
+
 /**
  * A fetched batch of one topic and partition: the customers and their preferences read once,
  * the inbox items of the events that send no mail written by one statement (one transaction).
  * An event that sends mail goes through `handleOne` (its delivery row must be committed before
- * SMTP is called), as does one that waits for its customer (to be parked): the items gathered
- * before it are written first, so each customer's items keep the partition's order.
+ * SMTP is called), as does one that waits for its customer (to be parked). Consecutive such
+ * events are handled customer by customer side by side, each customer's in order, so mails to
+ * several customers share the SMTP pool; what comes before and after them is written before
+ * and after, so each customer's items keep the partition's order.
  */
 export async function notifyBatch<T extends NotifyingTopic>(
   deps: { templates: Templates },
   records: readonly BatchRecord<T>[],
   context: BatchContext<pg.PoolClient>,
   notificationsOf: NotificationsOf<T>,
-  handleOne: (event: EventMap[T], context: HandlerContext<pg.PoolClient>) => Promise<void>,
+  handleOne: HandleOne<T>,
 ): Promise<void> {
   const { db } = context;
   const customerIds = [...new Set(records.map(({ event }) => event.customerId))];
   const customers = await findCustomers(db, customerIds);
   const preferences = await getPreferencesOf(db, customerIds);
   let items: NewInboxItem[] = [];
-  for (const { event, offset, headers } of records) {
-    const { eventId, customerId } = event;
+  let mailing: BatchRecord<T>[] = [];
+  for (const record of records) {
+    const { eventId, customerId } = record.event;
     const customer = customers.get(customerId);
-    const notifications = notificationsUnlessWaiting(() => notificationsOf(event, customer, context));
+    const notifications = notificationsUnlessWaiting(() => notificationsOf(record.event, customer, context));
     if (!notifications || notifications.some((n) => n.mailTo !== null)) {
       await addInboxItems(db, items);
       items = [];
-      await handleOne(event, { ...context, offset, headers });
+      mailing.push(record);
       continue;
     }
+    await eachCustomerInOrder(mailing, handleOne, context);
+    mailing = [];
     for (const notification of notifications) {
       if (notification.inbox && isWanted(customer, preferences.get(customerId)!, notification))
         items.push(inboxItemOf(deps.templates, { eventId, customerId, customer }, notification));
     }
   }
   await addInboxItems(db, items);
+  await eachCustomerInOrder(mailing, handleOne, context);
+}
+
+/** Customers side by side, each one's events in order; fails with the first failure once all have stopped. */
+async function eachCustomerInOrder<T extends NotifyingTopic>(
+  records: readonly BatchRecord<T>[],
+  handleOne: HandleOne<T>,
+  context: BatchContext<pg.PoolClient>,
+): Promise<void> {
+  const byCustomer = new Map<string, BatchRecord<T>[]>();
+  for (const record of records) {
+    const own = byCustomer.get(record.event.customerId);
+    if (own) own.push(record);
+    else byCustomer.set(record.event.customerId, [record]);
+  }
+  const outcomes = await Promise.allSettled(
+    [...byCustomer.values()].map(async (own) => {
+      for (const { event, offset, headers } of own) await handleOne(event, { ...context, offset, headers });
+    }),
+  );
+  const failure = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 function notificationsUnlessWaiting(notificationsOf: () => Notification[]): Notification[] | undefined {
