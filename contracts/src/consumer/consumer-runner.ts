@@ -246,7 +246,7 @@ export function createConsumerRunner<Db>(options: {
   }
 
   /**
-   * Runs a batch handler over the records of one fetch. "failed" hands them to the one-record
+   * Runs a batch handler over the records of one fetch. "one-by-one" hands them to the one-record
    * path: a poison record, an outage or a failed statement is then retried, dead-lettered or
    * waited for alone, and the records before it are handled (again, idempotently) first.
    */
@@ -256,7 +256,7 @@ export function createConsumerRunner<Db>(options: {
     messages: KafkaMessage[],
     spec: BatchHandlerSpec<Topic, Db>,
     signal: AbortSignal,
-  ): Promise<"done" | "failed" | "aborted"> {
+  ): Promise<"done" | "one-by-one" | "aborted"> {
     const log = logger.child({ topic, partition, offsets: `${messages[0]!.offset}-${messages.at(-1)!.offset}` });
     const started = performance.now();
     try {
@@ -282,7 +282,7 @@ export function createConsumerRunner<Db>(options: {
     } catch (error) {
       if (signal.aborted) return "aborted";
       log.warn({ err: error, events: messages.length }, "batch failed; its records are handled one at a time");
-      return "failed";
+      return "one-by-one";
     }
   }
 
@@ -408,13 +408,13 @@ export function createConsumerRunner<Db>(options: {
             const whole =
               batchable && last && isRunning() && !isStale() && !signal.aborted
                 ? await handleAll(topic, batch.partition, batch.messages, spec, signal)
-                : "failed";
+                : "one-by-one";
             if (whole === "done") {
               resolveOffset(last!.offset);
               await beat(heartbeat, current);
               await commitOffsetsIfNecessary();
             }
-            for (const message of whole === "failed" ? batch.messages : []) {
+            for (const message of whole === "one-by-one" ? batch.messages : []) {
               if (!isRunning() || isStale() || signal.aborted) break;
               const outcome = await handle(topic, batch.partition, message, pause, signal);
               if (outcome !== "done") break;
