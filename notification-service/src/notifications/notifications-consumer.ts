@@ -34,6 +34,7 @@ type BatchedTopic = (typeof BATCHED)[number];
 const isBatched = (topic: Topic): topic is BatchedTopic => (BATCHED as readonly Topic[]).includes(topic);
 
 export type NotificationsDeps = {
+  pool: pg.Pool;
   templates: Templates;
   mailer: Mailer;
   claimant: Claimant;

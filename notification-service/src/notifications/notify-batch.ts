@@ -29,7 +29,7 @@ type HandleOne<T extends NotifyingTopic> = (
  * and after, so each customer's items keep the partition's order.
  */
 export async function notifyBatch<T extends NotifyingTopic>(
-  deps: { templates: Templates },
+  deps: { templates: Templates; pool: pg.Pool },
   records: readonly BatchRecord<T>[],
   context: BatchContext<pg.PoolClient>,
   notificationsOf: NotificationsOf<T>,
@@ -51,7 +51,7 @@ export async function notifyBatch<T extends NotifyingTopic>(
       mailing.push(record);
       continue;
     }
-    await eachCustomerInOrder(mailing, handleOne, context);
+    await eachCustomerInOrder(deps.pool, mailing, handleOne, context);
     mailing = [];
     for (const notification of notifications) {
       if (notification.inbox && isWanted(customer, preferences.get(customerId)!, notification))
@@ -59,11 +59,18 @@ export async function notifyBatch<T extends NotifyingTopic>(
     }
   }
   await addInboxItems(db, items);
-  await eachCustomerInOrder(mailing, handleOne, context);
+  await eachCustomerInOrder(deps.pool, mailing, handleOne, context);
 }
 
-/** Customers side by side, each one's events in order; fails with the first failure once all have stopped. */
+// Below the mailer's pool of 5 SMTP connections; each also holds a PostgreSQL connection.
+const MAILING_CUSTOMERS_AT_ONCE = 4;
+
+/**
+ * Customers side by side, each on a connection of its own, each one's events in order; fails
+ * with the first failure once every customer has stopped.
+ */
 async function eachCustomerInOrder<T extends NotifyingTopic>(
+  pool: pg.Pool,
   records: readonly BatchRecord<T>[],
   handleOne: HandleOne<T>,
   context: BatchContext<pg.PoolClient>,
@@ -74,9 +81,18 @@ async function eachCustomerInOrder<T extends NotifyingTopic>(
     if (own) own.push(record);
     else byCustomer.set(record.event.customerId, [record]);
   }
+  const waiting = [...byCustomer.values()];
   const outcomes = await Promise.allSettled(
-    [...byCustomer.values()].map(async (own) => {
-      for (const { event, offset, headers } of own) await handleOne(event, { ...context, offset, headers });
+    Array.from({ length: Math.min(MAILING_CUSTOMERS_AT_ONCE, waiting.length) }, async () => {
+      const db = await pool.connect();
+      try {
+        for (let own = waiting.shift(); own; own = waiting.shift())
+          for (const { event, offset, headers } of own) await handleOne(event, { ...context, db, offset, headers });
+        db.release();
+      } catch (error) {
+        db.release(error as Error);
+        throw error;
+      }
     }),
   );
   const failure = outcomes.find((outcome) => outcome.status === "rejected");
