@@ -5,6 +5,8 @@
 //   BENCH_SIZES=16,256,1024    upload/download sizes in MiB
 //   BENCH_RUNS=5               runs per size (default 5 below 256 MiB, 3 from 256 MiB)
 //   BENCH_EVENTS=10000         file.uploaded events for the notification pipeline
+//   BENCH_EVENT_SIZES=1000,100000  the pipeline's other backlog sizes, measured once each
+//   BENCH_MAILS=500            share mails for the mail rate
 //   BENCH_FILES=100000         files seeded for the listing benchmark
 //   BENCH_DURATION=10          seconds of each autocannon run
 import { execFileSync } from "node:child_process";
@@ -23,6 +25,8 @@ const only = new Set((env.BENCH_ONLY ?? "notifications,files,listing,auth,outbox
 const sizesMiB = (env.BENCH_SIZES ?? "16,256,1024").split(",").map(Number);
 const runs = env.BENCH_RUNS ? Number(env.BENCH_RUNS) : undefined;
 const events = Number(env.BENCH_EVENTS ?? 10_000);
+const eventSizes = (env.BENCH_EVENT_SIZES ?? "1000,100000").split(",").filter(Boolean).map(Number);
+const mails = Number(env.BENCH_MAILS ?? 500);
 const files = Number(env.BENCH_FILES ?? 100_000);
 const durationSeconds = Number(env.BENCH_DURATION ?? 10);
 for (const key of ["PG_ADMIN_URL", "MONGO_URL", "KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "MINIO_ENDPOINT"]) {
@@ -34,7 +38,7 @@ const startedAt = new Date();
 // First, before the platform starts: its notification-service would read the same events.
 if (only.has("notifications")) {
   console.log(`notification pipeline: ${events} file.uploaded events…`);
-  results.notifications = await runNotifications(env, { events });
+  results.notifications = await runNotifications(env, { events, sizes: eventSizes, mails });
 }
 if (only.has("outbox")) {
   console.log("outbox latency…");
@@ -86,7 +90,16 @@ writeFileSync(
       at: startedAt.toISOString(),
       commit,
       machine,
-      settings: { only: [...only], sizesMiB, runs: runs ?? "5 below 256 MiB, else 3", events, files, durationSeconds },
+      settings: {
+        only: [...only],
+        sizesMiB,
+        runs: runs ?? "5 below 256 MiB, else 3",
+        events,
+        eventSizes,
+        mails,
+        files,
+        durationSeconds,
+      },
       rows: rows.map((row) => ({
         ...row,
         ratio: row.ratios.length > 0 ? median(row.ratios) : undefined,

@@ -89,6 +89,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     handlers: {
       ...createAccessProjectionHandlers(),
       ...createNotificationsConsumer({
+        pool,
         templates: loadTemplates(new URL("../templates/", import.meta.url)),
         mailer,
         // Each instance claims the mails it sends; this one's claims are known by this id.

@@ -12,16 +12,18 @@ import { cipher, logger } from "./support.js";
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let servers: pg.PoolClient[];
 const mailer = createMailer({ smtpUrl: process.env.SMTP_URL!, from: "Coffer <no-reply@coffer.localhost>" });
-const handlers = createNotificationsConsumer({
-  templates: loadTemplates(new URL("../templates/", import.meta.url)),
-  mailer,
-  claimant: { owner: "pooled-test", leaseMs: 60_000 },
-  cipher,
-  publicBaseUrl: "https://coffer.example",
-});
+let handlers: ReturnType<typeof createNotificationsConsumer>;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  handlers = createNotificationsConsumer({
+    pool: db.pool,
+    templates: loadTemplates(new URL("../templates/", import.meta.url)),
+    mailer,
+    claimant: { owner: "pooled-test", leaseMs: 60_000 },
+    cipher,
+    publicBaseUrl: "https://coffer.example",
+  });
   await migrate(db.pool, new URL("../migrations/", import.meta.url));
   servers = await Promise.all([db.pool.connect(), db.pool.connect()]);
 });

@@ -44,9 +44,26 @@ export type HandlerContext<Db> = {
 
 export type EventHandler<T extends Topic, Db> = (event: EventMap[T], context: HandlerContext<Db>) => Promise<void>;
 
+/** A record of a fetched batch, decoded. */
+export type BatchRecord<T extends Topic> = { event: EventMap[T]; offset: string; headers: Record<string, string> };
+
+export type BatchContext<Db> = Omit<HandlerContext<Db>, "offset" | "headers">;
+
+/**
+ * A topic handled a fetched batch at a time: `handleBatch` gets one partition's records in
+ * order, decoded, each event id once, on a connection outside any transaction (it opens its
+ * own). Should it fail, the batch's records go one at a time through `handle`, with the
+ * retries and dead letters of any record, so both must be idempotent.
+ */
+export type BatchHandlerSpec<T extends Topic, Db> = {
+  handle: EventHandler<T, Db>;
+  handleBatch: (records: BatchRecord<T>[], context: BatchContext<Db>) => Promise<void>;
+  deduplicate: false;
+};
+
 /** A handler is deduplicated on the event id unless it opts out (for effects it dedupes itself). */
 export type HandlerSpec<T extends Topic, Db> =
-  EventHandler<T, Db> | { handle: EventHandler<T, Db>; deduplicate: false };
+  EventHandler<T, Db> | { handle: EventHandler<T, Db>; deduplicate: false } | BatchHandlerSpec<T, Db>;
 
 export type Handlers<Db> = { [T in Topic]?: HandlerSpec<T, Db> };
 
@@ -228,6 +245,47 @@ export function createConsumerRunner<Db>(options: {
     });
   }
 
+  /**
+   * Runs a batch handler over the records of one fetch. "one-by-one" hands them to the one-record
+   * path: a poison record, an outage or a failed statement is then retried, dead-lettered or
+   * waited for alone, and the records before it are handled (again, idempotently) first.
+   */
+  async function handleAll(
+    topic: Topic,
+    partition: number,
+    messages: KafkaMessage[],
+    spec: BatchHandlerSpec<Topic, Db>,
+    signal: AbortSignal,
+  ): Promise<"done" | "one-by-one" | "aborted"> {
+    const log = logger.child({ topic, partition, offsets: `${messages[0]!.offset}-${messages.at(-1)!.offset}` });
+    const started = performance.now();
+    try {
+      const records: BatchRecord<Topic>[] = [];
+      const seen = new Set<string>();
+      for (const message of messages) {
+        const event = await registry.decode(topic, message.value);
+        if (seen.has(event.eventId)) continue;
+        seen.add(event.eventId);
+        records.push({ event, offset: message.offset, headers: headersOf(message) });
+      }
+      await store.run((db) => spec.handleBatch(records, { db, log, topic, partition, signal }));
+      // One line a batch: the records' correlation ids are in their own lines only when they fail.
+      log.info(
+        {
+          events: records.length,
+          duplicates: messages.length - records.length,
+          ms: Math.round(performance.now() - started),
+        },
+        "events handled",
+      );
+      return "done";
+    } catch (error) {
+      if (signal.aborted) return "aborted";
+      log.warn({ err: error, events: messages.length }, "batch failed; its records are handled one at a time");
+      return "one-by-one";
+    }
+  }
+
   async function handle(
     topic: Topic,
     partition: number,
@@ -338,9 +396,27 @@ export function createConsumerRunner<Db>(options: {
             if (first && !signal.aborted) {
               await commitStart(batch.topic, batch.partition, first.offset, commitOffsetsIfNecessary, current);
             }
-            for (const message of batch.messages) {
+            const topic = batch.topic as Topic;
+            const spec = handlers[topic] as HandlerSpec<Topic, Db>;
+            const last = batch.messages.at(-1);
+            // A record paused for a retry is resumed alone, with its attempts counted.
+            const batchable =
+              typeof spec !== "function" &&
+              "handleBatch" in spec &&
+              batch.messages.length > 1 &&
+              !batch.messages.some((m) => attemptsOf.has(`${topic}:${batch.partition}:${m.offset}`));
+            const whole =
+              batchable && last && isRunning() && !isStale() && !signal.aborted
+                ? await handleAll(topic, batch.partition, batch.messages, spec, signal)
+                : "one-by-one";
+            if (whole === "done") {
+              resolveOffset(last!.offset);
+              await beat(heartbeat, current);
+              await commitOffsetsIfNecessary();
+            }
+            for (const message of whole === "one-by-one" ? batch.messages : []) {
               if (!isRunning() || isStale() || signal.aborted) break;
-              const outcome = await handle(batch.topic as Topic, batch.partition, message, pause, signal);
+              const outcome = await handle(topic, batch.partition, message, pause, signal);
               if (outcome !== "done") break;
               resolveOffset(message.offset);
               await beat(heartbeat, current);

@@ -60,24 +60,41 @@ export async function applyCustomerFacts(
   );
 }
 
+const toCustomer = (row: {
+  id: string;
+  email: string | null;
+  display_name: string;
+  locale: string;
+  email_verified: boolean;
+  deleted_at: Date | null;
+  profile_known: boolean;
+}): KnownCustomer => ({
+  id: row.id,
+  email: row.email,
+  displayName: row.display_name,
+  locale: row.locale,
+  emailVerified: row.email_verified,
+  deleted: row.deleted_at !== null,
+  profileKnown: row.profile_known,
+});
+
+const CUSTOMER_COLUMNS = "id, email, display_name, locale, email_verified, deleted_at, profile_known";
+
 export async function findCustomer(
   db: pg.ClientBase | pg.Pool,
   customerId: string,
 ): Promise<KnownCustomer | undefined> {
-  const { rows } = await db.query(
-    "SELECT id, email, display_name, locale, email_verified, deleted_at, profile_known FROM customers WHERE id = $1",
-    [customerId],
-  );
-  const row = rows[0];
-  return (
-    row && {
-      id: row.id,
-      email: row.email,
-      displayName: row.display_name,
-      locale: row.locale,
-      emailVerified: row.email_verified,
-      deleted: row.deleted_at !== null,
-      profileKnown: row.profile_known,
-    }
-  );
+  const { rows } = await db.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = $1`, [customerId]);
+  return rows[0] && toCustomer(rows[0]);
+}
+
+/** The projected customers among `customerIds`, by id. */
+export async function findCustomers(
+  db: pg.ClientBase | pg.Pool,
+  customerIds: readonly string[],
+): Promise<Map<string, KnownCustomer>> {
+  const { rows } = await db.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::text[])`, [
+    customerIds,
+  ]);
+  return new Map(rows.map((row) => [row.id, toCustomer(row)]));
 }

@@ -32,24 +32,47 @@ const COLUMNS = "id, kind, category, title, body, link, created_at, read_at";
  * Adds an item once per (event, customer, kind) and tells every instance (NOTIFY, delivered
  * on commit) so the customer's live streams get it wherever they are connected.
  */
-export async function addInboxItem(
-  db: pg.ClientBase,
-  item: {
-    customerId: string;
-    eventId: string;
-    kind: string;
-    category: string;
-    title: string;
-    body: string;
-    link: string | null;
-  },
-): Promise<void> {
+export type NewInboxItem = {
+  customerId: string;
+  eventId: string;
+  kind: string;
+  category: string;
+  title: string;
+  body: string;
+  link: string | null;
+};
+
+export async function addInboxItem(db: pg.ClientBase, item: NewInboxItem): Promise<void> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO inbox (customer_id, event_id, kind, category, title, body, link) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (event_id, customer_id, kind) DO NOTHING RETURNING id`,
     [item.customerId, item.eventId, item.kind, item.category, item.title, item.body, item.link],
   );
   if (rows[0]) await db.query("SELECT pg_notify($1, $2)", [INBOX_CHANNEL, `${item.customerId}:${rows[0].id}`]);
+}
+
+/** addInboxItem for many items, in their order, as one statement (so one transaction). */
+export async function addInboxItems(db: pg.ClientBase, items: readonly NewInboxItem[]): Promise<void> {
+  if (items.length === 0) return;
+  const column = <K extends keyof NewInboxItem>(key: K) => items.map((item) => item[key]);
+  await db.query(
+    `WITH added AS (
+       INSERT INTO inbox (customer_id, event_id, kind, category, title, body, link)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT (event_id, customer_id, kind) DO NOTHING RETURNING id, customer_id
+     )
+     SELECT count(pg_notify($8, customer_id || ':' || id)) FROM added`,
+    [
+      column("customerId"),
+      column("eventId"),
+      column("kind"),
+      column("category"),
+      column("title"),
+      column("body"),
+      column("link"),
+      INBOX_CHANNEL,
+    ],
+  );
 }
 
 export async function listInbox(

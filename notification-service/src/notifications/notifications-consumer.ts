@@ -1,4 +1,11 @@
-import { TOPICS, type EventMap, type FieldCipher, type Handlers, type Topic } from "@coffer/contracts";
+import {
+  TOPICS,
+  type BatchHandlerSpec,
+  type EventMap,
+  type FieldCipher,
+  type Handlers,
+  type Topic,
+} from "@coffer/contracts";
 import { tombstoneCustomer } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { dropParkedFor } from "../customers/awaiting-customer-repository.js";
@@ -9,10 +16,25 @@ import type { Mailer } from "../mail/mailer.js";
 import type { Templates } from "../mail/templates.js";
 import { deletePreferences } from "../preferences/preferences-repository.js";
 import { EVENT_NOTIFICATIONS, type NotifyingTopic } from "./event-notifications.js";
+import { notifyBatch, type NotificationsOf } from "./notify-batch.js";
 import { CustomerNotKnownYet, notify, openSecret } from "./notify.js";
 import { parkedWhileCustomerUnknown, release, type Context, type Handle } from "./parking.js";
 
+/** The events that only notify: they come in bulk (file activity), so they are handled a batch at a time. */
+const BATCHED = [
+  TOPICS.fileUploaded,
+  TOPICS.fileTrashed,
+  TOPICS.fileRestored,
+  TOPICS.filePurged,
+  TOPICS.shareCreated,
+  TOPICS.shareAccessed,
+  TOPICS.quotaThresholdReached,
+] as const;
+type BatchedTopic = (typeof BATCHED)[number];
+const isBatched = (topic: Topic): topic is BatchedTopic => (BATCHED as readonly Topic[]).includes(topic);
+
 export type NotificationsDeps = {
+  pool: pg.Pool;
   templates: Templates;
   mailer: Mailer;
   claimant: Claimant;
@@ -28,21 +50,22 @@ export type NotificationsDeps = {
  * the resend header send a mail again, and only the mail.
  */
 export function createNotificationsConsumer(deps: NotificationsDeps): Handlers<pg.PoolClient> {
-  async function notifyOf<T extends NotifyingTopic>(
-    topic: T,
-    event: EventMap[T],
-    { db, headers, log, signal }: Context,
-  ) {
+  const notificationsOf =
+    <T extends NotifyingTopic>(topic: T): NotificationsOf<T> =>
+    (event, customer, { log }) =>
+      EVENT_NOTIFICATIONS[topic](event, {
+        customer,
+        locale: customer?.locale ?? "en",
+        link: (path) => `${deps.publicBaseUrl}${path}`,
+        open: (sealed) => openSecret(deps.cipher, topic, event.customerId, sealed),
+        log,
+      });
+
+  async function notifyOf<T extends NotifyingTopic>(topic: T, event: EventMap[T], context: Context) {
+    const { db, headers, signal } = context;
     const { eventId, customerId } = event;
     const customer = await findCustomer(db, customerId);
-    const notifications = EVENT_NOTIFICATIONS[topic](event, {
-      customer,
-      locale: customer?.locale ?? "en",
-      link: (path) => `${deps.publicBaseUrl}${path}`,
-      open: (sealed) => openSecret(deps.cipher, topic, customerId, sealed),
-      log,
-    });
-    for (const notification of notifications) {
+    for (const notification of notificationsOf(topic)(event, customer, context)) {
       await notify(deps, db, { eventId, customerId, customer, headers, signal }, notification);
     }
   }
@@ -108,6 +131,14 @@ export function createNotificationsConsumer(deps: NotificationsDeps): Handlers<p
   const handleOf: { [T in Handled]: Handle<T> } = handlers;
   const parked = <T extends Handled>(topic: T) =>
     parkedWhileCustomerUnknown(handlers, deps.claimant, topic, handleOf[topic]);
+  const inBatches = <T extends BatchedTopic>(topic: T): BatchHandlerSpec<T, pg.PoolClient> => {
+    const { handle } = parked(topic);
+    return {
+      deduplicate: false,
+      handle,
+      handleBatch: (records, context) => notifyBatch(deps, records, context, notificationsOf(topic), handle),
+    };
+  };
   const topics = Object.keys(handlers).filter((topic): topic is Handled => topic in handlers);
-  return Object.fromEntries(topics.map((topic) => [topic, parked(topic)]));
+  return Object.fromEntries(topics.map((topic) => [topic, isBatched(topic) ? inBatches(topic) : parked(topic)]));
 }

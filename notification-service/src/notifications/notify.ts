@@ -3,10 +3,10 @@ import type pg from "pg";
 import type { KnownCustomer } from "../customers/customer-repository.js";
 import { deliverOnce } from "../deliveries/deliver-once.js";
 import type { Claimant } from "../deliveries/deliveries-repository.js";
-import { addInboxItem } from "../inbox/inbox-repository.js";
+import { addInboxItem, type NewInboxItem } from "../inbox/inbox-repository.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Kind, Templates } from "../mail/templates.js";
-import { getPreferences, isEnabled, type Category } from "../preferences/preferences-repository.js";
+import { getPreferences, isEnabled, type Category, type Preferences } from "../preferences/preferences-repository.js";
 
 /** One notification an event causes: an inbox item for the customer and/or e-mail. */
 export type Notification = {
@@ -58,6 +58,34 @@ function deliveryKeyOf(headers: Record<string, string>): string {
   return headers[REPLAY_HEADERS.resend] === "true" ? (headers[REPLAY_HEADERS.id] ?? "resend") : "";
 }
 
+/** Whether a notification reaches the customer at all: never a deleted one, never a category turned off. */
+export const isWanted = (customer: KnownCustomer | undefined, preferences: Preferences, notification: Notification) =>
+  !customer?.deleted && isEnabled(preferences, notification.category);
+
+const valuesOf = (customer: KnownCustomer | undefined, notification: Notification) => ({
+  locale: customer?.locale ?? "en",
+  vars: { name: customer?.displayName || "there", ...notification.vars },
+});
+
+/** The inbox item of a notification, in the customer's language and name. */
+export function inboxItemOf(
+  templates: Templates,
+  { eventId, customerId, customer }: Pick<Cause, "eventId" | "customerId" | "customer">,
+  notification: Notification,
+): NewInboxItem {
+  const { locale, vars } = valuesOf(customer, notification);
+  const rendered = templates.inbox(notification.kind, locale, vars);
+  const { kind, category } = notification;
+  return {
+    customerId,
+    eventId,
+    kind,
+    category,
+    ...rendered,
+    link: notification.inboxLink === false ? null : rendered.link,
+  };
+}
+
 /**
  * Stores the inbox item and sends the mail of a notification, honouring the customer's
  * preferences; nothing reaches a deleted customer, and an unverified address gets only the
@@ -66,29 +94,14 @@ function deliveryKeyOf(headers: Record<string, string>): string {
 export async function notify(
   deps: { templates: Templates; mailer: Mailer; claimant: Claimant },
   db: pg.ClientBase,
-  { eventId, customerId, customer, headers, signal }: Cause,
+  cause: Cause,
   notification: Notification,
 ): Promise<void> {
-  if (customer?.deleted) return;
-  const preferences = await getPreferences(db, customerId);
-  if (!isEnabled(preferences, notification.category)) return;
+  const { eventId, customerId, customer, headers, signal } = cause;
+  if (!isWanted(customer, await getPreferences(db, customerId), notification)) return;
   // A mail is written in the customer's language and name: wait until the profile is known.
   if (notification.mailTo !== null && !customer?.profileKnown) throw new CustomerNotKnownYet(customerId);
-  const locale = customer?.locale ?? "en";
-  const vars = { name: customer?.displayName || "there", ...notification.vars };
-  const { kind, category } = notification;
-
-  if (notification.inbox) {
-    const rendered = deps.templates.inbox(kind, locale, vars);
-    await addInboxItem(db, {
-      customerId,
-      eventId,
-      kind,
-      category,
-      ...rendered,
-      link: notification.inboxLink === false ? null : rendered.link,
-    });
-  }
+  if (notification.inbox) await addInboxItem(db, inboxItemOf(deps.templates, cause, notification));
 
   if (notification.mailTo === null) return;
   let recipients: readonly string[];
@@ -99,10 +112,11 @@ export async function notify(
   } else {
     recipients = notification.mailTo;
   }
-  const mail = deps.templates.mail(kind, locale, vars);
+  const { locale, vars } = valuesOf(customer, notification);
+  const mail = deps.templates.mail(notification.kind, locale, vars);
   const deliveryKey = deliveryKeyOf(headers);
   for (const recipient of recipients) {
-    const delivery = { eventId, deliveryKey, recipient, customerId, kind };
+    const delivery = { eventId, deliveryKey, recipient, customerId, kind: notification.kind };
     await deliverOnce(db, deps.mailer, deps.claimant, delivery, mail, signal);
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, type EventMap, type HandlerContext, type HandlerSpec, type Topic } from "@coffer/contracts";
+import { AppError, type EventMap, type HandlerContext, type Topic } from "@coffer/contracts";
 import type pg from "pg";
 import {
   claimParked,
@@ -38,7 +38,7 @@ export function parkedWhileCustomerUnknown<T extends CustomerTopic>(
   claimant: Claimant,
   topic: T,
   handle: Handle<T>,
-): HandlerSpec<T, pg.PoolClient> {
+): { deduplicate: false; handle: Handle<T> } {
   return {
     deduplicate: false,
     handle: async (event, context) => {

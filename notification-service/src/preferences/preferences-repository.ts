@@ -14,6 +14,21 @@ export async function getPreferences(db: pg.ClientBase | pg.Pool, customerId: st
   return rows[0] ? { shares: rows[0].shares, activity: rows[0].activity, storage: rows[0].storage } : { ...DEFAULTS };
 }
 
+/** The preferences of each of `customerIds` (the defaults for those who never set them). */
+export async function getPreferencesOf(
+  db: pg.ClientBase | pg.Pool,
+  customerIds: readonly string[],
+): Promise<Map<string, Preferences>> {
+  const { rows } = await db.query(
+    "SELECT customer_id, shares, activity, storage FROM preferences WHERE customer_id = ANY($1::text[])",
+    [customerIds],
+  );
+  const stored = new Map(
+    rows.map((r) => [r.customer_id, { shares: r.shares, activity: r.activity, storage: r.storage }]),
+  );
+  return new Map(customerIds.map((id) => [id, stored.get(id) ?? { ...DEFAULTS }]));
+}
+
 export async function setPreferences(db: pg.Pool, customerId: string, preferences: Preferences): Promise<Preferences> {
   await db.query(
     `INSERT INTO preferences (customer_id, shares, activity, storage) VALUES ($1, $2, $3, $4)
