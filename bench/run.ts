@@ -18,6 +18,7 @@ import { runFileTransfer } from "./file-transfer.js";
 import { runNotifications } from "./notifications.js";
 import { runOutboxLatency } from "./outbox-latency.js";
 import { startBenchPlatform } from "./lib/platform.js";
+import { startTusd } from "./lib/tusd.js";
 import { formatTable, isMet, median, type BenchResult, type Row } from "./lib/report.js";
 
 const env = process.env as Record<string, string>;
@@ -53,6 +54,7 @@ if (only.has("files") || only.has("listing") || only.has("auth")) {
         sizesMiB,
         runsFor: (size) => runs ?? (size < 256 ? 5 : 3),
         tusChunkMiB: 8,
+        startTusd: (partSize) => startTusd(env, partSize),
       });
     }
     if (only.has("listing")) {

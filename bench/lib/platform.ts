@@ -86,7 +86,10 @@ export async function startBenchPlatform(env: Record<string, string>): Promise<B
         CONSUMER_GROUP: `bench-notification-service-${run}`,
         CONSUMER_FROM_BEGINNING: "false",
       },
-      gateway: { LOG_LEVEL: "warn" },
+      gateway: {
+        LOG_LEVEL: "warn",
+        ...(process.env.BENCH_GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS } : {}),
+      },
     },
     onLine: (name, line) => {
       // Only what stops a service: the shared topics carry other environments' events, which

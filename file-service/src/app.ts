@@ -136,6 +136,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     authenticate,
     idleTimeoutMs: config.uploads.idleTimeoutMs,
     onChunk: completer.wake,
+    redirectSeconds: config.ownerDownloadRedirect?.expirySeconds,
     pages: createPageRenderer(new URL("../templates/pages/", import.meta.url)),
   });
 

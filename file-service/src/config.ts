@@ -41,6 +41,12 @@ const EnvSchema = Type.Object({
   SHARE_RECIPIENTS_PER_DAY: Type.Integer({ minimum: 0, default: 50 }),
   SHARES_PER_HOUR: Type.Integer({ minimum: 1, default: 30 }),
   SHARE_DOWNLOAD_STALL_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  // An owner's download answered with a redirect to a presigned URL of the object, so its bytes
+  // skip file-service; only where clients reach the object store (at DOWNLOAD_REDIRECT_ENDPOINT,
+  // MINIO_ENDPOINT by default). Share links are always served here: they are counted.
+  OWNER_DOWNLOAD_REDIRECT: Type.Boolean({ default: false }),
+  DOWNLOAD_REDIRECT_ENDPOINT: Type.Optional(Type.String({ pattern: "^https?://[^/]+/?$" })),
+  DOWNLOAD_REDIRECT_SECONDS: Type.Integer({ minimum: 10, maximum: 3600, default: 300 }),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -50,6 +56,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parseServiceEnv(EnvSchema, env);
   const minioUrl = new URL(e.MINIO_ENDPOINT);
   const useSSL = minioUrl.protocol === "https:";
+  const redirectUrl = new URL(e.DOWNLOAD_REDIRECT_ENDPOINT ?? e.MINIO_ENDPOINT);
   return Object.freeze({
     ...serviceSettings(e),
     databaseUrl: e.DATABASE_URL,
@@ -65,7 +72,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pathStyle: e.S3_FORCE_PATH_STYLE,
       /** The bucket's lifecycle rule: incomplete multipart uploads are aborted this many days after they began. */
       multipartAbortDays: e.MULTIPART_ABORT_DAYS,
+      /** Where clients reach the store, for the redirects of owners' downloads. */
+      publicEndpoint: Object.freeze({
+        endPoint: redirectUrl.hostname,
+        port: redirectUrl.port ? Number(redirectUrl.port) : redirectUrl.protocol === "https:" ? 443 : 80,
+        useSSL: redirectUrl.protocol === "https:",
+      }),
     }),
+    /** Owners' downloads redirected to the store for this long, when on. */
+    ownerDownloadRedirect: e.OWNER_DOWNLOAD_REDIRECT
+      ? Object.freeze({ expirySeconds: e.DOWNLOAD_REDIRECT_SECONDS })
+      : undefined,
     /** How often the hourly sweep runs, on one instance of all. */
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     consumerGroup: e.CONSUMER_GROUP,

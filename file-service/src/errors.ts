@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   INVALID_NAME: 400,
   INVALID_CHECKSUM: 400,
   CHECKSUM_MISMATCH: 400,
+  INVALID_FILE_SIZE: 400,
+  SIZE_MISMATCH: 400,
   FILE_REQUIRED: 400,
   INVALID_MULTIPART: 400,
   INVALID_UPLOAD_URL: 400,
@@ -75,6 +77,12 @@ export const Errors = {
     appError("CHECKSUM_MISMATCH", "The content does not match the checksum sent with it; nothing was stored"),
   badChecksumHeader: () =>
     appError("INVALID_CHECKSUM", "x-checksum-sha256 must be 64 hex digits (or Repr-Digest: sha-256=:base64:)"),
+  badFileSizeHeader: () => appError("INVALID_FILE_SIZE", "x-file-size must be the file's size in bytes, digits only"),
+  sizeMismatch: (announced: number, received: number) =>
+    appError(
+      "SIZE_MISMATCH",
+      `The file is not the ${announced} bytes announced in x-file-size (${received > announced ? "more" : `${received}`} arrived); nothing was stored`,
+    ),
   noFile: () => appError("FILE_REQUIRED", "Send the file as a multipart/form-data part named file"),
   invalidMultipart: (cause: unknown) =>
     appError("INVALID_MULTIPART", `The multipart/form-data body is malformed: ${(cause as Error).message}`, {

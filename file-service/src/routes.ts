@@ -28,16 +28,18 @@ export type RouteOptions = {
   /** Called after each tus chunk: the last one queued its upload's completion. */
   onChunk: () => void;
   pages: PageRenderer;
+  /** Owners' downloads redirected to the store for this long, when set. */
+  redirectSeconds?: number;
 };
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  const { deps, authenticate, tus, idleTimeoutMs, onChunk, pages } = options;
+  const { deps, authenticate, tus, idleTimeoutMs, onChunk, pages, redirectSeconds } = options;
   await app.register(cookie);
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } });
   await app.register(uploadRoutes, { deps, authenticate, idleTimeoutMs });
   await app.register(resumableRoutes, { deps, tus, authenticate, idleTimeoutMs, onChunk });
   await app.register(fileRoutes, { deps, authenticate });
-  await app.register(downloadRoutes, { deps, authenticate });
+  await app.register(downloadRoutes, { deps, authenticate, redirectSeconds });
   await app.register(ticketDownloadRoutes, { deps });
   await app.register(folderRoutes, { deps, authenticate });
   await app.register(trashRoutes, { deps, authenticate });

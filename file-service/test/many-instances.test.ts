@@ -149,6 +149,60 @@ describe("tus across instances", () => {
   });
 });
 
+describe("the SHA-256 of a tus upload, hashed as its chunks arrive", () => {
+  async function create(token: string, data: Buffer) {
+    const created = await fetch(`${second.base}/files/uploads`, {
+      method: "POST",
+      headers: {
+        ...tusHeaders(token),
+        "upload-length": String(data.length),
+        "upload-metadata": `filename ${Buffer.from(`${randomUUID()}.bin`).toString("base64")},sha256 ${Buffer.from(sha256(data)).toString("base64")}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    const path = created.headers.get("location")!;
+    return { path, uploadId: path.split("/").at(-1)!.replace("~", "/") };
+  }
+  const keptHash = async (uploadId: string) =>
+    (
+      await db.pool.query<{ sha256_offset: string | null }>(
+        "SELECT sha256_offset FROM resumable_uploads WHERE id = $1",
+        [uploadId],
+      )
+    ).rows[0]!.sha256_offset;
+
+  it("when the chunks alternate instances (one shorter than a part), then the hash kept in PostgreSQL follows every chunk and the recorded SHA-256 is the file's", async () => {
+    const token = await issuer.token(randomUUID());
+    const data = randomBytes(13 * MiB + 12345);
+    const { path, uploadId } = await create(token, data);
+    const cuts = [0, 3 * MiB + 7, 9 * MiB, data.length];
+    for (let i = 0; i + 1 < cuts.length; i += 1) {
+      const instance = i % 2 === 0 ? service.base : second.base;
+      const answer = await patch(instance, path, token, cuts[i]!, data.subarray(cuts[i], cuts[i + 1]));
+      expect(answer.status).toBe(204);
+      if (i + 2 < cuts.length) expect(await keptHash(uploadId)).toBe(String(cuts[i + 1]));
+    }
+    const status = await waitForStatus(service.base, path, token);
+    expect(status.state).toBe("done");
+    expect(status.file).toMatchObject({ sha256: sha256(data), size: data.length });
+    expect(await keptHash(uploadId)).toBe(String(data.length));
+  });
+
+  it("when a chunk does not continue the kept hash (stored without it), then the hash is dropped and the completion hashes the object instead, still the file's SHA-256", async () => {
+    const token = await issuer.token(randomUUID());
+    const data = randomBytes(11 * MiB);
+    const { path, uploadId } = await create(token, data);
+    expect((await patch(service.base, path, token, 0, data.subarray(0, 6 * MiB))).status).toBe(204);
+    // As if the first chunk had been stored by a write that could not hash it.
+    await db.pool.query("UPDATE resumable_uploads SET sha256_offset = 1 WHERE id = $1", [uploadId]);
+    expect((await patch(second.base, path, token, 6 * MiB, data.subarray(6 * MiB))).status).toBe(204);
+    expect(await keptHash(uploadId)).toBeNull();
+    const status = await waitForStatus(second.base, path, token);
+    expect(status.state).toBe("done");
+    expect(status.file).toMatchObject({ sha256: sha256(data), size: data.length });
+  });
+});
+
 /** A finished upload waiting for its completion, as the last chunk leaves it: its object stored, its length reserved. */
 async function finishedUpload(customerId: string, data: Buffer, claim?: { by: string; forMs: number }) {
   const token = await issuer.token(customerId);

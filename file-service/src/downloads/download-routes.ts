@@ -27,16 +27,18 @@ const archiveAnswer = documentOnly({
 });
 
 /** The owner's downloads: a file's content (current or any version kept), a folder as a zip, a download ticket. */
-export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<TicketDeps & { storage: FileStorage }>> = async (
-  app,
-  { deps, authenticate },
-) => {
+export const downloadRoutes: FastifyPluginAsyncTypebox<
+  CustomerRoutes<TicketDeps & { storage: FileStorage }> & {
+    /** Redirect the content to the store for this long (OWNER_DOWNLOAD_REDIRECT), when set. */
+    redirectSeconds?: number;
+  }
+> = async (app, { deps, authenticate, redirectSeconds }) => {
   app.addHook("preHandler", authenticate);
 
   const contentRoute =
     (head: boolean) => async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
       const { file, version } = await getFileVersion(deps, contextOf(request), request.params.id);
-      return sendContent(request, reply, { storage: deps.storage, name: file.name, version, head });
+      return sendContent(request, reply, { storage: deps.storage, name: file.name, version, head, redirectSeconds });
     };
   const contentErrors = [
     "VALIDATION_FAILED",
@@ -49,7 +51,7 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<TicketDeps
     "/files/:id/content",
     {
       exposeHeadRoute: false,
-      config: documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: true }) }),
+      config: documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: true, redirect: true }) }),
       schema: {
         ...filesDoc,
         summary: "Download a file's current content (Range, If-None-Match)",
@@ -79,7 +81,7 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<TicketDeps
   app.get(
     "/files/:id/versions/:n/content",
     {
-      config: documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: true }) }),
+      config: documentOnly({ headers: DownloadHeaders, responses: downloadAnswers({ body: true, redirect: true }) }),
       schema: {
         ...documented("versions"),
         summary: "Download one version's content (Range, If-None-Match)",
@@ -89,7 +91,13 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<TicketDeps
     },
     async (request, reply) => {
       const { file, version } = await getFileVersion(deps, contextOf(request), request.params.id, request.params.n);
-      return sendContent(request, reply, { storage: deps.storage, name: file.name, version, head: false });
+      return sendContent(request, reply, {
+        storage: deps.storage,
+        name: file.name,
+        version,
+        head: false,
+        redirectSeconds,
+      });
     },
   );
 

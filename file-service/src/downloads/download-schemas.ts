@@ -23,11 +23,25 @@ const ContentHeaders = {
   "content-length": Type.Integer(),
 };
 
+const redirectAnswer: DocumentedAnswer = {
+  description:
+    "Where the deployment redirects owners' downloads (OWNER_DOWNLOAD_REDIRECT): a presigned URL of the content, " +
+    "valid for minutes, that answers Range itself; not for a request with If-Range",
+  headers: { location: Type.String(), "cache-control": Type.Literal("no-store") },
+};
+
 /** The answers a download streams itself: the content (none for HEAD), one range of it, or not modified. */
-export function downloadAnswers({ body }: { body: boolean }): Record<number, DocumentedAnswer> {
+export function downloadAnswers({
+  body,
+  redirect = false,
+}: {
+  body: boolean;
+  /** An owner's download, which the deployment may redirect to the store. */
+  redirect?: boolean;
+}): Record<number, DocumentedAnswer> {
   // The file's own type, whatever the uploader said it was.
   const content = body ? { content: { "*/*": Binary } } : {};
-  return {
+  const answers: Record<number, DocumentedAnswer> = {
     200: { description: "The content, with the file's own Content-Type", headers: ContentHeaders, ...content },
     206: {
       description: "The requested range of the content",
@@ -37,4 +51,6 @@ export function downloadAnswers({ body }: { body: boolean }): Record<number, Doc
     304: { description: "Not modified: If-None-Match matches the ETag", headers: { etag: ETag } },
     416: { headers: { "content-range": Type.String({ description: "bytes */size" }) } },
   };
+  if (redirect) answers[302] = redirectAnswer;
+  return answers;
 }

@@ -71,6 +71,8 @@ export async function sendContent(
     version: VersionRecord;
     head: boolean;
     meter?: ServedMeter;
+    /** Answer with a redirect to the store for this long instead of streaming (never with a meter). */
+    redirectSeconds?: number;
   },
 ): Promise<FastifyReply> {
   const { version } = options;
@@ -85,6 +87,10 @@ export async function sendContent(
   if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send();
   // A resume asks for the rest of the version it holds: of another one, it gets the whole file.
   const ifRange = request.headers["if-range"];
+  // The store knows nothing of our ETag: a resume that names one is served here.
+  if (options.redirectSeconds && !options.head && !options.meter && ifRange === undefined) {
+    return redirectToStore(reply, options.storage, options.name, version, options.redirectSeconds);
+  }
   const rangeHeader =
     ifRange === undefined || (typeof ifRange === "string" && ifRange.trim() === etag)
       ? request.headers.range
@@ -113,6 +119,26 @@ export async function sendContent(
   }
   if (!settle || !options.meter) return reply.send(body);
   return reply.send(countServed(body, reply, settle, options.meter.stallMs));
+}
+
+async function redirectToStore(
+  reply: FastifyReply,
+  storage: FileStorage,
+  name: string,
+  version: VersionRecord,
+  seconds: number,
+): Promise<FastifyReply> {
+  let url: string;
+  try {
+    url = await storage.downloadUrl(version.objectKey, seconds, {
+      contentType: version.contentType,
+      contentDisposition: contentDisposition(name),
+    });
+  } catch (error) {
+    throw Errors.storageUnavailable(error);
+  }
+  // The URL expires: neither it nor the redirect may be kept.
+  return reply.code(302).header("cache-control", "no-store").header("location", url).send();
 }
 
 /** The body, counting the bytes handed to the response; `settle` gets the count once it is over. */

@@ -1,4 +1,7 @@
+import http from "node:http";
+import https from "node:https";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { DependencyCheck } from "@coffer/contracts/http";
 import * as Minio from "minio";
 import type { Config } from "../config.js";
@@ -6,8 +9,19 @@ import type { Config } from "../config.js";
 /** The MinIO side: objects are keyed `<customerId>/<uuid>`, never by a user-supplied name. */
 export type FileStorage = {
   put(key: string, content: Readable, contentType: string): Promise<void>;
+  /**
+   * Streams exactly `size` bytes as one PUT, nothing buffered; a body that fails or ends short
+   * leaves no object. At most 5 GiB (S3's limit for one PUT).
+   */
+  putSized(key: string, content: Readable, size: number, contentType: string): Promise<void>;
   copy(fromKey: string, toKey: string): Promise<void>;
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  /** A URL that reads the object from the store itself for `seconds`, answered with these headers. */
+  downloadUrl(
+    key: string,
+    seconds: number,
+    headers: { contentType: string; contentDisposition: string },
+  ): Promise<string>;
   remove(keys: readonly string[]): Promise<void>;
   list(prefix: string): Promise<string[]>;
   /** Aborts the multipart uploads left incomplete under this key (an upload whose instance died). */
@@ -18,7 +32,22 @@ export type FileStorage = {
 
 export type StoredObject = { key: string; size: number; lastModified: Date };
 
-export function createFileStorage(client: Minio.Client, bucket: string): FileStorage {
+/** S3's largest object written by one PUT. */
+export const MAX_SINGLE_PUT_BYTES = 5 * 2 ** 30;
+
+/** How long a PUT's presigned URL is valid: it is used at once, by this process only. */
+const PUT_URL_SECONDS = 15 * 60;
+
+export function createFileStorage(
+  client: Minio.Client,
+  bucket: string,
+  /** Signs the URLs clients follow (the store as they reach it). */
+  publicClient: Minio.Client = client,
+): FileStorage {
+  const agents = {
+    "http:": new http.Agent({ keepAlive: true }),
+    "https:": new https.Agent({ keepAlive: true }),
+  };
   return {
     async put(key, content, contentType) {
       // A stream of unknown length goes up as a multipart upload, and S3 refuses one of no parts:
@@ -43,6 +72,39 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
           : new Promise<never>(() => undefined);
       await Promise.race([client.putObject(bucket, key, body, undefined, { "Content-Type": contentType }), failed]);
     },
+    async putSized(key, content, size, contentType) {
+      // The minio client cuts a stream into 8 MiB parts, each held in memory and hashed twice
+      // (MD5, and SHA-256 to sign it over plain HTTP). A presigned URL signs no payload, so the
+      // body streams straight through; MinIO discards a PUT whose body ends before its length.
+      const url = new URL(await client.presignedPutObject(bucket, key, PUT_URL_SECONDS));
+      const transport = url.protocol === "https:" ? https : http;
+      await new Promise<void>((resolve, reject) => {
+        const put = transport.request(
+          url,
+          {
+            method: "PUT",
+            agent: agents[url.protocol as keyof typeof agents],
+            headers: { "content-length": size, "content-type": contentType },
+          },
+          (res) => {
+            const answer: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => answer.push(chunk));
+            res.on("error", reject);
+            res.on("end", () => {
+              if (res.statusCode === 200) return resolve();
+              const error = new Error(`storage answered ${res.statusCode}: ${Buffer.concat(answer).toString()}`);
+              put.destroy();
+              reject(error);
+            });
+          },
+        );
+        put.on("error", reject);
+        pipeline(content, put).catch((error: unknown) => {
+          put.destroy();
+          reject(error as Error);
+        });
+      });
+    },
     async copy(fromKey, toKey) {
       await client.copyObject(bucket, toKey, `/${bucket}/${fromKey}`, new Minio.CopyConditions());
     },
@@ -50,6 +112,12 @@ export function createFileStorage(client: Minio.Client, bucket: string): FileSto
       return range
         ? client.getPartialObject(bucket, key, range.start, range.end - range.start + 1)
         : client.getObject(bucket, key);
+    },
+    downloadUrl(key, seconds, headers) {
+      return publicClient.presignedGetObject(bucket, key, seconds, {
+        "response-content-type": headers.contentType,
+        "response-content-disposition": headers.contentDisposition,
+      });
     },
     async remove(keys) {
       if (keys.length > 0) await client.removeObjects(bucket, [...keys]);
@@ -81,9 +149,11 @@ export async function connectFileStorage(
   settings: Config["minio"],
   logger: { warn(obj: object, msg: string): void },
 ): Promise<{ storage: FileStorage; check: DependencyCheck }> {
-  const { bucket, region, multipartAbortDays, ...options } = settings;
+  const { bucket, region, multipartAbortDays, publicEndpoint, ...options } = settings;
   // 8 MiB parts: an upload of unknown length holds one part in memory, whatever its size.
   const client = new Minio.Client({ ...options, region, partSize: 8 * 2 ** 20 });
+  // With its region given, the client signs without asking the store anything.
+  const publicClient = new Minio.Client({ ...options, ...publicEndpoint, region });
   if (!(await client.bucketExists(bucket))) {
     await client.makeBucket(bucket, region).catch((err: unknown) => {
       // Another instance starting at the same moment made it first.
@@ -102,7 +172,7 @@ export async function connectFileStorage(
     });
   }
   return {
-    storage: createFileStorage(client, bucket),
+    storage: createFileStorage(client, bucket, publicClient),
     check: {
       name: "minio",
       async check() {

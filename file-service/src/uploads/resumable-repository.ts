@@ -132,3 +132,31 @@ export async function expireOpenUploads(db: Db, olderThanMs: number) {
   );
   return rows.map((r) => ({ id: r.id, customerId: r.customer_id, size: Number(r.size) }));
 }
+
+/** The upload's running SHA-256: its state after the first `offset` bytes; undefined when none is kept. */
+export async function readRunningHash(db: Db, id: string) {
+  const { rows } = await db.query<{ sha256_offset: string | null; sha256_state: Buffer | null }>(
+    "SELECT sha256_offset, sha256_state FROM resumable_uploads WHERE id = $1",
+    [id],
+  );
+  const row = rows[0];
+  return row?.sha256_state ? { offset: Number(row.sha256_offset), state: row.sha256_state } : undefined;
+}
+
+/**
+ * Moves the running hash on from `from` bytes (null: none kept) to `to`, or forgets it (`to`
+ * undefined) when it no longer follows the upload; only while it is still the one the chunk
+ * started from.
+ */
+export async function moveRunningHash(
+  db: Db,
+  id: string,
+  from: number | null,
+  to: { offset: number; state: Uint8Array } | undefined,
+): Promise<void> {
+  await db.query(
+    `UPDATE resumable_uploads SET sha256_offset = $3, sha256_state = $4
+      WHERE id = $1 AND sha256_offset IS NOT DISTINCT FROM $2`,
+    [id, from, to?.offset ?? null, to ? Buffer.from(to.state) : null],
+  );
+}

@@ -4,7 +4,6 @@ import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
 import { type EventLogger } from "@coffer/contracts";
 import { inTransaction } from "@coffer/contracts/pg";
-import { S3Store } from "@tus/s3-store";
 import { ERRORS, EVENTS, Server, type Upload } from "@tus/server";
 import { ensureCustomer } from "../accounts/account-repository.js";
 import type { Config } from "../config.js";
@@ -28,6 +27,7 @@ import {
   renewClaim,
 } from "./resumable-repository.js";
 import { forgetTusInfoOlderThan } from "./tus-state-repository.js";
+import { HashingS3Store, runningSha256 } from "./running-hash.js";
 import { createTusInfoStore, createTusLocker } from "./tus-shared-state.js";
 import { recordVersion, type UploadDeps } from "./upload-service.js";
 
@@ -64,7 +64,7 @@ export function createResumableUploads(deps: ResumableDeps): Server {
   const { minio } = deps;
   const server = new Server({
     path: UPLOADS_PATH,
-    datastore: new S3Store({
+    datastore: new HashingS3Store(deps.pool, {
       partSize: 8 * 2 ** 20,
       expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS,
       cache: createTusInfoStore(deps.pool),
@@ -211,7 +211,8 @@ export const COMPLETION_LEASE_MS = 60_000;
 
 /**
  * Finishes completed tus uploads: claims one (a lease, so a worker that dies hands it on),
- * hashes the object outside any transaction, then, in a short one and only while it still holds
+ * takes its SHA-256 from the hash kept as its chunks arrived, or else hashes the object,
+ * outside any transaction, then, in a short one and only while it still holds
  * the claim, checks the client's checksum and records the version (same quota, versioning and
  * event as a simple upload). A checksum mismatch keeps nothing. Safe on several instances.
  */
@@ -227,7 +228,8 @@ export async function completeResumableUploads(deps: ResumableDeps, worker: stri
     }, COMPLETION_LEASE_MS / 3).unref();
     let actual: { sha256: string; size: number };
     try {
-      actual = await sha256Of(deps.storage, upload.id);
+      const sha256 = await runningSha256(deps.pool, upload.id, upload.size);
+      actual = sha256 ? { sha256, size: upload.size } : await sha256Of(deps.storage, upload.id);
     } finally {
       clearInterval(renewal);
     }

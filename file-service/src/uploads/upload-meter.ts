@@ -7,7 +7,8 @@ const RESERVATION_STEP = 8 * 2 ** 20;
 /**
  * Counts and hashes an upload as it streams, and enforces the size limit and the quota while
  * it does: bytes are reserved against the quota in 8 MiB steps before they pass, so an upload
- * past either limit is stopped mid-stream, with everything reserved so far on record.
+ * past either limit is stopped mid-stream, with everything reserved so far on record. An upload
+ * of an announced size fails as soon as it goes past it, or at its end when it falls short.
  */
 export class UploadMeter extends Transform {
   readonly hash = createHash("sha256");
@@ -19,6 +20,7 @@ export class UploadMeter extends Transform {
     private readonly reserve: (bytes: number) => Promise<boolean>,
     /** Bytes already reserved before the stream started. */
     initiallyReserved = 0,
+    private readonly exactBytes?: number,
   ) {
     super();
     this.reserved = initiallyReserved;
@@ -27,6 +29,7 @@ export class UploadMeter extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes) return done(Errors.fileTooLarge(this.maxBytes));
+    if (this.exactBytes !== undefined && this.bytes > this.exactBytes) return done(this.sizeMismatch());
     if (this.bytes <= this.reserved) {
       this.hash.update(chunk);
       return done(null, chunk);
@@ -45,6 +48,14 @@ export class UploadMeter extends Transform {
         },
         (error: unknown) => done(error as Error),
       );
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(this.exactBytes !== undefined && this.bytes !== this.exactBytes ? this.sizeMismatch() : null);
+  }
+
+  private sizeMismatch() {
+    return Errors.sizeMismatch(this.exactBytes!, this.bytes);
   }
 
   get sha256(): string {

@@ -30,6 +30,13 @@ const uploadRequest = documentOnly({
       Type.String({ description: "The content's SHA-256, 64 hex digits: a mismatch stores nothing" }),
     ),
     "repr-digest": Type.Optional(Type.String({ description: "Or the same as sha-256=:base64:" })),
+    "x-file-size": Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          "The file's exact size in bytes: it then streams to storage as it arrives, unbuffered; another size stores nothing",
+      }),
+    ),
   }),
 });
 
@@ -92,6 +99,14 @@ export function expectedChecksum(headers: FastifyRequest["headers"]): string | u
   return undefined;
 }
 
+/** The file's size the client announced in `x-file-size`, when it did. */
+export function announcedFileSize(headers: FastifyRequest["headers"]): number | undefined {
+  const size = headers["x-file-size"];
+  if (size === undefined) return undefined;
+  if (typeof size !== "string" || !/^\d{1,15}$/.test(size)) throw Errors.badFileSizeHeader();
+  return Number(size);
+}
+
 /** What stores new content: a multipart upload, and an old version restored (a copy, counted as an upload). */
 export const uploadRoutes: FastifyPluginAsyncTypebox<
   CustomerRoutes<UploadDeps> & {
@@ -116,8 +131,10 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<
             "FILE_REQUIRED",
             "INVALID_MULTIPART",
             "INVALID_CHECKSUM",
+            "INVALID_FILE_SIZE",
             "INVALID_NAME",
             "CHECKSUM_MISMATCH",
+            "SIZE_MISMATCH",
             "UNAUTHORIZED",
             "FOLDER_NOT_FOUND",
             "UPLOAD_TIMEOUT",
@@ -147,9 +164,10 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<
       try {
         part = await theFilePart(request, opts.deps.limits.maxFileSizeBytes + 1, stalled.signal);
         if (!part) throw Errors.noFile();
-        let expectedSha256: string | undefined;
+        let expectedSha256: string | undefined, exactBytes: number | undefined;
         try {
           expectedSha256 = expectedChecksum(request.headers);
+          exactBytes = announcedFileSize(request.headers);
         } catch (error) {
           part.content.resume(); // answer only once the body is read, or the client may never see it
           throw error;
@@ -162,6 +180,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<
           content: part.content,
           expectedSha256,
           announcedBytes: Number(request.headers["content-length"] ?? 0) - MULTIPART_FRAMING_BYTES,
+          exactBytes,
         });
         return await reply.code(201).send(toFileResponse(file));
       } catch (error) {

@@ -19,7 +19,7 @@ import { activeFolderExists } from "../folders/folder-repository.js";
 import { validateName } from "../names.js";
 import { changeUsage } from "../quotas/quota-repository.js";
 import { PRODUCER } from "../service.js";
-import type { FileStorage } from "../storage/file-storage.js";
+import { MAX_SINGLE_PUT_BYTES, type FileStorage } from "../storage/file-storage.js";
 import { queueObjectDeletions } from "../storage/object-repository.js";
 import { UploadMeter } from "./upload-meter.js";
 import type { UploadSlot, UploadSlots } from "./upload-slots.js";
@@ -42,6 +42,8 @@ export type UploadInput = {
   expectedSha256?: string;
   /** What the request announces (Content-Length less the multipart framing): reserved before streaming. */
   announcedBytes?: number;
+  /** The file's exact size, when the client announced it: reserved, then streamed to storage unbuffered. */
+  exactBytes?: number;
   correlationId: string;
 };
 
@@ -64,7 +66,7 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
     contentType = input.contentType || "application/octet-stream";
     // Reserving what the request announces first makes the first of two racing uploads win
     // outright, instead of both reserving piecemeal until neither fits.
-    announced = Math.max(0, input.announcedBytes ?? 0);
+    announced = input.exactBytes ?? Math.max(0, input.announcedBytes ?? 0);
     if (announced > limits.maxFileSizeBytes) throw Errors.fileTooLarge(limits.maxFileSizeBytes);
     slot = await deps.slots.open(input.customerId, announced, { objectKey });
   } catch (error) {
@@ -72,22 +74,24 @@ export async function uploadFile(deps: UploadDeps, input: UploadInput): Promise<
     input.content.resume();
     throw error;
   }
-  const meter = new UploadMeter(limits.maxFileSizeBytes, (bytes) => slot.grow(bytes), announced);
+  const meter = new UploadMeter(limits.maxFileSizeBytes, (bytes) => slot.grow(bytes), announced, input.exactBytes);
   let stored = false;
   try {
     let limitError: unknown, bodyError: unknown;
     meter.once("error", (error) => (limitError = error));
     input.content.once("error", (error) => (bodyError = error));
-    await Promise.all([pipeline(input.content, meter), storage.put(objectKey, meter, contentType)]).catch(
-      (error: unknown) => {
-        // Either side may fail first: stop the other so nothing keeps streaming. A limit the
-        // meter enforced, or the body's own failure, is the cause to report, whatever storage
-        // said about the cut stream.
-        input.content.destroy();
-        meter.destroy();
-        throw limitError ?? bodyError ?? error;
-      },
-    );
+    const put =
+      input.exactBytes !== undefined && input.exactBytes <= MAX_SINGLE_PUT_BYTES
+        ? storage.putSized(objectKey, meter, input.exactBytes, contentType)
+        : storage.put(objectKey, meter, contentType);
+    await Promise.all([pipeline(input.content, meter), put]).catch((error: unknown) => {
+      // Either side may fail first: stop the other so nothing keeps streaming. A limit the
+      // meter enforced, or the body's own failure, is the cause to report, whatever storage
+      // said about the cut stream.
+      input.content.destroy();
+      meter.destroy();
+      throw limitError ?? bodyError ?? error;
+    });
     stored = true;
     const sha256 = meter.sha256;
     if (input.expectedSha256 && input.expectedSha256 !== sha256) throw Errors.checksumMismatch();

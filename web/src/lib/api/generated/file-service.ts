@@ -691,6 +691,8 @@ export interface paths {
           "x-checksum-sha256"?: string;
           /** @description Or the same as sha-256=:base64: */
           "repr-digest"?: string;
+          /** @description The file's exact size in bytes: it then streams to storage as it arrives, unbuffered; another size stores nothing */
+          "x-file-size"?: number;
         };
         path?: never;
         cookie?: never;
@@ -744,8 +746,10 @@ export interface paths {
                 | "FILE_REQUIRED"
                 | "INVALID_MULTIPART"
                 | "INVALID_CHECKSUM"
+                | "INVALID_FILE_SIZE"
                 | "INVALID_NAME"
-                | "CHECKSUM_MISMATCH";
+                | "CHECKSUM_MISMATCH"
+                | "SIZE_MISMATCH";
               message: string;
             };
           };
@@ -1379,6 +1383,15 @@ export interface paths {
           content: {
             "*/*": string;
           };
+        };
+        /** @description Where the deployment redirects owners' downloads (OWNER_DOWNLOAD_REDIRECT): a presigned URL of the content, valid for minutes, that answers Range itself; not for a request with If-Range */
+        302: {
+          headers: {
+            location?: string;
+            "cache-control"?: "no-store";
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description Not modified: If-None-Match matches the ETag */
         304: {
@@ -2182,6 +2195,15 @@ export interface paths {
           content: {
             "*/*": string;
           };
+        };
+        /** @description Where the deployment redirects owners' downloads (OWNER_DOWNLOAD_REDIRECT): a presigned URL of the content, valid for minutes, that answers Range itself; not for a request with If-Range */
+        302: {
+          headers: {
+            location?: string;
+            "cache-control"?: "no-store";
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description Not modified: If-None-Match matches the ETag */
         304: {
