@@ -12,6 +12,7 @@ import type { EventMap, Topic } from "../events/generated/events.js";
 import { ensureTopics, type Logger, type TopicSettings } from "../events/kafka.js";
 import { HEADERS } from "../events/publisher.js";
 import type { EventRegistry } from "../events/registry.js";
+import { recordFailure, traceRecord } from "../tracing/index.js";
 import type { IdempotencyStore } from "./pg-idempotency.js";
 
 export const dlqTopicOf = (topic: string) => `${topic}.dlq`;
@@ -266,6 +267,7 @@ export function createConsumerRunner<Db>(options: {
         log.info({ eventId: event.eventId, ms: Math.round(performance.now() - started) }, "event handled");
         return "done";
       } catch (error) {
+        recordFailure(error);
         // Whoever owns the partition next handles the record again.
         if (signal.aborted) return "aborted";
         // The registry down is an outage, not a bad record: wait for it, however many attempts.
@@ -340,7 +342,10 @@ export function createConsumerRunner<Db>(options: {
             }
             for (const message of batch.messages) {
               if (!isRunning() || isStale() || signal.aborted) break;
-              const outcome = await handle(batch.topic as Topic, batch.partition, message, pause, signal);
+              const record = { ...message, topic: batch.topic, partition: batch.partition, groupId };
+              const outcome = await traceRecord(record, () =>
+                handle(batch.topic as Topic, batch.partition, message, pause, signal),
+              );
               if (outcome !== "done") break;
               resolveOffset(message.offset);
               await beat(heartbeat, current);
