@@ -146,7 +146,8 @@ export function registerHttpConventions(
   app.addHook("onSend", async (request, reply) => {
     reply.header(CORRELATION_ID_HEADER, request.id);
   });
-  if (isTracing()) app.addHook("onRequest", async (request) => nameRequestSpan(request.method, request.routeOptions.url));
+  if (isTracing())
+    app.addHook("onRequest", async (request) => nameRequestSpan(request.method, request.routeOptions.url));
 
   // JSON.parse reads invalid UTF-8 as U+FFFD, which would then be stored: refuse it instead.
   const parseJson = app.getDefaultJsonParser("error", "error");

@@ -1,4 +1,4 @@
-import { register } from "node:module";
+import { createRequire, register, syncBuiltinESMExports } from "node:module";
 
 /**
  * Preloaded by every service (`node --import @coffer/contracts/tracing/register dist/main.js`):
@@ -19,4 +19,10 @@ if (configured && OTEL_SDK_DISABLED !== "true") {
   const { startTracing } = await import("./sdk.js");
   startTracing();
   await waitForAllMessagesAcknowledged();
+  // http and https patched now, and the patch copied to their ES module namespaces: a module that
+  // imports them after a CommonJS one required them (minio after fastify) would get the originals.
+  const require = createRequire(import.meta.url);
+  require("node:http");
+  require("node:https");
+  syncBuiltinESMExports();
 }
