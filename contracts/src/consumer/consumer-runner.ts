@@ -342,7 +342,8 @@ export function createConsumerRunner<Db>(options: {
             }
             for (const message of batch.messages) {
               if (!isRunning() || isStale() || signal.aborted) break;
-              const record = { ...message, topic: batch.topic, partition: batch.partition, groupId };
+              const { offset, headers } = message;
+              const record = { topic: batch.topic, partition: batch.partition, offset, headers, groupId };
               const outcome = await traceRecord(record, () =>
                 handle(batch.topic as Topic, batch.partition, message, pause, signal),
               );

@@ -21,7 +21,10 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
 export function createMailer(options: { smtpUrl: string; from: string }): Mailer {
   const domain = /@([^\s>]+)/.exec(options.from)?.[1] ?? "coffer.localhost";
   const smtp = new URL(options.smtpUrl);
-  const smtpAttributes = { "server.address": smtp.hostname, "server.port": Number(smtp.port || 25) };
+  const smtpAttributes = {
+    "server.address": smtp.hostname,
+    "server.port": Number(smtp.port || (smtp.protocol === "smtps:" ? 465 : 25)),
+  };
   const transport = nodemailer.createTransport(options.smtpUrl, {
     // Reuse SMTP connections: one per mail would cost a handshake (and TLS) per recipient.
     pool: true,
