@@ -55,4 +55,5 @@ COPY --from=build /app/${SERVICE} ${SERVICE}
 RUN mkdir -p /var/lib/coffer && chown node:node /var/lib/coffer
 WORKDIR /app/${SERVICE}
 USER node
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# The preload starts tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set, before the service's modules load.
+CMD ["node", "--enable-source-maps", "--import", "@coffer/contracts/tracing/register", "dist/main.js"]

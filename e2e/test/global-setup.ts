@@ -161,7 +161,7 @@ function freePort(): Promise<number> {
  * journey causes before that would be skipped. A marker customer, seen by both consumers, says
  * they are reading.
  */
-async function untilConsumersListen(infraEnv: Record<string, string>, databaseUrls: string[]): Promise<void> {
+export async function untilConsumersListen(infraEnv: Record<string, string>, databaseUrls: string[]): Promise<void> {
   const kafka = createKafka({
     clientId: "e2e-setup",
     brokers: infraEnv.KAFKA_BROKERS!.split(","),

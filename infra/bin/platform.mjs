@@ -104,7 +104,9 @@ export async function startPlatform(options) {
   /** Processes stopped on purpose (`kill`): their exit is not reported as one of their own. */
   const deliberate = new WeakSet();
   const launch = (spec) => {
-    const child = spawn(process.execPath, ["--enable-source-maps", `${root}${spec.script}`], {
+    // The tracing preload does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set.
+    const preload = ["--import", `${root}contracts/dist/tracing/register.js`];
+    const child = spawn(process.execPath, ["--enable-source-maps", ...preload, `${root}${spec.script}`], {
       env: { ...process.env, ...spec.env, PORT: String(spec.port) },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -12,6 +12,7 @@ import type { EventMap, Topic } from "../events/generated/events.js";
 import { ensureTopics, type Logger, type TopicSettings } from "../events/kafka.js";
 import { HEADERS } from "../events/publisher.js";
 import type { EventRegistry } from "../events/registry.js";
+import { recordFailure, traceRecord } from "../tracing/index.js";
 import type { IdempotencyStore } from "./pg-idempotency.js";
 
 export const dlqTopicOf = (topic: string) => `${topic}.dlq`;
@@ -47,7 +48,10 @@ export type EventHandler<T extends Topic, Db> = (event: EventMap[T], context: Ha
 /** A record of a fetched batch, decoded. */
 export type BatchRecord<T extends Topic> = { event: EventMap[T]; offset: string; headers: Record<string, string> };
 
-export type BatchContext<Db> = Omit<HandlerContext<Db>, "offset" | "headers">;
+export type BatchContext<Db> = Omit<HandlerContext<Db>, "offset" | "headers"> & {
+  /** Runs one record's own effect (a mail) in the span of that record, a child of its producer's. */
+  traceRecord: <R>(record: BatchRecord<Topic>, work: () => Promise<R>) => Promise<R>;
+};
 
 /**
  * A topic handled a fetched batch at a time: `handleBatch` gets one partition's records in
@@ -268,7 +272,9 @@ export function createConsumerRunner<Db>(options: {
         seen.add(event.eventId);
         records.push({ event, offset: message.offset, headers: headersOf(message) });
       }
-      await store.run((db) => spec.handleBatch(records, { db, log, topic, partition, signal }));
+      const traceOne = <R>({ offset, headers }: BatchRecord<Topic>, work: () => Promise<R>) =>
+        traceRecord({ topic, partition, offset, headers, groupId }, work);
+      await store.run((db) => spec.handleBatch(records, { db, log, topic, partition, signal, traceRecord: traceOne }));
       // One line a batch: the records' correlation ids are in their own lines only when they fail.
       log.info(
         {
@@ -324,6 +330,7 @@ export function createConsumerRunner<Db>(options: {
         log.info({ eventId: event.eventId, ms: Math.round(performance.now() - started) }, "event handled");
         return "done";
       } catch (error) {
+        recordFailure(error);
         // Whoever owns the partition next handles the record again.
         if (signal.aborted) return "aborted";
         // The registry down is an outage, not a bad record: wait for it, however many attempts.
@@ -416,7 +423,9 @@ export function createConsumerRunner<Db>(options: {
             }
             for (const message of whole === "one-by-one" ? batch.messages : []) {
               if (!isRunning() || isStale() || signal.aborted) break;
-              const outcome = await handle(topic, batch.partition, message, pause, signal);
+              const { offset, headers } = message;
+              const record = { topic, partition: batch.partition, offset, headers, groupId };
+              const outcome = await traceRecord(record, () => handle(topic, batch.partition, message, pause, signal));
               if (outcome !== "done") break;
               resolveOffset(message.offset);
               await beat(heartbeat, current);

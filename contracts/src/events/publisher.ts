@@ -3,6 +3,7 @@ import { Partitioners, type Kafka, type Message, type Producer } from "kafkajs";
 import { deserializeEvent, isTopic } from "./events.js";
 import { ensureTopics, type TopicSettings } from "./kafka.js";
 import type { EventRegistry } from "./registry.js";
+import { withPublishSpans } from "../tracing/index.js";
 
 /** An event as the outboxes keep it until it is published: the Avro JSON of the whole record. */
 export type PendingEvent = {
@@ -69,7 +70,7 @@ export function createEventPublisher(kafka: Kafka, registry: EventRegistry, topi
     failed.producer.disconnect().catch(() => undefined);
   }
 
-  return {
+  return withPublishSpans({
     async publish(events) {
       if (events.length === 0) return;
       const byTopic = new Map<string, Message[]>();
@@ -106,5 +107,5 @@ export function createEventPublisher(kafka: Kafka, registry: EventRegistry, topi
       session = undefined;
       if (current) await current.producer.disconnect();
     },
-  };
+  });
 }

@@ -9,6 +9,7 @@ import {
 } from "fastify";
 import Type, { type TObject } from "typebox";
 import { AppError } from "../errors.js";
+import { isTracing, nameRequestSpan, traceLogFields } from "../tracing/index.js";
 
 /**
  * The HTTP conventions every Coffer service shares, because clients and the gateway rely on
@@ -85,6 +86,7 @@ export function createServerOptions(options: {
     logger: {
       level: options.logLevel,
       base: { service: options.service },
+      ...(isTracing() && { mixin: traceLogFields }),
       redact: {
         paths: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
         censor: "[redacted]",
@@ -144,6 +146,8 @@ export function registerHttpConventions(
   app.addHook("onSend", async (request, reply) => {
     reply.header(CORRELATION_ID_HEADER, request.id);
   });
+  if (isTracing())
+    app.addHook("onRequest", async (request) => nameRequestSpan(request.method, request.routeOptions.url));
 
   // JSON.parse reads invalid UTF-8 as U+FFFD, which would then be stored: refuse it instead.
   const parseJson = app.getDefaultJsonParser("error", "error");

@@ -1,6 +1,7 @@
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
 import { ConfigError } from "../config/parse-env.js";
+import { flushTraces } from "../tracing/index.js";
 import type { StartOptions } from "./startup.js";
 
 /**
@@ -29,6 +30,7 @@ export async function runService<C extends { host: string; port: number }>(servi
           if (err) app.log.error({ err }, "closing after an unexpected error");
           else app.log.info({ signal }, "closing");
           await app.close();
+          await flushTraces();
         });
         await app.listen({ host: config.host, port: config.port });
       },

@@ -1,6 +1,7 @@
 import { keyOf, serializeEvent } from "../events/events.js";
 import type { EventMap, Topic } from "../events/generated/events.js";
-import { HEADERS, newTraceparent, type PendingEvent } from "../events/publisher.js";
+import { HEADERS, type PendingEvent } from "../events/publisher.js";
+import { activeTraceparent } from "../tracing/index.js";
 
 export type OutgoingEvent<T extends Topic = Topic> = {
   topic: T;
@@ -9,8 +10,11 @@ export type OutgoingEvent<T extends Topic = Topic> = {
   traceparent?: string;
 };
 
-/** The event as an outbox keeps it until a relay publishes it: serialised, keyed, with its headers. */
-export function pendingEventOf({ topic, event, traceparent }: OutgoingEvent): PendingEvent {
+/**
+ * The event as an outbox keeps it until a relay publishes it: serialised, keyed, with its headers,
+ * among them the trace context of the span that enqueued it (the request's), when tracing is on.
+ */
+export function pendingEventOf({ topic, event, traceparent = activeTraceparent() }: OutgoingEvent): PendingEvent {
   return {
     eventId: event.eventId,
     topic,
@@ -19,7 +23,7 @@ export function pendingEventOf({ topic, event, traceparent }: OutgoingEvent): Pe
     headers: {
       [HEADERS.eventType]: topic,
       [HEADERS.correlationId]: event.correlationId,
-      [HEADERS.traceparent]: traceparent ?? newTraceparent(),
+      ...(traceparent && { [HEADERS.traceparent]: traceparent }),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { vi } from "vitest";
+import { headersOf } from "../consumer/consumer-runner.js";
 import { isTopic, keyOf, type AnyEvent } from "../events/events.js";
 import type { EventMap, Topic } from "../events/generated/events.js";
 import { createEventRegistry } from "../events/registry.js";
@@ -28,7 +29,7 @@ export async function createEventTap(topics: readonly Topic[]) {
   const ends = new Map(await Promise.all(topics.map(async (t) => [t, await admin.fetchTopicOffsets(t)] as const)));
   await admin.disconnect();
 
-  const received: { topic: Topic; event: AnyEvent; raw: Buffer }[] = [];
+  const received: { topic: Topic; event: AnyEvent; raw: Buffer; headers: Record<string, string> }[] = [];
   const consumer = kafka.consumer({ groupId: `tap-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics] });
@@ -40,7 +41,8 @@ export async function createEventTap(topics: readonly Topic[]) {
     eachMessage: async ({ topic, partition, message }) => {
       const start = ends.get(topic as Topic)?.find((p) => p.partition === partition)?.high ?? "0";
       if (!isTopic(topic) || BigInt(message.offset) < BigInt(start) || !message.value) return;
-      received.push({ topic, event: await registry.decode(topic, message.value), raw: message.value });
+      const event = await registry.decode(topic, message.value);
+      received.push({ topic, event, raw: message.value, headers: headersOf(message) });
     },
   });
 
@@ -53,6 +55,10 @@ export async function createEventTap(topics: readonly Topic[]) {
     /** Those events' bytes as Kafka carried them. */
     rawOf(topic: Topic, key: string): Buffer[] {
       return receivedOf(topic, key).map((r) => r.raw);
+    },
+    /** Those events' headers, as strings. */
+    headersOf(topic: Topic, key: string): Record<string, string>[] {
+      return receivedOf(topic, key).map((r) => r.headers);
     },
     /** Waits until `count` events of the topic with this key arrived (20 s at most); all of them. */
     async next<T extends Topic>(topic: T, key: string, count = 1): Promise<EventMap[T][]> {

@@ -1,3 +1,4 @@
+import { SpanKind, withSpan } from "@coffer/contracts/tracing";
 import nodemailer from "nodemailer";
 import type { RenderedMail } from "./templates.js";
 
@@ -19,6 +20,11 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
 
 export function createMailer(options: { smtpUrl: string; from: string }): Mailer {
   const domain = /@([^\s>]+)/.exec(options.from)?.[1] ?? "coffer.localhost";
+  const smtp = new URL(options.smtpUrl);
+  const smtpAttributes = {
+    "server.address": smtp.hostname,
+    "server.port": Number(smtp.port || (smtp.protocol === "smtps:" ? 465 : 25)),
+  };
   const transport = nodemailer.createTransport(options.smtpUrl, {
     // Reuse SMTP connections: one per mail would cost a handshake (and TLS) per recipient.
     pool: true,
@@ -30,14 +36,16 @@ export function createMailer(options: { smtpUrl: string; from: string }): Mailer
   } as never);
   return {
     async send(to, mail, id) {
-      const info = await transport.sendMail({
-        messageId: `<${id}@${domain}>`,
-        from: options.from,
-        to,
-        subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
-      });
+      const info = await withSpan("smtp send", { kind: SpanKind.CLIENT, attributes: smtpAttributes }, () =>
+        transport.sendMail({
+          messageId: `<${id}@${domain}>`,
+          from: options.from,
+          to,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+        }),
+      );
       return String(info.messageId);
     },
     verify: async () => void (await transport.verify()),

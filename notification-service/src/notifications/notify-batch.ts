@@ -11,7 +11,7 @@ import { CustomerNotKnownYet, inboxItemOf, isWanted, type Notification } from ".
 export type NotificationsOf<T extends NotifyingTopic> = (
   event: EventMap[T],
   customer: KnownCustomer | undefined,
-  context: BatchContext<pg.PoolClient>,
+  context: Pick<HandlerContext<pg.PoolClient>, "log">,
 ) => Notification[];
 
 type HandleOne<T extends NotifyingTopic> = (
@@ -87,7 +87,10 @@ async function eachCustomerInOrder<T extends NotifyingTopic>(
       const db = await pool.connect();
       try {
         for (let own = waiting.shift(); own; own = waiting.shift())
-          for (const { event, offset, headers } of own) await handleOne(event, { ...context, db, offset, headers });
+          for (const record of own) {
+            const { event, offset, headers } = record;
+            await context.traceRecord(record, () => handleOne(event, { ...context, db, offset, headers }));
+          }
         db.release();
       } catch (error) {
         db.release(error as Error);
