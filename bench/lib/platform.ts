@@ -68,6 +68,9 @@ export async function startBenchPlatform(env: Record<string, string>): Promise<B
         LOG_LEVEL: "warn",
         ACCESS_TOKEN_TTL_SECONDS: "3600",
         LOGIN_MAX_FAILURES_PER_CLIENT: "1000000",
+        ...(process.env.BENCH_CUSTOMER_SERVICE_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_CUSTOMER_SERVICE_NODE_OPTIONS }
+          : {}),
       },
       file: {
         DATABASE_URL: fileDatabaseUrl,
