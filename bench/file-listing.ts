@@ -1,13 +1,14 @@
-// GET /files for a customer with 100,000 files, under load (autocannon, 50 connections): the
-// first page by name, a page further on (a cursor), and a name search, each run beside
-// GET /health/live of the same file-service, run after run. The files are seeded straight into
-// file-service's tables: the listing reads only the rows.
+// GET /files under load (autocannon, 50 connections) for customers of 10,000, 100,000 and
+// 1,000,000 files (BENCH_FILES): the first page by name, a page further on (a cursor), and a name
+// search, each run beside GET /health/live of the same file-service, run after run; then how each
+// grows with the files. The files are seeded straight into file-service's tables (the listing
+// reads only the rows), in one statement per customer.
 import autocannon from "autocannon";
 import pg from "pg";
 import type { BenchPlatform } from "./lib/platform.js";
 import { median, round, type BenchResult, type Row } from "./lib/report.js";
 
-export type FileListingOptions = { files: number; durationSeconds: number; connections: number; runs?: number };
+export type FileListingOptions = { sizes: number[]; durationSeconds: number; connections: number; runs?: number };
 
 const WORDS = [
   "invoice",
@@ -26,35 +27,62 @@ const WORDS = [
 const EXTENSIONS = [".pdf", ".jpg", ".docx", ".xlsx", ".png", ".txt", ".mp4"];
 const SEARCH = "invoice-2019";
 
-async function seed(platform: BenchPlatform, customerId: string, files: number) {
-  const pool = new pg.Pool({ connectionString: platform.fileDatabaseUrl, max: 1 });
+/**
+ * The customers' files, seeded with the table's secondary indexes dropped and built again after:
+ * a million rows in one statement, then each index sorted once, instead of a million insertions
+ * into each (minutes for the trigram index). Ids are sequential, so the primary key is appended to.
+ */
+async function seed(platform: BenchPlatform, customers: { customerId: string; files: number }[]) {
+  const client = new pg.Client({ connectionString: platform.fileDatabaseUrl });
+  await client.connect();
   try {
-    const { rows } = await pool.query<{ root_folder_id: string }>(
-      "SELECT root_folder_id FROM customers WHERE id = $1",
-      [customerId],
+    await client.query("BEGIN");
+    await client.query("SET LOCAL maintenance_work_mem = '256MB'");
+    const { rows: indexes } = await client.query<{ name: string; definition: string }>(
+      `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition
+         FROM pg_index WHERE indrelid = 'files'::regclass AND NOT indisprimary`,
     );
-    // e.g. "invoice-2019-03 1234.pdf": words to search, years and months, a number to keep names unique
-    await pool.query(
-      `INSERT INTO files (id, customer_id, folder_id, name, current_version, size, content_type, sha256, created_at, updated_at)
-       SELECT gen_random_uuid(), $1, $2,
-              ($4::text[])[1 + i % cardinality($4::text[])] || '-' || (2015 + (i / 7) % 10) || '-' ||
-                lpad((1 + (i / 3) % 12)::text, 2, '0') || ' ' || i || ($5::text[])[1 + i % cardinality($5::text[])],
-              1, (i * 7919) % 50000000, 'application/octet-stream', md5(i::text) || md5(i::text),
-              now() - i * interval '1 minute', now() - i * interval '1 minute'
-         FROM generate_series(1, $3::int) AS i`,
-      [customerId, rows[0]!.root_folder_id, files, WORDS, EXTENSIONS],
-    );
-    await pool.query("ANALYZE files");
-    const plans: Record<string, string> = {};
-    for (const [name, where] of [
-      ["list", ""],
-      ["search", `AND lower(name) LIKE '%${SEARCH}%'`],
-    ] as const) {
-      const plan = await pool.query(
-        `EXPLAIN ANALYZE SELECT * FROM files WHERE customer_id = $1 AND trashed_at IS NULL ${where}
-          ORDER BY lower(name) ASC, id ASC LIMIT 51`,
-        [customerId],
+    for (const { name } of indexes) await client.query(`DROP INDEX ${name}`);
+    for (const [n, { customerId, files }] of customers.entries()) {
+      // e.g. "invoice-2019-03 1234.pdf": words to search, years and months, a number to keep names unique
+      await client.query(
+        `INSERT INTO files (id, customer_id, folder_id, name, current_version, size, content_type, sha256, created_at, updated_at)
+         SELECT (lpad(to_hex($5::int), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid,
+                c.id, c.root_folder_id,
+                ($3::text[])[1 + i % cardinality($3::text[])] || '-' || (2015 + (i / 7) % 10) || '-' ||
+                  lpad((1 + (i / 3) % 12)::text, 2, '0') || ' ' || i || ($4::text[])[1 + i % cardinality($4::text[])],
+                1, (i::bigint * 7919) % 50000000, 'application/octet-stream', md5(i::text) || md5(i::text),
+                now() - i * interval '1 minute', now() - i * interval '1 minute'
+           FROM customers c, generate_series(1, $2::int) AS i WHERE c.id = $1`,
+        [customerId, files, WORDS, EXTENSIONS, n + 1],
       );
+    }
+    for (const { definition } of indexes) await client.query(definition);
+    await client.query("COMMIT");
+    await client.query("VACUUM ANALYZE files");
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of the statements a first page and a search run, as file-service sends them. */
+async function explain(platform: BenchPlatform, customerId: string) {
+  const pool = new pg.Pool({ connectionString: platform.fileDatabaseUrl, max: 1 });
+  const select = `SELECT *, lower(name) AS sort_value FROM files WHERE customer_id = $1 AND trashed_at IS NULL`;
+  const order = "ORDER BY lower(name) ASC, id ASC";
+  const like = `lower(name) LIKE '%${SEARCH}%'`;
+  const statements = {
+    list: `${select} ${order} LIMIT 51`,
+    "search, name order first": `SELECT * FROM (${select} ${order} LIMIT 1000) walk WHERE ${like} ${order} LIMIT 51`,
+    "search, trigram index": `WITH found AS MATERIALIZED (${select} AND ${like}) SELECT * FROM found ${order} LIMIT 51`,
+  };
+  try {
+    const plans: Record<string, string> = {};
+    for (const [name, sql] of Object.entries(statements)) {
+      const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, [customerId]);
       plans[name] = plan.rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n");
     }
     return plans;
@@ -76,15 +104,23 @@ function load(url: string, token: string, options: FileListingOptions) {
   });
 }
 
-export async function runFileListing(platform: BenchPlatform, options: FileListingOptions): Promise<BenchResult> {
-  const { token, customerId } = await platform.login();
+type Figures = Awaited<ReturnType<typeof load>>;
+type Runs = { subject: Figures[]; baseline: Figures[] };
+
+/** A customer with `files` files, ready to be listed: its token and the URL of each subject. */
+async function customerWith(platform: BenchPlatform) {
+  const { email } = await platform.register();
+  const { token, customerId } = await platform.login(email);
   const auth = { authorization: `Bearer ${token}` };
   // The customer's row and root folder come with a first upload.
   const form = new FormData();
   form.append("file", new Blob(["x"]), "first.txt");
   const first = await fetch(`${platform.fileUrl}/files`, { method: "POST", headers: auth, body: form });
   if (first.status !== 201) throw new Error(`upload answered ${first.status}: ${await first.text()}`);
-  const plans = await seed(platform, customerId, options.files);
+  return { token, customerId, auth };
+}
+
+async function subjectsOf(platform: BenchPlatform, auth: Record<string, string>) {
   const page = (await (await fetch(`${platform.fileUrl}/files?limit=50`, { headers: auth })).json()) as {
     nextCursor: string;
   };
@@ -96,31 +132,73 @@ export async function runFileListing(platform: BenchPlatform, options: FileListi
     ).json()) as { nextCursor: string };
     cursor = next.nextCursor;
   }
-  const subjects = {
+  return {
     "GET /files, first page of 50 by name": `${platform.fileUrl}/files?limit=50`,
     "GET /files, a page 20 pages in (cursor)": `${platform.fileUrl}/files?limit=50&cursor=${cursor}`,
     [`GET /files?q=${SEARCH} (name search)`]: `${platform.fileUrl}/files?limit=50&q=${SEARCH}`,
   };
+}
+
+const TARGET_P99_MS = { list: 25, search: 50 };
+const isSearch = (what: string) => what.includes("?q=");
+
+export async function runFileListing(platform: BenchPlatform, options: FileListingOptions): Promise<BenchResult> {
+  const customers = [];
+  for (const files of options.sizes) customers.push({ files, ...(await customerWith(platform)) });
+  const seedStarted = Date.now();
+  await seed(platform, customers);
+  const seedSeconds = round((Date.now() - seedStarted) / 1000, 1);
   const health = `${platform.fileUrl}/health/live`;
-  type Figures = Awaited<ReturnType<typeof load>>;
-  const raw: Record<string, { subject: Figures[]; baseline: Figures[] }> = {};
-  for (const what of Object.keys(subjects)) raw[what] = { subject: [], baseline: [] };
-  for (let run = 0; run < (options.runs ?? 3); run += 1) {
-    for (const [what, url] of Object.entries(subjects)) {
-      raw[what]!.baseline.push(await load(health, token, options));
-      raw[what]!.subject.push(await load(url, token, options));
+  const raw: Record<number, Record<string, Runs>> = {};
+  const plans: Record<number, Record<string, string>> = {};
+  const rows: Row[] = [];
+  for (const { files, token, customerId, auth } of customers) {
+    plans[files] = await explain(platform, customerId);
+    const subjects = await subjectsOf(platform, auth);
+    const runs: Record<string, Runs> = {};
+    for (const what of Object.keys(subjects)) runs[what] = { subject: [], baseline: [] };
+    for (let run = 0; run < (options.runs ?? 3); run += 1) {
+      for (const [what, url] of Object.entries(subjects)) {
+        runs[what]!.baseline.push(await load(health, token, options));
+        runs[what]!.subject.push(await load(url, token, options));
+      }
+    }
+    raw[files] = runs;
+    for (const [what, { subject, baseline }] of Object.entries(runs)) {
+      const p99 = median(subject.map((s) => s.p99Ms));
+      rows.push({
+        what: `${what}, ${files.toLocaleString("en")} files, ${options.connections} connections`,
+        baseline: "GET /health/live",
+        ratios: subject.map((s, i) => s.perSecond / baseline[i]!.perSecond),
+        target: { kind: "at-most", value: isSearch(what) ? TARGET_P99_MS.search : TARGET_P99_MS.list, unit: "ms p99" },
+        measured: p99,
+        context: `p99 ${p99} ms (health ${median(baseline.map((b) => b.p99Ms))} ms), ${round(median(subject.map((s) => s.perSecond)), 0)} vs ${round(median(baseline.map((b) => b.perSecond)), 0)} req/s`,
+      });
     }
   }
-  const rows: Row[] = Object.entries(raw).map(([what, { subject, baseline }]) => {
-    const p99 = median(subject.map((s) => s.p99Ms));
+  rows.push(...growthRows(raw, options.sizes));
+  return { rows, raw: { runs: raw, plans, seedSeconds } };
+}
+
+/**
+ * How each subject's p99 grows with the files, one row each: the curve over the sizes, and the
+ * largest size's p99 over the one before it (the listing must stay within 2×, a search may not).
+ */
+function growthRows(raw: Record<number, Record<string, Runs>>, sizes: number[]): Row[] {
+  if (sizes.length < 2) return [];
+  const [previous, largest] = sizes.slice(-2) as [number, number];
+  return Object.keys(raw[largest]!).map((what) => {
+    const p99 = (files: number) => median(raw[files]![what]!.subject.map((s) => s.p99Ms));
+    const growth = round(p99(largest) / p99(previous));
     return {
-      what: `${what}, ${options.files.toLocaleString("en")} files, ${options.connections} connections`,
-      baseline: "GET /health/live",
-      ratios: subject.map((s, i) => s.perSecond / baseline[i]!.perSecond),
-      target: { kind: "at-most", value: 25, unit: "ms p99" },
-      measured: p99,
-      context: `p99 ${p99} ms (health ${median(baseline.map((b) => b.p99Ms))} ms), ${round(median(subject.map((s) => s.perSecond)), 0)} vs ${round(median(baseline.map((b) => b.perSecond)), 0)} req/s`,
+      what: `growth: ${what}, p99 at ${sizes.map((n) => n.toLocaleString("en")).join(" / ")} files`,
+      baseline: "—",
+      ratios: [],
+      ...(isSearch(what)
+        ? {}
+        : { target: { kind: "at-most" as const, value: 2, unit: `× the ${previous.toLocaleString("en")}-file p99` } }),
+      measured: growth,
+      context: `${sizes.map((n) => `${p99(n)} ms`).join(" / ")}; ${largest.toLocaleString("en")} ÷ ${previous.toLocaleString("en")}: ${growth}×`,
     };
   });
-  return { rows, raw: { runs: raw, plans } };
 }

@@ -7,7 +7,7 @@
 //   BENCH_EVENTS=10000         file.uploaded events for the notification pipeline
 //   BENCH_EVENT_SIZES=1000,100000  the pipeline's other backlog sizes, measured once each
 //   BENCH_MAILS=500            share mails for the mail rate
-//   BENCH_FILES=100000         files seeded for the listing benchmark
+//   BENCH_FILES=10000,100000,1000000  files per customer for the listing benchmark (one customer each)
 //   BENCH_DURATION=10          seconds of each autocannon run
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -28,7 +28,7 @@ const runs = env.BENCH_RUNS ? Number(env.BENCH_RUNS) : undefined;
 const events = Number(env.BENCH_EVENTS ?? 10_000);
 const eventSizes = (env.BENCH_EVENT_SIZES ?? "1000,100000").split(",").filter(Boolean).map(Number);
 const mails = Number(env.BENCH_MAILS ?? 500);
-const files = Number(env.BENCH_FILES ?? 100_000);
+const files = (env.BENCH_FILES ?? "10000,100000,1000000").split(",").map(Number);
 const durationSeconds = Number(env.BENCH_DURATION ?? 10);
 for (const key of ["PG_ADMIN_URL", "MONGO_URL", "KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "MINIO_ENDPOINT"]) {
   if (!env[key]) throw new Error(`${key} is not set: run through infra/bin/with-infra (make bench)`);
@@ -58,8 +58,8 @@ if (only.has("files") || only.has("listing") || only.has("auth")) {
       });
     }
     if (only.has("listing")) {
-      console.log(`GET /files with ${files} files…`);
-      results.listing = await runFileListing(platform, { files, durationSeconds, connections: 50 });
+      console.log(`GET /files with ${files.join(", ")} files…`);
+      results.listing = await runFileListing(platform, { sizes: files, durationSeconds, connections: 50 });
     }
     if (only.has("auth")) {
       console.log("login and refresh…");

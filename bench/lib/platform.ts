@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout } from "node:timers/promises";
 import { freePort } from "@coffer/contracts/testing";
 import * as Minio from "minio";
 import mongoose from "mongoose";
@@ -67,6 +68,9 @@ export async function startBenchPlatform(env: Record<string, string>): Promise<B
         LOG_LEVEL: "warn",
         ACCESS_TOKEN_TTL_SECONDS: "3600",
         LOGIN_MAX_FAILURES_PER_CLIENT: "1000000",
+        ...(process.env.BENCH_CUSTOMER_SERVICE_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_CUSTOMER_SERVICE_NODE_OPTIONS }
+          : {}),
       },
       file: {
         DATABASE_URL: fileDatabaseUrl,
@@ -111,7 +115,11 @@ export async function startBenchPlatform(env: Record<string, string>): Promise<B
     const email = `bench-${randomUUID()}@example.com`;
     const response = await post("/auth/register", { email, password: PASSWORD, displayName: "Bench" });
     if (!response.ok) throw new Error(`register answered ${response.status}: ${await response.text()}`);
-    await mongo.collection("customers").updateOne({ email }, { $set: { emailVerifiedAt: new Date() } });
+    // The outbox relay marks the registration's events published by rewriting the document
+    // (FerretDB v1 applies an update as read, modify, write): verified before, it would be undone.
+    const customers = mongo.collection("customers");
+    while ((await customers.findOne({ email }))?.outboxPending !== false) await setTimeout(50);
+    await customers.updateOne({ email }, { $set: { emailVerifiedAt: new Date() } });
     return { email, password: PASSWORD };
   }
   const defaultEmail = (await register()).email;

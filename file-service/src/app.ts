@@ -85,6 +85,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   /** What the use-cases, consumers and jobs are given: each takes the part it names. */
   const deps = {
     pool,
+    preparedStatements: config.preparedStatements,
     storage,
     logger: app.log,
     limits: config.limits,

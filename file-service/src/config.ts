@@ -15,6 +15,8 @@ const EnvSchema = Type.Object({
   ...consumerEnv({ group: "file-service" }),
   ...migrationEnv(),
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
+  // Named statements live in one server connection: off behind a pooler in transaction mode (PgBouncer before 1.21).
+  DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
   MINIO_ENDPOINT: Type.String({ pattern: "^https?://[^/]+/?$" }),
   MINIO_ACCESS_KEY: Type.String({ minLength: 3 }),
   MINIO_SECRET_KEY: Type.String({ minLength: 8 }),
@@ -60,6 +62,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     ...serviceSettings(e),
     databaseUrl: e.DATABASE_URL,
+    /** Whether the listings' statements are named, so each connection parses and plans them once. */
+    preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     migrateOnStart: e.MIGRATE_ON_START,
     minio: Object.freeze({
       endPoint: minioUrl.hostname,

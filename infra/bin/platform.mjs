@@ -215,6 +215,7 @@ export function topologyEnv(infraEnv) {
       DATABASE_URL: at(infraEnv.PG_POOLED_URL ?? infraEnv.PG_ADMIN_URL, name),
       DATABASE_LISTEN_URL: at(infraEnv.PG_ADMIN_URL, name),
       MIGRATION_DATABASE_URL: at(infraEnv.PG_ADMIN_URL, name),
+      ...(infraEnv.PG_POOLED_URL ? { DATABASE_PREPARED_STATEMENTS: "false" } : {}),
     }),
     serviceEnv: brokers >= 3 ? { KAFKA_REPLICATION_FACTOR: "3", KAFKA_MIN_INSYNC_REPLICAS: "2" } : {},
   };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { AppError } from "../errors.js";
 import type { AccessTokenVerifier, VerifiedCustomer } from "./access-token-verifier.js";
@@ -23,22 +24,66 @@ export const AccessErrors = {
   accountDisabled: () => new AppError("ACCOUNT_DISABLED", "This account is disabled", { statusCode: 403 }),
 };
 
+/** How many verified tokens an instance remembers: about 2 MB, the active tokens of a busy instance. */
+const VERIFIED_TOKENS_CACHED = 10_000;
+
 /**
  * A preHandler that requires `Authorization: Bearer <access token>`, verified as in the verifier,
  * then checked against revocations on every request.
+ *
+ * A signature check costs more CPU than the rest of a small request, so a verified token is
+ * remembered (by its SHA-256, least recently used dropped first) until it expires. Only the
+ * signature's answer is kept: the access check still runs on every request, so a revoked
+ * session is refused as soon as without the cache, and its token is then forgotten. Each
+ * instance keeps its own: a token is valid or not whichever instance verifies it.
  */
-export function createAuthenticate(verify: AccessTokenVerifier, check: AccessCheck) {
+export function createAuthenticate(
+  verify: AccessTokenVerifier,
+  check: AccessCheck,
+  options: { cachedTokens?: number; now?: () => number } = {},
+) {
+  const verified = createVerifiedTokens(options.cachedTokens ?? VERIFIED_TOKENS_CACHED, options.now ?? Date.now);
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
     const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
     if (!token) throw new AppError("UNAUTHORIZED", "Authentication required", { statusCode: 401 });
-    let verified: VerifiedCustomer;
-    try {
-      verified = await verify(token);
-    } catch {
-      throw new AppError("UNAUTHORIZED", "The access token is invalid or expired", { statusCode: 401 });
+    const key = createHash("sha256").update(token).digest("base64url");
+    let customer = verified.get(key);
+    if (!customer) {
+      try {
+        customer = await verify(token);
+      } catch {
+        throw new AppError("UNAUTHORIZED", "The access token is invalid or expired", { statusCode: 401 });
+      }
+      verified.set(key, customer);
     }
-    request.verifiedCustomer = await check(verified);
+    try {
+      request.verifiedCustomer = await check(customer);
+    } catch (error) {
+      verified.delete(key);
+      throw error;
+    }
+  };
+}
+
+/** A bounded map of verified tokens that forgets each at its expiry; a hit becomes the most recent. */
+function createVerifiedTokens(capacity: number, now: () => number) {
+  const entries = new Map<string, VerifiedCustomer>();
+  return {
+    get(key: string): VerifiedCustomer | undefined {
+      const customer = entries.get(key);
+      if (!customer) return undefined;
+      entries.delete(key);
+      if (customer.expiresAt <= now()) return undefined;
+      entries.set(key, customer);
+      return customer;
+    },
+    set(key: string, customer: VerifiedCustomer): void {
+      if (capacity === 0) return;
+      if (entries.size >= capacity) entries.delete(entries.keys().next().value!);
+      entries.set(key, customer);
+    },
+    delete: (key: string) => entries.delete(key),
   };
 }
 

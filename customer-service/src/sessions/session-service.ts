@@ -100,18 +100,21 @@ export async function login(
 export async function refresh(deps: SessionDeps, token: string, ctx: RequestContext): Promise<IssuedTokens> {
   const { sessionId, secret } = parseRefreshToken(token);
   const presented = hashSecret(secret);
-  const session = await deps.sessions.findById(sessionId);
-  if (!session || session.revokedAt || session.expiresAt <= new Date()) throw Errors.invalidRefreshToken();
-  const isCurrent = session.refreshTokenHash === presented;
-  if (!isCurrent && !session.previousHashes.includes(presented)) throw Errors.invalidRefreshToken();
-  // The token is used once, by whoever claims it first, on any instance; every other use is a reuse.
-  if (!isCurrent || !(await deps.claims.claim(`refresh-token:${presented}`))) {
+  const next = newSecret();
+  // The token is used once, by whoever claims it first, on any instance. The rotation's filter
+  // (the session's current token, live) decides the rest, so a good token costs no lookup first.
+  const claimed = await deps.claims.claim(`refresh-token:${presented}`);
+  const rotated = claimed ? await deps.sessions.rotate(sessionId, presented, hashSecret(next)) : null;
+  if (!rotated) {
+    const session = await deps.sessions.findById(sessionId);
+    const issuedForIt =
+      session && (session.refreshTokenHash === presented || session.previousHashes.includes(presented));
+    // Claimed before: a reuse, even if a concurrent reuse has just ended the session.
+    const reused = issuedForIt && (!claimed || (!session.revokedAt && session.expiresAt > new Date()));
+    if (!reused) throw Errors.invalidRefreshToken();
     await endSessions(deps, { sessionId }, "refresh-token-reused", ctx);
     throw Errors.refreshTokenReused();
   }
-  const next = newSecret();
-  const rotated = await deps.sessions.rotate(sessionId, presented, hashSecret(next));
-  if (!rotated) throw Errors.invalidRefreshToken();
   const customer = await deps.accounts.findById(rotated.customerId);
   if (!customer || customer.disabledAt) {
     await endSessions(deps, { sessionId }, customer ? "disabled" : "deleted", ctx);

@@ -101,31 +101,40 @@ const SORT_VALUES: Record<FileSort, string> = {
   updatedAt: `to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
 };
 
+type PageQuery = {
+  customerId: string;
+  folderId?: string;
+  nameContains?: string;
+  sort: FileSort;
+  order: "asc" | "desc";
+  after?: { v: string | number; id: string };
+  limit: number;
+};
+
+type PageRow = { file: FileRecord; sortValue: string | number };
+
+/**
+ * How many files, in the page's order, a name search reads before it asks the trigram index:
+ * a common substring is met early in that order, a rare one (or one whose names sort together)
+ * is cheaper found by the index, whose cost grows with the matches instead.
+ */
+const SEARCH_WALK_ROWS = 1000;
+
 /**
  * The customer's files out of the trash (of one folder, or whose name contains `nameContains`),
  * in keyset order (sort value, id) after `after`: up to `limit`, each with its sort value.
+ * With `prepared`, a listing's statement is named, parsed and planned once per connection.
  */
 export async function findFilesPage(
   db: Db,
-  query: {
-    customerId: string;
-    folderId?: string;
-    nameContains?: string;
-    sort: FileSort;
-    order: "asc" | "desc";
-    after?: { v: string | number; id: string };
-    limit: number;
-  },
-): Promise<{ file: FileRecord; sortValue: string | number }[]> {
+  query: PageQuery,
+  options: { prepared?: boolean } = {},
+): Promise<PageRow[]> {
   const params: unknown[] = [query.customerId];
   const where = ["customer_id = $1", "trashed_at IS NULL"];
   if (query.folderId) {
     params.push(query.folderId);
     where.push(`folder_id = $${params.length}`);
-  }
-  if (query.nameContains) {
-    params.push(`%${escapeLike(query.nameContains.toLowerCase())}%`);
-    where.push(`lower(name) LIKE $${params.length}`);
   }
   const column = SORT_COLUMNS[query.sort];
   const direction = query.order === "desc" ? "DESC" : "ASC";
@@ -134,15 +143,42 @@ export async function findFilesPage(
     where.push(`(${column}, id) ${direction === "ASC" ? ">" : "<"} ($${params.length - 1}, $${params.length})`);
   }
   params.push(query.limit);
-  const { rows } = await db.query(
-    `SELECT *, ${SORT_VALUES[query.sort]} AS sort_value
-       FROM files WHERE ${where.join(" AND ")} ORDER BY ${column} ${direction}, id ${direction} LIMIT $${params.length}`,
-    params,
+  const limit = `$${params.length}`;
+  const order = `ORDER BY ${column} ${direction}, id ${direction}`;
+  const select = `SELECT *, ${SORT_VALUES[query.sort]} AS sort_value FROM files`;
+  const toRows = ({ rows }: pg.QueryResult) =>
+    rows.map((r) => ({
+      file: toFile(r),
+      sortValue: query.sort === "size" ? Number(r.sort_value) : (r.sort_value as string),
+    }));
+
+  if (!query.nameContains) {
+    const text = `${select} WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`;
+    const name = `files-page-${query.sort}-${direction}${query.folderId ? "-folder" : ""}${query.after ? "-after" : ""}`;
+    return toRows(await db.query(options.prepared ? { name, text, values: params } : { text, values: params }));
+  }
+
+  params.push(`%${escapeLike(query.nameContains.toLowerCase())}%`);
+  const matches = `lower(name) LIKE $${params.length}`;
+  if (query.sort !== "size") {
+    const walked = toRows(
+      await db.query(
+        `SELECT * FROM (${select} WHERE ${where.join(" AND ")} ${order} LIMIT ${SEARCH_WALK_ROWS}) walk
+          WHERE ${matches} ${order} LIMIT ${limit}`,
+        params,
+      ),
+    );
+    if (walked.length === query.limit) return walked;
+  }
+  // MATERIALIZED keeps the planner from walking the sort order instead: it cannot know that the
+  // names which contain a word may all sort together, far down the order.
+  return toRows(
+    await db.query(
+      `WITH found AS MATERIALIZED (${select} WHERE ${[...where, matches].join(" AND ")})
+       SELECT * FROM found ${order} LIMIT ${limit}`,
+      params,
+    ),
   );
-  return rows.map((r) => ({
-    file: toFile(r),
-    sortValue: query.sort === "size" ? Number(r.sort_value) : (r.sort_value as string),
-  }));
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -15,7 +15,7 @@ import {
   type VersionRecord,
 } from "./file-repository.js";
 
-export type FileDeps = FolderDeps;
+export type FileDeps = FolderDeps & { preparedStatements?: boolean };
 type Ctx = { customerId: string; correlationId: string };
 
 export type FileQuery = {
@@ -68,18 +68,22 @@ function decodeCursor(raw: string, sort: FileSort): Cursor {
 
 /**
  * Files of a folder, or found by name anywhere, in a stable keyset order (sort value, id): a
- * page costs the same on page 1 and page 1,000, and the trigram index answers the name search.
+ * page costs the same on page 1 and page 1,000.
  */
 export async function listFiles(deps: FileDeps, ctx: Ctx, query: FileQuery) {
-  const rows = await findFilesPage(deps.pool, {
-    customerId: ctx.customerId,
-    folderId: query.folderId,
-    nameContains: query.q,
-    sort: query.sort,
-    order: query.order,
-    after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined,
-    limit: query.limit + 1,
-  });
+  const rows = await findFilesPage(
+    deps.pool,
+    {
+      customerId: ctx.customerId,
+      folderId: query.folderId,
+      nameContains: query.q,
+      sort: query.sort,
+      order: query.order,
+      after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined,
+      limit: query.limit + 1,
+    },
+    { prepared: deps.preparedStatements },
+  );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
