@@ -25,6 +25,7 @@ import {
   isPostgresUnavailable,
   migrate,
 } from "@coffer/contracts/pg";
+import { createServiceMetrics, registerConsumerGauges, registerMetrics } from "@coffer/contracts/metrics";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -53,6 +54,8 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   ).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
+  const metrics = createServiceMetrics(SERVICE_NAME);
+  await registerMetrics(app, { metrics, listener: config.metrics });
 
   const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
@@ -86,6 +89,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     topicSettings: config.kafka.topics,
     // SMTP down: the partition waits and retries (up to minutes), then dead-letters with the reason.
     retry: { initialDelayMs: 250, ...config.mailRetry },
+    metrics,
     handlers: {
       ...createAccessProjectionHandlers(),
       ...createNotificationsConsumer({
@@ -100,6 +104,11 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   });
   // onClose hooks run last registered first: the consumer stops before the pool and the mailer close.
   app.addHook("onClose", async () => runner.stop());
+  registerConsumerGauges(app, metrics, {
+    connection: config.kafka.connection,
+    groupId: config.consumerGroup,
+    topics: runner.topics,
+  });
 
   const sweep = createRetentionSweep({ pool, logger: app.log });
   app.addHook("onClose", async () => sweep.stop());
@@ -117,6 +126,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     required: [createPgCheck(pool)],
     reported: [{ name: "smtp", check: () => mailer.verify() }],
     startup,
+    metrics,
   });
   await registerRoutes(app, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
 

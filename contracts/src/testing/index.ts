@@ -16,3 +16,4 @@ export {
 } from "./openapi-coverage.js";
 export { describeOpenApiDocument } from "./openapi-checks.js";
 export { appStarter, expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";
+export { parseMetrics, scrapeMetrics, type Sample, type Scrape } from "./metrics-scrape.js";
