@@ -24,7 +24,7 @@ beforeAll(async () => {
   app.get(
     "/files/:id",
     { schema: { params: Type.Object({ id: Type.String({ format: "uuid" }) }) } },
-    async (request) => ({ id: request.params.id }),
+    async (request) => ({ id: (request.params as { id: string }).id }),
   );
   api = await app.listen({ host: "127.0.0.1", port: 0 });
 });

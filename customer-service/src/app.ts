@@ -31,6 +31,7 @@ import { createClaimRepository } from "./claims/claim-repository.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
 import { isRedisUnreachable, openRedis } from "./redis.js";
+import { createLoginMetrics } from "./metrics/login-metrics.js";
 import { registerRoutes } from "./routes.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
 import { createLoginThrottleRepository } from "./sessions/login-throttle-repository.js";
@@ -105,6 +106,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     adminEmails: config.adminEmails,
     mails: createMailAllowance(createAttemptRepository(models.SentMail), config.accountMails),
     throttle: createLoginThrottle(createLoginThrottleRepository(redis, countsNamespace), config.loginThrottle),
+    loginMetrics: createLoginMetrics(metrics),
     refreshTtlSeconds: config.refreshTtlSeconds,
     unverifiedAccountTtlHours: config.unverifiedAccountTtlHours,
   };

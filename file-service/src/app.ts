@@ -41,6 +41,7 @@ import { createCustomerConsumer } from "./customers/customer-consumer.js";
 import { createHourlySweep } from "./jobs/hourly-sweep.js";
 import { createObjectDeleter } from "./jobs/object-deleter.js";
 import { createUploadCompleter } from "./jobs/upload-completer.js";
+import { createFileMetrics } from "./metrics/file-metrics.js";
 import { registerRoutes } from "./routes.js";
 import { SERVICE_NAME } from "./service.js";
 import { connectFileStorage } from "./storage/file-storage.js";
@@ -109,6 +110,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     publicBaseUrl: config.publicBaseUrl,
     slots,
     wakeDeleter: deleter.wake,
+    shareMetrics: createFileMetrics(metrics, { pool, uploadsInFlight: slots.inFlight }),
   };
   const tus = createResumableUploads(deps);
   const completer = createUploadCompleter(deps);

@@ -36,6 +36,7 @@ import { createRetentionSweep } from "./jobs/retention-sweep.js";
 import { createMailer } from "./mail/mailer.js";
 import { loadTemplates } from "./mail/templates.js";
 import { createNotificationsConsumer } from "./notifications/notifications-consumer.js";
+import { registerNotificationGauges, timedMailer } from "./metrics/notification-metrics.js";
 import { registerRoutes } from "./routes.js";
 
 export const SERVICE_NAME = "notification-service";
@@ -60,7 +61,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
 
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const mailer = timedMailer(metrics, createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }));
   app.addHook("onClose", async () => mailer.close());
 
   const live = createLiveStream({
@@ -70,6 +71,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     limits: config.streams,
   });
   app.addHook("onClose", async () => live.stop());
+  registerNotificationGauges(metrics, { pool, streamsOpen: live.open });
   const accessCheck = createPgAccessCheck(pool);
   const revocations = createStreamRevocations({
     connectionString: config.databaseListenUrl,

@@ -11,3 +11,4 @@ export {
   type GaugeValues,
   type ServiceMetrics,
 } from "./service-metrics.js";
+export { Counter, Gauge, Histogram } from "prom-client";
