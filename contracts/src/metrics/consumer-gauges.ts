@@ -18,7 +18,12 @@ export function registerConsumerGauges(
   { connection, groupId, topics }: { connection: KafkaConnection; groupId: string; topics: readonly string[] },
 ): void {
   // Fails fast: a scrape during an outage answers without these series rather than time out.
-  const kafka = createKafka({ clientId: `${groupId}-metrics`, ...connection, logger: app.log, failFast: true });
+  const kafka = createKafka({
+    clientId: `${groupId}-metrics`,
+    ...connection,
+    logger: app.log,
+    failFast: { retries: 3 },
+  });
   let admin: Admin | undefined;
   async function connected(): Promise<Admin> {
     if (admin) return admin;
