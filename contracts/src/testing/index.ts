@@ -16,4 +16,5 @@ export {
 } from "./openapi-coverage.js";
 export { describeOpenApiDocument } from "./openapi-checks.js";
 export { appStarter, expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";
-export { parseMetrics, scrapeMetrics, type Sample, type Scrape } from "./metrics-scrape.js";
+export { scrapeMetrics } from "./metrics-scrape.js";
+export type { Sample, Scrape } from "../metrics/metrics-text.js";

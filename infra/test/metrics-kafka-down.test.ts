@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { freePort, scrapeMetrics } from "@coffer/contracts/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnKafka, type OwnKafka } from "../../infra/test/own-kafka.js";
-import { startFileService, type RunningFileService } from "./fixture.js";
+import { startOwnKafka, type OwnKafka } from "./own-kafka.js";
+import { startFileService, type RunningFileService } from "../../file-service/test/fixture.js";
 
 // Kafka of this test's own, stopped and started again: the shared one serves every other test.
 let kafka: OwnKafka;
