@@ -13,6 +13,7 @@ import { ensureTopics, type Logger, type TopicSettings } from "../events/kafka.j
 import { HEADERS } from "../events/publisher.js";
 import type { EventRegistry } from "../events/registry.js";
 import { recordFailure, traceRecord } from "../tracing/index.js";
+import type { ServiceMetrics } from "../metrics/service-metrics.js";
 import type { IdempotencyStore } from "./pg-idempotency.js";
 
 export const dlqTopicOf = (topic: string) => `${topic}.dlq`;
@@ -101,6 +102,8 @@ export type ConsumerRunner = {
   /** Resolves once the consumer has joined its group and been assigned partitions. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The topics its handlers consume. */
+  readonly topics: readonly Topic[];
 };
 
 export function headersOf(message: Pick<KafkaMessage, "headers">): Record<string, string> {
@@ -148,6 +151,7 @@ export function createConsumerRunner<Db>(options: {
   partitionsConsumedConcurrently?: number;
   /** Without a heartbeat for this long the member is evicted (kafkajs's `sessionTimeout`). */
   sessionTimeoutMs?: number;
+  metrics?: Pick<ServiceMetrics, "consumed">;
 }): ConsumerRunner {
   const { kafka, registry, groupId, handlers, store } = options;
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
@@ -275,6 +279,9 @@ export function createConsumerRunner<Db>(options: {
       const traceOne = <R>({ offset, headers }: BatchRecord<Topic>, work: () => Promise<R>) =>
         traceRecord({ topic, partition, offset, headers, groupId }, work);
       await store.run((db) => spec.handleBatch(records, { db, log, topic, partition, signal, traceRecord: traceOne }));
+      options.metrics?.consumed(topic, "processed", records.length);
+      if (messages.length > records.length)
+        options.metrics?.consumed(topic, "duplicate", messages.length - records.length);
       // One line a batch: the records' correlation ids are in their own lines only when they fail.
       log.info(
         {
@@ -323,11 +330,13 @@ export function createConsumerRunner<Db>(options: {
         if (!deduplicate) await store.run(run);
         else if (!(await store.runOnce(groupId, event.eventId, run))) {
           log.debug({ eventId: event.eventId }, "duplicate event skipped");
+          options.metrics?.consumed(topic, "duplicate");
           return "done";
         }
         // The consumer's counterpart of a request log line: with the correlation id, an operator
         // follows one user action from the gateway through every service that reacted to it.
         log.info({ eventId: event.eventId, ms: Math.round(performance.now() - started) }, "event handled");
+        options.metrics?.consumed(topic, "processed");
         return "done";
       } catch (error) {
         recordFailure(error);
@@ -338,8 +347,10 @@ export function createConsumerRunner<Db>(options: {
         if (!outage && (isPoison(error, attempt) || attempt >= policy.attempts)) {
           log.error({ err: error, attempts: attempt }, "event dead-lettered");
           await deadLetter(topic, partition, message, error, attempt);
+          options.metrics?.consumed(topic, "dead_lettered");
           return "done";
         }
+        options.metrics?.consumed(topic, "retried");
         const delay = backoffDelay(policy, attempt);
         if (waited + delay > policy.maxWaitInHandlerMs) {
           attemptsOf.set(recordKey, attempt + 1);
@@ -363,6 +374,7 @@ export function createConsumerRunner<Db>(options: {
   }
 
   return {
+    topics,
     async start() {
       generation = { controller: new AbortController() };
       await ensureTopics(kafka, [...topics, ...topics.map(dlqTopicOf)], options.topicSettings);
