@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, type WriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import * as Minio from "minio";
 import mongoose from "mongoose";
 import pg from "pg";
 import { pino } from "pino";
+import { startPrometheus, type Prometheus } from "@coffer/contracts/testing";
 import type { TestProject } from "vitest/node";
 import { readInfraEnv, startPlatform } from "../../infra/bin/platform.mjs";
 
@@ -33,6 +34,8 @@ declare module "vitest" {
       /** Each service's own address, behind the gateway. */
       serviceUrls: { customer: string; file: string; notification: string };
       quotaBytes: number;
+      /** A Prometheus scraping the services' metrics listeners for the whole run, if installed. */
+      prometheusUrl: string | null;
     } | null;
   }
 }
@@ -67,6 +70,7 @@ export default async function setup(project: TestProject) {
   const bucket = `e2e-${run}`;
   const mongoUrl = Object.assign(new URL(infraEnv.MONGO_URL!), { pathname: `/e2e_customers_${run}` }).toString();
   const [customer, file, notification, gateway, web] = await Promise.all([0, 1, 2, 3, 4].map(freePort));
+  const metricsPorts = { customer: await freePort(), file: await freePort(), notification: await freePort() };
 
   mkdirSync(logDir, { recursive: true });
   const logs = new Map<string, WriteStream>();
@@ -77,9 +81,10 @@ export default async function setup(project: TestProject) {
     keysDir,
     kongFile: join(workDir, "kong.yml"),
     env: {
-      customer: { MONGO_URL: mongoUrl },
+      customer: { MONGO_URL: mongoUrl, METRICS_PORT: String(metricsPorts.customer) },
       file: {
         DATABASE_URL: databaseUrl(databases[0]!),
+        METRICS_PORT: String(metricsPorts.file),
         MINIO_BUCKET: bucket,
         CONSUMER_GROUP: `e2e-file-service-${run}`,
         CONSUMER_FROM_BEGINNING: "false",
@@ -87,6 +92,7 @@ export default async function setup(project: TestProject) {
       },
       notification: {
         DATABASE_URL: databaseUrl(databases[1]!),
+        METRICS_PORT: String(metricsPorts.notification),
         CONSUMER_GROUP: `e2e-notification-service-${run}`,
         CONSUMER_FROM_BEGINNING: "false",
       },
@@ -101,6 +107,17 @@ export default async function setup(project: TestProject) {
   const fileDatabaseUrl = databaseUrl(databases[0]!);
   const notificationDatabaseUrl = databaseUrl(databases[1]!);
   await untilConsumersListen(infraEnv, [fileDatabaseUrl, notificationDatabaseUrl]);
+  // Without it (not installed) the test of the dashboards fails and says so; the others run.
+  let prometheus: Prometheus | undefined;
+  if (existsSync(infraEnv.PROMETHEUS_BIN ?? "")) {
+    prometheus = await startPrometheus({
+      binary: infraEnv.PROMETHEUS_BIN!,
+      targets: (["customer", "file", "notification"] as const).map((key) => ({
+        service: `${key}-service`,
+        address: `127.0.0.1:${metricsPorts[key]}`,
+      })),
+    });
+  }
 
   project.provide("gatewayUrl", platform.gatewayUrl);
   project.provide("local", {
@@ -116,9 +133,11 @@ export default async function setup(project: TestProject) {
       notification: `http://127.0.0.1:${notification}`,
     },
     quotaBytes: QUOTA_BYTES,
+    prometheusUrl: prometheus?.url ?? null,
   });
 
   return async () => {
+    await prometheus?.stop();
     await platform.stop();
     for (const log of logs.values()) log.end();
     const client = new pg.Client({ connectionString: infraEnv.PG_ADMIN_URL });

@@ -16,3 +16,12 @@ export {
 } from "./openapi-coverage.js";
 export { describeOpenApiDocument } from "./openapi-checks.js";
 export { appStarter, expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";
+export {
+  dashboardQueries,
+  prometheusClient,
+  startPrometheus,
+  type DashboardQuery,
+  type Prometheus,
+  type PrometheusRange,
+  type PrometheusSample,
+} from "./prometheus.js";
