@@ -25,7 +25,10 @@ function format(value: number, unit: string): string {
   if (unit === "bytes") {
     const powers = ["B", "KiB", "MiB", "GiB"];
     let i = 0;
-    while (Math.abs(value) >= 1024 && i < powers.length - 1) ((value /= 1024), i++);
+    while (Math.abs(value) >= 1024 && i < powers.length - 1) {
+      value /= 1024;
+      i++;
+    }
     return `${short(value)} ${powers[i]}`;
   }
   if (unit === "s") return value !== 0 && value < 1 ? `${short(value * 1000)} ms` : `${short(value)} s`;
