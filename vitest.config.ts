@@ -15,7 +15,7 @@ export default defineConfig({
     alias: [
       { find: /^@coffer\/contracts$/, replacement: fileURLToPath(new URL("contracts/src/index.ts", import.meta.url)) },
       {
-        find: /^@coffer\/contracts\/(config|http|pg|testing)$/,
+        find: /^@coffer\/contracts\/(config|http|metrics|pg|testing)$/,
         replacement: `${fileURLToPath(new URL("contracts/src/", import.meta.url))}$1/index.ts`,
       },
     ],

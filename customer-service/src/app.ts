@@ -18,6 +18,7 @@ import {
 } from "@coffer/contracts/http";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
+import { createServiceMetrics, registerMetrics, registerOutboxGauges } from "@coffer/contracts/metrics";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createAccountRepository } from "./accounts/account-repository.js";
@@ -30,6 +31,7 @@ import { createClaimRepository } from "./claims/claim-repository.js";
 import { createAttemptRepository } from "./limits/attempt-repository.js";
 import { SERVICE_NAME } from "./outgoing-events.js";
 import { isRedisUnreachable, openRedis } from "./redis.js";
+import { createLoginMetrics } from "./metrics/login-metrics.js";
 import { registerRoutes } from "./routes.js";
 import { createLoginThrottle } from "./sessions/login-throttle.js";
 import { createLoginThrottleRepository } from "./sessions/login-throttle-repository.js";
@@ -54,6 +56,8 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   registerHttpConventions(app, {
     isDependencyDown: (error) => isDatabaseUnreachable(error) || isRedisUnreachable(error),
   });
+  const metrics = createServiceMetrics(SERVICE_NAME);
+  await registerMetrics(app, { metrics, listener: config.metrics });
 
   const { connection, models } = await openDatabase(config.mongoUrl, {
     onError: (err) => app.log.error({ err }, "mongodb connection error"),
@@ -80,7 +84,13 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
 
   const kafka = createKafka({ clientId: SERVICE_NAME, ...config.kafka.connection, logger: app.log });
   const publisher = createEventPublisher(kafka, createEventRegistry(config.schemaRegistryUrl), config.kafka.topics);
-  const relay = createMongoOutboxRelay({ collections: outboxCollections(connection), publisher, logger: app.log });
+  const relay = createMongoOutboxRelay({
+    collections: outboxCollections(connection),
+    publisher,
+    logger: app.log,
+    metrics,
+  });
+  registerOutboxGauges(metrics, relay.backlog);
   app.addHook("onClose", async () => {
     await relay.stop();
     await publisher.close();
@@ -96,6 +106,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     adminEmails: config.adminEmails,
     mails: createMailAllowance(createAttemptRepository(models.SentMail), config.accountMails),
     throttle: createLoginThrottle(createLoginThrottleRepository(redis, countsNamespace), config.loginThrottle),
+    loginMetrics: createLoginMetrics(metrics),
     refreshTtlSeconds: config.refreshTtlSeconds,
     unverifiedAccountTtlHours: config.unverifiedAccountTtlHours,
   };
@@ -127,6 +138,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     schemaRegistryUrl: config.schemaRegistryUrl,
     required: [createDatabaseCheck(connection)],
     startup,
+    metrics,
   });
   await registerRoutes(app, {
     deps,

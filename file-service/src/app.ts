@@ -28,6 +28,12 @@ import {
   isPostgresUnavailable,
   migrate,
 } from "@coffer/contracts/pg";
+import {
+  createServiceMetrics,
+  registerConsumerGauges,
+  registerMetrics,
+  registerOutboxGauges,
+} from "@coffer/contracts/metrics";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
@@ -35,6 +41,7 @@ import { createCustomerConsumer } from "./customers/customer-consumer.js";
 import { createHourlySweep } from "./jobs/hourly-sweep.js";
 import { createObjectDeleter } from "./jobs/object-deleter.js";
 import { createUploadCompleter } from "./jobs/upload-completer.js";
+import { createFileMetrics } from "./metrics/file-metrics.js";
 import { registerRoutes } from "./routes.js";
 import { SERVICE_NAME } from "./service.js";
 import { connectFileStorage } from "./storage/file-storage.js";
@@ -58,6 +65,8 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     requestTimeout: 0,
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
+  const metrics = createServiceMetrics(SERVICE_NAME);
+  await registerMetrics(app, { metrics, listener: config.metrics });
 
   const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
@@ -67,7 +76,14 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   const kafka = createKafka({ clientId: SERVICE_NAME, ...config.kafka.connection, logger: app.log });
   const registry = createEventRegistry(config.schemaRegistryUrl);
   const publisher = createEventPublisher(kafka, registry, config.kafka.topics);
-  const relay = createPgOutboxRelay({ pool, connectionString: config.databaseUrl, publisher, logger: app.log });
+  const relay = createPgOutboxRelay({
+    pool,
+    connectionString: config.databaseUrl,
+    publisher,
+    logger: app.log,
+    metrics,
+  });
+  registerOutboxGauges(metrics, relay.backlog);
   app.addHook("onClose", async () => {
     await relay.stop();
     await publisher.close();
@@ -94,6 +110,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     publicBaseUrl: config.publicBaseUrl,
     slots,
     wakeDeleter: deleter.wake,
+    shareMetrics: createFileMetrics(metrics, { pool, uploadsInFlight: slots.inFlight }),
   };
   const tus = createResumableUploads(deps);
   const completer = createUploadCompleter(deps);
@@ -113,8 +130,14 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     store: createPgIdempotencyStore(pool),
     handlers: { ...createAccessProjectionHandlers(), ...createCustomerConsumer(deps) },
     topicSettings: config.kafka.topics,
+    metrics,
   });
   app.addHook("onClose", async () => runner.stop());
+  registerConsumerGauges(app, metrics, {
+    connection: config.kafka.connection,
+    groupId: config.consumerGroup,
+    topics: runner.topics,
+  });
 
   const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
   await registerOpenApi(app, {
@@ -129,6 +152,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     schemaRegistryUrl: config.schemaRegistryUrl,
     required: [createPgCheck(pool), storageCheck],
     startup,
+    metrics,
   });
   await registerRoutes(app, {
     deps,

@@ -9,6 +9,7 @@ import { fileRoutes } from "./files/file-routes.js";
 import { folderRoutes } from "./folders/folder-routes.js";
 import { quotaRoutes } from "./quotas/quota-routes.js";
 import type { QuotaDeps } from "./quotas/quota-service.js";
+import type { ShareMetrics } from "./metrics/file-metrics.js";
 import { publicShareRoutes, shareRoutes } from "./shares/share-routes.js";
 import type { ShareDeps } from "./shares/share-service.js";
 import type { FileStorage } from "./storage/file-storage.js";
@@ -21,7 +22,15 @@ import type { UploadDeps } from "./uploads/upload-service.js";
 
 /** Every route of file-service, with what they are given: app.ts's and the web app's API generator's one list. */
 export type RouteOptions = {
-  deps: UploadDeps & ResumableDeps & TicketDeps & ShareDeps & TrashDeps & QuotaDeps & { storage: FileStorage };
+  deps: UploadDeps &
+    ResumableDeps &
+    TicketDeps &
+    ShareDeps &
+    TrashDeps &
+    QuotaDeps & {
+      storage: FileStorage;
+      shareMetrics: ShareMetrics;
+    };
   authenticate: preHandlerAsyncHookHandler;
   tus: Server;
   idleTimeoutMs: number;

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
-import { readInfraEnv, startPlatform, topologyEnv } from "./platform.mjs";
+import { METRICS_PORTS, readInfraEnv, startPlatform, topologyEnv } from "./platform.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const infraEnv = readInfraEnv();
@@ -54,6 +54,7 @@ console.log("MailHog UI http://127.0.0.1:8025, MinIO console http://127.0.0.1:90
 
 const platform = await startPlatform({
   ports,
+  metricsPorts: METRICS_PORTS,
   infraEnv,
   keysDir: infraEnv.JWT_KEYS_DIR,
   kongFile: `${process.env.COFFER_STATE_DIR ?? `${root}.state`}/kong/kong.yml`,
@@ -68,7 +69,12 @@ const platform = await startPlatform({
   console.error(`\nCoffer did not start: ${error.message}`);
   process.exit(1);
 });
-console.log(`\nCoffer is ready at ${platform.gatewayUrl}\n`);
+console.log(`\nCoffer is ready at ${platform.gatewayUrl}`);
+console.log(
+  `Metrics (Prometheus): ${Object.entries(platform.metricsUrls)
+    .map(([name, url]) => `${name} ${url}`)
+    .join(", ")}\n`,
+);
 
 // `make dev` built web/dist; Vite rebuilds it on each change, and the web server reads the files at
 // each request (index.html is never cached).

@@ -16,6 +16,11 @@ export type PlatformOptions = {
   /** Where the signing keys live (made there when missing) and where the rendered kong.yml goes. */
   keysDir: string;
   kongFile: string;
+  /**
+   * Each service's first instance's GET /metrics port (`METRICS_PORTS`: 9101 customer, 9102 file,
+   * 9103 notification), further instances 10 above the previous one; without it, none.
+   */
+  metricsPorts?: { customer: number; file: number; notification: number };
   /** Per-process settings over the defaults. */
   env?: Partial<Record<"customer" | "file" | "notification" | "gateway" | "web", Record<string, string>>>;
   onLine: (name: string, line: string) => void;
@@ -29,6 +34,8 @@ export type Platform = {
   /** Each running process's id by name (`file-service`, or `file-service-1`… with several), e.g. to sample its memory. */
   pids: Record<string, number>;
   names: string[];
+  /** Each service process's GET /metrics address, by process name. */
+  metricsUrls: Record<string, string>;
   stop(): Promise<void>;
   /** Stops one process on purpose (SIGKILL unless told): not reported by `exited`. */
   kill(name: string, signal?: NodeJS.Signals): Promise<void>;
@@ -39,6 +46,7 @@ export type Platform = {
 };
 
 export function startPlatform(options: PlatformOptions): Promise<Platform>;
+export const METRICS_PORTS: { customer: number; file: number; notification: number };
 export function readInfraEnv(): Record<string, string>;
 
 export function topologyEnv(infraEnv: Record<string, string>): {

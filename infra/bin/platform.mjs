@@ -7,6 +7,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 
 const root = new URL("../../", import.meta.url).pathname;
+/** `make dev`'s metrics ports, each service's first instance's (further ones 10 above the previous). */
+export const METRICS_PORTS = { customer: 9101, file: 9102, notification: 9103 };
 
 /**
  * @param {import("./platform.d.mts").PlatformOptions} options
@@ -60,13 +62,15 @@ export async function startPlatform(options) {
         }),
   );
   const named = (name, i, count) => (count === 1 ? name : `${name}-${i + 1}`);
+  const metricsEnv = (key, i) =>
+    options.metricsPorts?.[key] ? { METRICS_PORT: String(options.metricsPorts[key] + 10 * i) } : {};
   const processes = [
     ...services.flatMap(({ key, name, script, env }) =>
       ports[key].map((port, i) => ({
         name: named(name, i, ports[key].length),
         script,
         port,
-        env: { ...env, ...options.env?.[key] },
+        env: { ...env, ...metricsEnv(key, i), ...options.env?.[key] },
       })),
     ),
     ...ports.gateway.map((port, i) => ({
@@ -180,6 +184,11 @@ export async function startPlatform(options) {
       return Object.fromEntries([...children].map(([name, { child }]) => [name, child.pid]));
     },
     names: processes.map(({ name }) => name),
+    metricsUrls: Object.fromEntries(
+      processes
+        .filter(({ env }) => env.METRICS_PORT)
+        .map(({ name, env }) => [name, `http://127.0.0.1:${env.METRICS_PORT}/metrics`]),
+    ),
     stop,
     exited,
     async kill(name, signal = "SIGKILL") {

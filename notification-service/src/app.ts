@@ -25,6 +25,7 @@ import {
   isPostgresUnavailable,
   migrate,
 } from "@coffer/contracts/pg";
+import { createServiceMetrics, registerConsumerGauges, registerMetrics } from "@coffer/contracts/metrics";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -35,6 +36,7 @@ import { createRetentionSweep } from "./jobs/retention-sweep.js";
 import { createMailer } from "./mail/mailer.js";
 import { loadTemplates } from "./mail/templates.js";
 import { createNotificationsConsumer } from "./notifications/notifications-consumer.js";
+import { registerNotificationGauges, timedMailer } from "./metrics/notification-metrics.js";
 import { registerRoutes } from "./routes.js";
 
 export const SERVICE_NAME = "notification-service";
@@ -53,11 +55,13 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     createServerOptions({ service: SERVICE_NAME, logLevel: config.logLevel, trustedProxies: config.trustedProxies }),
   ).withTypeProvider<TypeBoxTypeProvider>();
   registerHttpConventions(app, { isDependencyDown: isPostgresUnavailable });
+  const metrics = createServiceMetrics(SERVICE_NAME);
+  await registerMetrics(app, { metrics, listener: config.metrics });
 
   const pool = createPool({ connectionString: config.databaseUrl, logger: app.log });
   app.addHook("onClose", async () => pool.end());
 
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const mailer = timedMailer(metrics, createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }));
   app.addHook("onClose", async () => mailer.close());
 
   const live = createLiveStream({
@@ -67,6 +71,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     limits: config.streams,
   });
   app.addHook("onClose", async () => live.stop());
+  registerNotificationGauges(metrics, { pool, streamsOpen: live.open });
   const accessCheck = createPgAccessCheck(pool);
   const revocations = createStreamRevocations({
     connectionString: config.databaseListenUrl,
@@ -86,6 +91,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     topicSettings: config.kafka.topics,
     // SMTP down: the partition waits and retries (up to minutes), then dead-letters with the reason.
     retry: { initialDelayMs: 250, ...config.mailRetry },
+    metrics,
     handlers: {
       ...createAccessProjectionHandlers(),
       ...createNotificationsConsumer({
@@ -100,6 +106,11 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
   });
   // onClose hooks run last registered first: the consumer stops before the pool and the mailer close.
   app.addHook("onClose", async () => runner.stop());
+  registerConsumerGauges(app, metrics, {
+    connection: config.kafka.connection,
+    groupId: config.consumerGroup,
+    topics: runner.topics,
+  });
 
   const sweep = createRetentionSweep({ pool, logger: app.log });
   app.addHook("onClose", async () => sweep.stop());
@@ -117,6 +128,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     required: [createPgCheck(pool)],
     reported: [{ name: "smtp", check: () => mailer.verify() }],
     startup,
+    metrics,
   });
   await registerRoutes(app, { pool, live, revocations, authenticate, heartbeatMs: config.heartbeatMs });
 

@@ -20,6 +20,9 @@ export function serviceEnv(defaults: { port: number }) {
     JWT_AUDIENCE: Type.String({ minLength: 1, default: "coffer-api" }),
     // The gateway's address as people reach it: links in mails and pages, the only Origin forms come from.
     PUBLIC_BASE_URL: Type.String({ pattern: "^https?://", default: "http://127.0.0.1:8000" }),
+    // GET /metrics on a listener of its own, never routed by the gateway; 0: none.
+    METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+    METRICS_HOST: Type.Optional(Type.String({ minLength: 1 })),
   };
 }
 
@@ -77,6 +80,8 @@ export function serviceSettings(env: ServiceEnv) {
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ""),
     eventEncryptionKeys: parseFieldKeys(env.EVENT_ENCRYPTION_KEYS),
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ""),
+    /** Where GET /metrics listens (port 0: it does not). */
+    metrics: { host: env.METRICS_HOST ?? env.HOST, port: env.METRICS_PORT },
   };
 }
 

@@ -12,6 +12,7 @@ import type { EventMap, Topic } from "../events/generated/events.js";
 import { ensureTopics, type Logger, type TopicSettings } from "../events/kafka.js";
 import { HEADERS } from "../events/publisher.js";
 import type { EventRegistry } from "../events/registry.js";
+import type { ServiceMetrics } from "../metrics/service-metrics.js";
 import type { IdempotencyStore } from "./pg-idempotency.js";
 
 export const dlqTopicOf = (topic: string) => `${topic}.dlq`;
@@ -80,6 +81,8 @@ export type ConsumerRunner = {
   /** Resolves once the consumer has joined its group and been assigned partitions. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The topics its handlers consume. */
+  readonly topics: readonly Topic[];
 };
 
 export function headersOf(message: Pick<KafkaMessage, "headers">): Record<string, string> {
@@ -127,6 +130,7 @@ export function createConsumerRunner<Db>(options: {
   partitionsConsumedConcurrently?: number;
   /** Without a heartbeat for this long the member is evicted (kafkajs's `sessionTimeout`). */
   sessionTimeoutMs?: number;
+  metrics?: Pick<ServiceMetrics, "consumed">;
 }): ConsumerRunner {
   const { kafka, registry, groupId, handlers, store } = options;
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
@@ -259,11 +263,13 @@ export function createConsumerRunner<Db>(options: {
         if (!deduplicate) await store.run(run);
         else if (!(await store.runOnce(groupId, event.eventId, run))) {
           log.debug({ eventId: event.eventId }, "duplicate event skipped");
+          options.metrics?.consumed(topic, "duplicate");
           return "done";
         }
         // The consumer's counterpart of a request log line: with the correlation id, an operator
         // follows one user action from the gateway through every service that reacted to it.
         log.info({ eventId: event.eventId, ms: Math.round(performance.now() - started) }, "event handled");
+        options.metrics?.consumed(topic, "processed");
         return "done";
       } catch (error) {
         // Whoever owns the partition next handles the record again.
@@ -273,8 +279,10 @@ export function createConsumerRunner<Db>(options: {
         if (!outage && (isPoison(error, attempt) || attempt >= policy.attempts)) {
           log.error({ err: error, attempts: attempt }, "event dead-lettered");
           await deadLetter(topic, partition, message, error, attempt);
+          options.metrics?.consumed(topic, "dead_lettered");
           return "done";
         }
+        options.metrics?.consumed(topic, "retried");
         const delay = backoffDelay(policy, attempt);
         if (waited + delay > policy.maxWaitInHandlerMs) {
           attemptsOf.set(recordKey, attempt + 1);
@@ -298,6 +306,7 @@ export function createConsumerRunner<Db>(options: {
   }
 
   return {
+    topics,
     async start() {
       generation = { controller: new AbortController() };
       await ensureTopics(kafka, [...topics, ...topics.map(dlqTopicOf)], options.topicSettings);

@@ -6,7 +6,8 @@ const CHECK_TIMEOUT_MS = 2500;
 
 const ChecksSchema = Type.Record(Type.String(), Type.Union([Type.Literal("up"), Type.Literal("down")]));
 
-async function probe({ check }: DependencyCheck): Promise<boolean> {
+/** Whether the check passes within its timeout. */
+export async function probe({ check }: DependencyCheck): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("timed out")), CHECK_TIMEOUT_MS);

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { AppError } from "../errors.js";
 import type { KafkaConnection } from "../events/kafka.js";
+import { registerDependencyGauge } from "../metrics/dependency-gauge.js";
+import type { ServiceMetrics } from "../metrics/service-metrics.js";
 import { healthRoutes } from "./health-routes.js";
 import { createKafkaCheck, createSchemaRegistryCheck, type DependencyCheck } from "./readiness.js";
 import type { Startup } from "./startup.js";
@@ -15,7 +17,7 @@ export function packageVersion(url: URL): string {
  * `/health/live` and `/health/ready`: ready fails for the service's `required` checks (what its
  * requests need) and while it starts; Kafka's, the schema registry's and the service's `reported`
  * checks are listed apart. Until the start is done every other route answers 503. The checks'
- * clients close with the app.
+ * clients close with the app. With `metrics`, the checks also feed `coffer_dependency_up`.
  */
 export async function registerHealth(
   app: FastifyInstance,
@@ -26,6 +28,7 @@ export async function registerHealth(
     required: readonly DependencyCheck[];
     reported?: readonly DependencyCheck[];
     startup: Startup;
+    metrics?: ServiceMetrics;
   },
 ): Promise<void> {
   const reported = [
@@ -33,6 +36,7 @@ export async function registerHealth(
     createSchemaRegistryCheck(options.schemaRegistryUrl),
     ...(options.reported ?? []),
   ];
+  if (options.metrics) registerDependencyGauge(options.metrics, [...options.required, ...reported]);
   app.addHook("onClose", async () => {
     await Promise.all([...options.required, ...reported].map((c) => c.close?.()));
   });

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Collection, Document } from "mongodb";
 import type { EventLogger } from "../events/kafka.js";
 import type { EventPublisher, PendingEvent } from "../events/publisher.js";
+import type { OutboxBacklog } from "../metrics/outbox-gauges.js";
+import type { ServiceMetrics } from "../metrics/service-metrics.js";
 import { pendingEventOf, type OutgoingEvent } from "./outgoing-event.js";
 import { createRelayLoop } from "./relay-loop.js";
 
@@ -37,7 +39,12 @@ export function withOutbox<U extends { $set?: Document; $push?: Document }>(
   };
 }
 
-export type MongoOutboxRelay = { start(): void; wake(): void; stop(): Promise<void> };
+export type MongoOutboxRelay = {
+  start(): void;
+  wake(): void;
+  stop(): Promise<void>;
+  backlog(): Promise<OutboxBacklog>;
+};
 
 /**
  * Publishes the pending events of the given collections. A relay leases a document before
@@ -51,6 +58,7 @@ export function createMongoOutboxRelay(options: {
   logger: EventLogger;
   pollIntervalMs?: number;
   leaseMs?: number;
+  metrics?: Pick<ServiceMetrics, "published">;
 }): MongoOutboxRelay {
   const { collections, publisher, logger, pollIntervalMs = 500, leaseMs = 30_000 } = options;
   const relayId = randomUUID();
@@ -67,7 +75,9 @@ export function createMongoOutboxRelay(options: {
     const events = (claimed.outbox ?? []) as StoredEvent[];
     try {
       await publisher.publish(events.map(({ createdAt: _createdAt, ...pending }) => pending));
+      options.metrics?.published(events, "published");
     } catch (error) {
+      options.metrics?.published(events, "failed");
       await collection
         .updateOne(
           { _id: claimed._id, outboxLeaseOwner: relayId },
@@ -93,5 +103,22 @@ export function createMongoOutboxRelay(options: {
   }
 
   const loop = createRelayLoop({ name: "mongo-outbox", publishBatch, logger, pollIntervalMs });
-  return { start: () => loop.start(), wake: () => loop.wake(), stop: () => loop.stop() };
+  async function backlog() {
+    let pending = 0;
+    let oldest = Date.now();
+    for (const collection of collections) {
+      const [row] = await collection
+        .aggregate<{ pending: number; oldest: Date | null }>([
+          { $match: { outboxPending: true } },
+          { $unwind: "$outbox" },
+          { $group: { _id: null, pending: { $sum: 1 }, oldest: { $min: "$outbox.createdAt" } } },
+        ])
+        .toArray();
+      pending += row?.pending ?? 0;
+      if (row?.oldest) oldest = Math.min(oldest, row.oldest.getTime());
+    }
+    return { pending, oldestAgeSeconds: (Date.now() - oldest) / 1000 };
+  }
+
+  return { start: () => loop.start(), wake: () => loop.wake(), stop: () => loop.stop(), backlog };
 }

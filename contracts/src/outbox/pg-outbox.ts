@@ -1,6 +1,8 @@
 import pg from "pg";
 import type { EventLogger } from "../events/kafka.js";
 import type { EventPublisher, PendingEvent } from "../events/publisher.js";
+import type { OutboxBacklog } from "../metrics/outbox-gauges.js";
+import type { ServiceMetrics } from "../metrics/service-metrics.js";
 import { pendingEventOf, type OutgoingEvent } from "./outgoing-event.js";
 import { createRelayLoop } from "./relay-loop.js";
 
@@ -47,7 +49,7 @@ export async function enqueueEvents(tx: pg.ClientBase, events: readonly Outgoing
   await tx.query("SELECT pg_notify($1, '')", [OUTBOX_CHANNEL]);
 }
 
-export type PgOutboxRelay = { start(): Promise<void>; stop(): Promise<void> };
+export type PgOutboxRelay = { start(): Promise<void>; stop(): Promise<void>; backlog(): Promise<OutboxBacklog> };
 
 /**
  * Publishes committed outbox rows and deletes them in one transaction. Several relays may run:
@@ -62,6 +64,7 @@ export function createPgOutboxRelay(options: {
   logger: EventLogger;
   batchSize?: number;
   pollIntervalMs?: number;
+  metrics?: Pick<ServiceMetrics, "published">;
 }): PgOutboxRelay {
   const { pool, publisher, logger, batchSize = 200, pollIntervalMs = 1000 } = options;
   let listener: pg.Client | undefined;
@@ -102,6 +105,7 @@ export function createPgOutboxRelay(options: {
         } catch (error) {
           failure = error;
         }
+        options.metrics?.published(pending, failure === undefined ? "published" : "failed");
         if (failure === undefined) await client.query("DELETE FROM event_outbox WHERE id = ANY($1)", [ids]);
         else
           // Counted while this transaction still holds the rows and their keys: after a rollback,
@@ -159,6 +163,14 @@ export function createPgOutboxRelay(options: {
       await loop.stop();
       await listener?.end().catch(() => undefined);
       listener = undefined;
+    },
+    async backlog() {
+      const { rows } = await pool.query<{ pending: number; age: number }>(
+        `SELECT count(*)::int AS pending,
+                coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
+           FROM event_outbox`,
+      );
+      return { pending: rows[0]!.pending, oldestAgeSeconds: rows[0]!.age };
     },
   };
 }

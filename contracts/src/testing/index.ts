@@ -25,3 +25,4 @@ export {
   type PrometheusRange,
   type PrometheusSample,
 } from "./prometheus.js";
+export { parseMetrics, scrapeMetrics, type Sample, type Scrape } from "./metrics-scrape.js";

@@ -26,7 +26,7 @@ for _, key in ipairs(KEYS) do
   redis.call("ZADD", key, now, ARGV[1])
   redis.call("PEXPIRE", key, window)
 end
-return 0
+return -redis.call("ZCARD", KEYS[1])
 `;
 
 // KEYS[1]: the key whose attempts up to this one are forgiven with it; KEYS[2]: the key that
@@ -46,7 +46,10 @@ return 0
 export function createLoginThrottleRepository(redis: Redis, namespace: string) {
   const redisKey = (key: string) => `${namespace}login-throttle:${key}`;
   return {
-    /** Takes attempt `id` on every key, or on none: 0 when taken, else the milliseconds to wait. */
+    /**
+     * Takes attempt `id` on every key, or on none: when taken, minus the attempts the first key now
+     * has in the window (this one included), else the milliseconds to wait.
+     */
     take: (id: string, keys: readonly { key: string; rule: LockRule }[], windowMs: number) =>
       inRedis(async () =>
         Number(

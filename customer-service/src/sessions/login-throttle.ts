@@ -5,7 +5,12 @@ import type { LockRule, LoginThrottleRepository } from "./login-throttle-reposit
 const WINDOW_MS = 15 * 60_000;
 
 /** A login being tried: it counts as a failure until it is known to have succeeded. */
-export type LoginAttempt = { succeeded(): Promise<void>; abandoned(): Promise<void> };
+export type LoginAttempt = {
+  /** Whether this attempt, should it fail, locks the account. */
+  locksOnFailure: boolean;
+  succeeded(): Promise<void>;
+  abandoned(): Promise<void>;
+};
 
 /**
  * Failed logins counted per account (by the address typed, whether or not it exists, so the
@@ -37,7 +42,7 @@ export function createLoginThrottle(
       const id = randomUUID();
       const account = `email:${email}`;
       const client = `ip:${clientAddress}`;
-      const waitMs = await attempts.take(
+      const answer = await attempts.take(
         id,
         [
           { key: account, rule: perAccount },
@@ -45,8 +50,9 @@ export function createLoginThrottle(
         ],
         windowMs,
       );
-      if (waitMs > 0) throw Errors.tooManyAttempts(Math.ceil(waitMs / 1000));
+      if (answer > 0) throw Errors.tooManyAttempts(Math.ceil(answer / 1000));
       return {
+        locksOnFailure: -answer >= options.maxFailures,
         // The account's earlier failures are forgiven, not the client's: one success does not excuse a spray.
         succeeded: () => attempts.succeed(id, account, client),
         /** The login failed for another reason than the password (a server out of reach): it counts as nothing. */

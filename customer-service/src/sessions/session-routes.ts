@@ -56,6 +56,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
     "/auth/login",
     {
       config: documentOnly({ responses: { 200: withTokens, 429: { headers: { "retry-after": RetryAfter } } } }),
+      onResponse: async (_request, reply) => deps.loginMetrics.answered(reply.statusCode),
+      onError: async (_request, _reply, error) => deps.loginMetrics.refused(error),
       schema: {
         ...auth,
         summary: "Log in: an access token, and a refresh token (also as a cookie)",

@@ -7,6 +7,7 @@ import type { Customer } from "../database.js";
 import { Errors } from "../errors.js";
 import type { RequestContext } from "../outgoing-events.js";
 import type { AccessTokens } from "../tokens/access-tokens.js";
+import type { LoginMetrics } from "../metrics/login-metrics.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import type { SessionRepository } from "./session-repository.js";
 import { endSessions } from "./session-revocation.js";
@@ -17,6 +18,7 @@ export type SessionDeps = {
   claims: ClaimRepository;
   tokens: AccessTokens;
   throttle: LoginThrottle;
+  loginMetrics: LoginMetrics;
   refreshTtlSeconds: number;
   /** Tells the outbox relay that events were just committed. */
   wakeRelay: () => void;
@@ -73,7 +75,10 @@ export async function login(
     await attempt.abandoned().catch(() => undefined);
     throw error;
   }
-  if (!verified || !customer) throw Errors.invalidCredentials();
+  if (!verified || !customer) {
+    if (attempt.locksOnFailure) deps.loginMetrics.lockedOut();
+    throw Errors.invalidCredentials();
+  }
   await attempt.succeeded();
   if (!customer.emailVerifiedAt) throw Errors.emailNotVerified();
   if (customer.disabledAt) throw Errors.accountDisabled();

@@ -17,6 +17,7 @@ import type { FileStorage } from "../storage/file-storage.js";
 import { errorResponses } from "../errors.js";
 import { type CustomerRoutes, Uuid, contextOf, documented } from "../http.js";
 import { chargeDownload, refundDownload } from "./share-downloads.js";
+import type { ShareMetrics } from "../metrics/file-metrics.js";
 import { createSharePages } from "./share-pages.js";
 import * as shares from "./share-service.js";
 
@@ -129,7 +130,10 @@ function grantOf(request: FastifyRequest): string | undefined {
   return typeof header === "string" ? header : request.cookies[GRANT_COOKIE];
 }
 
-type PublicShareOptions = { deps: shares.ShareDeps & { storage: FileStorage }; pages: PageRenderer };
+type PublicShareOptions = {
+  deps: shares.ShareDeps & { storage: FileStorage; shareMetrics: ShareMetrics };
+  pages: PageRenderer;
+};
 
 /**
  * The public side of a link: no JWT, the token is the key. A browser gets pages: the link's own
@@ -147,6 +151,7 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
     grantMinutes: shares.GRANT_TTL_SECONDS / 60,
   });
   pages.handleErrors(app);
+  app.addHook("onError", async (_request, _reply, error) => opts.deps.shareMetrics.refused(error));
   // The password form posts urlencoded; JSON stays what API clients send.
   await app.register(formbody);
   const sameSite = createOriginCheck(opts.deps.publicBaseUrl, opts.pages);
@@ -259,6 +264,7 @@ const linkRoutes: FastifyPluginAsyncTypebox<PublicShareOptions> = async (app, op
         async charge(length) {
           const served = { shareId: share.id, fileName: file.name, fileSize: version.size, bytes: Math.max(length, 1) };
           await chargeDownload(opts.deps.pool, served, request.id);
+          opts.deps.shareMetrics.downloaded();
           return (sent) => {
             // The client is gone: a refund that fails leaves the visitor charged, nothing worse.
             refundDownload(opts.deps.pool, share.id, length - sent).catch((err: unknown) =>

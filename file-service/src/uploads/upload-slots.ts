@@ -43,6 +43,8 @@ export type UploadSlots = {
   open(customerId: string, bytes: number, options?: { capped?: boolean; objectKey?: string }): Promise<UploadSlot>;
   start(): void;
   stop(): void;
+  /** The reservations this instance holds now: the requests it receives content for. */
+  inFlight(): number;
 };
 
 export function createUploadSlots(deps: {
@@ -117,5 +119,6 @@ export function createUploadSlots(deps: {
     stop() {
       for (const timer of timers) clearInterval(timer);
     },
+    inFlight: () => live.size,
   };
 }

@@ -38,6 +38,8 @@ export type LiveStream = {
   endStreams(match: (holder: StreamHolder) => boolean, reason: StreamEndReason): void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The streams this instance has admitted (or is admitting) now. */
+  open(): number;
 };
 
 /**
@@ -105,6 +107,7 @@ export function createLiveStream(options: {
   }
 
   return {
+    open: () => admitted.size,
     subscribe(customerId, subscriber) {
       const set = subscribers.get(customerId) ?? new Set();
       set.add(subscriber);
