@@ -77,14 +77,14 @@ export default async function setup(project: TestProject) {
   const platform = await startPlatform({
     // The web app from web/dist: build it first (`npm run build -w web`, which `make e2e` does).
     ports: { customer: customer!, file: file!, notification: notification!, gateway: gateway!, web: web! },
+    metricsPorts,
     infraEnv,
     keysDir,
     kongFile: join(workDir, "kong.yml"),
     env: {
-      customer: { MONGO_URL: mongoUrl, METRICS_PORT: String(metricsPorts.customer) },
+      customer: { MONGO_URL: mongoUrl },
       file: {
         DATABASE_URL: databaseUrl(databases[0]!),
-        METRICS_PORT: String(metricsPorts.file),
         MINIO_BUCKET: bucket,
         CONSUMER_GROUP: `e2e-file-service-${run}`,
         CONSUMER_FROM_BEGINNING: "false",
@@ -92,7 +92,6 @@ export default async function setup(project: TestProject) {
       },
       notification: {
         DATABASE_URL: databaseUrl(databases[1]!),
-        METRICS_PORT: String(metricsPorts.notification),
         CONSUMER_GROUP: `e2e-notification-service-${run}`,
         CONSUMER_FROM_BEGINNING: "false",
       },
@@ -112,9 +111,9 @@ export default async function setup(project: TestProject) {
   if (existsSync(infraEnv.PROMETHEUS_BIN ?? "")) {
     prometheus = await startPrometheus({
       binary: infraEnv.PROMETHEUS_BIN!,
-      targets: (["customer", "file", "notification"] as const).map((key) => ({
-        service: `${key}-service`,
-        address: `127.0.0.1:${metricsPorts[key]}`,
+      targets: Object.entries(platform.metricsUrls).map(([name, url]) => ({
+        service: name.replace(/-\d+$/, ""),
+        address: new URL(url).host,
       })),
     });
   }

@@ -42,6 +42,7 @@ export async function startPrometheus(options: {
     scrape_configs: [
       {
         job_name: "coffer",
+        honor_labels: true,
         static_configs: options.targets.map(({ service, address }) => ({ targets: [address], labels: { service } })),
       },
     ],
