@@ -14,6 +14,7 @@ type Panel = {
 
 const COLUMN = 56;
 const ROW = 34;
+const LEGEND_MAX = 9;
 const COLORS = ["#73bf69", "#f2cc0c", "#8ab8ff", "#ff780a", "#f2495c", "#5794f2", "#b877d9", "#fade2a", "#37872d"];
 
 const escape = (text: string) =>
@@ -38,14 +39,19 @@ function format(value: number, unit: string): string {
 
 function legendOf(series: PrometheusRange, legendFormat: string): string {
   const text = legendFormat.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => series.metric[name] ?? "");
-  return text || JSON.stringify(series.metric);
+  return text || Object.values(series.metric).join(" ") || "0";
 }
 
 function chart(panel: Panel, series: { name: string; points: [number, number][] }[], from: number, to: number) {
   const width = panel.gridPos.w * COLUMN - 12;
   const height = panel.gridPos.h * ROW - 12;
   const unit = panel.fieldConfig?.defaults?.unit ?? "short";
-  const plot = { left: 64, top: 30, right: width - 12, bottom: height - 22 - 16 * Math.ceil(series.length / 3) };
+  const plot = {
+    left: 64,
+    top: 30,
+    right: width - 12,
+    bottom: height - 22 - 16 * Math.ceil(Math.min(series.length, LEGEND_MAX) / 3),
+  };
   const values = series.flatMap((s) => s.points.map(([, v]) => v)).filter(Number.isFinite);
   const top = Math.max(...values, unit === "bool" ? 1 : 0) * 1.1 || 1;
   const x = (t: number) => plot.left + ((t - from) / (to - from)) * (plot.right - plot.left);
@@ -55,24 +61,25 @@ function chart(panel: Panel, series: { name: string; points: [number, number][] 
       `<line x1="${plot.left}" x2="${plot.right}" y1="${y(top * f)}" y2="${y(top * f)}" class="grid"/>` +
       `<text x="${plot.left - 6}" y="${y(top * f) + 4}" class="axis" text-anchor="end">${escape(format(top * f, unit))}</text>`,
   );
-  const times = [0, 0.5, 1].map((f) => {
+  const anchors = ["start", "middle", "end"];
+  const times = [0, 0.5, 1].map((f, i) => {
     const t = from + f * (to - from);
-    const label = new Date(t * 1000).toISOString().slice(11, 16);
-    return `<text x="${x(t)}" y="${plot.bottom + 14}" class="axis" text-anchor="middle">${label}</text>`;
+    const label = new Date(t * 1000).toISOString().slice(11, 19);
+    return `<text x="${x(t)}" y="${plot.bottom + 14}" class="axis" text-anchor="${anchors[i]}">${label}</text>`;
   });
   const lines = series.map((s, i) => {
-    const d = s.points
-      .filter(([, v]) => Number.isFinite(v))
-      .map(([t, v], j) => `${j === 0 ? "M" : "L"}${x(t).toFixed(1)},${y(v).toFixed(1)}`)
-      .join("");
-    return `<path d="${d}" stroke="${COLORS[i % COLORS.length]}" class="series"/>`;
+    const points = s.points.filter(([, v]) => Number.isFinite(v));
+    const color = COLORS[i % COLORS.length];
+    if (points.length === 1) return `<circle cx="${x(points[0]![0])}" cy="${y(points[0]![1])}" r="2" fill="${color}"/>`;
+    const d = points.map(([t, v], j) => `${j === 0 ? "M" : "L"}${x(t).toFixed(1)},${y(v).toFixed(1)}`).join("");
+    return `<path d="${d}" stroke="${color}" class="series"/>`;
   });
-  const legend = series.map((s, i) => {
+  const legend = series.slice(0, LEGEND_MAX).map((s, i) => {
     const lx = plot.left + (i % 3) * ((plot.right - plot.left) / 3);
     const ly = plot.bottom + 30 + Math.floor(i / 3) * 16;
     return (
       `<rect x="${lx}" y="${ly - 8}" width="10" height="3" fill="${COLORS[i % COLORS.length]}"/>` +
-      `<text x="${lx + 14}" y="${ly - 3}" class="legend">${escape(s.name.slice(0, 40))}</text>`
+      `<text x="${lx + 14}" y="${ly - 3}" class="legend">${escape(i === LEGEND_MAX - 1 && series.length > LEGEND_MAX ? `… ${series.length - i} more` : s.name.slice(0, 40))}</text>`
     );
   });
   return (
@@ -89,15 +96,10 @@ export async function renderDashboardPage(
   { from, to, step, rateInterval }: { from: number; to: number; step: number; rateInterval: string },
 ): Promise<string> {
   const dashboard = JSON.parse(readFileSync(file, "utf8")) as { title: string; panels: Panel[] };
-  const cells: string[] = [];
+  const drawn: { panel: Panel; series: { name: string; points: [number, number][] }[] }[] = [];
   for (const panel of dashboard.panels) {
-    const { x, y, w, h } = panel.gridPos;
-    const place = `left:${x * COLUMN}px;top:${y * ROW + 48}px;width:${w * COLUMN - 12}px;height:${h * ROW - 12}px`;
-    if (panel.type === "row") {
-      cells.push(`<h2 style="${place}">${escape(panel.title)}</h2>`);
-      continue;
-    }
     const series: { name: string; points: [number, number][] }[] = [];
+    drawn.push({ panel, series });
     for (const target of panel.targets ?? []) {
       const expr = target.expr.replaceAll("$__rate_interval", rateInterval);
       for (const result of await prometheus.queryRange(expr, { start: from, end: to, step })) {
@@ -107,8 +109,14 @@ export async function renderDashboardPage(
         });
       }
     }
-    cells.push(`<div class="panel" style="${place}">${chart(panel, series, from, to)}</div>`);
   }
+  const cells = drawn.map(({ panel, series }) => {
+    const { x, y, w, h } = panel.gridPos;
+    const place = `left:${x * COLUMN}px;top:${y * ROW + 48}px;width:${w * COLUMN - 12}px;height:${h * ROW - 12}px`;
+    return panel.type === "row"
+      ? `<h2 style="${place}">${escape(panel.title)}</h2>`
+      : `<div class="panel" style="${place}">${chart(panel, series, from, to)}</div>`;
+  });
   const bottom = Math.max(...dashboard.panels.map((p) => (p.gridPos.y + p.gridPos.h) * ROW)) + 60;
   return `<!doctype html><html><head><meta charset="utf-8"><style>
     body { margin: 0; background: #111217; color: #ccccdc; font: 13px "Liberation Sans", sans-serif; }

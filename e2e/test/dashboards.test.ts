@@ -66,8 +66,28 @@ describe.runIf(local)("the dashboards, over a real Prometheus scraping the platf
     expect(empty).toEqual([]);
 
     if (process.env.COFFER_SCREENSHOTS) {
+      // A minute and a half of steady traffic, paced, so the pictures show rates rather than dots.
+      const upload = async (i: number) => {
+        const part = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="load-${i}.txt"\r\n\r\n`;
+        await send("POST", "/files", {
+          token,
+          headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+          body: Buffer.from(`${part}${"x".repeat(1000 * i)}\r\n--${boundary}--\r\n`),
+        });
+      };
+      for (let i = 0, until = Date.now() + 90_000; Date.now() < until; i++) {
+        await Promise.all([
+          send("GET", "/files", { token }),
+          anonymous("GET", `/s/${"y".repeat(43)}/content`),
+          i % 5 === 0 ? upload(i) : undefined,
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
       mkdirSync(SCREENSHOTS_DIR, { recursive: true });
       const to = Math.floor(Date.now() / 1000);
+      // From the platform's start: what this run's Prometheus has seen.
+      const [started] = await prometheus.query("min(process_start_time_seconds)");
+      const from = Math.floor(Number(started!.value[1]));
       const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
         args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--disable-gpu"],
@@ -75,9 +95,9 @@ describe.runIf(local)("the dashboards, over a real Prometheus scraping the platf
       try {
         for (const name of ["event-pipeline", "file-service"]) {
           const html = await renderDashboardPage(join(DASHBOARDS_DIR, `${name}.json`), prometheus, {
-            from: to - 15 * 60,
+            from,
             to,
-            step: 15,
+            step: Math.max(1, Math.round((to - from) / 300)),
             rateInterval: "1m",
           });
           const page = await browser.newPage({ viewport: { width: 1370, height: 900 } });
