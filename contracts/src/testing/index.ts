@@ -25,4 +25,5 @@ export {
   type PrometheusRange,
   type PrometheusSample,
 } from "./prometheus.js";
-export { parseMetrics, scrapeMetrics, type Sample, type Scrape } from "./metrics-scrape.js";
+export { scrapeMetrics } from "./metrics-scrape.js";
+export type { Sample, Scrape } from "../metrics/metrics-text.js";

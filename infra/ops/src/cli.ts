@@ -18,6 +18,7 @@ import {
   parseStart,
   parseTime,
 } from "./specs.js";
+import { statusCommand } from "./status/status-command.js";
 import { tailCommand } from "./tail/tail-command.js";
 import { topicsCommand } from "./topics/topics-command.js";
 
@@ -51,6 +52,7 @@ export async function main(argv: readonly string[], io: Io, env?: Record<string,
           ...(globals.brokers !== undefined && { brokers: globals.brokers }),
           ...(globals.registry !== undefined && { registry: globals.registry }),
           ...(globals.operator !== undefined && { operator: globals.operator }),
+          ...(str(options.metrics) !== undefined && { metrics: str(options.metrics)! }),
         },
         env,
       );
@@ -99,6 +101,17 @@ export async function main(argv: readonly string[], io: Io, env?: Record<string,
     .description("a group's state, members and, per partition, committed offset, end offset and lag")
     .argument("<group>")
     .action(act((ctx, [group]) => lagCommand(ctx, group!)));
+
+  program
+    .command("status")
+    .description(
+      "one screen from the services' GET /metrics: outbox pending and oldest age, lag per group and topic, dead letters, deliveries pending",
+    )
+    .option(
+      "--metrics <urls>",
+      "the services' metrics URLs, comma-separated, every instance (default: $COFFER_METRICS_URLS, else make dev's :9101-9103)",
+    )
+    .action(act((ctx) => statusCommand(ctx)));
 
   program
     .command("tail")

@@ -4,10 +4,15 @@ import type { KafkaConnection, TopicSettings } from "@coffer/contracts";
 import { kafkaEnv, kafkaEnvProblems, kafkaSettings, parseEnv } from "@coffer/contracts/config";
 import Type from "typebox";
 
+/** `make dev`'s metrics listeners (infra/bin/platform.mjs METRICS_PORTS). */
+const DEFAULT_METRICS_URLS = [9101, 9102, 9103].map((port) => `http://127.0.0.1:${port}/metrics`);
+
 const EnvSchema = Type.Object({
   ...kafkaEnv(),
   SCHEMA_REGISTRY_URL: Type.String({ pattern: "^https?://" }),
   XDG_STATE_HOME: Type.Optional(Type.String({ minLength: 1 })),
+  // Every service instance's GET /metrics, comma-separated, for `status`.
+  COFFER_METRICS_URLS: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export type Config = Readonly<{
@@ -21,10 +26,12 @@ export type Config = Readonly<{
   stateDir: string;
   operator: string;
   host: string;
+  /** What `status` scrapes; default `make dev`'s listeners. */
+  metricsUrls: readonly string[];
 }>;
 
 /** Options that override the environment. */
-export type ConfigOverrides = { brokers?: string; registry?: string; operator?: string };
+export type ConfigOverrides = { brokers?: string; registry?: string; operator?: string; metrics?: string };
 
 /** The CLI's configuration; throws a ConfigError naming every missing or malformed key. */
 export function loadConfig(overrides: ConfigOverrides, env: Record<string, string | undefined> = process.env): Config {
@@ -46,5 +53,6 @@ export function loadConfig(overrides: ConfigOverrides, env: Record<string, strin
     stateDir: join(e.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "coffer-ops"),
     operator: overrides.operator ?? userInfo().username,
     host: hostname(),
+    metricsUrls: (overrides.metrics ?? e.COFFER_METRICS_URLS)?.split(",").filter(Boolean) ?? DEFAULT_METRICS_URLS,
   });
 }
