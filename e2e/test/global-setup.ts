@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, type WriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import * as Minio from "minio";
 import mongoose from "mongoose";
 import pg from "pg";
 import { pino } from "pino";
+import { startPrometheus, type Prometheus } from "@coffer/contracts/testing";
 import type { TestProject } from "vitest/node";
 import { readInfraEnv, startPlatform } from "../../infra/bin/platform.mjs";
 
@@ -33,6 +34,8 @@ declare module "vitest" {
       /** Each service's own address, behind the gateway. */
       serviceUrls: { customer: string; file: string; notification: string };
       quotaBytes: number;
+      /** A Prometheus scraping the services' metrics listeners for the whole run, if installed. */
+      prometheusUrl: string | null;
     } | null;
   }
 }
@@ -67,12 +70,14 @@ export default async function setup(project: TestProject) {
   const bucket = `e2e-${run}`;
   const mongoUrl = Object.assign(new URL(infraEnv.MONGO_URL!), { pathname: `/e2e_customers_${run}` }).toString();
   const [customer, file, notification, gateway, web] = await Promise.all([0, 1, 2, 3, 4].map(freePort));
+  const metricsPorts = { customer: await freePort(), file: await freePort(), notification: await freePort() };
 
   mkdirSync(logDir, { recursive: true });
   const logs = new Map<string, WriteStream>();
   const platform = await startPlatform({
     // The web app from web/dist: build it first (`npm run build -w web`, which `make e2e` does).
     ports: { customer: customer!, file: file!, notification: notification!, gateway: gateway!, web: web! },
+    metricsPorts,
     infraEnv,
     keysDir,
     kongFile: join(workDir, "kong.yml"),
@@ -101,6 +106,17 @@ export default async function setup(project: TestProject) {
   const fileDatabaseUrl = databaseUrl(databases[0]!);
   const notificationDatabaseUrl = databaseUrl(databases[1]!);
   await untilConsumersListen(infraEnv, [fileDatabaseUrl, notificationDatabaseUrl]);
+  // Without it (not installed) the test of the dashboards fails and says so; the others run.
+  let prometheus: Prometheus | undefined;
+  if (existsSync(infraEnv.PROMETHEUS_BIN ?? "")) {
+    prometheus = await startPrometheus({
+      binary: infraEnv.PROMETHEUS_BIN!,
+      targets: Object.entries(platform.metricsUrls).map(([name, url]) => ({
+        service: name.replace(/-\d+$/, ""),
+        address: new URL(url).host,
+      })),
+    });
+  }
 
   project.provide("gatewayUrl", platform.gatewayUrl);
   project.provide("local", {
@@ -116,9 +132,11 @@ export default async function setup(project: TestProject) {
       notification: `http://127.0.0.1:${notification}`,
     },
     quotaBytes: QUOTA_BYTES,
+    prometheusUrl: prometheus?.url ?? null,
   });
 
   return async () => {
+    await prometheus?.stop();
     await platform.stop();
     for (const log of logs.values()) log.end();
     const client = new pg.Client({ connectionString: infraEnv.PG_ADMIN_URL });

@@ -17,5 +17,14 @@ export {
 export { describeOpenApiDocument } from "./openapi-checks.js";
 export { appStarter, expectLiveAndReady, itClosesOnSigterm, spawnMain } from "./service-checks.js";
 export { createOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver.js";
+export {
+  dashboardQueries,
+  prometheusClient,
+  startPrometheus,
+  type DashboardQuery,
+  type Prometheus,
+  type PrometheusRange,
+  type PrometheusSample,
+} from "./prometheus.js";
 export { scrapeMetrics } from "./metrics-scrape.js";
 export type { Sample, Scrape } from "../metrics/metrics-text.js";
