@@ -68,7 +68,7 @@ export async function runKafkaClients(options: KafkaClientsOptions): Promise<Ben
     const faults: Record<string, FaultRun> = {};
     for (const bus of [baseline!, ...subjects]) {
       console.log(`  ${bus.name}: leader killed, then two of three brokers down`);
-      faults[bus.name] = await faultRun(bus, cluster, kafka, await newTopic("faults"), options.rate);
+      faults[bus.name] = await faultRun(bus, baseline!, cluster, kafka, await newTopic("faults"), options.rate);
     }
     return {
       rows: subjects.flatMap((subject) => rowsOf(baseline!.name, subject.name, runs, faults, options)),
@@ -126,18 +126,25 @@ async function pairedRun(
     onRecord: (headers) => latencies.push(Date.now() - Number(headers["sent-at"])),
     onError: () => undefined,
   });
-  // Made at a fixed rate, sent one send after the other as the publisher sends (an idempotent
-  // @platformatic/kafka producer refuses overlapping sends: OUT_OF_ORDER_SEQUENCE_NUMBER). The
-  // first second (connections, the group's first fetch) is not measured.
+  // Made at a fixed rate and sent as the outbox relay sends: whatever is waiting, one send at a
+  // time (an idempotent @platformatic/kafka producer refuses overlapping sends with
+  // OUT_OF_ORDER_SEQUENCE_NUMBER). The first second (connections, the group's first fetch) is
+  // not measured.
   const total = rate * latencySeconds;
-  let sent = Promise.resolve();
+  const waiting: BusRecord[] = [];
+  let made = 0;
   const start = performance.now();
-  for (let seq = 0; seq < total; seq += 1) {
-    await sleep(start + (seq * 1000) / rate - performance.now());
-    const record = recordOf(seq);
-    sent = sent.then(() => producer.send(latencyTopic, [record]));
+  const maker = (async () => {
+    for (; made < total; made += 1) {
+      await sleep(start + (made * 1000) / rate - performance.now());
+      waiting.push(recordOf(made));
+    }
+  })();
+  while (made < total || waiting.length > 0) {
+    if (waiting.length === 0) await sleep(1);
+    else await producer.send(latencyTopic, waiting.splice(0, 100));
   }
-  await sent;
+  await maker;
   const deadline = Date.now() + 30_000;
   while (latencies.length < total && Date.now() < deadline) await sleep(50);
   await latencyConsumer.stop();
@@ -162,7 +169,10 @@ type FaultRun = {
   phases: { phase: Phase; atMs: number }[];
   produced: number;
   acknowledged: number;
+  /** Acknowledged, and not in the topic when a fresh consumer of the reference client reads it. */
   lost: number;
+  /** Acknowledged and in the topic, but never handed to this client's consumer (it stalled for good). */
+  undelivered: number;
   duplicated: number;
   failedSends: number;
   /** Distinct errors a send rejected with, and how many times, per phase. */
@@ -187,6 +197,7 @@ const SEND_GUARD_MS = 60_000;
  */
 async function faultRun(
   bus: Bus,
+  reference: Bus,
   cluster: KafkaCluster,
   kafka: ReturnType<typeof createKafka>,
   topic: string,
@@ -308,7 +319,19 @@ async function faultRun(
     consumerErrors[key] = (consumerErrors[key] ?? 0) + 1;
   });
 
-  const lost = [...acknowledgedAt.keys()].filter((seq) => !received.has(seq)).length;
+  const stored = new Set<number>();
+  const missing = () => [...acknowledgedAt.keys()].filter((seq) => !stored.has(seq));
+  const reader = await reference.consume({
+    topic,
+    groupId: `bench-${randomUUID()}`,
+    onRecord: (headers) => stored.add(Number(headers.seq)),
+    onError: () => undefined,
+  });
+  const readDeadline = Date.now() + 30_000;
+  while (missing().length > 0 && Date.now() < readDeadline) await sleep(200);
+  await reader.stop();
+  const lost = missing().length;
+  const undelivered = [...acknowledgedAt.keys()].filter((seq) => stored.has(seq) && !received.has(seq)).length;
   const duplicated = [...received.values()].reduce((sum, count) => sum + count - 1, 0);
   return {
     killedLeader: leader,
@@ -316,6 +339,7 @@ async function faultRun(
     produced,
     acknowledged: acknowledgedAt.size,
     lost,
+    undelivered,
     duplicated,
     failedSends,
     sendErrors,
@@ -359,7 +383,8 @@ function rowsOf(
   const fault = (name: string) => {
     const f = faults[name]!;
     return (
-      `${name}: ${f.acknowledged}/${f.produced} acked, ${f.lost} lost, ${f.duplicated} duplicated, ` +
+      `${name}: ${f.acknowledged}/${f.produced} acked, ${f.lost} lost, ${f.undelivered} never consumed, ` +
+      `${f.duplicated} duplicated, ` +
       `${f.failedSends} failed sends, longest send ${f.longestSendMs} ms, ` +
       `consumer waited ≤ ${f.consumerWaitMs["leader killed"] ?? "—"} ms (leader killed), ` +
       `back ${f.recoveredAfterMs ?? "never"} ms after two brokers returned`

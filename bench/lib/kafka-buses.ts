@@ -92,13 +92,15 @@ export function createKafkajsBus(brokers: readonly string[]): Bus {
 
 /** @platformatic/kafka: its idempotent producer (acks=all) and its stream consumer, autocommitting. */
 export function createPlatformaticBus(brokers: readonly string[]): Bus {
-  const common = { bootstrapBrokers: [...brokers], retries: 5, retryDelay: 200 };
+  const common = { bootstrapBrokers: [...brokers] };
   return {
     name: `@platformatic/kafka ${versionOf("@platformatic/kafka")}`,
     createProducer() {
       const producer = new Producer<string, Buffer, string, string>({
         ...common,
         clientId: "bench-platformatic",
+        retries: 5,
+        retryDelay: 200,
         idempotent: true,
         acks: ProduceAcks.ALL,
         serializers: {
@@ -119,6 +121,10 @@ export function createPlatformaticBus(brokers: readonly string[]): Bus {
       const consumer = new Consumer<string, Buffer, string, string>({
         ...common,
         clientId: "bench-platformatic",
+        // A new leader is elected about 10 s after a broker's kill -9; with fewer retries the
+        // stream ends ("fetch failed 6 times") and does not resume on its own.
+        retries: 10,
+        retryDelay: 1000,
         groupId,
         sessionTimeout: 30_000,
         heartbeatInterval: 3000,
