@@ -62,6 +62,8 @@ export function createKafkajsBus(brokers: readonly string[]): Bus {
         retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
       });
       const connected = producer.connect();
+      // A producer made while the brokers are down: its send rejects, not the process.
+      connected.catch(() => undefined);
       return {
         async send(topic, records) {
           await connected;
@@ -172,6 +174,8 @@ export async function createConfluentBus(brokers: readonly string[]): Promise<Bu
     createProducer() {
       const producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1 }, "linger.ms": 5 });
       const connected = producer.connect();
+      // A producer made while the brokers are down: its send rejects, not the process.
+      connected.catch(() => undefined);
       return {
         async send(topic, records) {
           await connected;
