@@ -171,6 +171,8 @@ type FaultRun = {
   acknowledged: number;
   /** Acknowledged, and not in the topic when a fresh consumer of the reference client reads it. */
   lost: number;
+  /** The lost records by the phase their send was acknowledged in. */
+  lostByPhase: Partial<Record<Phase, number>>;
   /** Acknowledged and in the topic, but never handed to this client's consumer (it stalled for good). */
   undelivered: number;
   duplicated: number;
@@ -331,6 +333,11 @@ async function faultRun(
   while (missing().length > 0 && Date.now() < readDeadline) await sleep(200);
   await reader.stop();
   const lost = missing().length;
+  const lostByPhase: FaultRun["lostByPhase"] = {};
+  for (const seq of missing()) {
+    const { phase: ackedIn } = acknowledgedAt.get(seq)!;
+    lostByPhase[ackedIn] = (lostByPhase[ackedIn] ?? 0) + 1;
+  }
   const undelivered = [...acknowledgedAt.keys()].filter((seq) => stored.has(seq) && !received.has(seq)).length;
   const duplicated = [...received.values()].reduce((sum, count) => sum + count - 1, 0);
   return {
@@ -339,6 +346,7 @@ async function faultRun(
     produced,
     acknowledged: acknowledgedAt.size,
     lost,
+    lostByPhase,
     undelivered,
     duplicated,
     failedSends,
