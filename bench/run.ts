@@ -2,7 +2,7 @@
 // bench/results/<date>.json with the machine and every run's raw figures.
 //
 //   BENCH_ONLY=files,listing   a subset: notifications, files, listing, auth, outbox; kafka-clients
-//                              only when named (it starts a 3-broker Kafka of its own, ~7 minutes)
+//                              only when named (a 3-broker Kafka of its own, ~17 minutes; BENCH_RUNS pairs)
 //   BENCH_SIZES=16,256,1024    upload/download sizes in MiB
 //   BENCH_RUNS=5               runs per size (default 5 below 256 MiB, 3 from 256 MiB)
 //   BENCH_EVENTS=10000         file.uploaded events for the notification pipeline
