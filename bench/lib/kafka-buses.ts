@@ -123,8 +123,7 @@ export function createPlatformaticBus(brokers: readonly string[]): Bus {
       const consumer = new Consumer<string, Buffer, string, string>({
         ...common,
         clientId: "bench-platformatic",
-        // A new leader is elected about 10 s after a broker's kill -9; with fewer retries the
-        // stream ends ("fetch failed 6 times") and does not resume on its own.
+        // Spans the ~10 s a leader election takes after a kill -9, as kafkajs's retries do.
         retries: 10,
         retryDelay: 1000,
         groupId,
