@@ -1,7 +1,8 @@
 // `make bench`: every benchmark against the local servers, one table, and
 // bench/results/<date>.json with the machine and every run's raw figures.
 //
-//   BENCH_ONLY=files,listing   a subset: notifications, files, listing, auth, outbox
+//   BENCH_ONLY=files,listing   a subset: notifications, files, listing, auth, outbox; kafka-clients
+//                              only when named (a 3-broker Kafka of its own, ~17 minutes; BENCH_RUNS pairs)
 //   BENCH_SIZES=16,256,1024    upload/download sizes in MiB
 //   BENCH_RUNS=5               runs per size (default 5 below 256 MiB, 3 from 256 MiB)
 //   BENCH_EVENTS=10000         file.uploaded events for the notification pipeline
@@ -9,12 +10,15 @@
 //   BENCH_MAILS=500            share mails for the mail rate
 //   BENCH_FILES=10000,100000,1000000  files per customer for the listing benchmark (one customer each)
 //   BENCH_DURATION=10          seconds of each autocannon run
+//   BENCH_KAFKA_RECORDS=20000  records per Kafka client throughput run
+//   BENCH_KAFKA_PORT=25092     the first port of kafka-clients' cluster (it takes six)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { runAuth } from "./auth.js";
 import { runFileListing } from "./file-listing.js";
 import { runFileTransfer } from "./file-transfer.js";
+import { runKafkaClients } from "./kafka-clients.js";
 import { runNotifications } from "./notifications.js";
 import { runOutboxLatency } from "./outbox-latency.js";
 import { startBenchPlatform } from "./lib/platform.js";
@@ -44,6 +48,16 @@ if (only.has("notifications")) {
 if (only.has("outbox")) {
   console.log("outbox latency…");
   results.outbox = await runOutboxLatency(env);
+}
+if (only.has("kafka-clients")) {
+  console.log("Kafka clients side by side on a 3-broker cluster…");
+  results.kafkaClients = await runKafkaClients({
+    records: Number(env.BENCH_KAFKA_RECORDS ?? 20_000),
+    pairs: runs ?? 3,
+    rate: 200,
+    latencySeconds: 10,
+    port: Number(env.BENCH_KAFKA_PORT ?? 25092),
+  });
 }
 if (only.has("files") || only.has("listing") || only.has("auth")) {
   const platform = await startBenchPlatform(env);
