@@ -146,18 +146,7 @@ export default async function setup(project: TestProject) {
     const mongo = await mongoose.createConnection(mongoUrl).asPromise();
     await mongo.dropDatabase();
     await mongo.close();
-    const endpoint = new URL(infraEnv.MINIO_ENDPOINT!);
-    const minio = new Minio.Client({
-      endPoint: endpoint.hostname,
-      port: Number(endpoint.port),
-      useSSL: false,
-      accessKey: infraEnv.MINIO_ACCESS_KEY!,
-      secretKey: infraEnv.MINIO_SECRET_KEY!,
-    });
-    const names: string[] = [];
-    for await (const item of minio.listObjectsV2(bucket, "", true)) if (item.name) names.push(item.name);
-    if (names.length > 0) await minio.removeObjects(bucket, names);
-    await minio.removeBucket(bucket).catch(() => undefined);
+    await removeBucket(infraEnv, bucket);
     if (!process.env.E2E_KEEP_LOGS) rmSync(workDir, { recursive: true, force: true });
     else console.log(`e2e logs kept in ${logDir}`);
   };
@@ -172,6 +161,22 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Empties and removes a run's bucket. */
+export async function removeBucket(infraEnv: Record<string, string>, bucket: string): Promise<void> {
+  const endpoint = new URL(infraEnv.MINIO_ENDPOINT!);
+  const minio = new Minio.Client({
+    endPoint: endpoint.hostname,
+    port: Number(endpoint.port),
+    useSSL: false,
+    accessKey: infraEnv.MINIO_ACCESS_KEY!,
+    secretKey: infraEnv.MINIO_SECRET_KEY!,
+  });
+  const names: string[] = [];
+  for await (const item of minio.listObjectsV2(bucket, "", true)) if (item.name) names.push(item.name);
+  if (names.length > 0) await minio.removeObjects(bucket, names);
+  await minio.removeBucket(bucket).catch(() => undefined);
 }
 
 /**

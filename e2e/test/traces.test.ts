@@ -15,11 +15,10 @@ import {
   type ReceivedSpan,
   type TestDatabase,
 } from "@coffer/contracts/testing";
-import * as Minio from "minio";
 import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startPlatform, type Platform } from "../../infra/bin/platform.mjs";
-import { untilConsumersListen } from "./global-setup.js";
+import { removeBucket, untilConsumersListen } from "./global-setup.js";
 import { createClient, verifyByMail } from "./support.js";
 
 const SERVER = 2;
@@ -85,18 +84,7 @@ afterAll(async () => {
   const mongo = await mongoose.createConnection(mongoUrl).asPromise();
   await mongo.dropDatabase();
   await mongo.close();
-  const endpoint = new URL(infraEnv.MINIO_ENDPOINT!);
-  const minio = new Minio.Client({
-    endPoint: endpoint.hostname,
-    port: Number(endpoint.port),
-    useSSL: false,
-    accessKey: infraEnv.MINIO_ACCESS_KEY!,
-    secretKey: infraEnv.MINIO_SECRET_KEY!,
-  });
-  const names: string[] = [];
-  for await (const item of minio.listObjectsV2(bucket, "", true)) if (item.name) names.push(item.name);
-  if (names.length > 0) await minio.removeObjects(bucket, names);
-  await minio.removeBucket(bucket).catch(() => undefined);
+  await removeBucket(infraEnv, bucket);
   rmSync(workDir, { recursive: true, force: true });
 });
 
