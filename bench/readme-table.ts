@@ -1,7 +1,9 @@
 // README "Performance" keeps the table of the newest bench/results/<date>.json, regenerated from it:
 //   npx tsx bench/readme-table.ts           rewrite the table between the README's markers
 //   npx tsx bench/readme-table.ts --check   exit 1 when the README's table is not that file's
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { formatTable, type Row } from "./lib/report.js";
 
 type Results = {
@@ -40,6 +42,14 @@ if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${STA
 const updated = readme.slice(0, start) + table + readme.slice(end + END.length);
 
 if (process.argv.includes("--check")) {
+  // CI checks a clean clone: a results file the README names but git does not track fails there.
+  const tracked = execFileSync("git", ["ls-files", "--", fileURLToPath(new URL(newest, resultsDir))], {
+    encoding: "utf8",
+  }).trim();
+  if (!tracked) {
+    console.error(`bench/results/${newest} is not tracked by git: commit it with the README's table`);
+    process.exit(1);
+  }
   if (updated !== readme) {
     console.error(`README's benchmark table is not ${newest}'s: run npx tsx bench/readme-table.ts`);
     process.exit(1);

@@ -1,5 +1,6 @@
 // `make bench`: every benchmark against the local servers, one table, and
-// bench/results/<date>.json with the machine and every run's raw figures.
+// bench/results/<date>.json with the machine and every run's raw figures (a BENCH_ONLY subset:
+// <date>.<subset>.json, ignored by git).
 //
 //   BENCH_ONLY=files,listing   a subset: notifications, files, listing, auth, outbox; kafka-clients
 //                              only when named (a 3-broker Kafka of its own, ~17 minutes; BENCH_RUNS pairs)
@@ -98,7 +99,10 @@ console.log(
 console.log(formatTable(rows));
 const dir = new URL("results/", import.meta.url);
 mkdirSync(dir, { recursive: true });
-const file = new URL(`${startedAt.toISOString().slice(0, 10)}.json`, dir);
+// A full run is the day's record (the README's table comes from the newest); a BENCH_ONLY subset is
+// kept beside it under its own name, never tracked, so it cannot replace the full run.
+const subset = env.BENCH_ONLY ? `.${[...only].join("+")}` : "";
+const file = new URL(`${startedAt.toISOString().slice(0, 10)}${subset}.json`, dir);
 writeFileSync(
   file,
   `${JSON.stringify(
