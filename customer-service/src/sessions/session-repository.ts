@@ -27,11 +27,12 @@ export function createSessionRepository(model: Models["Session"]) {
 
     /** Whether the customer's session exists and was not revoked (expiry is the access token's to check). */
     async isLive(sessionId: string, customerId: string): Promise<boolean> {
+      // Read by _id alone: the MongoDB-wire development server scans the collection for any other filter.
       const session = await model
-        .findOne({ _id: sessionId, customerId })
-        .select({ revokedAt: 1 })
-        .lean<Pick<Session, "revokedAt">>();
-      return session !== null && !session.revokedAt;
+        .findById(sessionId)
+        .select({ customerId: 1, revokedAt: 1 })
+        .lean<Pick<Session, "customerId" | "revokedAt">>();
+      return session !== null && session.customerId === customerId && !session.revokedAt;
     },
 
     /** The customer's sessions neither revoked nor expired, the most recently used first. */
