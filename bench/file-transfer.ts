@@ -1,13 +1,16 @@
 // Uploads and downloads through file-service (and through the development gateway, and tus),
 // each paired with the minio client moving the same bytes to or from MinIO directly, run
 // after run (A B A B …) so whatever else the machine does hits both; file-service's tus upload
-// also against tusd's (the tus reference server, on the same MinIO). Also file-service's RSS,
-// sampled from /proc while it moves the largest file, against its idle RSS.
+// also against tusd's (the tus reference server, on the same MinIO); file-service's downloads
+// also against a bare Node proxy of MinIO (the second hop with nothing of ours). Also
+// file-service's RSS, sampled from /proc while it moves the largest file, against its idle RSS.
+import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { request, type IncomingMessage } from "node:http";
 import { readFileSync } from "node:fs";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { freePort } from "@coffer/contracts/testing";
 import type { BenchPlatform } from "./lib/platform.js";
 import type { TusdPeer } from "./lib/tusd.js";
 import { MiB, median, round, type BenchResult, type Row } from "./lib/report.js";
@@ -156,6 +159,26 @@ async function download(url: string, token: string, range?: [number, number]) {
   if (answer.status !== (range ? 206 : 200)) throw new Error(`download answered ${answer.status}`);
 }
 
+/** bench/lib/bare-proxy.mjs in a process of its own, as file-service is, over the run's bucket. */
+async function startBareProxy(bucket: string) {
+  const port = await freePort();
+  const proxy = fork(new URL("./lib/bare-proxy.mjs", import.meta.url), {
+    env: { ...process.env, BUCKET: bucket, PORT: String(port) },
+  });
+  await new Promise((resolve, reject) => {
+    proxy.once("message", resolve);
+    proxy.once("exit", (code) => reject(new Error(`the bare proxy exited ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      const exited = new Promise((resolve) => proxy.once("exit", resolve));
+      proxy.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 function createRssSampler(pid: number) {
   const status = () => readFileSync(`/proc/${pid}/status`, "utf8");
   const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status())![1]) * 1024;
@@ -194,9 +217,11 @@ export async function runFileTransfer(platform: BenchPlatform, options: FileTran
   const largest = Math.max(...options.sizesMiB);
   // file-service's tus store writes 8 MiB parts; tusd gets the same.
   const tusd = await options.startTusd(8 * MiB);
+  const bareProxy = await startBareProxy(platform.bucket);
   try {
-    return await measureTransfers(platform, options, { token, sampler, idleRss, largest, tusd });
+    return await measureTransfers(platform, options, { token, sampler, idleRss, largest, tusd, bareProxy });
   } finally {
+    await bareProxy.stop();
     await tusd.stop();
   }
 }
@@ -210,12 +235,14 @@ async function measureTransfers(
     idleRss,
     largest,
     tusd,
+    bareProxy,
   }: {
     token: string;
     sampler: ReturnType<typeof createRssSampler>;
     idleRss: number;
     largest: number;
     tusd: TusdPeer;
+    bareProxy: { url: string };
   },
 ): Promise<BenchResult> {
   const { minio, bucket } = platform;
@@ -233,8 +260,10 @@ async function measureTransfers(
       tusdUpload: [],
       minioGet: [],
       serviceDownload: [],
+      bareDownload: [],
       minioGetRange: [],
       serviceDownloadRange: [],
+      bareDownloadRange: [],
     };
     const measure = async (name: string, bytes: number, work: () => Promise<unknown>) => {
       const watched = sizeMiB === largest && name.startsWith("service") ? () => sampler.during(work) : work;
@@ -262,11 +291,13 @@ async function measureTransfers(
       const current = `${platform.fileUrl}/files/${fileId}/content`;
       await measure("minioGet", size, async () => pipeline(await minio.getObject(bucket, directKey), sink()));
       await measure("serviceDownload", size, () => download(current, token));
+      await measure("bareDownload", size, () => download(`${bareProxy.url}/${directKey}`, token));
       const rangeBytes = range[1] - range[0] + 1;
       await measure("minioGetRange", rangeBytes, async () =>
         pipeline(await minio.getPartialObject(bucket, directKey, range[0], rangeBytes), sink()),
       );
       await measure("serviceDownloadRange", rangeBytes, () => download(current, token, range));
+      await measure("bareDownloadRange", rangeBytes, () => download(`${bareProxy.url}/${directKey}`, token, range));
     }
     await minio.removeObject(bucket, directKey);
     raw[`${sizeMiB} MiB`] = runs;
@@ -326,6 +357,26 @@ async function measureTransfers(
         ratios: pairs("serviceDownloadRange", "minioGetRange"),
         target: { kind: "ratio-at-least", value: 0.9 },
         context: figures("serviceDownloadRange", "minioGetRange"),
+      },
+      {
+        what: `download ${label}, full, against a bare Node proxy of MinIO (the second hop alone)`,
+        baseline: "bare proxy",
+        ratios: pairs("serviceDownload", "bareDownload"),
+        target: { kind: "ratio-at-least", value: 0.9 },
+        context: figures("serviceDownload", "bareDownload"),
+      },
+      {
+        what: `download ${label}, ranged, against a bare Node proxy of MinIO`,
+        baseline: "bare proxy",
+        ratios: pairs("serviceDownloadRange", "bareDownloadRange"),
+        target: { kind: "ratio-at-least", value: 0.9 },
+        context: figures("serviceDownloadRange", "bareDownloadRange"),
+      },
+      {
+        what: `download ${label}, full, through the bare proxy: what the second hop costs here`,
+        baseline: "minio getObject",
+        ratios: pairs("bareDownload", "minioGet"),
+        context: figures("bareDownload", "minioGet"),
       },
     );
   }

@@ -86,6 +86,38 @@ export async function findVersion(db: Db, fileId: string, version: number) {
   return rows[0] ? toVersion(rows[0]) : undefined;
 }
 
+/**
+ * A customer's file outside the trash with one of its versions (the current one when no number
+ * is given), in one round trip: `version` is undefined when the file has no such version.
+ */
+export async function findFileVersion(db: Db, customerId: string, fileId: string, version?: number) {
+  const { rows } = await db.query(
+    `SELECT ${FILE_COLUMNS.replace(/\w+/g, "f.$&")},
+       v.version AS v_version, v.object_key AS v_object_key, v.size AS v_size,
+       v.content_type AS v_content_type, v.sha256 AS v_sha256, v.created_at AS v_created_at
+     FROM files f
+     LEFT JOIN file_versions v ON v.file_id = f.id AND v.version = COALESCE($3::integer, f.current_version)
+     WHERE f.customer_id = $1 AND f.id = $2 AND f.trashed_at IS NULL`,
+    [customerId, fileId, version ?? null],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    file: toFile(row),
+    version:
+      row.v_version === null
+        ? undefined
+        : toVersion({
+            version: row.v_version,
+            object_key: row.v_object_key,
+            size: row.v_size,
+            content_type: row.v_content_type,
+            sha256: row.v_sha256,
+            created_at: row.v_created_at,
+          }),
+  };
+}
+
 export async function listVersions(db: Db, fileId: string) {
   const { rows } = await db.query("SELECT * FROM file_versions WHERE file_id = $1 ORDER BY version DESC", [fileId]);
   return rows.map(toVersion);

@@ -7,7 +7,7 @@ import {
   findFile,
   findFileByName,
   findFilesPage,
-  findVersion,
+  findFileVersion,
   listVersions,
   renameFile,
   type FileRecord,
@@ -113,10 +113,10 @@ export async function listFileVersions(deps: FileDeps, ctx: Ctx, fileId: string)
 
 /** One version of a file (its current one when no number is given), with the file. */
 export async function getFileVersion(deps: FileDeps, ctx: Ctx, fileId: string, versionNumber?: number) {
-  const file = await getFile(deps, ctx, fileId);
-  const version = await findVersion(deps.pool, file.id, versionNumber ?? file.currentVersion);
-  if (!version) throw Errors.notFound("Version");
-  return { file, version };
+  const found = await findFileVersion(deps.pool, ctx.customerId, fileId, versionNumber);
+  if (!found) throw Errors.notFound("File");
+  if (!found.version) throw Errors.notFound("Version");
+  return { file: found.file, version: found.version };
 }
 
 export async function updateFile(
