@@ -3,9 +3,12 @@
 //   - the bare kafkajs consumer: eachMessage, doing nothing with a record (the ceiling);
 //   - decode + insert: what any consumer storing these events must do at least: decodes every
 //     record through the registry and writes one multi-row INSERT per fetched batch.
-// The subject is notification-service itself: decode, customers and preferences, the inbox
-// items rendered from the templates, one statement per batch. file.uploaded events of many
-// customers, so the per-customer keys spread over the topic's partitions (printed).
+// The subject is notification-service itself: decode, customers and preferences (one query),
+// the inbox items rendered from the templates, one statement per batch; it is timed from its
+// first inbox row to its last (created_at, the start of the row's statement, so neither the
+// first batch's work before its INSERT nor the last INSERT is counted). file.uploaded events of
+// many customers, so the per-customer keys spread over the topic's partitions (printed);
+// BENCH_LOG_LEVEL=info prints the service's line per batch (events, ms).
 // Then: the latency at half the measured capacity (a record's send time to its inbox row), the
 // same figure at three backlog sizes, and mails per second against MailHog's own rate (the
 // same mails sent straight to it over SMTP with nodemailer, as the service's pooled transport).
@@ -86,7 +89,7 @@ export async function runNotifications(
   const config = loadConfig({
     ...env,
     PORT: "0",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: env.BENCH_LOG_LEVEL ?? "warn",
     DATABASE_URL: url,
     // A database of its own, made here: the service migrates it (a deployment runs the migrate command).
     MIGRATE_ON_START: "true",

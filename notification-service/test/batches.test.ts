@@ -142,6 +142,29 @@ describe("events handled a fetched batch at a time", () => {
     expect((await inboxOf(bob)).map((row) => row.event_id)).toEqual([batch[1]!.eventId, batch[4]!.eventId]);
   });
 
+  it("when a batch holds customers with and without preferences, then each one's choice is honoured", async () => {
+    const [quiet, chatty, unknown] = await Promise.all([registered("Quiet"), registered("Chatty"), randomUUID()]);
+    await db.pool.query(
+      "INSERT INTO preferences (customer_id, shares, activity, storage) VALUES ($1, true, false, true), ($2, false, true, false)",
+      [quiet.customerId, chatty.customerId],
+    );
+    const batch = [
+      uploaded(quiet.customerId, "muted.txt"),
+      uploaded(chatty.customerId, "kept.txt"),
+      uploaded(unknown, "default.txt"),
+      uploaded(quiet.customerId, "muted-too.txt"),
+    ];
+
+    await sendTogether(TOPICS.fileUploaded, batch);
+
+    await vi.waitFor(async () => expect(await inboxOf(unknown)).toHaveLength(1), { timeout: 20_000, interval: 100 });
+    expect((await inboxOf(chatty.customerId)).map((row) => row.event_id)).toEqual([
+      expect.any(String),
+      batch[1]!.eventId,
+    ]);
+    expect((await inboxOf(quiet.customerId)).map((row) => row.event_id)).toEqual([expect.any(String)]);
+  });
+
   it("when one event of a batch waits for its customer, then the others are mailed at once and it is mailed once its customer registers", async () => {
     const known = await registered("Known");
     const late = { customerId: randomUUID(), email: `${randomUUID()}@example.com`, displayName: "Late", locale: "en" };

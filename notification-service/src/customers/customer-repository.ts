@@ -60,7 +60,7 @@ export async function applyCustomerFacts(
   );
 }
 
-const toCustomer = (row: {
+export const toCustomer = (row: {
   id: string;
   email: string | null;
   display_name: string;
@@ -86,15 +86,4 @@ export async function findCustomer(
 ): Promise<KnownCustomer | undefined> {
   const { rows } = await db.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = $1`, [customerId]);
   return rows[0] && toCustomer(rows[0]);
-}
-
-/** The projected customers among `customerIds`, by id. */
-export async function findCustomers(
-  db: pg.ClientBase | pg.Pool,
-  customerIds: readonly string[],
-): Promise<Map<string, KnownCustomer>> {
-  const { rows } = await db.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::text[])`, [
-    customerIds,
-  ]);
-  return new Map(rows.map((row) => [row.id, toCustomer(row)]));
 }

@@ -42,13 +42,9 @@ export type NewInboxItem = {
   link: string | null;
 };
 
+/** Stores the item unless stored before, and tells the live streams: one statement. */
 export async function addInboxItem(db: pg.ClientBase, item: NewInboxItem): Promise<void> {
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO inbox (customer_id, event_id, kind, category, title, body, link) VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (event_id, customer_id, kind) DO NOTHING RETURNING id`,
-    [item.customerId, item.eventId, item.kind, item.category, item.title, item.body, item.link],
-  );
-  if (rows[0]) await db.query("SELECT pg_notify($1, $2)", [INBOX_CHANNEL, `${item.customerId}:${rows[0].id}`]);
+  await addInboxItems(db, [item]);
 }
 
 /** addInboxItem for many items, in their order, as one statement (so one transaction). */

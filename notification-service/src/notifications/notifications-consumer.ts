@@ -9,7 +9,7 @@ import {
 import { tombstoneCustomer } from "@coffer/contracts/pg";
 import type pg from "pg";
 import { dropParkedFor } from "../customers/awaiting-customer-repository.js";
-import { applyCustomerFacts, findCustomer } from "../customers/customer-repository.js";
+import { applyCustomerFacts } from "../customers/customer-repository.js";
 import { deleteInbox } from "../inbox/inbox-repository.js";
 import type { Claimant } from "../deliveries/deliveries-repository.js";
 import type { Mailer } from "../mail/mailer.js";
@@ -18,6 +18,7 @@ import { deletePreferences } from "../preferences/preferences-repository.js";
 import { EVENT_NOTIFICATIONS, type NotifyingTopic } from "./event-notifications.js";
 import { notifyBatch, type NotificationsOf } from "./notify-batch.js";
 import { CustomerNotKnownYet, notify, openSecret } from "./notify.js";
+import { findRecipients } from "./recipient-repository.js";
 import { parkedWhileCustomerUnknown, release, type Context, type Handle } from "./parking.js";
 
 /** The events that only notify: they come in bulk (file activity), so they are handled a batch at a time. */
@@ -64,9 +65,9 @@ export function createNotificationsConsumer(deps: NotificationsDeps): Handlers<p
   async function notifyOf<T extends NotifyingTopic>(topic: T, event: EventMap[T], context: Context) {
     const { db, headers, signal } = context;
     const { eventId, customerId } = event;
-    const customer = await findCustomer(db, customerId);
+    const { customer, preferences } = (await findRecipients(db, [customerId])).get(customerId)!;
     for (const notification of notificationsOf(topic)(event, customer, context)) {
-      await notify(deps, db, { eventId, customerId, customer, headers, signal }, notification);
+      await notify(deps, db, { eventId, customerId, customer, preferences, headers, signal }, notification);
     }
   }
   const onlyNotify =

@@ -1,11 +1,11 @@
 import type { BatchContext, BatchRecord, EventMap, HandlerContext } from "@coffer/contracts";
 import type pg from "pg";
-import { findCustomers, type KnownCustomer } from "../customers/customer-repository.js";
+import type { KnownCustomer } from "../customers/customer-repository.js";
 import { addInboxItems, type NewInboxItem } from "../inbox/inbox-repository.js";
 import type { Templates } from "../mail/templates.js";
-import { getPreferencesOf } from "../preferences/preferences-repository.js";
 import type { NotifyingTopic } from "./event-notifications.js";
 import { CustomerNotKnownYet, inboxItemOf, isWanted, type Notification } from "./notify.js";
+import { findRecipients } from "./recipient-repository.js";
 
 /** What an event causes, for the customer as projected now. */
 export type NotificationsOf<T extends NotifyingTopic> = (
@@ -20,8 +20,9 @@ type HandleOne<T extends NotifyingTopic> = (
 ) => Promise<void>;
 
 /**
- * A fetched batch of one topic and partition: the customers and their preferences read once,
- * the inbox items of the events that send no mail written by one statement (one transaction).
+ * A fetched batch of one topic and partition: the customers and their preferences read by one
+ * statement, the inbox items of the events that send no mail written by one statement (one
+ * transaction).
  * An event that sends mail goes through `handleOne` (its delivery row must be committed before
  * SMTP is called), as does one that waits for its customer (to be parked). Consecutive such
  * events are handled customer by customer side by side, each customer's in order, so mails to
@@ -37,13 +38,12 @@ export async function notifyBatch<T extends NotifyingTopic>(
 ): Promise<void> {
   const { db } = context;
   const customerIds = [...new Set(records.map(({ event }) => event.customerId))];
-  const customers = await findCustomers(db, customerIds);
-  const preferences = await getPreferencesOf(db, customerIds);
+  const recipients = await findRecipients(db, customerIds);
   let items: NewInboxItem[] = [];
   let mailing: BatchRecord<T>[] = [];
   for (const record of records) {
     const { eventId, customerId } = record.event;
-    const customer = customers.get(customerId);
+    const { customer, preferences } = recipients.get(customerId)!;
     const notifications = notificationsUnlessWaiting(() => notificationsOf(record.event, customer, context));
     if (!notifications || notifications.some((n) => n.mailTo !== null)) {
       await addInboxItems(db, items);
@@ -54,7 +54,7 @@ export async function notifyBatch<T extends NotifyingTopic>(
     await eachCustomerInOrder(deps.pool, mailing, handleOne, context);
     mailing = [];
     for (const notification of notifications) {
-      if (notification.inbox && isWanted(customer, preferences.get(customerId)!, notification))
+      if (notification.inbox && isWanted(customer, preferences, notification))
         items.push(inboxItemOf(deps.templates, { eventId, customerId, customer }, notification));
     }
   }

@@ -6,7 +6,7 @@ import type { Claimant } from "../deliveries/deliveries-repository.js";
 import { addInboxItem, type NewInboxItem } from "../inbox/inbox-repository.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Kind, Templates } from "../mail/templates.js";
-import { getPreferences, isEnabled, type Category, type Preferences } from "../preferences/preferences-repository.js";
+import { isEnabled, type Category, type Preferences } from "../preferences/preferences-repository.js";
 
 /** One notification an event causes: an inbox item for the customer and/or e-mail. */
 export type Notification = {
@@ -25,6 +25,7 @@ export type Cause = {
   eventId: string;
   customerId: string;
   customer: KnownCustomer | undefined;
+  preferences: Preferences;
   headers: Record<string, string>;
   /** Aborted when the consumer gives the event up (rebalance, stop): no mail goes out after it. */
   signal: AbortSignal;
@@ -97,8 +98,8 @@ export async function notify(
   cause: Cause,
   notification: Notification,
 ): Promise<void> {
-  const { eventId, customerId, customer, headers, signal } = cause;
-  if (!isWanted(customer, await getPreferences(db, customerId), notification)) return;
+  const { eventId, customerId, customer, preferences, headers, signal } = cause;
+  if (!isWanted(customer, preferences, notification)) return;
   // A mail is written in the customer's language and name: wait until the profile is known.
   if (notification.mailTo !== null && !customer?.profileKnown) throw new CustomerNotKnownYet(customerId);
   if (notification.inbox) await addInboxItem(db, inboxItemOf(deps.templates, cause, notification));

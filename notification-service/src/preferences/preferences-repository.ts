@@ -5,28 +5,15 @@ export const CATEGORIES = ["shares", "activity", "storage"] as const;
 export type Category = (typeof CATEGORIES)[number] | "security";
 export type Preferences = Record<(typeof CATEGORIES)[number], boolean>;
 
-const DEFAULTS: Preferences = { shares: true, activity: true, storage: true };
+export const DEFAULT_PREFERENCES: Preferences = { shares: true, activity: true, storage: true };
 
 export async function getPreferences(db: pg.ClientBase | pg.Pool, customerId: string): Promise<Preferences> {
   const { rows } = await db.query("SELECT shares, activity, storage FROM preferences WHERE customer_id = $1", [
     customerId,
   ]);
-  return rows[0] ? { shares: rows[0].shares, activity: rows[0].activity, storage: rows[0].storage } : { ...DEFAULTS };
-}
-
-/** The preferences of each of `customerIds` (the defaults for those who never set them). */
-export async function getPreferencesOf(
-  db: pg.ClientBase | pg.Pool,
-  customerIds: readonly string[],
-): Promise<Map<string, Preferences>> {
-  const { rows } = await db.query(
-    "SELECT customer_id, shares, activity, storage FROM preferences WHERE customer_id = ANY($1::text[])",
-    [customerIds],
-  );
-  const stored = new Map(
-    rows.map((r) => [r.customer_id, { shares: r.shares, activity: r.activity, storage: r.storage }]),
-  );
-  return new Map(customerIds.map((id) => [id, stored.get(id) ?? { ...DEFAULTS }]));
+  return rows[0]
+    ? { shares: rows[0].shares, activity: rows[0].activity, storage: rows[0].storage }
+    : { ...DEFAULT_PREFERENCES };
 }
 
 export async function setPreferences(db: pg.Pool, customerId: string, preferences: Preferences): Promise<Preferences> {
