@@ -6,8 +6,8 @@
 //                              only when named (a 3-broker Kafka of its own, ~17 minutes; BENCH_RUNS pairs)
 //   BENCH_SIZES=16,256,1024    upload/download sizes in MiB
 //   BENCH_RUNS=5               runs per size (default 5 below 256 MiB, 3 from 256 MiB)
-//   BENCH_EVENTS=10000         file.uploaded events for the notification pipeline
-//   BENCH_EVENT_SIZES=1000,100000  the pipeline's other backlog sizes, measured once each
+//   BENCH_EVENTS=100000        file.uploaded events for the notification pipeline
+//   BENCH_EVENT_SIZES=1000,10000  the pipeline's other backlog sizes, measured once each
 //   BENCH_MAILS=500            share mails for the mail rate
 //   BENCH_FILES=10000,100000,1000000  files per customer for the listing benchmark (one customer each)
 //   BENCH_DURATION=10          seconds of each autocannon run
@@ -30,8 +30,8 @@ const env = process.env as Record<string, string>;
 const only = new Set((env.BENCH_ONLY ?? "notifications,files,listing,auth,outbox").split(","));
 const sizesMiB = (env.BENCH_SIZES ?? "16,256,1024").split(",").map(Number);
 const runs = env.BENCH_RUNS ? Number(env.BENCH_RUNS) : undefined;
-const events = Number(env.BENCH_EVENTS ?? 10_000);
-const eventSizes = (env.BENCH_EVENT_SIZES ?? "1000,100000").split(",").filter(Boolean).map(Number);
+const events = Number(env.BENCH_EVENTS ?? 100_000);
+const eventSizes = (env.BENCH_EVENT_SIZES ?? "1000,10000").split(",").filter(Boolean).map(Number);
 const mails = Number(env.BENCH_MAILS ?? 500);
 const files = (env.BENCH_FILES ?? "10000,100000,1000000").split(",").map(Number);
 const durationSeconds = Number(env.BENCH_DURATION ?? 10);
