@@ -27,7 +27,7 @@ import {
   renewClaim,
 } from "./resumable-repository.js";
 import { forgetTusInfoOlderThan } from "./tus-state-repository.js";
-import { HashingS3Store, runningSha256 } from "./running-hash.js";
+import { HashingS3Store, runningSha256, withChunkLength } from "./running-hash.js";
 import { createTusInfoStore, createTusLocker } from "./tus-shared-state.js";
 import { recordVersion, type UploadDeps } from "./upload-service.js";
 
@@ -73,6 +73,7 @@ export function createResumableUploads(deps: ResumableDeps): Server {
         endpoint: `${minio.useSSL ? "https" : "http"}://${minio.endPoint}:${minio.port}`,
         region: minio.region,
         forcePathStyle: minio.pathStyle,
+        requestChecksumCalculation: "WHEN_REQUIRED",
         credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey },
       },
     }),
@@ -168,7 +169,7 @@ export function handOver(
   setTrustedHeader(raw, CUSTOMER_HEADER, checked.customerId);
   setTrustedHeader(raw, UPLOAD_HEADER, checked.uploadId);
   setTrustedHeader(raw, CORRELATION_HEADER, checked.correlationId);
-  return server.handle(raw, res);
+  return withChunkLength(raw.headers["content-length"], () => server.handle(raw, res));
 }
 
 /** Replaces whatever the client sent under this name (tus reads `rawHeaders`, so both are set). */
