@@ -3,6 +3,9 @@ import { S3Store, type Options } from "@tus/s3-store";
 import { createSHA256 } from "hash-wasm";
 import type pg from "pg";
 import { moveRunningHash, readRunningHash } from "./resumable-repository.js";
+import type { TusLeaseMemos } from "./tus-lease-memos.js";
+
+type Parts = Awaited<ReturnType<S3Store["retrieveParts"]>>;
 
 /**
  * tus's S3 store, hashing each chunk as it passes: the SHA-256's state after the bytes stored so
@@ -15,9 +18,53 @@ import { moveRunningHash, readRunningHash } from "./resumable-repository.js";
 export class HashingS3Store extends S3Store {
   constructor(
     private readonly pool: pg.Pool,
+    private readonly memos: TusLeaseMemos,
     options: Options,
   ) {
     super(options);
+  }
+
+  // While this instance holds the upload's lock, tus's `getUpload` and the `write` after it share
+  // one ListParts and one look at the `.part` object (see tus-lease-memos.ts).
+  protected override async retrieveParts(id: string, partNumberMarker?: string): Promise<Parts> {
+    const memo = partNumberMarker === undefined ? this.memos.held(id) : undefined;
+    if (memo?.parts) return [...memo.parts] as Parts;
+    const parts = await super.retrieveParts(id, partNumberMarker);
+    if (memo) memo.parts = [...parts];
+    return parts;
+  }
+
+  protected override async getIncompletePartSize(id: string): Promise<number | undefined> {
+    const size = await super.getIncompletePartSize(id);
+    const memo = this.memos.held(id);
+    if (memo) memo.incompletePart = { size };
+    return size;
+  }
+
+  protected override async getIncompletePart(id: string): Promise<Readable | undefined> {
+    const known = this.memos.held(id)?.incompletePart;
+    if (known && known.size === undefined) return undefined;
+    return super.getIncompletePart(id);
+  }
+
+  protected override async deleteIncompletePart(id: string): Promise<void> {
+    await super.deleteIncompletePart(id);
+    const memo = this.memos.held(id);
+    if (memo) memo.incompletePart = { size: undefined };
+  }
+
+  protected override async uploadParts(...args: Parameters<S3Store["uploadParts"]>): Promise<number> {
+    const memo = this.memos.held(args[0].file.id);
+    delete memo?.parts;
+    delete memo?.incompletePart;
+    return super.uploadParts(...args);
+  }
+
+  override async remove(id: string): Promise<void> {
+    const memo = this.memos.held(id);
+    delete memo?.parts;
+    delete memo?.incompletePart;
+    await super.remove(id);
   }
 
   override async write(src: Readable, id: string, offset: number): Promise<number> {
