@@ -4,8 +4,9 @@ import { S3Store, type MetadataValue, type Options } from "@tus/s3-store";
 import { createSHA256, type IHasher } from "hash-wasm";
 import type pg from "pg";
 import { moveRunningHash, readRunningHash } from "./resumable-repository.js";
+import type { TusLeaseMemos } from "./tus-lease-memos.js";
 
-type Part = Parameters<S3Store["finishMultipartUpload"]>[1][number];
+type Parts = Awaited<ReturnType<S3Store["retrieveParts"]>>;
 
 /** S3's largest part. */
 const MAX_PART_BYTES = 5 * 2 ** 30;
@@ -35,9 +36,55 @@ export function withChunkLength<T>(contentLength: string | undefined, handle: ()
 export class HashingS3Store extends S3Store {
   constructor(
     private readonly pool: pg.Pool,
+    private readonly memos: TusLeaseMemos,
     options: Options,
   ) {
     super(options);
+  }
+
+  // While this instance holds the upload's lock, tus's `getUpload` and the `write` after it share
+  // one ListParts and one look at the `.part` object (see tus-lease-memos.ts).
+  protected override async retrieveParts(id: string, partNumberMarker?: string): Promise<Parts> {
+    const memo = partNumberMarker === undefined ? this.memos.held(id) : undefined;
+    if (memo?.parts) return [...memo.parts] as Parts;
+    const parts = await super.retrieveParts(id, partNumberMarker);
+    if (memo) memo.parts = [...parts];
+    return parts;
+  }
+
+  protected override async getIncompletePartSize(id: string): Promise<number | undefined> {
+    const size = await super.getIncompletePartSize(id);
+    const memo = this.memos.held(id);
+    if (memo) memo.incompletePart = { size };
+    return size;
+  }
+
+  protected override async getIncompletePart(id: string): Promise<Readable | undefined> {
+    const known = this.memos.held(id)?.incompletePart;
+    if (known && known.size === undefined) return undefined;
+    return super.getIncompletePart(id);
+  }
+
+  protected override async deleteIncompletePart(id: string): Promise<void> {
+    await super.deleteIncompletePart(id);
+    const memo = this.memos.held(id);
+    if (memo) memo.incompletePart = { size: undefined };
+  }
+
+  protected override async uploadParts(...args: Parameters<S3Store["uploadParts"]>): Promise<number> {
+    this.forgetParts(args[0].file.id);
+    return super.uploadParts(...args);
+  }
+
+  override async remove(id: string): Promise<void> {
+    this.forgetParts(id);
+    await super.remove(id);
+  }
+
+  private forgetParts(id: string): void {
+    const memo = this.memos.held(id);
+    delete memo?.parts;
+    delete memo?.incompletePart;
   }
 
   override async write(src: Readable, id: string, offset: number): Promise<number> {
@@ -81,7 +128,7 @@ export class HashingS3Store extends S3Store {
   }
 
   /** Whether `length` bytes at `offset` make one valid part right after the stored ones (no `.part` pending). */
-  private isWholePart(metadata: MetadataValue, parts: Part[], offset: number, length: number): boolean {
+  private isWholePart(metadata: MetadataValue, parts: Parts, offset: number, length: number): boolean {
     const size = metadata.file.size;
     const storedInParts = parts.reduce((sum, part) => sum + (part.Size ?? 0), 0);
     const isLast = size !== undefined && offset + length === size;
@@ -101,13 +148,14 @@ export class HashingS3Store extends S3Store {
    */
   private async streamPart(
     metadata: MetadataValue,
-    parts: Part[],
+    parts: Parts,
     src: Readable,
     offset: number,
     length: number,
     hasher: IHasher | undefined,
   ): Promise<number> {
     const partNumber = (parts.at(-1)?.PartNumber ?? 0) + 1;
+    this.forgetParts(metadata.file.id);
     const cutShort = new AbortController();
     let received = 0;
     const body = new PassThrough();
