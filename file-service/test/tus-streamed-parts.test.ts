@@ -102,6 +102,20 @@ async function expectDone(path: string, token: string, data: Buffer) {
   expect(Buffer.from(await download.arrayBuffer()).equals(data)).toBe(true);
 }
 
+/** A PATCH sent chunked: no Content-Length, so its length is not known before its end. */
+function chunkedPatch(path: string, token: string, offset: number, chunk: Buffer) {
+  return fetch(`${base}${path}`, {
+    method: "PATCH",
+    headers: {
+      ...tusHeaders(token),
+      "upload-offset": String(offset),
+      "content-type": "application/offset+octet-stream",
+    },
+    body: new Blob([chunk]).stream(),
+    duplex: "half",
+  } as RequestInit);
+}
+
 describe("tus chunks streamed straight into their part", () => {
   it("when a chunk is cut mid-body, then none of it is recorded, the offset and the kept hash stay where they were, and the resumed upload's bytes and SHA-256 are the file's", async () => {
     const token = await issuer.token(randomUUID());
@@ -148,6 +162,17 @@ describe("tus chunks streamed straight into their part", () => {
     expect(rest.status).toBe(204);
     expect(Number(rest.headers.get("upload-offset"))).toBe(data.length);
     expect(await keysOf(id)).not.toContain(`${id}.part`);
+    expect(await hashedUpTo(id)).toBe(data.length);
+    await expectDone(path, token, data);
+  });
+
+  it("when chunks come without a Content-Length, then they take the spooled path and the file's bytes and SHA-256 are right", async () => {
+    const token = await issuer.token(randomUUID());
+    const data = randomBytes(9 * MiB);
+    const { path, id } = await createUpload(token, data.length);
+    expect((await chunkedPatch(path, token, 0, data.subarray(0, 8 * MiB))).status).toBe(204);
+    expect(await offsetOf(path, token)).toBe(8 * MiB);
+    expect((await chunkedPatch(path, token, 8 * MiB, data.subarray(8 * MiB))).status).toBe(204);
     expect(await hashedUpTo(id)).toBe(data.length);
     await expectDone(path, token, data);
   });
