@@ -1,10 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PassThrough, Transform, pipeline, type Readable } from "node:stream";
 import { S3Store, type MetadataValue, type Options } from "@tus/s3-store";
-import { createSHA256 } from "hash-wasm";
+import { createSHA256, type IHasher } from "hash-wasm";
 import type pg from "pg";
 import { moveRunningHash, readRunningHash } from "./resumable-repository.js";
-import type { RunningSha256, Sha256Worker } from "./sha256-worker.js";
 import type { TusLeaseMemos } from "./tus-lease-memos.js";
 
 type Parts = Awaited<ReturnType<S3Store["retrieveParts"]>>;
@@ -24,7 +23,7 @@ export function withChunkLength<T>(contentLength: string | undefined, handle: ()
  * tus's S3 store, hashing each chunk as it passes: the SHA-256's state after the bytes stored so
  * far is kept with the upload in PostgreSQL, so the next chunk continues it on whichever
  * instance serves it, and the completion needs no second read of the object. node's hash cannot
- * export its state; hash-wasm's can, on a worker thread (see sha256-worker.ts). The state is keyed by its offset: a chunk that does not
+ * export its state; hash-wasm's can. The state is keyed by its offset: a chunk that does not
  * start where it ends (a write cut short, a chunk stored without hashing) drops it, and the
  * completion then reads the object back to hash it.
  *
@@ -38,7 +37,6 @@ export class HashingS3Store extends S3Store {
   constructor(
     private readonly pool: pg.Pool,
     private readonly memos: TusLeaseMemos,
-    private readonly hashes: Sha256Worker,
     options: Options,
   ) {
     super(options);
@@ -98,41 +96,34 @@ export class HashingS3Store extends S3Store {
     ]);
     const continues = offset === 0 || kept?.offset === offset;
     if (!continues && kept) await moveRunningHash(this.pool, id, kept.offset, undefined);
-    const hashing = continues ? this.hashes.start(offset === 0 ? undefined : kept?.state) : undefined;
+    const hasher = continues ? await createSHA256() : undefined;
+    if (hasher && kept && offset !== 0) hasher.load(kept.state);
+    else hasher?.init();
 
     let stored: number;
     let hashed = 0;
-    try {
-      if (length !== undefined && this.isWholePart(metadata, parts, offset, length)) {
-        stored = await this.streamPart(metadata, parts, src, offset, length, hashing);
-        hashed = stored - offset;
-      } else {
-        const tap = new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            hashing?.update(chunk);
-            hashed += chunk.length;
-            done(null, chunk);
-          },
-        });
-        pipeline(src, tap, () => undefined);
-        stored = await super.write(tap, id, offset);
-      }
-    } catch (error) {
-      hashing?.discard();
-      throw error;
-    }
-    if (!hashing || stored === offset) {
-      hashing?.discard();
-      return stored;
-    }
-    let state: Uint8Array | undefined;
-    if (stored === offset + hashed) {
-      // A hash the worker could not finish is dropped: the completion then reads the object back.
-      state = await hashing.save().catch(() => undefined);
+    if (length !== undefined && this.isWholePart(metadata, parts, offset, length)) {
+      stored = await this.streamPart(metadata, parts, src, offset, length, hasher);
+      hashed = stored - offset;
     } else {
-      hashing.discard();
+      const tap = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hasher?.update(chunk);
+          hashed += chunk.length;
+          done(null, chunk);
+        },
+      });
+      pipeline(src, tap, () => undefined);
+      stored = await super.write(tap, id, offset);
     }
-    await moveRunningHash(this.pool, id, kept?.offset ?? null, state && { offset: stored, state });
+    if (hasher && stored !== offset) {
+      await moveRunningHash(
+        this.pool,
+        id,
+        kept?.offset ?? null,
+        stored === offset + hashed ? { offset: stored, state: hasher.save() } : undefined,
+      );
+    }
     return stored;
   }
 
@@ -161,7 +152,7 @@ export class HashingS3Store extends S3Store {
     src: Readable,
     offset: number,
     length: number,
-    hashing: RunningSha256 | undefined,
+    hasher: IHasher | undefined,
   ): Promise<number> {
     const partNumber = (parts.at(-1)?.PartNumber ?? 0) + 1;
     this.forgetParts(metadata.file.id);
@@ -171,7 +162,7 @@ export class HashingS3Store extends S3Store {
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         received += chunk.length;
-        hashing?.update(chunk);
+        hasher?.update(chunk);
         done(null, chunk);
       },
       flush(done) {
