@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PassThrough, Transform, pipeline, type Readable } from "node:stream";
+import type { Upload } from "@tus/server";
 import { S3Store, type MetadataValue, type Options } from "@tus/s3-store";
 import { createSHA256, type IHasher } from "hash-wasm";
 import type pg from "pg";
@@ -53,10 +54,19 @@ export class HashingS3Store extends S3Store {
   }
 
   protected override async getIncompletePartSize(id: string): Promise<number | undefined> {
+    const known = this.memos.held(id)?.incompletePart;
+    if (known) return known.size;
     const size = await super.getIncompletePartSize(id);
     const memo = this.memos.held(id);
     if (memo) memo.incompletePart = { size };
     return size;
+  }
+
+  // The library lists the parts and then looks for a `.part`; under the lock both go at once, and
+  // its own calls find them in the memo (a failed one it makes again, and meets the error itself).
+  override async getUpload(id: string): Promise<Upload> {
+    if (this.memos.held(id)) await Promise.allSettled([this.retrieveParts(id), this.getIncompletePartSize(id)]);
+    return super.getUpload(id);
   }
 
   protected override async getIncompletePart(id: string): Promise<Readable | undefined> {
