@@ -358,18 +358,13 @@ describe("resumable uploads: no stored byte escapes the quota", () => {
       );
       req.on("error", reject);
       req.write(data.subarray(0, 8.5 * MiB));
-      // tus took the chunk once its first 8 MiB part is in MinIO: then the upload is closed elsewhere.
+      // tus took the chunk (checked it open) once it holds the upload's lock: then the upload is closed elsewhere.
       void expect
-        .poll(
-          async () => {
-            for await (const upload of minioOf(config).client.listIncompleteUploads(config.minio.bucket, id, true)) {
-              if (upload.key === id) return upload.size;
-            }
-            return 0;
-          },
-          { timeout: 20_000, interval: 100 },
-        )
-        .toBeGreaterThanOrEqual(8 * MiB)
+        .poll(async () => (await db.pool.query("SELECT 1 FROM tus_locks WHERE upload_id = $1", [id])).rowCount, {
+          timeout: 20_000,
+          interval: 100,
+        })
+        .toBe(1)
         .then(async () => {
           await db.pool.query("UPDATE resumable_uploads SET state = 'failed', error_code = 'EXPIRED' WHERE id = $1", [
             id,

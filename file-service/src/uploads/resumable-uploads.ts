@@ -27,7 +27,8 @@ import {
   renewClaim,
 } from "./resumable-repository.js";
 import { forgetTusInfoOlderThan } from "./tus-state-repository.js";
-import { HashingS3Store, runningSha256 } from "./running-hash.js";
+import { HashingS3Store, runningSha256, withChunkLength } from "./running-hash.js";
+import { createTusLeaseMemos } from "./tus-lease-memos.js";
 import { createTusInfoStore, createTusLocker } from "./tus-shared-state.js";
 import { recordVersion, type UploadDeps } from "./upload-service.js";
 
@@ -62,21 +63,23 @@ const trusted = (req: TusRequest, name: string) => req.headers.get(name) ?? "";
  */
 export function createResumableUploads(deps: ResumableDeps): Server {
   const { minio } = deps;
+  const memos = createTusLeaseMemos();
   const server = new Server({
     path: UPLOADS_PATH,
-    datastore: new HashingS3Store(deps.pool, {
+    datastore: new HashingS3Store(deps.pool, memos, {
       partSize: 8 * 2 ** 20,
       expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS,
-      cache: createTusInfoStore(deps.pool),
+      cache: createTusInfoStore(deps.pool, memos),
       s3ClientConfig: {
         bucket: minio.bucket,
         endpoint: `${minio.useSSL ? "https" : "http"}://${minio.endPoint}:${minio.port}`,
         region: minio.region,
         forcePathStyle: minio.pathStyle,
+        requestChecksumCalculation: "WHEN_REQUIRED",
         credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey },
       },
     }),
-    locker: createTusLocker(deps.pool),
+    locker: createTusLocker(deps.pool, memos),
     maxSize: deps.limits.maxFileSizeBytes,
     relativeLocation: true,
     respectForwardedHeaders: true,
@@ -168,7 +171,7 @@ export function handOver(
   setTrustedHeader(raw, CUSTOMER_HEADER, checked.customerId);
   setTrustedHeader(raw, UPLOAD_HEADER, checked.uploadId);
   setTrustedHeader(raw, CORRELATION_HEADER, checked.correlationId);
-  return server.handle(raw, res);
+  return withChunkLength(raw.headers["content-length"], () => server.handle(raw, res));
 }
 
 /** Replaces whatever the client sent under this name (tus reads `rawHeaders`, so both are set). */

@@ -4,6 +4,7 @@ import type { MetadataValue } from "@tus/s3-store";
 import type { KvStore, Lock, Locker } from "@tus/server";
 import type pg from "pg";
 import { tusError } from "../errors.js";
+import type { LeaseMemo, TusLeaseMemos } from "./tus-lease-memos.js";
 import {
   acquireTusLock,
   deleteTusInfo,
@@ -39,13 +40,18 @@ export const TUS_LOCK_TIMINGS: TusLockTimings = {
  * half-open connection gets through). The waiter is refused after `acquireTimeoutMs`. Each
  * statement stands alone: nothing relies on a session, so a pooler in transaction mode is fine.
  */
-export function createTusLocker(pool: pg.Pool, timings: TusLockTimings = TUS_LOCK_TIMINGS): Locker {
-  return { newLock: (uploadId) => createTusLock(pool, uploadId, timings) };
+export function createTusLocker(
+  pool: pg.Pool,
+  memos: TusLeaseMemos,
+  timings: TusLockTimings = TUS_LOCK_TIMINGS,
+): Locker {
+  return { newLock: (uploadId) => createTusLock(pool, memos, uploadId, timings) };
 }
 
-function createTusLock(pool: pg.Pool, uploadId: string, timings: TusLockTimings): Lock {
+function createTusLock(pool: pg.Pool, memos: TusLeaseMemos, uploadId: string, timings: TusLockTimings): Lock {
   const holder = randomUUID();
   let renewal: NodeJS.Timeout | undefined;
+  let memo: LeaseMemo | undefined;
   return {
     async lock(signal, requestRelease) {
       const deadline = Date.now() + timings.acquireTimeoutMs;
@@ -58,6 +64,7 @@ function createTusLock(pool: pg.Pool, uploadId: string, timings: TusLockTimings)
         asked = true;
         await sleep(timings.pollMs);
       }
+      memo = memos.open(uploadId);
       renewal = setInterval(() => {
         renewTusLock(pool, uploadId, holder, timings.leaseMs).then(
           (state) => {
@@ -70,16 +77,33 @@ function createTusLock(pool: pg.Pool, uploadId: string, timings: TusLockTimings)
     },
     async unlock() {
       clearInterval(renewal);
+      if (memo) memos.close(uploadId, memo);
       await releaseTusLock(pool, uploadId, holder);
     },
   };
 }
 
-/** The S3 store's cache of each upload's info, in PostgreSQL: any instance continues any upload. */
-export function createTusInfoStore(pool: pg.Pool): KvStore<MetadataValue> {
+/**
+ * The S3 store's cache of each upload's info, in PostgreSQL: any instance continues any upload.
+ * The lock holder reads it once per lease (held as PostgreSQL returns it: plain JSON).
+ */
+export function createTusInfoStore(pool: pg.Pool, memos: TusLeaseMemos): KvStore<MetadataValue> {
   return {
-    get: async (uploadId) => (await readTusInfo(pool, uploadId)) as MetadataValue | undefined,
-    set: (uploadId, value) => writeTusInfo(pool, uploadId, value),
-    delete: (uploadId) => deleteTusInfo(pool, uploadId),
+    async get(uploadId) {
+      const memo = memos.held(uploadId);
+      if (memo?.info) return memo.info;
+      const info = (await readTusInfo(pool, uploadId)) as MetadataValue | undefined;
+      if (memo) memo.info = info;
+      return info;
+    },
+    async set(uploadId, value) {
+      await writeTusInfo(pool, uploadId, value);
+      const memo = memos.held(uploadId);
+      if (memo) memo.info = JSON.parse(JSON.stringify(value)) as MetadataValue;
+    },
+    async delete(uploadId) {
+      await deleteTusInfo(pool, uploadId);
+      delete memos.held(uploadId)?.info;
+    },
   };
 }
