@@ -126,9 +126,12 @@ export function createAccessProjectionHandlers(): Handlers<pg.PoolClient> {
 /**
  * The check `createAuthenticate` runs on every request: one query, two primary-key lookups, no
  * cache (so every instance answers the same the moment the event is applied). A token keeps only
- * the roles the customer still has.
+ * the roles the customer still has. With `prepared`, the statement is named, parsed and planned
+ * once per connection: not behind PgBouncer in transaction mode, which hands each transaction
+ * whichever server connection is free.
  */
-export function createPgAccessCheck(db: Db): AccessCheck {
+export function createPgAccessCheck(db: Db, options: { prepared?: boolean } = {}): AccessCheck {
+  const name = options.prepared ? "access-check" : undefined;
   return async (customer) => {
     const { rows } = await db.query<{
       session_revoked: boolean;
@@ -136,8 +139,7 @@ export function createPgAccessCheck(db: Db): AccessCheck {
       deleted: boolean | null;
       roles: string[] | null;
     }>({
-      // Unnamed on purpose: a named statement lives in one server connection, and PgBouncer in
-      // transaction mode hands each transaction whichever connection is free.
+      name,
       text: `SELECT r.session_id IS NOT NULL AS session_revoked, a.disabled, a.deleted_at IS NOT NULL AS deleted, a.roles
                FROM (SELECT $1::text AS customer_id, $2::text AS session_id) t
                LEFT JOIN customer_access a ON a.customer_id = t.customer_id

@@ -116,9 +116,10 @@ type PageRow = { file: FileRecord; sortValue: string | number };
 /**
  * How many files, in the page's order, a name search reads before it asks the trigram index:
  * a common substring is met early in that order, a rare one (or one whose names sort together)
- * is cheaper found by the index, whose cost grows with the matches instead.
+ * is cheaper found by the index, whose cost grows with the matches instead. By name the walk
+ * reads only the index (files_by_customer_name holds the names); by date each file is a heap page.
  */
-const SEARCH_WALK_ROWS = 1000;
+const SEARCH_WALK_ROWS: Partial<Record<FileSort, number>> = { name: 10_000, updatedAt: 1_000 };
 
 /**
  * The customer's files out of the trash (of one folder, or whose name contains `nameContains`),
@@ -145,7 +146,6 @@ export async function findFilesPage(
   params.push(query.limit);
   const limit = `$${params.length}`;
   const order = `ORDER BY ${column} ${direction}, id ${direction}`;
-  const select = `SELECT *, ${SORT_VALUES[query.sort]} AS sort_value FROM files`;
   const toRows = ({ rows }: pg.QueryResult) =>
     rows.map((r) => ({
       file: toFile(r),
@@ -153,18 +153,25 @@ export async function findFilesPage(
     }));
 
   if (!query.nameContains) {
-    const text = `${select} WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`;
+    const text = `SELECT *, ${SORT_VALUES[query.sort]} AS sort_value FROM files WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`;
     const name = `files-page-${query.sort}-${direction}${query.folderId ? "-folder" : ""}${query.after ? "-after" : ""}`;
     return toRows(await db.query(options.prepared ? { name, text, values: params } : { text, values: params }));
   }
 
+  // A search decides on (id, lower name, sort key) alone, then reads the page's files by id.
   params.push(`%${escapeLike(query.nameContains.toLowerCase())}%`);
-  const matches = `lower(name) LIKE $${params.length}`;
-  if (query.sort !== "size") {
+  const matches = `lname LIKE $${params.length}`;
+  const candidates = `SELECT id, lower(name) AS lname, ${column} AS sort_key FROM files`;
+  const pageOf = (found: string) =>
+    `SELECT f.*, ${SORT_VALUES[query.sort]} AS sort_value
+       FROM (SELECT id, sort_key FROM ${found} ORDER BY sort_key ${direction}, id ${direction} LIMIT ${limit}) page
+       JOIN files f USING (id) ORDER BY page.sort_key ${direction}, id ${direction}`;
+  const walkRows = SEARCH_WALK_ROWS[query.sort];
+  if (walkRows) {
     const walked = toRows(
       await db.query(
-        `SELECT * FROM (${select} WHERE ${where.join(" AND ")} ${order} LIMIT ${SEARCH_WALK_ROWS}) walk
-          WHERE ${matches} ${order} LIMIT ${limit}`,
+        pageOf(`(SELECT * FROM (${candidates} WHERE ${where.join(" AND ")} ${order} LIMIT ${walkRows}) walk
+                  WHERE ${matches}) matched`),
         params,
       ),
     );
@@ -174,8 +181,8 @@ export async function findFilesPage(
   // names which contain a word may all sort together, far down the order.
   return toRows(
     await db.query(
-      `WITH found AS MATERIALIZED (${select} WHERE ${[...where, matches].join(" AND ")})
-       SELECT * FROM found ${order} LIMIT ${limit}`,
+      `WITH found AS MATERIALIZED (SELECT * FROM (${candidates} WHERE ${where.join(" AND ")}) c WHERE ${matches})
+       ${pageOf("found")}`,
       params,
     ),
   );
