@@ -117,7 +117,8 @@ type PageRow = { file: FileRecord; sortValue: string | number };
  * How many files, in the page's order, a name search reads before it asks the trigram index:
  * a common substring is met early in that order, a rare one (or one whose names sort together)
  * is cheaper found by the index, whose cost grows with the matches instead. By name the walk
- * reads only the index (files_by_customer_name holds the names); by date each file is a heap page.
+ * reads only the index (files_by_customer_name_covering holds the names); by date each file it
+ * reads is a heap page.
  */
 const SEARCH_WALK_ROWS: Partial<Record<FileSort, number>> = { name: 10_000, updatedAt: 1_000 };
 
