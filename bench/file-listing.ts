@@ -71,13 +71,20 @@ async function seed(platform: BenchPlatform, customers: { customerId: string; fi
 /** EXPLAIN (ANALYZE, BUFFERS) of the statements a first page and a search run, as file-service sends them. */
 async function explain(platform: BenchPlatform, customerId: string) {
   const pool = new pg.Pool({ connectionString: platform.fileDatabaseUrl, max: 1 });
-  const select = `SELECT *, lower(name) AS sort_value FROM files WHERE customer_id = $1 AND trashed_at IS NULL`;
+  const where = "customer_id = $1 AND trashed_at IS NULL";
   const order = "ORDER BY lower(name) ASC, id ASC";
-  const like = `lower(name) LIKE '%${SEARCH}%'`;
+  const like = `lname LIKE '%${SEARCH}%'`;
+  const candidates = `SELECT id, lower(name) AS lname, lower(name) AS sort_key FROM files`;
+  const pageOf = (found: string) =>
+    `SELECT f.*, lower(name) AS sort_value
+       FROM (SELECT id, sort_key FROM ${found} ORDER BY sort_key ASC, id ASC LIMIT 51) page
+       JOIN files f USING (id) ORDER BY page.sort_key ASC, id ASC`;
   const statements = {
-    list: `${select} ${order} LIMIT 51`,
-    "search, name order first": `SELECT * FROM (${select} ${order} LIMIT 1000) walk WHERE ${like} ${order} LIMIT 51`,
-    "search, trigram index": `WITH found AS MATERIALIZED (${select} AND ${like}) SELECT * FROM found ${order} LIMIT 51`,
+    list: `SELECT *, lower(name) AS sort_value FROM files WHERE ${where} ${order} LIMIT 51`,
+    "search, name order first": pageOf(
+      `(SELECT * FROM (${candidates} WHERE ${where} ${order} LIMIT 10000) walk WHERE ${like}) matched`,
+    ),
+    "search, trigram index": `WITH found AS MATERIALIZED (SELECT * FROM (${candidates} WHERE ${where}) c WHERE ${like}) ${pageOf("found")}`,
   };
   try {
     const plans: Record<string, string> = {};

@@ -74,7 +74,7 @@ if (only.has("files") || only.has("listing") || only.has("auth")) {
     }
     if (only.has("listing")) {
       console.log(`GET /files with ${files.join(", ")} files…`);
-      results.listing = await runFileListing(platform, { sizes: files, durationSeconds, connections: 50 });
+      results.listing = await runFileListing(platform, { sizes: files, durationSeconds, connections: 50, runs });
     }
     if (only.has("auth")) {
       console.log("login and refresh…");

@@ -140,7 +140,10 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     topics: runner.topics,
   });
 
-  const authenticate = createAuthenticate(createAccessTokenVerifier(config.jwt), createPgAccessCheck(pool));
+  const authenticate = createAuthenticate(
+    createAccessTokenVerifier(config.jwt),
+    createPgAccessCheck(pool, { prepared: config.preparedStatements }),
+  );
   await registerOpenApi(app, {
     title: SERVICE_NAME,
     version: SERVICE_VERSION,

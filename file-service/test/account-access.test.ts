@@ -28,6 +28,9 @@ afterAll(async () => {
   await publisher.close();
 });
 
+/** GET /files as a listing and as each kind of search (its access is checked in its own query). */
+const LISTINGS = ["/files", "/files?q=report", "/files?q=report&sort=size", "/files?q=no-such-name&sort=updatedAt"];
+
 async function newCustomer(roles: string[] = ["user"]) {
   const id = randomUUID();
   const sessionId = randomUUID();
@@ -88,6 +91,12 @@ describe("file-service: deleted stays deleted", () => {
     const folder = await app.inject({ method: "POST", url: "/folders", headers: auth, payload: { name: "Again" } });
     expect(await codeOf(folder)).toBe("401 TOKEN_REVOKED");
     expect(await codeOf(await app.inject({ url: "/usage", headers: auth }))).toBe("401 TOKEN_REVOKED");
+    for (const url of LISTINGS) {
+      expect({ url, answer: await codeOf(await app.inject({ url, headers: auth })) }).toEqual({
+        url,
+        answer: "401 TOKEN_REVOKED",
+      });
+    }
     const tus = await app.inject({
       method: "POST",
       url: "/files/uploads",
@@ -139,7 +148,12 @@ describe("file-service: disabled is disabled everywhere", () => {
       payload: { password: "open sesame" },
     });
     expect(await codeOf(unlock)).toBe("410 SHARE_UNAVAILABLE");
-    expect(await codeOf(await app.inject({ url: "/files", headers: auth }))).toBe("403 ACCOUNT_DISABLED");
+    for (const url of LISTINGS) {
+      expect({ url, answer: await codeOf(await app.inject({ url, headers: auth })) }).toEqual({
+        url,
+        answer: "403 ACCOUNT_DISABLED",
+      });
+    }
     expect(await codeOf(await app.inject({ url: "/shares", headers: auth }))).toBe("403 ACCOUNT_DISABLED");
     expect(await codeOf(await upload(auth))).toBe("403 ACCOUNT_DISABLED");
     const { rows } = await db.pool.query("SELECT download_count FROM shares WHERE customer_id = $1", [id]);
@@ -181,7 +195,13 @@ describe("file-service: revoked sessions and roles", () => {
       message: "This session has ended; log in again",
     });
     expect(await codeOf(await upload(auth))).toBe("401 TOKEN_REVOKED");
-    expect((await app.inject({ url: "/files", headers: other })).statusCode).toBe(200);
+    for (const url of LISTINGS) {
+      expect({ url, answer: await codeOf(await app.inject({ url, headers: auth })) }).toEqual({
+        url,
+        answer: "401 TOKEN_REVOKED",
+      });
+      expect({ url, status: (await app.inject({ url, headers: other })).statusCode }).toEqual({ url, status: 200 });
+    }
   });
 
   it("when an admin's role is taken away, then their token no longer opens admin routes, while their own routes still work", async () => {

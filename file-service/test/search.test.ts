@@ -16,8 +16,9 @@ afterAll(async () => {
 });
 
 /**
- * A customer with 1,500 files besides `first.txt`: "alpha-NNNN.txt", then (in name order, after
- * more than a thousand others) "Zeta Middle-NNNN.pdf" every tenth one, "zeta-NNNN.txt" the rest.
+ * A customer with 11,500 files besides `first.txt`: "alpha-NNNNN.txt", then (in name order, after
+ * more names than a search walks in order) "Zeta Middle-NNNNN.pdf" every tenth one, "zeta-NNNNN.txt"
+ * the rest.
  */
 async function customerWithManyFiles() {
   const customerId = randomUUID();
@@ -28,11 +29,11 @@ async function customerWithManyFiles() {
   await db.pool.query(
     `INSERT INTO files (id, customer_id, folder_id, name, current_version, size, content_type, sha256)
      SELECT gen_random_uuid(), c.id, c.root_folder_id,
-            CASE WHEN i <= 1100 THEN 'alpha-' || lpad(i::text, 4, '0') || '.txt'
-                 WHEN i % 10 = 0 THEN 'Zeta Middle-' || lpad(i::text, 4, '0') || '.pdf'
-                 ELSE 'zeta-' || lpad(i::text, 4, '0') || '.txt' END,
+            CASE WHEN i <= 10600 THEN 'alpha-' || lpad(i::text, 5, '0') || '.txt'
+                 WHEN i % 10 = 0 THEN 'Zeta Middle-' || lpad(i::text, 5, '0') || '.pdf'
+                 ELSE 'zeta-' || lpad(i::text, 5, '0') || '.txt' END,
             1, i, 'text/plain', repeat('0', 64)
-       FROM customers c, generate_series(1, 1500) AS i WHERE c.id = $1`,
+       FROM customers c, generate_series(1, 11500) AS i WHERE c.id = $1`,
     [customerId],
   );
   await db.pool.query("ANALYZE files");
@@ -65,10 +66,10 @@ async function expected(customerId: string, part: string, order = "lower(name) A
 describe("name search", () => {
   it("when a part of a name is searched, then every file whose name contains it is found, in order, page after page", async () => {
     const { customerId, auth } = await customerWithManyFiles();
-    // A part in the middle of names that all sort after a thousand others; a part most names hold;
-    // a part met a few times among the first thousand names and again further on; a part met
-    // only in the alpha files; case ignored.
-    for (const part of ["TA MIDDLE-1", "dle-14", "-0", "99", "pha-10", "a-1499"]) {
+    // A part in the middle of names that all sort after ten thousand others; a part most names
+    // hold; a part met a few times among the first ten thousand names and again further on; a
+    // part met only in the alpha files; case ignored.
+    for (const part of ["TA MIDDLE-1", "dle-114", "-0", "99", "pha-10", "a-1149"]) {
       const want = await expected(customerId, part);
       expect(want.length).toBeGreaterThan(0);
       expect({ part, found: await searchAll(auth, part) }).toEqual({ part, found: want });

@@ -1,3 +1,4 @@
+import { accessAllowedSql, accessFactsSql, type AccessFacts } from "@coffer/contracts/pg";
 import type pg from "pg";
 
 type Db = pg.ClientBase | pg.Pool;
@@ -148,20 +149,44 @@ type PageRow = { file: FileRecord; sortValue: string | number };
 /**
  * How many files, in the page's order, a name search reads before it asks the trigram index:
  * a common substring is met early in that order, a rare one (or one whose names sort together)
- * is cheaper found by the index, whose cost grows with the matches instead.
+ * is cheaper found by the index, whose cost grows with the matches instead. By name the walk
+ * reads only the index (files_by_customer_name_covering holds the names); by date each file it
+ * reads is a heap page.
  */
-const SEARCH_WALK_ROWS = 1000;
+const SEARCH_WALK_ROWS: Partial<Record<FileSort, number>> = { name: 10_000, updatedAt: 1_000 };
 
 /**
  * The customer's files out of the trash (of one folder, or whose name contains `nameContains`),
  * in keyset order (sort value, id) after `after`: up to `limit`, each with its sort value.
  * With `prepared`, a listing's statement is named, parsed and planned once per connection.
+ * With `session`, the first statement also reads the access facts of the customer and that
+ * session, and returns no file unless they let the token in.
  */
 export async function findFilesPage(
   db: Db,
   query: PageQuery,
-  options: { prepared?: boolean } = {},
-): Promise<PageRow[]> {
+  options: { prepared?: boolean; session?: string } = {},
+): Promise<{ rows: PageRow[]; access?: AccessFacts }> {
+  let access: (AccessFacts & { allowed: boolean }) | undefined;
+  const first: Run = async (text, values, name) => {
+    if (options.session === undefined) return db.query(name ? { name, text, values } : { text, values });
+    const result = await db.query({
+      name: name && `${name}-checked`,
+      text: `SELECT access.*, ${accessAllowedSql("access")} AS allowed, page_rows.* FROM ${accessFactsSql(1, values.length + 1)} access
+               LEFT JOIN LATERAL (${text}) page_rows ON ${accessAllowedSql("access")}`,
+      values: [...values, options.session],
+    });
+    access = result.rows[0];
+    return { rows: result.rows.filter((r) => r.id !== null) };
+  };
+  const next: Run = async (text, values) => (access?.allowed === false ? { rows: [] } : db.query(text, values));
+  const rows = await findPageRows(query, first, next, options.prepared);
+  return { rows, access };
+}
+
+type Run = (text: string, values: unknown[], name?: string) => Promise<{ rows: Record<string, unknown>[] }>;
+
+async function findPageRows(query: PageQuery, first: Run, next: Run, prepared?: boolean): Promise<PageRow[]> {
   const params: unknown[] = [query.customerId];
   const where = ["customer_id = $1", "trashed_at IS NULL"];
   if (query.folderId) {
@@ -177,26 +202,32 @@ export async function findFilesPage(
   params.push(query.limit);
   const limit = `$${params.length}`;
   const order = `ORDER BY ${column} ${direction}, id ${direction}`;
-  const select = `SELECT *, ${SORT_VALUES[query.sort]} AS sort_value FROM files`;
-  const toRows = ({ rows }: pg.QueryResult) =>
+  const toRows = ({ rows }: { rows: Record<string, unknown>[] }) =>
     rows.map((r) => ({
       file: toFile(r),
       sortValue: query.sort === "size" ? Number(r.sort_value) : (r.sort_value as string),
     }));
 
   if (!query.nameContains) {
-    const text = `${select} WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`;
+    const text = `SELECT *, ${SORT_VALUES[query.sort]} AS sort_value FROM files WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`;
     const name = `files-page-${query.sort}-${direction}${query.folderId ? "-folder" : ""}${query.after ? "-after" : ""}`;
-    return toRows(await db.query(options.prepared ? { name, text, values: params } : { text, values: params }));
+    return toRows(await first(text, params, prepared ? name : undefined));
   }
 
+  // A search decides on (id, lower name, sort key) alone, then reads the page's files by id.
   params.push(`%${escapeLike(query.nameContains.toLowerCase())}%`);
-  const matches = `lower(name) LIKE $${params.length}`;
-  if (query.sort !== "size") {
+  const matches = `lname LIKE $${params.length}`;
+  const candidates = `SELECT id, lower(name) AS lname, ${column} AS sort_key FROM files`;
+  const pageOf = (found: string) =>
+    `SELECT f.*, ${SORT_VALUES[query.sort]} AS sort_value
+       FROM (SELECT id, sort_key FROM ${found} ORDER BY sort_key ${direction}, id ${direction} LIMIT ${limit}) page
+       JOIN files f USING (id) ORDER BY page.sort_key ${direction}, id ${direction}`;
+  const walkRows = SEARCH_WALK_ROWS[query.sort];
+  if (walkRows) {
     const walked = toRows(
-      await db.query(
-        `SELECT * FROM (${select} WHERE ${where.join(" AND ")} ${order} LIMIT ${SEARCH_WALK_ROWS}) walk
-          WHERE ${matches} ${order} LIMIT ${limit}`,
+      await first(
+        pageOf(`(SELECT * FROM (${candidates} WHERE ${where.join(" AND ")} ${order} LIMIT ${walkRows}) walk
+                  WHERE ${matches}) matched`),
         params,
       ),
     );
@@ -205,9 +236,9 @@ export async function findFilesPage(
   // MATERIALIZED keeps the planner from walking the sort order instead: it cannot know that the
   // names which contain a word may all sort together, far down the order.
   return toRows(
-    await db.query(
-      `WITH found AS MATERIALIZED (${select} WHERE ${[...where, matches].join(" AND ")})
-       SELECT * FROM found ${order} LIMIT ${limit}`,
+    await (walkRows ? next : first)(
+      `WITH found AS MATERIALIZED (SELECT * FROM (${candidates} WHERE ${where.join(" AND ")}) c WHERE ${matches})
+       ${pageOf("found")}`,
       params,
     ),
   );
