@@ -9,15 +9,7 @@ import {
   type AccessTokenVerifier,
 } from "../src/http/index.js";
 import { PG_ACCESS_TABLES_SQL } from "../src/pg/access-projection.js";
-import {
-  accessAllowedSql,
-  accessFactsSql,
-  applyAccessFacts,
-  assertAccess,
-  createPgAccessCheck,
-  recordRevokedSession,
-  type AccessFacts,
-} from "../src/pg/index.js";
+import { createPgAccessCheck, recordRevokedSession } from "../src/pg/index.js";
 import { createTestDatabase, createTokenIssuer, type TestDatabase, type TokenIssuer } from "../src/testing/index.js";
 
 let db: TestDatabase, issuer: TokenIssuer;
@@ -118,52 +110,6 @@ describe("authenticate: verified tokens are remembered, access is checked every 
       expect(response.json().code).toBe("UNAUTHORIZED");
     }
     expect(counted.signatures).toBe(2);
-    await app.close();
-  });
-});
-
-describe("authenticate: a route that checks access in its own query", () => {
-  /** `/mine` checks the token's access in the statement it runs anyway; `/me` is checked by authenticate. */
-  async function appWithOwnCheck() {
-    const verify = createAccessTokenVerifier({ jwksUrl: issuer.jwksUrl, issuer: "coffer", audience: "coffer-api" });
-    const app: FastifyInstance = Fastify(
-      createServerOptions({ service: "test", logLevel: "silent", trustedProxies: [] }),
-    );
-    registerHttpConventions(app);
-    const authenticate = createAuthenticate(verify, createPgAccessCheck(db.pool));
-    app.get("/mine", { preHandler: authenticate, config: { checksAccess: true } }, async (request) => {
-      const signed = request.signedCustomer!;
-      const { rows } = await db.pool.query<AccessFacts & { allowed: boolean }>(
-        `SELECT access.*, ${accessAllowedSql("access")} AS allowed FROM ${accessFactsSql(1, 2)} access`,
-        [signed.customerId, signed.sessionId],
-      );
-      assertAccess(signed, rows[0]!);
-      return { customerId: signed.customerId, allowed: rows[0]!.allowed, checked: request.verifiedCustomer ?? null };
-    });
-    await app.ready();
-    return app;
-  }
-
-  it("when the route checks access itself, then authenticate only verifies the token, and the route's query refuses a revoked session or a disabled customer", async () => {
-    const app = await appWithOwnCheck();
-    const customer = await asCustomer();
-    expect((await app.inject({ url: "/mine", headers: customer.headers })).json()).toEqual({
-      customerId: customer.customerId,
-      allowed: true,
-      checked: null,
-    });
-    expect((await app.inject({ url: "/mine", headers: { authorization: "Bearer forged" } })).json().code).toBe(
-      "UNAUTHORIZED",
-    );
-    await recordRevokedSession(db.pool, { ...customer, revokedAt: new Date() });
-    expect((await app.inject({ url: "/mine", headers: customer.headers })).json()).toEqual({
-      code: "TOKEN_REVOKED",
-      message: "This session has ended; log in again",
-    });
-
-    const disabled = await asCustomer();
-    await applyAccessFacts(db.pool, { customerId: disabled.customerId, occurredAt: new Date(), disabled: true });
-    expect((await app.inject({ url: "/mine", headers: disabled.headers })).json().code).toBe("ACCOUNT_DISABLED");
     await app.close();
   });
 });

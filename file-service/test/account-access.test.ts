@@ -28,7 +28,7 @@ afterAll(async () => {
   await publisher.close();
 });
 
-/** GET /files as a listing and as each kind of search (its access is checked in its own query). */
+/** GET /files as a listing and as each kind of search. */
 const LISTINGS = ["/files", "/files?q=report", "/files?q=report&sort=size", "/files?q=no-such-name&sort=updatedAt"];
 
 async function newCustomer(roles: string[] = ["user"]) {

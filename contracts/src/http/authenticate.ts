@@ -7,15 +7,6 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The customer of a verified access token; set by the `authenticate` preHandler. */
     verifiedCustomer: VerifiedCustomer;
-    /**
-     * On a route whose config has `checksAccess` only, instead of `verifiedCustomer`: the token's
-     * signature is verified, and the route runs the access check in its own query before it answers.
-     */
-    signedCustomer?: VerifiedCustomer;
-  }
-  interface FastifyContextConfig {
-    /** The route checks the token's access itself (`signedCustomer`), saving a round trip. */
-    checksAccess?: boolean;
   }
 }
 
@@ -38,8 +29,7 @@ const VERIFIED_TOKENS_CACHED = 10_000;
 
 /**
  * A preHandler that requires `Authorization: Bearer <access token>`, verified as in the verifier,
- * then checked against revocations on every request: by `check`, or, on a route with
- * `checksAccess`, by the route's own query (which refuses what `check` would).
+ * then checked against revocations on every request.
  *
  * A signature check costs more CPU than the rest of a small request, so a verified token is
  * remembered (by its SHA-256, least recently used dropped first) until it expires. Only the
@@ -66,10 +56,6 @@ export function createAuthenticate(
         throw new AppError("UNAUTHORIZED", "The access token is invalid or expired", { statusCode: 401 });
       }
       verified.set(key, customer);
-    }
-    if (request.routeOptions.config.checksAccess) {
-      request.signedCustomer = customer;
-      return;
     }
     try {
       request.verifiedCustomer = await check(customer);

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Handlers } from "../consumer/consumer-runner.js";
 import { TOPICS } from "../events/generated/events.js";
-import { MAX_ACCESS_TOKEN_TTL_SECONDS, type VerifiedCustomer } from "../http/access-token-verifier.js";
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../http/access-token-verifier.js";
 import { AccessErrors, type AccessCheck } from "../http/authenticate.js";
 
 /**
@@ -123,37 +123,6 @@ export function createAccessProjectionHandlers(): Handlers<pg.PoolClient> {
   };
 }
 
-/** What the projection knows of a token's customer and session, as `accessFactsSql` selects it. */
-export type AccessFacts = {
-  session_revoked: boolean;
-  disabled: boolean | null;
-  deleted: boolean | null;
-  roles: string[] | null;
-};
-
-/**
- * The access facts of the customer in parameter `$customer` and the session in `$session`, as a
- * subquery of exactly one row: a route may join its own query to it and save a round trip.
- */
-export const accessFactsSql = (customer: number, session: number) =>
-  `(SELECT r.session_id IS NOT NULL AS session_revoked, a.disabled, a.deleted_at IS NOT NULL AS deleted, a.roles
-      FROM (SELECT $${customer}::text AS customer_id, $${session}::text AS session_id) t
-      LEFT JOIN customer_access a ON a.customer_id = t.customer_id
-      LEFT JOIN revoked_sessions r ON r.session_id = t.session_id)`;
-
-/** The SQL condition, over `accessFactsSql`'s columns as `alias`, under which the token is let in. */
-export const accessAllowedSql = (alias: string) =>
-  `NOT (${alias}.session_revoked OR coalesce(${alias}.disabled, false) OR coalesce(${alias}.deleted, false))`;
-
-/** The customer as they stand now (roles narrowed), or the error that refuses the token. */
-export function assertAccess(customer: VerifiedCustomer, access: AccessFacts): VerifiedCustomer {
-  if (access.deleted) throw AccessErrors.tokenRevoked("The account no longer exists");
-  if (access.disabled) throw AccessErrors.accountDisabled();
-  if (access.session_revoked) throw AccessErrors.tokenRevoked();
-  const current = access.roles;
-  return current ? { ...customer, roles: customer.roles.filter((role) => current.includes(role)) } : customer;
-}
-
 /**
  * The check `createAuthenticate` runs on every request: one query, two primary-key lookups, no
  * cache (so every instance answers the same the moment the event is applied). A token keeps only
@@ -163,9 +132,25 @@ export function assertAccess(customer: VerifiedCustomer, access: AccessFacts): V
  */
 export function createPgAccessCheck(db: Db, options: { prepared?: boolean } = {}): AccessCheck {
   const name = options.prepared ? "access-check" : undefined;
-  const text = `SELECT * FROM ${accessFactsSql(1, 2)} access`;
   return async (customer) => {
-    const { rows } = await db.query<AccessFacts>({ name, text, values: [customer.customerId, customer.sessionId] });
-    return assertAccess(customer, rows[0]!);
+    const { rows } = await db.query<{
+      session_revoked: boolean;
+      disabled: boolean | null;
+      deleted: boolean | null;
+      roles: string[] | null;
+    }>({
+      name,
+      text: `SELECT r.session_id IS NOT NULL AS session_revoked, a.disabled, a.deleted_at IS NOT NULL AS deleted, a.roles
+               FROM (SELECT $1::text AS customer_id, $2::text AS session_id) t
+               LEFT JOIN customer_access a ON a.customer_id = t.customer_id
+               LEFT JOIN revoked_sessions r ON r.session_id = t.session_id`,
+      values: [customer.customerId, customer.sessionId],
+    });
+    const access = rows[0]!;
+    if (access.deleted) throw AccessErrors.tokenRevoked("The account no longer exists");
+    if (access.disabled) throw AccessErrors.accountDisabled();
+    if (access.session_revoked) throw AccessErrors.tokenRevoked();
+    const current = access.roles;
+    return current ? { ...customer, roles: customer.roles.filter((role) => current.includes(role)) } : customer;
   };
 }

@@ -5,16 +5,12 @@ export { PG_JOB_LEASE_TABLES_SQL, runExclusive } from "./job-leases.js";
 export { isPostgresUnavailable } from "./pg-errors.js";
 export {
   ACCESS_REVOKED_CHANNEL,
-  accessAllowedSql,
-  accessFactsSql,
   applyAccessFacts,
-  assertAccess,
   createAccessProjectionHandlers,
   createPgAccessCheck,
   isTombstoned,
   purgeRevokedSessions,
   recordRevokedSession,
   tombstoneCustomer,
-  type AccessFacts,
   type AccessRevoked,
 } from "./access-projection.js";

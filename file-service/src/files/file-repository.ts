@@ -1,4 +1,3 @@
-import { accessAllowedSql, accessFactsSql, type AccessFacts } from "@coffer/contracts/pg";
 import type pg from "pg";
 
 type Db = pg.ClientBase | pg.Pool;
@@ -159,34 +158,12 @@ const SEARCH_WALK_ROWS: Partial<Record<FileSort, number>> = { name: 10_000, upda
  * The customer's files out of the trash (of one folder, or whose name contains `nameContains`),
  * in keyset order (sort value, id) after `after`: up to `limit`, each with its sort value.
  * With `prepared`, a listing's statement is named, parsed and planned once per connection.
- * With `session`, the first statement also reads the access facts of the customer and that
- * session, and returns no file unless they let the token in.
  */
 export async function findFilesPage(
   db: Db,
   query: PageQuery,
-  options: { prepared?: boolean; session?: string } = {},
-): Promise<{ rows: PageRow[]; access?: AccessFacts }> {
-  let access: (AccessFacts & { allowed: boolean }) | undefined;
-  const first: Run = async (text, values, name) => {
-    if (options.session === undefined) return db.query(name ? { name, text, values } : { text, values });
-    const result = await db.query({
-      name: name && `${name}-checked`,
-      text: `SELECT access.*, ${accessAllowedSql("access")} AS allowed, page_rows.* FROM ${accessFactsSql(1, values.length + 1)} access
-               LEFT JOIN LATERAL (${text}) page_rows ON ${accessAllowedSql("access")}`,
-      values: [...values, options.session],
-    });
-    access = result.rows[0];
-    return { rows: result.rows.filter((r) => r.id !== null) };
-  };
-  const next: Run = async (text, values) => (access?.allowed === false ? { rows: [] } : db.query(text, values));
-  const rows = await findPageRows(query, first, next, options.prepared);
-  return { rows, access };
-}
-
-type Run = (text: string, values: unknown[], name?: string) => Promise<{ rows: Record<string, unknown>[] }>;
-
-async function findPageRows(query: PageQuery, first: Run, next: Run, prepared?: boolean): Promise<PageRow[]> {
+  options: { prepared?: boolean } = {},
+): Promise<PageRow[]> {
   const params: unknown[] = [query.customerId];
   const where = ["customer_id = $1", "trashed_at IS NULL"];
   if (query.folderId) {
@@ -202,7 +179,7 @@ async function findPageRows(query: PageQuery, first: Run, next: Run, prepared?: 
   params.push(query.limit);
   const limit = `$${params.length}`;
   const order = `ORDER BY ${column} ${direction}, id ${direction}`;
-  const toRows = ({ rows }: { rows: Record<string, unknown>[] }) =>
+  const toRows = ({ rows }: pg.QueryResult) =>
     rows.map((r) => ({
       file: toFile(r),
       sortValue: query.sort === "size" ? Number(r.sort_value) : (r.sort_value as string),
@@ -211,7 +188,7 @@ async function findPageRows(query: PageQuery, first: Run, next: Run, prepared?: 
   if (!query.nameContains) {
     const text = `SELECT *, ${SORT_VALUES[query.sort]} AS sort_value FROM files WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`;
     const name = `files-page-${query.sort}-${direction}${query.folderId ? "-folder" : ""}${query.after ? "-after" : ""}`;
-    return toRows(await first(text, params, prepared ? name : undefined));
+    return toRows(await db.query(options.prepared ? { name, text, values: params } : { text, values: params }));
   }
 
   // A search decides on (id, lower name, sort key) alone, then reads the page's files by id.
@@ -225,7 +202,7 @@ async function findPageRows(query: PageQuery, first: Run, next: Run, prepared?: 
   const walkRows = SEARCH_WALK_ROWS[query.sort];
   if (walkRows) {
     const walked = toRows(
-      await first(
+      await db.query(
         pageOf(`(SELECT * FROM (${candidates} WHERE ${where.join(" AND ")} ${order} LIMIT ${walkRows}) walk
                   WHERE ${matches}) matched`),
         params,
@@ -236,7 +213,7 @@ async function findPageRows(query: PageQuery, first: Run, next: Run, prepared?: 
   // MATERIALIZED keeps the planner from walking the sort order instead: it cannot know that the
   // names which contain a word may all sort together, far down the order.
   return toRows(
-    await (walkRows ? next : first)(
+    await db.query(
       `WITH found AS MATERIALIZED (SELECT * FROM (${candidates} WHERE ${where.join(" AND ")}) c WHERE ${matches})
        ${pageOf("found")}`,
       params,

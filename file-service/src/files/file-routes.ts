@@ -18,7 +18,6 @@ export const fileRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<files.FileDeps
   app.get(
     "/files",
     {
-      config: { checksAccess: true },
       schema: {
         ...filesDoc,
         summary: "Files of a folder, or found by name anywhere, a sorted page at a time",
@@ -37,9 +36,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<CustomerRoutes<files.FileDeps
       },
     },
     async (request) => {
-      const signed = request.signedCustomer!;
-      const ctx = { customerId: signed.customerId, correlationId: request.id };
-      const { files: found, nextCursor } = await files.listFiles(deps, ctx, request.query, signed);
+      const { files: found, nextCursor } = await files.listFiles(deps, contextOf(request), request.query);
       return { files: found.map(toFileResponse), nextCursor };
     },
   );
