@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.js";
-import { addInboxItem } from "../src/inbox/inbox-repository.js";
+import { addInboxItem, addInboxItems } from "../src/inbox/inbox-repository.js";
 import { createEventSource, testConfig, untilConsuming } from "./support.js";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -241,6 +241,32 @@ describe("the live stream", () => {
     stream.close();
     const refused = await fetch(`${otherUrl}/notifications/stream`);
     expect(refused.status).toBe(401);
+  });
+  it("when many items commit at once, then the stream gets them in the order they were stored", async () => {
+    const ada = await customer();
+    const stream = await openStream(otherUrl, ada.token);
+    await vi.waitFor(() => expect(stream.frames.length).toBeGreaterThan(0), { timeout: 5000 });
+    const titles = Array.from({ length: 200 }, (_, i) => `burst ${i}`);
+    // One transaction: 200 notifications at once, which the instance must not read out of order.
+    const client = await db.pool.connect();
+    await addInboxItems(
+      client,
+      titles.map((title) => ({
+        customerId: ada.customerId,
+        eventId: randomUUID(),
+        kind: "file-purged",
+        category: "activity",
+        title,
+        body: "stored in one burst",
+        link: null,
+      })),
+    ).finally(() => client.release());
+    await vi.waitFor(() => expect(stream.notifications()).toHaveLength(titles.length), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(stream.notifications().map((n) => n.title)).toEqual(titles);
+    stream.close();
   });
 });
 

@@ -116,12 +116,14 @@ export async function latestInboxId(db: pg.Pool, customerId: string): Promise<st
   return rows[0]!.id;
 }
 
-export async function getInboxItem(db: pg.Pool, customerId: string, id: string): Promise<InboxItem | undefined> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM inbox WHERE customer_id = $1 AND id = $2`, [
-    customerId,
-    id,
-  ]);
-  return rows[0] && toItem(rows[0]);
+/** The customer's items of these ids, in the order of `ids`; one that is not theirs is left out. */
+export async function getInboxItems(db: pg.Pool, customerId: string, ids: readonly string[]): Promise<InboxItem[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM inbox WHERE customer_id = $1 AND id = ANY($2::bigint[])`,
+    [customerId, ids],
+  );
+  const byId = new Map(rows.map((row) => [String(row.id), toItem(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** Scoped to the owner: another customer's item is "not found". */

@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { EventLogger } from "@coffer/contracts";
 import { Errors } from "../errors.js";
 import { createPgListener } from "./pg-listener.js";
-import { INBOX_CHANNEL, getInboxItem, type InboxItem } from "./inbox-repository.js";
+import { INBOX_CHANNEL, getInboxItems, type InboxItem } from "./inbox-repository.js";
 import {
   acquireStreamLease,
   releaseInstanceLeases,
@@ -61,17 +61,35 @@ export function createLiveStream(options: {
   let admissions = 0;
   let renewal: NodeJS.Timeout | undefined;
 
-  async function deliver(payload: string | undefined) {
+  /** Per customer, the ids notified while a read of theirs is under way: read next, together. */
+  const notified = new Map<string, string[]>();
+
+  function deliver(payload: string | undefined) {
     const [customerId, id] = (payload ?? "").split(":");
     if (!customerId || !id || !subscribers.has(customerId)) return;
-    try {
-      const item = await getInboxItem(pool, customerId, id);
-      if (item) for (const stream of subscribers.get(customerId) ?? []) stream.push(item);
-    } catch (err) {
-      // The streams read it again with what else they may have missed.
-      logger.warn({ err }, "live notification not read; the customer's streams catch up");
-      catchUp(subscribers.get(customerId) ?? []);
+    const queued = notified.get(customerId);
+    if (queued) return void queued.push(id);
+    notified.set(customerId, [id]);
+    void readNotified(customerId);
+  }
+
+  /**
+   * One read at a time per customer, so their streams get items in the order they committed
+   * (reads of their own could finish in any order); ids notified meanwhile are read next, together.
+   */
+  async function readNotified(customerId: string) {
+    for (let ids = notified.get(customerId)!; ids.length > 0; ids = notified.get(customerId)!) {
+      notified.set(customerId, []);
+      try {
+        const items = await getInboxItems(pool, customerId, ids);
+        for (const item of items) for (const stream of subscribers.get(customerId) ?? []) stream.push(item);
+      } catch (err) {
+        // The streams read it again with what else they may have missed.
+        logger.warn({ err }, "live notification not read; the customer's streams catch up");
+        catchUp(subscribers.get(customerId) ?? []);
+      }
     }
+    notified.delete(customerId);
   }
 
   function catchUp(streams: Iterable<Subscriber>) {
@@ -84,7 +102,7 @@ export function createLiveStream(options: {
     channel: INBOX_CHANNEL,
     name: "inbox",
     logger,
-    onNotification: (payload) => void deliver(payload),
+    onNotification: deliver,
     // Items notified while the LISTEN was down reached nobody: every open stream catches up.
     onListening() {
       for (const streams of subscribers.values()) catchUp(streams);
