@@ -246,21 +246,29 @@ describe("the live stream", () => {
     const ada = await customer();
     const stream = await openStream(otherUrl, ada.token);
     await vi.waitFor(() => expect(stream.frames.length).toBeGreaterThan(0), { timeout: 5000 });
-    const titles = Array.from({ length: 200 }, (_, i) => `burst ${i}`);
-    // One transaction: 200 notifications at once, which the instance must not read out of order.
+    const item = (title: string) => ({
+      customerId: ada.customerId,
+      eventId: randomUUID(),
+      kind: "file-purged",
+      category: "activity",
+      title,
+      body: "stored in one transaction",
+      link: null,
+    });
+    const oneByOne = Array.from({ length: 200 }, (_, i) => `one by one ${i}`);
+    const batch = Array.from({ length: 700 }, (_, i) => `in a batch ${i}`); // more than one notice holds
     const client = await db.pool.connect();
-    await addInboxItems(
-      client,
-      titles.map((title) => ({
-        customerId: ada.customerId,
-        eventId: randomUUID(),
-        kind: "file-purged",
-        category: "activity",
-        title,
-        body: "stored in one burst",
-        link: null,
-      })),
-    ).finally(() => client.release());
+    try {
+      // 200 statements, so 200 notices at the commit, which the instance must not read out of order;
+      // then one statement whose ids take several notices.
+      await client.query("BEGIN");
+      for (const title of oneByOne) await addInboxItem(client, item(title));
+      await client.query("COMMIT");
+      await addInboxItems(client, batch.map(item));
+    } finally {
+      client.release();
+    }
+    const titles = [...oneByOne, ...batch];
     await vi.waitFor(() => expect(stream.notifications()).toHaveLength(titles.length), {
       timeout: 10_000,
       interval: 50,

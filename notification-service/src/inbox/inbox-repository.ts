@@ -42,6 +42,19 @@ export type NewInboxItem = {
   link: string | null;
 };
 
+/**
+ * A notice names a customer and up to this many of their new items' ids, oldest first
+ * ("customer:12,13,14"): well under PostgreSQL's 8,000-byte payload, and one notice per customer
+ * of a batch rather than one per item.
+ */
+const IDS_PER_NOTICE = 300;
+
+/** The customer and item ids a notice on INBOX_CHANNEL names; nothing for a payload not ours. */
+export function parseInboxNotice(payload: string | undefined): { customerId: string; ids: string[] } | undefined {
+  const match = /^([^:,]+):(\d+(?:,\d+)*)$/.exec(payload ?? "");
+  return match ? { customerId: match[1]!, ids: match[2]!.split(",") } : undefined;
+}
+
 /** Stores the item unless stored before, and tells the live streams: one statement. */
 export async function addInboxItem(db: pg.ClientBase, item: NewInboxItem): Promise<void> {
   await addInboxItems(db, [item]);
@@ -56,8 +69,14 @@ export async function addInboxItems(db: pg.ClientBase, items: readonly NewInboxI
        INSERT INTO inbox (customer_id, event_id, kind, category, title, body, link)
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
        ON CONFLICT (event_id, customer_id, kind) DO NOTHING RETURNING id, customer_id
+     ), notices AS (
+       SELECT customer_id, (row_number() OVER (PARTITION BY customer_id ORDER BY id) - 1) / ${IDS_PER_NOTICE} AS part, id
+         FROM added
      )
-     SELECT count(pg_notify($8, customer_id || ':' || id)) FROM added`,
+     SELECT count(pg_notify($8, customer_id || ':' || ids)) FROM (
+       SELECT customer_id, part, string_agg(id::text, ',' ORDER BY id) AS ids FROM notices
+        GROUP BY customer_id, part ORDER BY customer_id, part
+     ) told`,
     [
       column("customerId"),
       column("eventId"),

@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { EventLogger } from "@coffer/contracts";
 import { Errors } from "../errors.js";
 import { createPgListener } from "./pg-listener.js";
-import { INBOX_CHANNEL, getInboxItems, type InboxItem } from "./inbox-repository.js";
+import { INBOX_CHANNEL, getInboxItems, parseInboxNotice, type InboxItem } from "./inbox-repository.js";
 import {
   acquireStreamLease,
   releaseInstanceLeases,
@@ -65,12 +65,12 @@ export function createLiveStream(options: {
   const notified = new Map<string, string[]>();
 
   function deliver(payload: string | undefined) {
-    const [customerId, id] = (payload ?? "").split(":");
-    if (!customerId || !id || !subscribers.has(customerId)) return;
-    const queued = notified.get(customerId);
-    if (queued) return void queued.push(id);
-    notified.set(customerId, [id]);
-    void readNotified(customerId);
+    const notice = parseInboxNotice(payload);
+    if (!notice || !subscribers.has(notice.customerId)) return;
+    const queued = notified.get(notice.customerId);
+    if (queued) return void queued.push(...notice.ids);
+    notified.set(notice.customerId, notice.ids);
+    void readNotified(notice.customerId);
   }
 
   /**
