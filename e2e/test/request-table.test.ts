@@ -85,12 +85,15 @@ describe(`the edge at ${base}`, () => {
   it.each(RATE_LIMIT_CASES)(
     "$name allows $perMinute a minute from one address, then 429 with Retry-After",
     async ({ perMinute, method, path, json }) => {
-      const send = createClient(base, { localAddress: someLoopbackAddress() });
-      // Windows are aligned to the clock: start in a fresh one when this one is about to end.
+      let send = createClient(base, { localAddress: someLoopbackAddress() });
+      // Windows are aligned to the clock: start in a fresh one when this one is about to end, from
+      // another address (the service behind may count its own, longer window: the mail routes'
+      // 5 in 15 minutes would refuse the sixth request from the same address).
       let first = await send(method, path, { json: json() });
       const reset = Number(first.headers["ratelimit-reset"]);
       if (reset < 10) {
         await new Promise((r) => setTimeout(r, (reset + 1) * 1000));
+        send = createClient(base, { localAddress: someLoopbackAddress() });
         first = await send(method, path, { json: json() });
       }
       expect(first.headers["ratelimit-limit"]).toBe(String(perMinute));
