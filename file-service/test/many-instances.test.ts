@@ -1,12 +1,11 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { request as httpRequest } from "node:http";
 import type { Readable } from "node:stream";
 import type { TestDatabase, TokenIssuer } from "@coffer/contracts/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { startFileService, type RunningFileService } from "./fixture.js";
-import { minioOf } from "./support.js";
+import { minioOf, tusHeaders, tusPatchRequest } from "./support.js";
 
 // Two instances of file-service on one database and one bucket, as behind a load balancer.
 let service: RunningFileService;
@@ -27,7 +26,6 @@ afterAll(async () => {
 });
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
-const tusHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" });
 
 function patch(base: string, path: string, token: string, offset: number, chunk: Buffer) {
   return fetch(`${base}${path}`, {
@@ -49,19 +47,7 @@ async function offsetOf(base: string, path: string, token: string): Promise<numb
 
 /** A PATCH whose body stops after `sent` bytes of `chunk` and waits, as a client on a stalled connection. */
 function stalledPatch(base: string, path: string, token: string, offset: number, chunk: Buffer, sent: number) {
-  const url = new URL(`${base}${path}`);
-  const req = httpRequest({
-    host: url.hostname,
-    port: url.port,
-    path: url.pathname,
-    method: "PATCH",
-    headers: {
-      ...tusHeaders(token),
-      "upload-offset": String(offset),
-      "content-type": "application/offset+octet-stream",
-      "content-length": String(chunk.length),
-    },
-  });
+  const req = tusPatchRequest(`${base}${path}`, token, offset, chunk.length);
   const answered = new Promise<{ status?: number; offset?: number; error?: Error }>((resolve) => {
     req.once("response", (res) => {
       res.resume();

@@ -11,7 +11,7 @@ import { createFileStorage } from "../src/storage/file-storage.js";
 import { createResumableUploads, handOver } from "../src/uploads/resumable-uploads.js";
 import { createUploadSlots } from "../src/uploads/upload-slots.js";
 import { reconcileStorage } from "../src/jobs/storage-reconciler.js";
-import { minioOf } from "./support.js";
+import { minioOf, tusHeaders } from "./support.js";
 
 let service: RunningFileService;
 let db: TestDatabase, issuer: TokenIssuer, config: Config, app: FastifyInstance, base: string;
@@ -187,8 +187,6 @@ async function createUpload(token: string, size: number, name = "part.bin"): Pro
   expect(created.status).toBe(201);
   return created.headers.get("location")!;
 }
-
-const tusHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" });
 
 describe("resumable uploads: the upload checked is the upload acted on", () => {
   it("when A's token names A's upload and the URL carries B's id (query, fragment, encoded or dot segments), then B's upload is untouched", async () => {

@@ -1,8 +1,31 @@
 import { randomUUID } from "node:crypto";
+import { request as httpRequest, type ClientRequest } from "node:http";
 import * as Minio from "minio";
 import { loadConfig, type Config } from "../src/config.js";
 
 export { createEventTap, createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
+
+export const tusHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" });
+
+/**
+ * A tus PATCH of a chunk of `length` bytes at `offset`, its body not sent yet: over node:http, so
+ * a test can send part of it and then cut or stall the connection.
+ */
+export function tusPatchRequest(url: string, token: string, offset: number, length: number): ClientRequest {
+  const { hostname, port, pathname } = new URL(url);
+  return httpRequest({
+    host: hostname,
+    port,
+    path: pathname,
+    method: "PATCH",
+    headers: {
+      ...tusHeaders(token),
+      "upload-offset": String(offset),
+      "content-type": "application/offset+octet-stream",
+      "content-length": String(length),
+    },
+  });
+}
 
 export function testConfig(overrides: Record<string, string>): Config {
   return loadConfig({

@@ -1,10 +1,9 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { request as httpRequest } from "node:http";
 import type { TestDatabase, TokenIssuer } from "@coffer/contracts/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
 import { startFileService, type RunningFileService } from "./fixture.js";
-import { minioOf } from "./support.js";
+import { minioOf, tusHeaders, tusPatchRequest } from "./support.js";
 
 let service: RunningFileService;
 let db: TestDatabase, issuer: TokenIssuer, config: Config, base: string;
@@ -19,7 +18,6 @@ afterAll(async () => {
 });
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
-const tusHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" });
 
 async function createUpload(token: string, size: number) {
   const created = await fetch(`${base}/files/uploads`, {
@@ -63,19 +61,7 @@ const keysOf = async (id: string) => (await minioOf(config).keys(id)).sort();
 
 /** Sends the first `sent` bytes of a chunk of `length` bytes, then, once tus holds the upload, cuts the connection. */
 async function cutPatch(path: string, id: string, token: string, offset: number, chunk: Buffer, sent: number) {
-  const url = new URL(`${base}${path}`);
-  const req = httpRequest({
-    host: url.hostname,
-    port: url.port,
-    path: url.pathname,
-    method: "PATCH",
-    headers: {
-      ...tusHeaders(token),
-      "upload-offset": String(offset),
-      "content-type": "application/offset+octet-stream",
-      "content-length": String(chunk.length),
-    },
-  });
+  const req = tusPatchRequest(`${base}${path}`, token, offset, chunk.length);
   req.on("error", () => undefined);
   req.write(chunk.subarray(0, sent));
   await expect.poll(() => lockHeld(id), { timeout: 20_000, interval: 50 }).toBe(true);
