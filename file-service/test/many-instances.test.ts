@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { startFileService, type RunningFileService } from "./fixture.js";
-import { minioOf, tusHeaders, tusPatchRequest } from "./support.js";
+import { minioOf, sendTusChunk, tusHeaders, tusOffset, tusPatchRequest } from "./support.js";
 
 // Two instances of file-service on one database and one bucket, as behind a load balancer.
 let service: RunningFileService;
@@ -27,23 +27,9 @@ afterAll(async () => {
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
-function patch(base: string, path: string, token: string, offset: number, chunk: Buffer) {
-  return fetch(`${base}${path}`, {
-    method: "PATCH",
-    headers: {
-      ...tusHeaders(token),
-      "upload-offset": String(offset),
-      "content-type": "application/offset+octet-stream",
-    },
-    body: chunk,
-  });
-}
-
-async function offsetOf(base: string, path: string, token: string): Promise<number> {
-  const head = await fetch(`${base}${path}`, { method: "HEAD", headers: tusHeaders(token) });
-  expect(head.status).toBe(200);
-  return Number(head.headers.get("upload-offset"));
-}
+const patch = (base: string, path: string, token: string, offset: number, chunk: Buffer) =>
+  sendTusChunk(`${base}${path}`, token, offset, chunk);
+const offsetOf = (base: string, path: string, token: string) => tusOffset(`${base}${path}`, token);
 
 /** A PATCH whose body stops after `sent` bytes of `chunk` and waits, as a client on a stalled connection. */
 function stalledPatch(base: string, path: string, token: string, offset: number, chunk: Buffer, sent: number) {

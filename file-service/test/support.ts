@@ -1,11 +1,32 @@
 import { randomUUID } from "node:crypto";
 import { request as httpRequest, type ClientRequest } from "node:http";
 import * as Minio from "minio";
+import { expect } from "vitest";
 import { loadConfig, type Config } from "../src/config.js";
 
 export { createEventTap, createTestDatabase, createTokenIssuer } from "@coffer/contracts/testing";
 
 export const tusHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" });
+
+/** A tus PATCH of `chunk` at `offset`, sent whole. */
+export function sendTusChunk(url: string, token: string, offset: number, chunk: Buffer) {
+  return fetch(url, {
+    method: "PATCH",
+    headers: {
+      ...tusHeaders(token),
+      "upload-offset": String(offset),
+      "content-type": "application/offset+octet-stream",
+    },
+    body: chunk,
+  });
+}
+
+/** The upload's offset as tus answers HEAD: where to resume. */
+export async function tusOffset(url: string, token: string): Promise<number> {
+  const head = await fetch(url, { method: "HEAD", headers: tusHeaders(token) });
+  expect(head.status).toBe(200);
+  return Number(head.headers.get("upload-offset"));
+}
 
 /**
  * A tus PATCH of a chunk of `length` bytes at `offset`, its body not sent yet: over node:http, so

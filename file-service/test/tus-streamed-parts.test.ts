@@ -3,7 +3,7 @@ import type { TestDatabase, TokenIssuer } from "@coffer/contracts/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
 import { startFileService, type RunningFileService } from "./fixture.js";
-import { minioOf, tusHeaders, tusPatchRequest } from "./support.js";
+import { minioOf, sendTusChunk, tusHeaders, tusOffset, tusPatchRequest } from "./support.js";
 
 let service: RunningFileService;
 let db: TestDatabase, issuer: TokenIssuer, config: Config, base: string;
@@ -33,23 +33,9 @@ async function createUpload(token: string, size: number) {
   return { path, id: path.split("/").at(-1)!.replace("~", "/") };
 }
 
-function patch(path: string, token: string, offset: number, chunk: Buffer) {
-  return fetch(`${base}${path}`, {
-    method: "PATCH",
-    headers: {
-      ...tusHeaders(token),
-      "upload-offset": String(offset),
-      "content-type": "application/offset+octet-stream",
-    },
-    body: chunk,
-  });
-}
-
-async function offsetOf(path: string, token: string): Promise<number> {
-  const head = await fetch(`${base}${path}`, { method: "HEAD", headers: tusHeaders(token) });
-  expect(head.status).toBe(200);
-  return Number(head.headers.get("upload-offset"));
-}
+const patch = (path: string, token: string, offset: number, chunk: Buffer) =>
+  sendTusChunk(`${base}${path}`, token, offset, chunk);
+const offsetOf = (path: string, token: string) => tusOffset(`${base}${path}`, token);
 
 const lockHeld = async (id: string) =>
   (await db.pool.query("SELECT 1 FROM tus_locks WHERE upload_id = $1", [id])).rowCount === 1;
