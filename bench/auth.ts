@@ -76,7 +76,7 @@ export async function runAuth(platform: BenchPlatform, options: { durationSecond
         context: figures(login),
       },
       {
-        what: `token refresh, ${CLIENTS} clients (FerretDB, one connection)`,
+        what: `token refresh, ${CLIENTS} clients (FerretDB)`,
         baseline: "—",
         ratios: [],
         context: figures(refresh),
