@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe("tus round trips", () => {
-  it("when a chunk continues an upload, then its PATCH lists the parts once, reads the info once and fetches no missing .part; HEAD after a short chunk still sees it", async () => {
+  it("when a chunk continues an upload, then its PATCH lists the parts once, reads the info once, opens its slot in one statement and fetches no missing .part; HEAD after a short chunk still sees it", async () => {
     const token = await service.issuer.token(randomUUID());
     const headers = { authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" };
     const data = randomBytes(19 * MiB);
@@ -60,6 +60,9 @@ describe("tus round trips", () => {
     expect(count("s3 ListPartsCommand")).toBe(1);
     expect(count("s3 GetObjectCommand")).toBe(0);
     expect(count("pg SELECT info FROM tus_upload_info")).toBe(1);
+    // The chunk's upload slot: one statement, not a read and a transaction of four.
+    expect(count("pg SELECT open_upload_reservation")).toBe(1);
+    expect(count("pg SELECT root_folder_id FROM customers")).toBe(0);
 
     expect((await patch(16 * MiB, 18 * MiB)).status).toBe(204);
     const head = await fetch(url, { method: "HEAD", headers });

@@ -1,37 +1,33 @@
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
 
 type Db = pg.ClientBase | pg.Pool;
 
-/** The customer's reservations whose lease runs, on every instance. */
-export async function countOpenReservations(tx: pg.ClientBase, customerId: string): Promise<number> {
-  const { rows } = await tx.query<{ open: number }>(
-    "SELECT count(*)::int AS open FROM upload_reservations WHERE customer_id = $1 AND expires_at > now()",
-    [customerId],
-  );
-  return rows[0]!.open;
-}
+export type Opening = "opened" | "too-many" | "quota" | "no-customer";
 
 /**
- * Opens a reservation of `bytes`, leased to `owner` for `leaseMs`, when the quota has room for
- * them (none reserved needs no room: a tus chunk's upload reserved its length already). Its id,
- * or undefined when the quota is full.
+ * Opens a reservation of `bytes`, leased to `owner` for `leaseMs`, in one round trip (migration
+ * 015): under the customer's lock, refused as "too-many" when `maxOpen` is given and the customer
+ * has that many open already (on every instance), as "quota" when the quota has no room for the
+ * bytes (none reserved needs no room: a tus chunk's upload reserved its length already), and as
+ * "no-customer" before the customer's row exists.
  */
-export async function insertReservation(
-  tx: pg.ClientBase,
-  r: { customerId: string; owner: string; bytes: number; leaseMs: number; objectKey?: string },
-): Promise<string | undefined> {
-  const id = randomUUID();
-  const { rowCount } = await tx.query(
-    `WITH granted AS (
-       UPDATE customers SET reserved_bytes = reserved_bytes + $2
-        WHERE id = $1 AND ($2 = 0 OR used_bytes + reserved_bytes + $2 <= quota_bytes) RETURNING id
-     )
-     INSERT INTO upload_reservations (id, customer_id, bytes, owner, expires_at, object_key)
-     SELECT $3, id, $2, $4, now() + make_interval(secs => $5), $6 FROM granted`,
-    [r.customerId, r.bytes, id, r.owner, r.leaseMs / 1000, r.objectKey ?? null],
+export async function openReservation(
+  db: Db,
+  r: {
+    id: string;
+    customerId: string;
+    owner: string;
+    bytes: number;
+    leaseMs: number;
+    objectKey?: string;
+    maxOpen?: number;
+  },
+): Promise<Opening> {
+  const { rows } = await db.query<{ opening: Opening }>(
+    "SELECT open_upload_reservation($1, $2, $3, $4, $5, $6, $7) AS opening",
+    [r.id, r.customerId, r.bytes, r.owner, r.leaseMs / 1000, r.objectKey ?? null, r.maxOpen ?? null],
   );
-  return rowCount === 1 ? id : undefined;
+  return rows[0]!.opening;
 }
 
 /**

@@ -1,16 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { type EventLogger } from "@coffer/contracts";
-import { inTransaction } from "@coffer/contracts/pg";
+import { AccessErrors } from "@coffer/contracts/http";
 import type pg from "pg";
-import { ensureCustomer, lockCustomer } from "../accounts/account-repository.js";
+import { ensureCustomer } from "../accounts/account-repository.js";
 import { Errors } from "../errors.js";
 import { SERVICE_NAME } from "../service.js";
 import type { FileStorage } from "../storage/file-storage.js";
 import {
   consumeReservation,
-  countOpenReservations,
   growReservation,
-  insertReservation,
+  openReservation,
   reapExpiredReservations,
   releaseReservation,
   renewReservations,
@@ -76,19 +75,26 @@ export function createUploadSlots(deps: {
     async open(customerId, bytes, { capped = true, objectKey } = {}) {
       if (capped && streaming >= limits.maxPerInstance) throw Errors.uploadsBusy();
       if (capped) streaming += 1;
-      let id: string;
+      const id = randomUUID();
       try {
-        await ensureCustomer(pool, customerId, deps.defaultQuotaBytes);
-        id = await inTransaction(pool, async (tx) => {
-          // Serialises the customer's openings: the count that follows sees every committed one.
-          await lockCustomer(tx, customerId);
-          if (capped && (await countOpenReservations(tx, customerId)) >= limits.maxPerCustomer) {
-            throw Errors.tooManyUploads(limits.maxPerCustomer);
-          }
-          const opened = await insertReservation(tx, { customerId, owner, bytes, leaseMs: limits.leaseMs, objectKey });
-          if (!opened) throw Errors.quotaExceeded();
-          return opened;
-        });
+        const reservation = {
+          id,
+          customerId,
+          owner,
+          bytes,
+          leaseMs: limits.leaseMs,
+          objectKey,
+          ...(capped && { maxOpen: limits.maxPerCustomer }),
+        };
+        let opening = await openReservation(pool, reservation);
+        if (opening === "no-customer") {
+          await ensureCustomer(pool, customerId, deps.defaultQuotaBytes);
+          opening = await openReservation(pool, reservation);
+        }
+        if (opening === "too-many") throw Errors.tooManyUploads(limits.maxPerCustomer);
+        if (opening === "quota") throw Errors.quotaExceeded();
+        // Deleted between the two: its row went with the account.
+        if (opening === "no-customer") throw AccessErrors.tokenRevoked("The account no longer exists");
       } catch (error) {
         if (capped) streaming -= 1;
         throw error;
