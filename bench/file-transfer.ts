@@ -12,6 +12,7 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { freePort } from "@coffer/contracts/testing";
 import type { BenchPlatform } from "./lib/platform.js";
+import { cpuDuring, infraPid, type CpuSpent } from "./lib/cpu-meter.js";
 import type { TusdPeer } from "./lib/tusd.js";
 import { MiB, median, round, type BenchResult, type Row } from "./lib/report.js";
 
@@ -201,6 +202,15 @@ function createRssSampler(pid: number) {
   };
 }
 
+/** CPU seconds per GiB of each process, medians over the runs, and the machine's busy share. */
+function cpuFigures(spent: (CpuSpent & { gib: number })[]): string {
+  if (spent.length === 0) return "not measured";
+  const perGib = (name: string) => round(median(spent.map((s) => (s.seconds[name] ?? 0) / s.gib)), 2);
+  const names = Object.keys(spent[0]!.seconds);
+  const busy = round(median(spent.map((s) => s.machineBusy)) * 100, 0);
+  return `${names.map((name) => `${name} ${perGib(name)} s`).join(", ")}, machine ${busy} % busy`;
+}
+
 const seconds = async (work: () => Promise<unknown>) => {
   const started = performance.now();
   await work();
@@ -250,6 +260,8 @@ async function measureTransfers(
   type Runs = Record<string, number[]>; // MiB/s, one per run
   const raw: Record<string, Runs> = {};
   const rows: Row[] = [];
+  const minioPid = infraPid("minio");
+  const cpu: Record<string, (CpuSpent & { gib: number })[]> = {};
   for (const sizeMiB of options.sizesMiB) {
     const size = sizeMiB * MiB;
     const runs: Runs = {
@@ -267,7 +279,18 @@ async function measureTransfers(
     };
     const measure = async (name: string, bytes: number, work: () => Promise<unknown>) => {
       const watched = sizeMiB === largest && name.startsWith("service") ? () => sampler.during(work) : work;
-      runs[name]!.push(bytes / MiB / (await seconds(watched)));
+      const server = { tusUpload: platform.pids["file-service"], tusdUpload: tusd.pid }[name];
+      if (server === undefined) {
+        runs[name]!.push(bytes / MiB / (await seconds(watched)));
+        return;
+      }
+      // The resumable uploads also count the CPU they cost: the server's, MinIO's, the client's.
+      let took = 0;
+      const spent = await cpuDuring({ server, ...(minioPid !== undefined && { minio: minioPid }) }, async () => {
+        took = await seconds(watched);
+      });
+      runs[name]!.push(bytes / MiB / took);
+      (cpu[name] ??= []).push({ ...spent, gib: bytes / 2 ** 30 });
     };
     const directKey = `direct/${randomUUID()}`;
     const fileName = `bench-${sizeMiB}.bin`;
@@ -341,6 +364,14 @@ async function measureTransfers(
           target: { kind: "ratio-at-least", value: 0.9 },
           context: figures("tusUpload", "tusdUpload"),
         },
+        {
+          what: `CPU seconds per GiB of those tus uploads (median): Coffer's against tusd's, and how busy the machine was`,
+          baseline: "—",
+          ratios: [],
+          context: (["tusUpload", "tusdUpload"] as const)
+            .map((name) => `${name === "tusUpload" ? "Coffer" : "tusd"} ${cpuFigures(cpu[name] ?? [])}`)
+            .join("; "),
+        },
       );
     }
     rows.push(
@@ -394,6 +425,7 @@ async function measureTransfers(
     rows,
     raw: {
       mibPerSecond: raw,
+      cpu,
       rss: { idleMiB: idleRss / MiB, peakMiB: sampler.peak() / MiB, hwmMiB: sampler.hwm() / MiB },
     },
   };

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { freePort } from "@coffer/contracts/testing";
 import { createMinioClient } from "./platform.js";
 
-export type TusdPeer = { url: string; stop(): Promise<void> };
+export type TusdPeer = { url: string; pid: number; stop(): Promise<void> };
 
 export async function startTusd(env: Record<string, string>, partSize: number): Promise<TusdPeer> {
   const binary = execFileSync(fileURLToPath(new URL("../install-tusd", import.meta.url)), {
@@ -56,6 +56,7 @@ export async function startTusd(env: Record<string, string>, partSize: number): 
   }
   return {
     url,
+    pid: tusd.pid!,
     async stop() {
       if (tusd.exitCode === null) {
         const exited = new Promise((resolve) => tusd.once("exit", resolve));

@@ -2,9 +2,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { PassThrough, Transform, pipeline, type Readable } from "node:stream";
 import type { Upload } from "@tus/server";
 import { S3Store, type MetadataValue, type Options } from "@tus/s3-store";
-import { createSHA256, type IHasher } from "hash-wasm";
+import { createSHA256 } from "hash-wasm";
 import type pg from "pg";
 import { moveRunningHash, readRunningHash } from "./resumable-repository.js";
+import type { RunningSha256, Sha256Worker } from "./sha256-worker.js";
 import type { TusLeaseMemos } from "./tus-lease-memos.js";
 
 type Parts = Awaited<ReturnType<S3Store["retrieveParts"]>>;
@@ -24,9 +25,10 @@ export function withChunkLength<T>(contentLength: string | undefined, handle: ()
  * tus's S3 store, hashing each chunk as it passes: the SHA-256's state after the bytes stored so
  * far is kept with the upload in PostgreSQL, so the next chunk continues it on whichever
  * instance serves it, and the completion needs no second read of the object. node's hash cannot
- * export its state; hash-wasm's can. The state is keyed by its offset: a chunk that does not
- * start where it ends (a write cut short, a chunk stored without hashing) drops it, and the
- * completion then reads the object back to hash it.
+ * export its state; hash-wasm's can, computed on a worker thread (sha256-worker.ts). The state is
+ * keyed by its offset: a chunk that does not start where it ends (a write cut short, a chunk
+ * stored without hashing, a hash the worker could not finish) drops it, and the completion then
+ * reads the object back to hash it.
  *
  * A chunk whose length the client declared, that is a valid part on its own (5 MiB or more, or
  * the upload's end) and follows whole parts only, streams straight into its UploadPart while it
@@ -38,6 +40,7 @@ export class HashingS3Store extends S3Store {
   constructor(
     private readonly pool: pg.Pool,
     private readonly memos: TusLeaseMemos,
+    private readonly hashes: Sha256Worker,
     options: Options,
   ) {
     super(options);
@@ -106,34 +109,41 @@ export class HashingS3Store extends S3Store {
     ]);
     const continues = offset === 0 || kept?.offset === offset;
     if (!continues && kept) await moveRunningHash(this.pool, id, kept.offset, undefined);
-    const hasher = continues ? await createSHA256() : undefined;
-    if (hasher && kept && offset !== 0) hasher.load(kept.state);
-    else hasher?.init();
+    const hashing = continues ? this.hashes.start(offset === 0 ? undefined : kept?.state) : undefined;
 
     let stored: number;
     let hashed = 0;
-    if (length !== undefined && this.isWholePart(metadata, parts, offset, length)) {
-      stored = await this.streamPart(metadata, parts, src, offset, length, hasher);
-      hashed = stored - offset;
+    try {
+      if (length !== undefined && this.isWholePart(metadata, parts, offset, length)) {
+        stored = await this.streamPart(metadata, parts, src, offset, length, hashing);
+        hashed = stored - offset;
+      } else {
+        const tap = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hashing?.update(chunk);
+            hashed += chunk.length;
+            done(null, chunk);
+          },
+        });
+        pipeline(src, tap, () => undefined);
+        stored = await super.write(tap, id, offset);
+      }
+    } catch (error) {
+      hashing?.discard();
+      throw error;
+    }
+    if (!hashing || stored === offset) {
+      hashing?.discard();
+      return stored;
+    }
+    let state: Uint8Array | undefined;
+    if (stored === offset + hashed) {
+      // A hash the worker could not finish is dropped: the completion then reads the object back.
+      state = await hashing.save().catch(() => undefined);
     } else {
-      const tap = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hasher?.update(chunk);
-          hashed += chunk.length;
-          done(null, chunk);
-        },
-      });
-      pipeline(src, tap, () => undefined);
-      stored = await super.write(tap, id, offset);
+      hashing.discard();
     }
-    if (hasher && stored !== offset) {
-      await moveRunningHash(
-        this.pool,
-        id,
-        kept?.offset ?? null,
-        stored === offset + hashed ? { offset: stored, state: hasher.save() } : undefined,
-      );
-    }
+    await moveRunningHash(this.pool, id, kept?.offset ?? null, state && { offset: stored, state });
     return stored;
   }
 
@@ -162,7 +172,7 @@ export class HashingS3Store extends S3Store {
     src: Readable,
     offset: number,
     length: number,
-    hasher: IHasher | undefined,
+    hashing: RunningSha256 | undefined,
   ): Promise<number> {
     const partNumber = (parts.at(-1)?.PartNumber ?? 0) + 1;
     this.forgetParts(metadata.file.id);
@@ -172,7 +182,7 @@ export class HashingS3Store extends S3Store {
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         received += chunk.length;
-        hasher?.update(chunk);
+        hashing?.update(chunk);
         done(null, chunk);
       },
       flush(done) {
