@@ -39,6 +39,8 @@ CMD ["node", "web/server/serve.mjs"]
 
 FROM deps AS build
 ARG SERVICE
+# file-service's SHA-256 addon (file-service/native) is C, compiled against the image's node headers.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 COPY contracts contracts
 COPY ${SERVICE} ${SERVICE}
 RUN npm run build -w @coffer/contracts -w @coffer/${SERVICE} \

@@ -46,7 +46,6 @@ import { registerRoutes } from "./routes.js";
 import { SERVICE_NAME } from "./service.js";
 import { connectFileStorage } from "./storage/file-storage.js";
 import { createResumableUploads } from "./uploads/resumable-uploads.js";
-import { createSha256Worker } from "./uploads/sha256-worker.js";
 import { createUploadSlots } from "./uploads/upload-slots.js";
 
 const SERVICE_VERSION = packageVersion(new URL("../package.json", import.meta.url));
@@ -114,9 +113,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     wakeDeleter: deleter.wake,
     shareMetrics: createFileMetrics(metrics, { pool, uploadsInFlight: slots.inFlight }),
   };
-  const hashes = createSha256Worker();
-  app.addHook("onClose", async () => hashes.close());
-  const tus = createResumableUploads(deps, hashes);
+  const tus = createResumableUploads(deps);
   const completer = createUploadCompleter(deps);
   const jobs = [deleter, slots, completer, createHourlySweep(deps, tus, config.sweepIntervalMs)];
   app.addHook("onClose", async () => {

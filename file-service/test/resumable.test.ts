@@ -9,7 +9,6 @@ import type { Config } from "../src/config.js";
 import { startFileService, type RunningFileService } from "./fixture.js";
 import { createFileStorage } from "../src/storage/file-storage.js";
 import { createResumableUploads, handOver } from "../src/uploads/resumable-uploads.js";
-import { createSha256Worker } from "../src/uploads/sha256-worker.js";
 import { createUploadSlots } from "../src/uploads/upload-slots.js";
 import { reconcileStorage } from "../src/jobs/storage-reconciler.js";
 import { minioOf, tusHeaders } from "./support.js";
@@ -251,19 +250,15 @@ describe("resumable uploads: tus's own owner check", () => {
     const idOf = (path: string) => path.split("/").at(-1)!.replace("~", "/");
     const { pool } = db;
     const storage = createFileStorage(minioOf(config).client, config.minio.bucket);
-    const hashes = createSha256Worker();
-    const tusServer = createResumableUploads(
-      {
-        pool,
-        storage,
-        limits: config.limits,
-        wakeDeleter: () => undefined,
-        slots: createUploadSlots({ pool, storage, defaultQuotaBytes: QUOTA, limits: config.uploads, logger: silent }),
-        logger: silent,
-        minio: config.minio,
-      },
-      hashes,
-    );
+    const tusServer = createResumableUploads({
+      pool,
+      storage,
+      limits: config.limits,
+      wakeDeleter: () => undefined,
+      slots: createUploadSlots({ pool, storage, defaultQuotaBytes: QUOTA, limits: config.uploads, logger: silent }),
+      logger: silent,
+      minio: config.minio,
+    });
     // Behind no route: whatever the request says, the customer and the upload are these.
     let checked = { customerId: alice, uploadId: idOf(theirs) };
     const behindNoRoute = createServer((req, res) => {
@@ -287,7 +282,6 @@ describe("resumable uploads: tus's own owner check", () => {
       expect((await direct(mine, "HEAD")).status).toBe(200);
     } finally {
       await new Promise<void>((resolve) => behindNoRoute.close(() => resolve()));
-      await hashes.close();
     }
     const bobs = await fetch(`${base}${theirs}`, { method: "HEAD", headers: tusHeaders(await issuer.token(bob)) });
     expect(bobs.status).toBe(200);

@@ -138,6 +138,21 @@ describe("tus chunks streamed straight into their part", () => {
     await expectDone(path, token, data);
   });
 
+  it("when the kept hash is in a format this instance does not read (kept by an older one), then it is dropped and the completion hashes the object: the SHA-256 is still the file's", async () => {
+    const token = await issuer.token(randomUUID());
+    const data = randomBytes(9 * MiB);
+    const { path, id } = await createUpload(token, data.length);
+    expect((await patch(path, token, 0, data.subarray(0, 8 * MiB))).status).toBe(204);
+    expect(await hashedUpTo(id)).toBe(8 * MiB);
+    // hash-wasm's saved state, as instances before the native hash kept it.
+    await db.pool.query("UPDATE resumable_uploads SET sha256_state = $2 WHERE id = $1", [id, randomBytes(116)]);
+
+    expect((await patch(path, token, 8 * MiB, data.subarray(8 * MiB))).status).toBe(204);
+    const kept = await db.pool.query("SELECT sha256_offset, sha256_state FROM resumable_uploads WHERE id = $1", [id]);
+    expect(kept.rows[0]).toEqual({ sha256_offset: null, sha256_state: null });
+    await expectDone(path, token, data);
+  });
+
   it("when chunks come without a Content-Length, then they take the spooled path and the file's bytes and SHA-256 are right", async () => {
     const token = await issuer.token(randomUUID());
     const data = randomBytes(9 * MiB);

@@ -114,6 +114,20 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("compiles a service's native code in the build stage, which has a C compiler, and ships what it built", () => {
+    const build = dockerfile.split(/^FROM /m).find((s) => /^deps AS build\n/.test(s));
+    expect(build, "a `FROM deps AS build` stage").toBeDefined();
+    const natives = ourServices.filter(([name]) =>
+      /native\/build\.mjs/.test(readFileSync(new URL(`${name}/package.json`, root), "utf8")),
+    );
+    expect(natives.map(([name]) => name)).toEqual(["file-service"]);
+    // bookworm-slim has no compiler; node's headers (and OpenSSL's) come with the node image.
+    expect(build).toMatch(/apt-get install[^\n]*\bgcc\b[^\n]*\blibc6-dev\b/);
+    expect(build).toMatch(/npm run build -w @coffer\/contracts -w @coffer\/\$\{SERVICE\}/);
+    // The runtime stage copies the whole workspace, native/build/ with it.
+    expect(dockerfile.split(/^FROM /m).at(-1)).toContain("COPY --from=build /app/${SERVICE} ${SERVICE}");
+  });
+
   it("gives every service addresses of compose services on ports they expose", () => {
     const wrong: string[] = [];
     for (const [name] of ourServices) {

@@ -28,7 +28,6 @@ import {
 } from "./resumable-repository.js";
 import { forgetTusInfoOlderThan } from "./tus-state-repository.js";
 import { HashingS3Store, runningSha256, withChunkLength } from "./running-hash.js";
-import type { Sha256Worker } from "./sha256-worker.js";
 import { createTusLeaseMemos } from "./tus-lease-memos.js";
 import { createTusInfoStore, createTusLocker } from "./tus-shared-state.js";
 import { recordVersion, type UploadDeps } from "./upload-service.js";
@@ -62,12 +61,12 @@ const trusted = (req: TusRequest, name: string) => req.headers.get(name) ?? "";
  * tus never reads an upload id from the URL: it takes the one the route checked, from a header
  * only the route sets, and checks again, per request, that this customer has it open.
  */
-export function createResumableUploads(deps: ResumableDeps, hashes: Sha256Worker): Server {
+export function createResumableUploads(deps: ResumableDeps): Server {
   const { minio } = deps;
   const memos = createTusLeaseMemos();
   const server = new Server({
     path: UPLOADS_PATH,
-    datastore: new HashingS3Store(deps.pool, memos, hashes, {
+    datastore: new HashingS3Store(deps.pool, memos, {
       partSize: 8 * 2 ** 20,
       expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS,
       cache: createTusInfoStore(deps.pool, memos),

@@ -2,10 +2,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { PassThrough, Transform, pipeline, type Readable } from "node:stream";
 import type { Upload } from "@tus/server";
 import { S3Store, type MetadataValue, type Options } from "@tus/s3-store";
-import { createSHA256 } from "hash-wasm";
 import type pg from "pg";
 import { moveRunningHash, readRunningHash } from "./resumable-repository.js";
-import type { RunningSha256, Sha256Worker } from "./sha256-worker.js";
+import { startSha256, type RunningSha256 } from "./sha256-state.js";
 import type { TusLeaseMemos } from "./tus-lease-memos.js";
 
 type Parts = Awaited<ReturnType<S3Store["retrieveParts"]>>;
@@ -24,11 +23,10 @@ export function withChunkLength<T>(contentLength: string | undefined, handle: ()
 /**
  * tus's S3 store, hashing each chunk as it passes: the SHA-256's state after the bytes stored so
  * far is kept with the upload in PostgreSQL, so the next chunk continues it on whichever
- * instance serves it, and the completion needs no second read of the object. node's hash cannot
- * export its state; hash-wasm's can, computed on a worker thread (sha256-worker.ts). The state is
- * keyed by its offset: a chunk that does not start where it ends (a write cut short, a chunk
- * stored without hashing, a hash the worker could not finish) drops it, and the completion then
- * reads the object back to hash it.
+ * instance serves it, and the completion needs no second read of the object (node's hash cannot
+ * export its state: sha256-state.ts). The state is keyed by its offset: a chunk that does not
+ * start where it ends (a write cut short, a chunk stored without hashing, a state this instance
+ * cannot read) drops it, and the completion then reads the object back to hash it.
  *
  * A chunk whose length the client declared, that is a valid part on its own (5 MiB or more, or
  * the upload's end) and follows whole parts only, streams straight into its UploadPart while it
@@ -40,7 +38,6 @@ export class HashingS3Store extends S3Store {
   constructor(
     private readonly pool: pg.Pool,
     private readonly memos: TusLeaseMemos,
-    private readonly hashes: Sha256Worker,
     options: Options,
   ) {
     super(options);
@@ -107,42 +104,27 @@ export class HashingS3Store extends S3Store {
       this.getMetadata(id),
       this.retrieveParts(id),
     ]);
-    const continues = offset === 0 || kept?.offset === offset;
-    if (!continues && kept) await moveRunningHash(this.pool, id, kept.offset, undefined);
-    const hashing = continues ? this.hashes.start(offset === 0 ? undefined : kept?.state) : undefined;
+    const hashing = offset === 0 ? startSha256() : kept?.offset === offset ? startSha256(kept.state) : undefined;
+    if (!hashing && kept) await moveRunningHash(this.pool, id, kept.offset, undefined);
 
     let stored: number;
     let hashed = 0;
-    try {
-      if (length !== undefined && this.isWholePart(metadata, parts, offset, length)) {
-        stored = await this.streamPart(metadata, parts, src, offset, length, hashing);
-        hashed = stored - offset;
-      } else {
-        const tap = new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            hashing?.update(chunk);
-            hashed += chunk.length;
-            done(null, chunk);
-          },
-        });
-        pipeline(src, tap, () => undefined);
-        stored = await super.write(tap, id, offset);
-      }
-    } catch (error) {
-      hashing?.discard();
-      throw error;
-    }
-    if (!hashing || stored === offset) {
-      hashing?.discard();
-      return stored;
-    }
-    let state: Uint8Array | undefined;
-    if (stored === offset + hashed) {
-      // A hash the worker could not finish is dropped: the completion then reads the object back.
-      state = await hashing.save().catch(() => undefined);
+    if (length !== undefined && this.isWholePart(metadata, parts, offset, length)) {
+      stored = await this.streamPart(metadata, parts, src, offset, length, hashing);
+      hashed = stored - offset;
     } else {
-      hashing.discard();
+      const tap = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hashing?.update(chunk);
+          hashed += chunk.length;
+          done(null, chunk);
+        },
+      });
+      pipeline(src, tap, () => undefined);
+      stored = await super.write(tap, id, offset);
     }
+    if (!hashing || stored === offset) return stored;
+    const state = stored === offset + hashed ? hashing.save() : undefined;
     await moveRunningHash(this.pool, id, kept?.offset ?? null, state && { offset: stored, state });
     return stored;
   }
@@ -224,7 +206,5 @@ export class HashingS3Store extends S3Store {
 export async function runningSha256(pool: pg.Pool, id: string, size: number): Promise<string | undefined> {
   const kept = await readRunningHash(pool, id);
   if (kept?.offset !== size) return undefined;
-  const hasher = await createSHA256();
-  hasher.load(kept.state);
-  return hasher.digest("hex");
+  return startSha256(kept.state)?.hex();
 }
