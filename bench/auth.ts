@@ -3,11 +3,15 @@
 // so every client keeps its own session and sends the token it was last given.
 import { performance } from "node:perf_hooks";
 import argon2 from "argon2";
+import mongoose from "mongoose";
 import { ARGON2_OPTIONS } from "../customer-service/src/accounts/credentials.js";
 import { PASSWORD, type BenchPlatform } from "./lib/platform.js";
 import { percentile, round, type BenchResult } from "./lib/report.js";
 
 const CLIENTS = 8;
+/** Collection sizes at which one rotation-shaped write is timed on the MongoDB-wire server. */
+const WRITE_PROBE_SIZES = [100, 1_000, 10_000];
+const WRITE_PROBE_OPS = 50;
 
 async function closedLoop(durationSeconds: number, request: (client: number) => Promise<boolean>) {
   const latencies: number[] = [];
@@ -31,6 +35,66 @@ async function closedLoop(durationSeconds: number, request: (client: number) => 
     p50Ms: round(percentile(latencies, 0.5), 1),
     p99Ms: round(percentile(latencies, 0.99), 1),
   };
+}
+
+/**
+ * What one refresh's writes cost on the development MongoDB server, by collection size: a
+ * findAndModify by _id shaped as the rotation (filter on _id, the token's hash, live; $set and
+ * $push) and an insert shaped as the token's claim, one client, in a scratch collection of the
+ * bench's database. FerretDB v1 pushes an equality down as jsonb containment (`_jsonb->'_id' @> …`),
+ * which no index serves, so the first grows with the collection; and the front lets one write at
+ * a time in, so their sum bounds refreshes a second whatever the clients do.
+ */
+async function probeWrites(mongoUrl: string) {
+  const connection = await mongoose.createConnection(mongoUrl).asPromise();
+  const sessions = connection.collection<{
+    _id: string;
+    refreshTokenHash: string;
+    previousHashes: string[];
+    revokedAt: Date | null;
+    expiresAt: Date;
+    lastUsedAt?: Date;
+  }>("bench_write_probe");
+  const claims = connection.collection<{ _id: string; at: Date }>("bench_write_probe_claims");
+  const sessionsNow = await connection.collection("sessions").countDocuments();
+  const msPer = async (op: (i: number) => Promise<unknown>) => {
+    const started = performance.now();
+    for (let i = 0; i < WRITE_PROBE_OPS; i += 1) await op(i);
+    return round((performance.now() - started) / WRITE_PROBE_OPS, 2);
+  };
+  const bySize: { documents: number; rotateMs: number; claimMs: number }[] = [];
+  try {
+    let documents = 0;
+    for (const size of WRITE_PROBE_SIZES) {
+      const docs = Array.from({ length: size - documents }, (_, k) => ({
+        _id: `s${documents + k}`,
+        refreshTokenHash: `h${documents + k}`,
+        previousHashes: [] as string[],
+        revokedAt: null,
+        expiresAt: new Date(Date.now() + 86_400_000),
+      }));
+      for (let at = 0; at < docs.length; at += 1000) await sessions.insertMany(docs.slice(at, at + 1000));
+      documents = size;
+      // Spread over the collection, as sessions are: not only the first rows a scan meets.
+      const idOf = (i: number) => Math.floor(((i + 0.5) * size) / WRITE_PROBE_OPS);
+      const rotateMs = await msPer((i) =>
+        sessions.findOneAndUpdate(
+          { _id: `s${idOf(i)}`, refreshTokenHash: `h${idOf(i)}`, revokedAt: null, expiresAt: { $gt: new Date() } },
+          {
+            $set: { refreshTokenHash: `r${idOf(i)}`, lastUsedAt: new Date() },
+            $push: { previousHashes: `h${idOf(i)}` },
+          },
+        ),
+      );
+      const claimMs = await msPer((i) => claims.insertOne({ _id: `refresh-token:${size}-${i}`, at: new Date() }));
+      bySize.push({ documents: size, rotateMs, claimMs });
+    }
+  } finally {
+    await sessions.drop().catch(() => undefined);
+    await claims.drop().catch(() => undefined);
+    await connection.close();
+  }
+  return { sessionsNow, bySize };
 }
 
 export async function runAuth(platform: BenchPlatform, options: { durationSeconds: number }): Promise<BenchResult> {
@@ -64,6 +128,9 @@ export async function runAuth(platform: BenchPlatform, options: { durationSecond
     return true;
   });
 
+  const writes = await probeWrites(platform.mongoUrl);
+  const [smallest, , largest] = writes.bySize;
+
   const params = `argon2id m=${ARGON2_OPTIONS.memoryCost / 1024} MiB t=${ARGON2_OPTIONS.timeCost} p=${ARGON2_OPTIONS.parallelism}, ${oneHashMs} ms a hash`;
   const figures = (r: typeof login) =>
     `${r.perSecond} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${r.failures > 0 ? `, ${r.failures} failed` : ""}`;
@@ -81,7 +148,21 @@ export async function runAuth(platform: BenchPlatform, options: { durationSecond
         ratios: [],
         context: figures(refresh),
       },
+      {
+        what: `what bounds refresh: one rotation's findAndModify by _id and one claim's insert on FerretDB, one client, by collection size (${WRITE_PROBE_SIZES.map((n) => n.toLocaleString("en-US")).join(" / ")} documents)`,
+        baseline: "—",
+        ratios: [],
+        context:
+          `findAndModify ${writes.bySize.map((w) => w.rotateMs).join(" / ")} ms, insert ${writes.bySize.map((w) => w.claimMs).join(" / ")} ms; ` +
+          `${writes.sessionsNow} sessions during the refresh run; writes one at a time: ≤ ${round(1000 / (smallest!.rotateMs + smallest!.claimMs), 0)} refreshes/s at ${smallest!.documents}, ${round(1000 / (largest!.rotateMs + largest!.claimMs), 0)} at ${largest!.documents.toLocaleString("en-US")}`,
+      },
     ],
-    raw: { argon2: { ...ARGON2_OPTIONS, type: "argon2id", oneHashMs }, clients: CLIENTS, login, refresh },
+    raw: {
+      argon2: { ...ARGON2_OPTIONS, type: "argon2id", oneHashMs },
+      clients: CLIENTS,
+      login,
+      refresh,
+      writeProbe: writes,
+    },
   };
 }
