@@ -15,11 +15,6 @@
 #define VERSION 1
 #define SAVED_HEAD (1 + 8 * 4 + 8)
 
-static napi_value fail(napi_env env, const char *message) {
-  napi_throw_type_error(env, "ERR_SHA256_STATE", message);
-  return NULL;
-}
-
 /* The bytes of a Buffer or Uint8Array argument. */
 static int bytes_of(napi_env env, napi_value value, unsigned char **data, size_t *length) {
   bool is_typed;
@@ -31,23 +26,28 @@ static int bytes_of(napi_env env, napi_value value, unsigned char **data, size_t
   return type == napi_uint8_array;
 }
 
-static SHA256_CTX *context_of(napi_env env, napi_value value) {
+/*
+ * The live context in the first of `want` arguments (all of them into argv); NULL, with a
+ * TypeError thrown, when an argument is missing or the first is not a context.
+ */
+static SHA256_CTX *context_arg(napi_env env, napi_callback_info info, napi_value *argv, size_t want,
+                               const char *usage) {
+  size_t argc = want;
   unsigned char *data;
   size_t length;
-  if (!bytes_of(env, value, &data, &length) || length != sizeof(SHA256_CTX)) return NULL;
-  return (SHA256_CTX *)data;
-}
-
-static size_t args(napi_env env, napi_callback_info info, napi_value *argv, size_t want) {
-  size_t argc = want;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  return argc;
+  if (argc < want || !bytes_of(env, argv[0], &data, &length) || length != sizeof(SHA256_CTX)) {
+    napi_throw_type_error(env, "ERR_SHA256_STATE", usage);
+    return NULL;
+  }
+  return (SHA256_CTX *)data;
 }
 
 /* start(saved?: Uint8Array): Buffer (a live context), or null when `saved` is not a state this reads. */
 static napi_value start(napi_env env, napi_callback_info info) {
   napi_value argv[1], out, null;
-  size_t argc = args(env, info, argv, 1);
+  size_t argc = 1;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   napi_valuetype kind = napi_undefined;
   if (argc > 0) napi_typeof(env, argv[0], &kind);
   void *memory;
@@ -80,11 +80,14 @@ static napi_value start(napi_env env, napi_callback_info info) {
 /* update(context, bytes) */
 static napi_value update(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (args(env, info, argv, 2) < 2) return fail(env, "update(context, bytes)");
-  SHA256_CTX *context = context_of(env, argv[0]);
+  SHA256_CTX *context = context_arg(env, info, argv, 2, "update(context, bytes)");
   unsigned char *data;
   size_t length;
-  if (!context || !bytes_of(env, argv[1], &data, &length)) return fail(env, "update(context, bytes)");
+  if (!context) return NULL;
+  if (!bytes_of(env, argv[1], &data, &length)) {
+    napi_throw_type_error(env, "ERR_SHA256_STATE", "update(context, bytes)");
+    return NULL;
+  }
   SHA256_Update(context, data, length);
   return NULL;
 }
@@ -92,9 +95,8 @@ static napi_value update(napi_env env, napi_callback_info info) {
 /* save(context): Buffer, the portable state (the context goes on). */
 static napi_value save(napi_env env, napi_callback_info info) {
   napi_value argv[1], out;
-  if (args(env, info, argv, 1) < 1) return fail(env, "save(context)");
-  SHA256_CTX *context = context_of(env, argv[0]);
-  if (!context) return fail(env, "save(context)");
+  SHA256_CTX *context = context_arg(env, info, argv, 1, "save(context)");
+  if (!context) return NULL;
   void *memory;
   if (napi_create_buffer(env, SAVED_HEAD + context->num, &memory, &out) != napi_ok) return NULL;
   unsigned char *saved = memory;
@@ -110,9 +112,8 @@ static napi_value save(napi_env env, napi_callback_info info) {
 /* digest(context): Buffer of 32 bytes (the context is left as it was). */
 static napi_value digest(napi_env env, napi_callback_info info) {
   napi_value argv[1], out;
-  if (args(env, info, argv, 1) < 1) return fail(env, "digest(context)");
-  SHA256_CTX *context = context_of(env, argv[0]);
-  if (!context) return fail(env, "digest(context)");
+  SHA256_CTX *context = context_arg(env, info, argv, 1, "digest(context)");
+  if (!context) return NULL;
   SHA256_CTX copy = *context;
   void *memory;
   if (napi_create_buffer(env, SHA256_DIGEST_LENGTH, &memory, &out) != napi_ok) return NULL;
