@@ -5,6 +5,9 @@ import { performance } from "node:perf_hooks";
 import argon2 from "argon2";
 import mongoose from "mongoose";
 import { ARGON2_OPTIONS } from "../customer-service/src/accounts/credentials.js";
+import { createClaimRepository } from "../customer-service/src/claims/claim-repository.js";
+import { createModels } from "../customer-service/src/database.js";
+import { createSessionRepository } from "../customer-service/src/sessions/session-repository.js";
 import { PASSWORD, type BenchPlatform } from "./lib/platform.js";
 import { percentile, round, type BenchResult } from "./lib/report.js";
 
@@ -38,25 +41,24 @@ async function closedLoop(durationSeconds: number, request: (client: number) => 
 }
 
 /**
- * What one refresh's writes cost on the development MongoDB server, by collection size: a
- * findAndModify by _id shaped as the rotation (filter on _id, the token's hash, live; $set and
- * $push) and an insert shaped as the token's claim, one client, in a scratch collection of the
- * bench's database. FerretDB v1 pushes an equality down as jsonb containment (`_jsonb->'_id' @> …`),
- * which no index serves, so the first grows with the collection; and the front lets one write at
- * a time in, so their sum bounds refreshes a second whatever the clients do.
+ * What one refresh's writes cost on the development MongoDB server, by collection size:
+ * customer-service's own session rotation (a findAndModify by _id) and refresh-token claim (an
+ * insert), one client, in a scratch database beside the bench's. FerretDB v1 pushes an equality
+ * down as jsonb containment (`_jsonb->'_id' @> …`), which no index serves, so the first grows with
+ * the collection; and the front lets one write at a time in, so their sum bounds refreshes a
+ * second whatever the clients do.
  */
 async function probeWrites(mongoUrl: string) {
-  const connection = await mongoose.createConnection(mongoUrl).asPromise();
-  const sessions = connection.collection<{
-    _id: string;
-    refreshTokenHash: string;
-    previousHashes: string[];
-    revokedAt: Date | null;
-    expiresAt: Date;
-    lastUsedAt?: Date;
-  }>("bench_write_probe");
-  const claims = connection.collection<{ _id: string; at: Date }>("bench_write_probe_claims");
-  const sessionsNow = await connection.collection("sessions").countDocuments();
+  const probeUrl = new URL(mongoUrl);
+  probeUrl.pathname += "_write_probe";
+  const connection = await mongoose.createConnection(probeUrl.toString()).asPromise();
+  const models = createModels(connection);
+  const sessions = createSessionRepository(models.Session);
+  const claims = createClaimRepository(models.Claim);
+  const sessionsNow = await connection
+    .useDb(new URL(mongoUrl).pathname.slice(1))
+    .collection("sessions")
+    .countDocuments();
   const msPer = async (op: (i: number) => Promise<unknown>) => {
     const started = performance.now();
     for (let i = 0; i < WRITE_PROBE_OPS; i += 1) await op(i);
@@ -68,30 +70,21 @@ async function probeWrites(mongoUrl: string) {
     for (const size of WRITE_PROBE_SIZES) {
       const docs = Array.from({ length: size - documents }, (_, k) => ({
         _id: `s${documents + k}`,
+        customerId: "bench",
         refreshTokenHash: `h${documents + k}`,
-        previousHashes: [] as string[],
-        revokedAt: null,
+        lastUsedAt: new Date(),
         expiresAt: new Date(Date.now() + 86_400_000),
       }));
-      for (let at = 0; at < docs.length; at += 1000) await sessions.insertMany(docs.slice(at, at + 1000));
+      for (let at = 0; at < docs.length; at += 1000) await models.Session.insertMany(docs.slice(at, at + 1000));
       documents = size;
       // Spread over the collection, as sessions are: not only the first rows a scan meets.
       const idOf = (i: number) => Math.floor(((i + 0.5) * size) / WRITE_PROBE_OPS);
-      const rotateMs = await msPer((i) =>
-        sessions.findOneAndUpdate(
-          { _id: `s${idOf(i)}`, refreshTokenHash: `h${idOf(i)}`, revokedAt: null, expiresAt: { $gt: new Date() } },
-          {
-            $set: { refreshTokenHash: `r${idOf(i)}`, lastUsedAt: new Date() },
-            $push: { previousHashes: `h${idOf(i)}` },
-          },
-        ),
-      );
-      const claimMs = await msPer((i) => claims.insertOne({ _id: `refresh-token:${size}-${i}`, at: new Date() }));
+      const rotateMs = await msPer((i) => sessions.rotate(`s${idOf(i)}`, `h${idOf(i)}`, `r${idOf(i)}`));
+      const claimMs = await msPer((i) => claims.claim(`refresh-token:${size}-${i}`));
       bySize.push({ documents: size, rotateMs, claimMs });
     }
   } finally {
-    await sessions.drop().catch(() => undefined);
-    await claims.drop().catch(() => undefined);
+    await connection.dropDatabase().catch(() => undefined);
     await connection.close();
   }
   return { sessionsNow, bySize };
@@ -129,7 +122,7 @@ export async function runAuth(platform: BenchPlatform, options: { durationSecond
   });
 
   const writes = await probeWrites(platform.mongoUrl);
-  const [smallest, , largest] = writes.bySize;
+  const [smallest, largest] = [writes.bySize[0]!, writes.bySize.at(-1)!];
 
   const params = `argon2id m=${ARGON2_OPTIONS.memoryCost / 1024} MiB t=${ARGON2_OPTIONS.timeCost} p=${ARGON2_OPTIONS.parallelism}, ${oneHashMs} ms a hash`;
   const figures = (r: typeof login) =>
@@ -154,7 +147,7 @@ export async function runAuth(platform: BenchPlatform, options: { durationSecond
         ratios: [],
         context:
           `findAndModify ${writes.bySize.map((w) => w.rotateMs).join(" / ")} ms, insert ${writes.bySize.map((w) => w.claimMs).join(" / ")} ms; ` +
-          `${writes.sessionsNow} sessions during the refresh run; writes one at a time: ≤ ${round(1000 / (smallest!.rotateMs + smallest!.claimMs), 0)} refreshes/s at ${smallest!.documents}, ${round(1000 / (largest!.rotateMs + largest!.claimMs), 0)} at ${largest!.documents.toLocaleString("en-US")}`,
+          `${writes.sessionsNow} sessions during the refresh run; writes one at a time: ≤ ${round(1000 / (smallest.rotateMs + smallest.claimMs), 0)} refreshes/s at ${smallest.documents}, ${round(1000 / (largest.rotateMs + largest.claimMs), 0)} at ${largest.documents.toLocaleString("en-US")}`,
       },
     ],
     raw: {
