@@ -6,6 +6,7 @@
 import autocannon from "autocannon";
 import pg from "pg";
 import type { BenchPlatform } from "./lib/platform.js";
+import { startPeer } from "./lib/peer.js";
 import { median, round, type BenchResult, type Row } from "./lib/report.js";
 
 export type FileListingOptions = { sizes: number[]; durationSeconds: number; connections: number; runs?: number };
@@ -98,21 +99,18 @@ async function explain(platform: BenchPlatform, customerId: string) {
   }
 }
 
-function load(url: string, token: string, options: FileListingOptions) {
-  return autocannon({
-    url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    headers: { authorization: `Bearer ${token}` },
-  }).then((result) => {
-    if (result.non2xx > 0 || result.errors > 0)
-      throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    return { perSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
-  });
+function load(url: string, headers: Record<string, string>, options: FileListingOptions) {
+  return autocannon({ url, connections: options.connections, duration: options.durationSeconds, headers }).then(
+    (result) => {
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      return { perSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+    },
+  );
 }
 
 type Figures = Awaited<ReturnType<typeof load>>;
-type Runs = { subject: Figures[]; baseline: Figures[] };
+type Runs = { subject: Figures[]; baseline: Figures[]; bare: Figures[] };
 
 /** A customer with `files` files, ready to be listed: its token and the URL of each subject. */
 async function customerWith(platform: BenchPlatform) {
@@ -156,35 +154,63 @@ export async function runFileListing(platform: BenchPlatform, options: FileListi
   await seed(platform, customers);
   const seedSeconds = round((Date.now() - seedStarted) / 1000, 1);
   const health = `${platform.fileUrl}/health/live`;
+  const bare = await startPeer(new URL("./lib/bare-listing.ts", import.meta.url), {
+    DATABASE_URL: platform.fileDatabaseUrl,
+  });
   const raw: Record<number, Record<string, Runs>> = {};
   const plans: Record<number, Record<string, string>> = {};
   const rows: Row[] = [];
-  for (const { files, token, customerId, auth } of customers) {
-    plans[files] = await explain(platform, customerId);
-    const subjects = await subjectsOf(platform, auth);
-    const runs: Record<string, Runs> = {};
-    for (const what of Object.keys(subjects)) runs[what] = { subject: [], baseline: [] };
-    for (let run = 0; run < (options.runs ?? 3); run += 1) {
-      for (const [what, url] of Object.entries(subjects)) {
-        runs[what]!.baseline.push(await load(health, token, options));
-        runs[what]!.subject.push(await load(url, token, options));
+  try {
+    for (const { files, customerId, auth } of customers) {
+      plans[files] = await explain(platform, customerId);
+      const subjects = await subjectsOf(platform, auth);
+      const runs: Record<string, Runs> = {};
+      for (const what of Object.keys(subjects)) runs[what] = { subject: [], baseline: [], bare: [] };
+      for (let run = 0; run < (options.runs ?? 3); run += 1) {
+        for (const [what, url] of Object.entries(subjects)) {
+          const { pathname, search } = new URL(url);
+          runs[what]!.baseline.push(await load(health, auth, options));
+          runs[what]!.subject.push(await load(url, auth, options));
+          runs[what]!.bare.push(
+            await load(`${bare.url}${pathname}${search}`, { "x-customer-id": customerId }, options),
+          );
+        }
       }
+      raw[files] = runs;
+      rows.push(...sizeRows(runs, files, options.connections));
     }
-    raw[files] = runs;
-    for (const [what, { subject, baseline }] of Object.entries(runs)) {
-      const p99 = median(subject.map((s) => s.p99Ms));
-      rows.push({
-        what: `${what}, ${files.toLocaleString("en")} files, ${options.connections} connections`,
+  } finally {
+    await bare.stop();
+  }
+  rows.push(...growthRows(raw, options.sizes));
+  return { rows, raw: { runs: raw, plans, seedSeconds } };
+}
+
+/** A size's rows: each subject against GET /health/live (its target), then against the bare peer. */
+function sizeRows(runs: Record<string, Runs>, files: number, connections: number): Row[] {
+  const rows: Row[] = [];
+  for (const [what, { subject, baseline, bare }] of Object.entries(runs)) {
+    const p99 = median(subject.map((s) => s.p99Ms));
+    const perSecond = (figures: Figures[]) => round(median(figures.map((f) => f.perSecond)), 0);
+    const label = `${what}, ${files.toLocaleString("en")} files, ${connections} connections`;
+    rows.push(
+      {
+        what: label,
         baseline: "GET /health/live",
         ratios: subject.map((s, i) => s.perSecond / baseline[i]!.perSecond),
         target: { kind: "at-most", value: isSearch(what) ? TARGET_P99_MS.search : TARGET_P99_MS.list, unit: "ms p99" },
         measured: p99,
-        context: `p99 ${p99} ms (health ${median(baseline.map((b) => b.p99Ms))} ms), ${round(median(subject.map((s) => s.perSecond)), 0)} vs ${round(median(baseline.map((b) => b.perSecond)), 0)} req/s`,
-      });
-    }
+        context: `p99 ${p99} ms (health ${median(baseline.map((b) => b.p99Ms))} ms), ${perSecond(subject)} vs ${perSecond(baseline)} req/s`,
+      },
+      {
+        what: `${label}, against file-service's own listFiles on a bare node:http server (no auth, no Fastify)`,
+        baseline: "bare node:http + pg",
+        ratios: subject.map((s, i) => s.perSecond / bare[i]!.perSecond),
+        context: `p99 ${p99} vs ${median(bare.map((b) => b.p99Ms))} ms, ${perSecond(subject)} vs ${perSecond(bare)} req/s`,
+      },
+    );
   }
-  rows.push(...growthRows(raw, options.sizes));
-  return { rows, raw: { runs: raw, plans, seedSeconds } };
+  return rows;
 }
 
 /**

@@ -4,15 +4,14 @@
 // also against tusd's (the tus reference server, on the same MinIO); file-service's downloads
 // also against a bare Node proxy of MinIO (the second hop with nothing of ours). Also
 // file-service's RSS, sampled from /proc while it moves the largest file, against its idle RSS.
-import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { request, type IncomingMessage } from "node:http";
 import { readFileSync } from "node:fs";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { freePort } from "@coffer/contracts/testing";
 import type { BenchPlatform } from "./lib/platform.js";
 import { cpuDuring, infraPid, type CpuSpent } from "./lib/cpu-meter.js";
+import { startPeer } from "./lib/peer.js";
 import type { TusdPeer } from "./lib/tusd.js";
 import { MiB, median, round, type BenchResult, type Row } from "./lib/report.js";
 
@@ -161,24 +160,8 @@ async function download(url: string, token: string, range?: [number, number]) {
 }
 
 /** bench/lib/bare-proxy.mjs in a process of its own, as file-service is, over the run's bucket. */
-async function startBareProxy(bucket: string) {
-  const port = await freePort();
-  const proxy = fork(new URL("./lib/bare-proxy.mjs", import.meta.url), {
-    env: { ...process.env, BUCKET: bucket, PORT: String(port) },
-  });
-  await new Promise((resolve, reject) => {
-    proxy.once("message", resolve);
-    proxy.once("exit", (code) => reject(new Error(`the bare proxy exited ${code}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      const exited = new Promise((resolve) => proxy.once("exit", resolve));
-      proxy.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
+const startBareProxy = (bucket: string) =>
+  startPeer(new URL("./lib/bare-proxy.mjs", import.meta.url), { BUCKET: bucket });
 
 function createRssSampler(pid: number) {
   const status = () => readFileSync(`/proc/${pid}/status`, "utf8");
