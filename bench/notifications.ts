@@ -26,6 +26,7 @@ import {
   createEventRegistry,
   createFieldCipher,
   createKafka,
+  fetchLimitsOf,
   parseFieldKeys,
   serializeEvent,
   type EventMap,
@@ -173,7 +174,8 @@ export async function runNotifications(
       const group = `bench-baseline-${randomUUID().slice(0, 8)}`;
       baselineGroups.push(group);
       await kafkaAdmin.setOffsets({ groupId: group, topic: TOPIC, partitions: startOffsets });
-      const consumer = kafka.consumer({ groupId: group });
+      // The service's fetch sizes: the baselines differ from it only in what they do with a record.
+      const consumer = kafka.consumer({ groupId: group, ...fetchLimitsOf(config.consumerFetchBytesPerPartition, 3) });
       await consumer.connect();
       await consumer.subscribe({ topic: TOPIC });
       let seen = 0;

@@ -62,6 +62,7 @@ export {
   backoffDelay,
   createConsumerRunner,
   dlqTopicOf,
+  fetchLimitsOf,
   headersOf,
   type ConsumerRunner,
   type EventHandler,

@@ -265,3 +265,58 @@ describe("the consumer runner without its schema registry", () => {
     }
   });
 });
+
+describe("the consumer runner's fetches", () => {
+  const bulkTopic = TOPICS.fileUploaded;
+  it("when a partition holds a backlog of megabytes, then a batch handler gets as much of it at once as fetchBytesPerPartition allows (kafkajs alone: 1 MiB)", async () => {
+    const customerId = randomUUID();
+    const from = (await endOffsets([bulkTopic])).get(bulkTopic)!;
+    // 7 sends of 1,000 records of ~450 bytes, ~3 MiB, all on partition 0 (a send stays below the broker's 1 MB limit).
+    const encoded = async () => {
+      const event = sampleEvent(bulkTopic, customerId, uniqueId("bulk"));
+      return {
+        partition: 0,
+        key: customerId,
+        value: await registry.encode(bulkTopic, { ...event, name: "x".repeat(255) }),
+      };
+    };
+    for (let send = 0; send < 7; send += 1)
+      await rawProducer.send({
+        topic: bulkTopic,
+        acks: -1,
+        messages: await Promise.all(Array.from({ length: 1000 }, encoded)),
+      });
+
+    const batches: number[] = [];
+    const group = uniqueId("runner-fetch-test");
+    const admin = rawKafka.admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId: group, topic: bulkTopic, partitions: from });
+    await admin.disconnect();
+    const bulk = createConsumerRunner({
+      kafka,
+      registry,
+      groupId: group,
+      logger,
+      store: createPgIdempotencyStore(db.pool),
+      fetchBytesPerPartition: 8 * 2 ** 20,
+      handlers: {
+        [bulkTopic]: {
+          deduplicate: false,
+          handle: async () => undefined,
+          handleBatch: async (records) => {
+            const ours = records.filter(({ event }) => event.customerId === customerId).length;
+            if (ours > 0) batches.push(ours);
+          },
+        },
+      },
+    });
+    try {
+      await bulk.start();
+      await expect.poll(() => batches.reduce((a, b) => a + b, 0), { timeout: 30_000 }).toBe(7000);
+      expect(batches).toEqual([7000]);
+    } finally {
+      await bulk.stop();
+    }
+  });
+});

@@ -126,6 +126,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
     sessionTimeoutMs: config.consumerSessionTimeoutMs,
+    fetchBytesPerPartition: config.consumerFetchBytesPerPartition,
     retry: { maxWaitInHandlerMs: config.consumerMaxWaitInHandlerMs },
     logger: app.log,
     store: createPgIdempotencyStore(pool),

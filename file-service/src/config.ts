@@ -92,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consumerGroup: e.CONSUMER_GROUP,
     consumerFromBeginning: e.CONSUMER_FROM_BEGINNING,
     consumerSessionTimeoutMs: e.CONSUMER_SESSION_TIMEOUT_MS,
+    consumerFetchBytesPerPartition: e.CONSUMER_FETCH_BYTES_PER_PARTITION,
     consumerMaxWaitInHandlerMs: e.CONSUMER_MAX_WAIT_IN_HANDLER_MS,
     jwt: Object.freeze({ jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }),
     limits: Object.freeze({

@@ -86,6 +86,7 @@ export async function buildApp(config: Config, start: StartOptions = {}): Promis
     groupId: config.consumerGroup,
     fromBeginning: config.consumerFromBeginning,
     sessionTimeoutMs: config.consumerSessionTimeoutMs,
+    fetchBytesPerPartition: config.consumerFetchBytesPerPartition,
     logger: app.log,
     store: createPgIdempotencyStore(pool),
     topicSettings: config.kafka.topics,

@@ -46,6 +46,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consumerGroup: e.CONSUMER_GROUP,
     consumerFromBeginning: e.CONSUMER_FROM_BEGINNING,
     consumerSessionTimeoutMs: e.CONSUMER_SESSION_TIMEOUT_MS,
+    consumerFetchBytesPerPartition: e.CONSUMER_FETCH_BYTES_PER_PARTITION,
     jwt: Object.freeze({ jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }),
     mailRetry: Object.freeze({
       attempts: e.MAIL_RETRY_ATTEMPTS,

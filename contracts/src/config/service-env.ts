@@ -36,6 +36,9 @@ export function consumerEnv(defaults: { group: string }) {
     CONSUMER_SESSION_TIMEOUT_MS: Type.Integer({ minimum: 6000, maximum: 300_000, default: 30_000 }),
     // The longest a failing record's retries wait in its handler; beyond it its partition is paused.
     CONSUMER_MAX_WAIT_IN_HANDLER_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+    // The most a fetch brings of one partition, so the most a batch handler gets at once: larger
+    // batches mean fewer fetches and statements behind a backlog (kafkajs's default is 1 MiB).
+    CONSUMER_FETCH_BYTES_PER_PARTITION: Type.Integer({ minimum: 65_536, maximum: 64 * 2 ** 20, default: 4 * 2 ** 20 }),
   };
 }
 

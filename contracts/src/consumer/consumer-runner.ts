@@ -128,6 +128,16 @@ function isPoison(error: unknown, attempt: number): boolean {
 }
 
 /**
+ * A kafkajs consumer's fetch sizes for `perPartition` bytes of each partition: a fetch holds that
+ * much of every partition handled at once (kafkajs's own `maxBytes` of 10 MiB would cut three
+ * 4 MiB partitions short).
+ */
+export const fetchLimitsOf = (perPartition: number, concurrently: number) => ({
+  maxBytesPerPartition: perPartition,
+  maxBytes: Math.max(10 * 2 ** 20, concurrently * perPartition),
+});
+
+/**
  * Consumes the handlers' topics: decodes each record through the registry, runs its handler
  * in a transaction that also records the event id, retries transient failures with backoff
  * (partitions are consumed concurrently, so one partition's retries do not hold the others),
@@ -149,6 +159,8 @@ export function createConsumerRunner<Db>(options: {
   retry?: Partial<RetryPolicy>;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
+  /** The most a fetch brings of one partition (kafkajs's `maxBytesPerPartition`, 1 MiB by default). */
+  fetchBytesPerPartition?: number;
   /** Without a heartbeat for this long the member is evicted (kafkajs's `sessionTimeout`). */
   sessionTimeoutMs?: number;
   metrics?: Pick<ServiceMetrics, "consumed">;
@@ -164,6 +176,8 @@ export function createConsumerRunner<Db>(options: {
     ...options.retry,
   };
   const logger = options.logger.child({ consumerGroup: groupId });
+  const concurrently = options.partitionsConsumedConcurrently ?? 3;
+  const fetchLimits = options.fetchBytesPerPartition ? fetchLimitsOf(options.fetchBytesPerPartition, concurrently) : {};
   const topics = Object.keys(handlers) as Topic[];
   let consumer: Consumer | undefined;
   let dlqProducer: Producer | undefined;
@@ -386,7 +400,7 @@ export function createConsumerRunner<Db>(options: {
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       await dlqProducer.connect();
-      consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval });
+      consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval, ...fetchLimits });
       await consumer.connect();
       // kafkajs heard of the rebalance itself (a fetch, its own heartbeat): the handlers give up too.
       consumer.on(consumer.events.REBALANCING, () => generation.controller.abort(new Error("the group rebalances")));
@@ -403,7 +417,7 @@ export function createConsumerRunner<Db>(options: {
       });
       await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+        partitionsConsumedConcurrently: concurrently,
         // Offsets are resolved here, record by record: one given back (paused, aborted) is fetched again.
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, pause, isRunning, isStale, commitOffsetsIfNecessary }) => {

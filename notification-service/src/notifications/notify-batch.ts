@@ -75,6 +75,7 @@ async function eachCustomerInOrder<T extends NotifyingTopic>(
   handleOne: HandleOne<T>,
   context: BatchContext<pg.PoolClient>,
 ): Promise<void> {
+  if (records.length === 0) return;
   const byCustomer = new Map<string, BatchRecord<T>[]>();
   for (const record of records) {
     const own = byCustomer.get(record.event.customerId);
