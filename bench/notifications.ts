@@ -14,6 +14,7 @@
 // Then: the latency at half the measured capacity (a record's send time to its inbox row), the
 // same figure at three backlog sizes, and mails per second against MailHog's own rate (the
 // same mails sent straight to it over SMTP with nodemailer, as the service's pooled transport).
+// The service is the compiled one (`make bench` builds first), as a deployment runs it.
 import { randomUUID } from "node:crypto";
 import type { EachBatchPayload, EachMessagePayload } from "kafkajs";
 import nodemailer from "nodemailer";
@@ -33,9 +34,9 @@ import {
   type PendingEvent,
   type Topic,
 } from "@coffer/contracts";
-import { buildApp } from "../notification-service/src/app.js";
-import { loadConfig } from "../notification-service/src/config.js";
-import { loadTemplates } from "../notification-service/src/mail/templates.js";
+import { buildApp } from "../notification-service/dist/app.js";
+import { loadConfig } from "../notification-service/dist/config.js";
+import { loadTemplates } from "../notification-service/dist/mail/templates.js";
 import { databaseUrl } from "./lib/platform.js";
 import { median, percentile, round, type BenchResult, type Row } from "./lib/report.js";
 

@@ -1,7 +1,16 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { GENERATED_FILE, generate, listSchemaFiles } from "../scripts/generate-types.js";
-import { SCHEMAS, TOPICS, compatibilityProblems, createEventRegistry, subjectOf, type Topic } from "../src/index.js";
+import {
+  PoisonRecordError,
+  SCHEMAS,
+  TOPICS,
+  compatibilityProblems,
+  createEventRegistry,
+  subjectOf,
+  type Topic,
+} from "../src/index.js";
+import { sampleEvent } from "./samples.js";
 import { registryUrl } from "./support.js";
 
 const schemasDir = new URL("../schemas/", import.meta.url);
@@ -123,5 +132,20 @@ describe("schema compatibility", () => {
       expect(latest.id, topic).toBe(id);
       expect(JSON.parse(latest.schema), topic).toEqual(SCHEMAS[topic]);
     }
+  });
+
+  it("decodes a fetched batch as decode does each record, and refuses the batch when one record is not in the wire format", async () => {
+    const topic = TOPICS.fileUploaded;
+    const registry = createEventRegistry(registryUrl);
+    const events = [1, 2, 3].map((n) => sampleEvent(topic, `customer-${n}`, `batch-${n}`));
+    const records = await Promise.all(events.map((event) => registry.encode(topic, event)));
+
+    expect(await registry.decodeAll(topic, records)).toEqual(
+      await Promise.all(records.map((record) => registry.decode(topic, record))),
+    );
+    expect(await registry.decodeAll(topic, records)).toEqual(events);
+    await expect(registry.decodeAll(topic, [records[0]!, Buffer.from("not avro"), records[2]!])).rejects.toThrow(
+      PoisonRecordError,
+    );
   });
 });

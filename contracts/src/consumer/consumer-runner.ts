@@ -115,6 +115,18 @@ export function headersOf(message: Pick<KafkaMessage, "headers">): Record<string
   return result;
 }
 
+/** A batch's record; its headers are read when asked for (most of a batch's records never are). */
+function batchRecordOf<T extends Topic>(event: EventMap[T], message: KafkaMessage): BatchRecord<T> {
+  let headers: Record<string, string> | undefined;
+  return {
+    event,
+    offset: message.offset,
+    get headers() {
+      return (headers ??= headersOf(message));
+    },
+  };
+}
+
 /** Exponential backoff with full jitter in its upper half: `attempt` starts at 1. */
 export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
@@ -282,13 +294,16 @@ export function createConsumerRunner<Db>(options: {
     const log = logger.child({ topic, partition, offsets: `${messages[0]!.offset}-${messages.at(-1)!.offset}` });
     const started = performance.now();
     try {
+      const events = await registry.decodeAll(
+        topic,
+        messages.map((message) => message.value),
+      );
       const records: BatchRecord<Topic>[] = [];
       const seen = new Set<string>();
-      for (const message of messages) {
-        const event = await registry.decode(topic, message.value);
+      for (const [i, event] of events.entries()) {
         if (seen.has(event.eventId)) continue;
         seen.add(event.eventId);
-        records.push({ event, offset: message.offset, headers: headersOf(message) });
+        records.push(batchRecordOf(event, messages[i]!));
       }
       const traceOne = <R>({ offset, headers }: BatchRecord<Topic>, work: () => Promise<R>) =>
         traceRecord({ topic, partition, offset, headers, groupId }, work);

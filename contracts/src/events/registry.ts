@@ -22,11 +22,21 @@ export type EventRegistry = {
    * RegistryUnavailable when its writer schema cannot be fetched now.
    */
   decode<T extends Topic>(topic: T, message: Buffer | null): Promise<EventMap[T]>;
+  /** `decode` of many records: their writer schemas fetched first, then each read without a wait. */
+  decodeAll<T extends Topic>(topic: T, messages: readonly (Buffer | null)[]): Promise<EventMap[T][]>;
 };
 
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? status : undefined;
+}
+
+/** The writer schema's id in the Confluent wire format (magic byte 0, the id, then Avro). */
+function schemaIdOf(message: Buffer | null): number {
+  if (!message || message.length < 5 || message[0] !== 0) {
+    throw new PoisonRecordError("the record is not in the Confluent Avro wire format");
+  }
+  return message.readInt32BE(1);
 }
 
 export function createEventRegistry(url: string): EventRegistry {
@@ -62,6 +72,36 @@ export function createEventRegistry(url: string): EventRegistry {
     return registered.id;
   }
 
+  /** How the writer's schema (id) is read as the catalogue's: fetched once per id and topic. */
+  async function resolverOf(topic: Topic, id: number): Promise<avro.Resolver> {
+    const key = `${topic}:${id}`;
+    let resolver = resolvers.get(key);
+    if (!resolver) {
+      const writer = await writerType(id);
+      try {
+        resolver = avroTypeOf(topic).createResolver(writer);
+      } catch (error) {
+        throw new PoisonRecordError(`schema id ${id} cannot be read as ${topic}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      resolvers.set(key, resolver);
+    }
+    return resolver;
+  }
+
+  function read<T extends Topic>(topic: T, message: Buffer, resolver: avro.Resolver): EventMap[T] {
+    try {
+      const event = avroTypeOf(topic).fromBuffer(message.subarray(5), resolver) as EventMap[T];
+      assertValidEvent(topic, event);
+      return event;
+    } catch (error) {
+      const reason =
+        error instanceof EventValidationError ? error.message : `cannot decode: ${(error as Error).message}`;
+      throw new PoisonRecordError(reason, { cause: error });
+    }
+  }
+
   return {
     schemaId(topic) {
       let id = ids.get(topic);
@@ -83,34 +123,14 @@ export function createEventRegistry(url: string): EventRegistry {
     },
 
     async decode(topic, message) {
-      if (!message || message.length < 5 || message[0] !== 0) {
-        throw new PoisonRecordError("the record is not in the Confluent Avro wire format");
-      }
-      const id = message.readInt32BE(1);
-      const reader = avroTypeOf(topic);
-      const key = `${topic}:${id}`;
-      let resolver = resolvers.get(key);
-      if (!resolver) {
-        const writer = await writerType(id);
-        try {
-          resolver = reader.createResolver(writer);
-        } catch (error) {
-          throw new PoisonRecordError(`schema id ${id} cannot be read as ${topic}: ${(error as Error).message}`, {
-            cause: error,
-          });
-        }
-        resolvers.set(key, resolver);
-      }
-      let event: EventMap[typeof topic];
-      try {
-        event = reader.fromBuffer(message.subarray(5), resolver) as EventMap[typeof topic];
-        assertValidEvent(topic, event);
-      } catch (error) {
-        const reason =
-          error instanceof EventValidationError ? error.message : `cannot decode: ${(error as Error).message}`;
-        throw new PoisonRecordError(reason, { cause: error });
-      }
-      return event;
+      const id = schemaIdOf(message);
+      return read(topic, message!, await resolverOf(topic, id));
+    },
+
+    async decodeAll(topic, messages) {
+      const ids = [...new Set(messages.map(schemaIdOf))];
+      const resolvers = new Map(await Promise.all(ids.map(async (id) => [id, await resolverOf(topic, id)] as const)));
+      return messages.map((message) => read(topic, message!, resolvers.get(message!.readInt32BE(1))!));
     },
   };
 }

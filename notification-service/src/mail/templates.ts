@@ -58,6 +58,8 @@ export function loadTemplates(directory: URL): Templates {
   }
   const cache = new Map<string, HandlebarsTemplateDelegate>();
   const fill = (source: string, vars: Record<string, unknown>) => {
+    // Most inbox titles are plain words: no template to run.
+    if (!source.includes("{{")) return source.trim();
     let compiled = cache.get(source);
     if (!compiled) {
       compiled = Handlebars.compile(source, { noEscape: true, strict: false });
