@@ -5,11 +5,12 @@
 // parsing of the rows and the JSON on the wire.
 //   DATABASE_URL=… PORT=… node --import tsx bare-listing.ts
 import { createServer } from "node:http";
-import pg from "pg";
+import { createPool } from "@coffer/contracts/pg";
 import { toFileResponse } from "../../file-service/src/files/file-schemas.js";
 import { listFiles, type FileDeps } from "../../file-service/src/files/file-service.js";
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
+// The pool file-service makes (createPool: its size, its timeouts).
+const pool = createPool({ connectionString: process.env.DATABASE_URL!, logger: console });
 const deps = { pool, preparedStatements: true } as unknown as FileDeps;
 
 const server = createServer(async (req, res) => {

@@ -128,9 +128,11 @@ export function createEventRegistry(url: string): EventRegistry {
     },
 
     async decodeAll(topic, messages) {
-      const ids = [...new Set(messages.map(schemaIdOf))];
-      const resolvers = new Map(await Promise.all(ids.map(async (id) => [id, await resolverOf(topic, id)] as const)));
-      return messages.map((message) => read(topic, message!, resolvers.get(message!.readInt32BE(1))!));
+      const ids = messages.map(schemaIdOf);
+      const resolvers = new Map(
+        await Promise.all([...new Set(ids)].map(async (id) => [id, await resolverOf(topic, id)] as const)),
+      );
+      return messages.map((message, i) => read(topic, message!, resolvers.get(ids[i]!)!));
     },
   };
 }
